@@ -1,0 +1,512 @@
+"""Candidate scoring (top-k per demand by sparse products) and the ``match`` entry point."""
+
+from __future__ import annotations
+
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from .assign import max_weight_assign, stable_match
+from .model import (
+    Candidate,
+    Demand,
+    MatchInputError,
+    MatchResult,
+    Preference,
+    Proposal,
+    Resource,
+    Weights,
+)
+from .text import CONCEPT_PREFIX, vectorise, vocabulary
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+# A chunk of demands × the resources of one area holds at most this many cells.
+CELL_BUDGET = 4_000_000
+# Areas with fewer eligible pairs than this are scored pair by pair, many areas at once.
+SMALL_BLOCK = 4_096
+PAIR_BATCH = 1_000_000
+DEFAULT_TOP_K = 10
+UNMATCHED_SHOWN = 3
+KEYWORDS_SHOWN = 4
+CONCEPTS_SHOWN = 2
+
+
+def normalise_area(area: str) -> str:
+    """``" 示范区 / 青禾街道/ "`` → ``"示范区/青禾街道"``; the empty string is the top."""
+    parts = (p.strip() for p in unicodedata.normalize("NFKC", area).split("/"))
+    return "/".join(p for p in parts if p)
+
+
+def parent_area(area: str) -> str:
+    return area.rsplit("/", 1)[0] if "/" in area else ""
+
+
+def serves(resource_area: str, demand_area: str) -> bool:
+    """The area rule: a resource serves its area and everything under it (empty: everywhere)."""
+    r, d = normalise_area(resource_area), normalise_area(demand_area)
+    return r == "" or d == r or d.startswith(r + "/")
+
+
+def _normalise_category(category: str) -> str:
+    return unicodedata.normalize("NFKC", category).strip()
+
+
+def _last(area: str) -> str:
+    return area.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    demand: IntArray
+    resource: IntArray
+    score: FloatArray
+
+    @staticmethod
+    def empty() -> _Pairs:
+        return _Pairs(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
+
+    @staticmethod
+    def concat(parts: Sequence[_Pairs]) -> _Pairs:
+        if not parts:
+            return _Pairs.empty()
+        return _Pairs(
+            np.concatenate([p.demand for p in parts]),
+            np.concatenate([p.resource for p in parts]),
+            np.concatenate([p.score for p in parts]),
+        )
+
+    def top_k(self, k: int) -> _Pairs:
+        """The best ``k`` per demand: higher score first, then lower resource index (= id)."""
+        if self.demand.size == 0:
+            return self
+        order = np.lexsort((self.resource, -self.score, self.demand))
+        d, r, s = self.demand[order], self.resource[order], self.score[order]
+        starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+        sizes = np.diff(np.r_[starts, d.size])
+        rank = np.arange(d.size) - np.repeat(starts, sizes)
+        keep = rank < k
+        return _Pairs(d[keep], r[keep], s[keep])
+
+
+class _Index:
+    """Demands (ordered by area, then id) and resources (ordered by id) with their vectors."""
+
+    def __init__(
+        self,
+        demands: Iterable[Demand],
+        resources: Iterable[Resource],
+        weights: Weights,
+        workers: int | None,
+    ) -> None:
+        dem = list(demands)
+        res = list(resources)
+        for kind, items in (("需求", dem), ("资源", res)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    raise MatchInputError(f"{kind}编号重复：{item.id}")
+                seen.add(item.id)
+        for r in res:
+            if r.capacity < 1:
+                raise MatchInputError(f"资源 {r.id} 的容量必须是正整数")
+        d_area = {d.id: normalise_area(d.area) for d in dem}
+        self.demands = sorted(dem, key=lambda d: (d_area[d.id] + "/", d.id))
+        self.resources = sorted(res, key=lambda r: r.id)
+        self.d_pos = {d.id: i for i, d in enumerate(self.demands)}
+        self.r_pos = {r.id: i for i, r in enumerate(self.resources)}
+        self.d_areas = [d_area[d.id] for d in self.demands]
+        self.r_areas = [normalise_area(r.area) for r in self.resources]
+        self.d_keys = [a + "/" for a in self.d_areas]
+        self.capacity = [r.capacity for r in self.resources]
+
+        vectors = vectorise(
+            [d.title for d in self.demands] + [r.title for r in self.resources],
+            [d.description for d in self.demands] + [r.description for r in self.resources],
+            title_weight=weights.title,
+            concept_weight=weights.concept,
+            workers=workers,
+        )
+        n = len(self.demands)
+        self.vectors = vectors
+        self.D: sp.csr_matrix = vectors.matrix[:n]
+        self.R: sp.csr_matrix = vectors.matrix[n:]
+        self.words: sp.csr_matrix = vectors.words
+
+        cats: dict[str, int] = {}
+        d_cat = [_normalise_category(d.category) for d in self.demands]
+        r_cat = [_normalise_category(r.category) for r in self.resources]
+        for c in sorted(set(d_cat) | set(r_cat)):
+            if c:
+                cats[c] = len(cats)
+        self.d_cat = np.array([cats.get(c, -1) for c in d_cat], dtype=np.int64)
+        self.r_cat = np.array([cats.get(c, -2) for c in r_cat], dtype=np.int64)
+        self.categories = d_cat, r_cat
+
+        areas: dict[str, int] = {}
+        for a in sorted(
+            set(self.d_areas) | set(self.r_areas) | set(map(parent_area, self.d_areas))
+        ):
+            if a:
+                areas[a] = len(areas)
+        self.d_area = np.array([areas.get(a, -2) for a in self.d_areas], dtype=np.int64)
+        self.d_parent = np.array(
+            [areas.get(parent_area(a), -2) for a in self.d_areas], dtype=np.int64
+        )
+        self.r_area = np.array([areas.get(a, -1) for a in self.r_areas], dtype=np.int64)
+
+        groups: dict[str, list[int]] = {}
+        for i, a in enumerate(self.r_areas):
+            groups.setdefault(a, []).append(i)
+        self.groups = [(a, np.asarray(groups[a], dtype=np.int64)) for a in sorted(groups)]
+
+    @property
+    def n(self) -> int:
+        return len(self.demands)
+
+    @property
+    def m(self) -> int:
+        return len(self.resources)
+
+    def subtree(self, area: str) -> tuple[int, int]:
+        """The range of demand indices a resource of ``area`` serves."""
+        if area == "":
+            return 0, self.n
+        prefix = area + "/"
+        return bisect_left(self.d_keys, prefix), bisect_left(self.d_keys, prefix + "\U0010ffff")
+
+    def eligible(self, d: int, r: int) -> bool:
+        ra = self.r_areas[r]
+        return ra == "" or self.d_keys[d].startswith(ra + "/")
+
+    def bonus(self, d: IntArray, r: IntArray, weights: Weights) -> FloatArray:
+        same_cat = (self.d_cat[d] == self.r_cat[r]).astype(np.float64)
+        same_area = (self.d_area[d] == self.r_area[r]).astype(np.float64)
+        near_area = (self.d_parent[d] == self.r_area[r]).astype(np.float64)
+        out: FloatArray = (
+            weights.category * same_cat
+            + weights.area_same * same_area
+            + weights.area_near * near_area
+        )
+        return out
+
+    def text_scores(self, d: IntArray, r: IntArray) -> FloatArray:
+        """Cosine of explicit pairs, row by row (no all-pairs product)."""
+        if d.size == 0:
+            return np.zeros(0, np.float64)
+        prod = self.D[d].multiply(self.R[r])
+        return np.asarray(prod.sum(axis=1), dtype=np.float64).ravel()
+
+
+def _finish(
+    index: _Index,
+    weights: Weights,
+    d: IntArray,
+    r: IntArray,
+    text: FloatArray,
+    forbidden: IntArray,
+) -> _Pairs:
+    keep = text >= weights.min_text
+    if forbidden.size:
+        keep &= ~np.isin(d * index.m + r, forbidden)
+    d, r, text = d[keep], r[keep], text[keep]
+    return _Pairs(d, r, weights.text * text + index.bonus(d, r, weights))
+
+
+def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray) -> _Pairs:
+    """Top-k candidates per demand, area by area of the resources (only eligible pairs are
+    ever multiplied), in chunks of demands so that any size fits in memory."""
+    found: list[_Pairs] = []
+    pending_d: list[IntArray] = []
+    pending_r: list[IntArray] = []
+    pending = 0
+
+    def flush() -> None:
+        nonlocal pending
+        if pending:
+            d = np.concatenate(pending_d)
+            r = np.concatenate(pending_r)
+            found.append(_finish(index, weights, d, r, index.text_scores(d, r), forbidden))
+            pending_d.clear()
+            pending_r.clear()
+            pending = 0
+
+    for area, r_idx in index.groups:
+        lo, hi = index.subtree(area)
+        if lo >= hi:
+            continue
+        if (hi - lo) * r_idx.size <= SMALL_BLOCK:
+            pending_d.append(np.repeat(np.arange(lo, hi, dtype=np.int64), r_idx.size))
+            pending_r.append(np.tile(r_idx, hi - lo))
+            pending += (hi - lo) * r_idx.size
+            if pending >= PAIR_BATCH:
+                flush()
+            continue
+        rt = index.R[r_idx].T.tocsr()
+        step = max(1, CELL_BUDGET // r_idx.size)
+        for start in range(lo, hi, step):
+            stop = min(hi, start + step)
+            prod = (index.D[start:stop] @ rt).tocoo()
+            rows = prod.row.astype(np.int64) + start
+            cols = r_idx[prod.col]
+            text = prod.data.astype(np.float64)
+            found.append(_finish(index, weights, rows, cols, text, forbidden).top_k(top_k))
+    flush()
+    return _Pairs.concat(found).top_k(top_k)
+
+
+def _forbidden_codes(index: _Index, forbidden: Iterable[tuple[str, str]]) -> IntArray:
+    codes = []
+    for d_id, r_id in forbidden:
+        d, r = index.d_pos.get(d_id), index.r_pos.get(r_id)
+        if d is None or r is None:
+            raise MatchInputError(f"禁止的配对指向未知编号：{d_id} — {r_id}")
+        codes.append(d * index.m + r)
+    return np.unique(np.asarray(codes, dtype=np.int64))
+
+
+def candidates(
+    demands: Iterable[Demand],
+    resources: Iterable[Resource],
+    *,
+    forbidden: Iterable[tuple[str, str]] = (),
+    weights: Weights | None = None,
+    top_k: int = DEFAULT_TOP_K,
+    workers: int | None = None,
+) -> dict[str, list[Candidate]]:
+    """The ``top_k`` best resources for each demand (best first, ties by resource id), scored
+    by text, category and area, respecting the area rule and the forbidden pairs. Every demand
+    id is a key; a demand that shares no word or concept with any resource it may use gets []."""
+    weights = weights or Weights()
+    index = _Index(demands, resources, weights, workers)
+    pairs = _score_all(index, weights, top_k, _forbidden_codes(index, forbidden))
+    return _group(index, pairs, top_k)
+
+
+def _group(index: _Index, pairs: _Pairs, limit: int) -> dict[str, list[Candidate]]:
+    out: dict[str, list[Candidate]] = {d.id: [] for d in sorted(index.demands, key=_by_id)}
+    ordered = pairs.top_k(limit)
+    for d, r, s in zip(ordered.demand, ordered.resource, ordered.score, strict=True):
+        out[index.demands[d].id].append(
+            Candidate(index.demands[d].id, index.resources[r].id, round(float(s), 6))
+        )
+    return out
+
+
+def _by_id(d: Demand) -> str:
+    return d.id
+
+
+def match(
+    demands: Iterable[Demand],
+    resources: Iterable[Resource],
+    preferences: Iterable[Preference] = (),
+    pinned: Iterable[tuple[str, str]] = (),
+    forbidden: Iterable[tuple[str, str]] = (),
+    weights: Weights | None = None,
+    top_k: int = DEFAULT_TOP_K,
+    *,
+    fill: bool = True,
+    workers: int | None = None,
+) -> MatchResult:
+    """Propose demand–resource pairs; see the package docstring for the rules."""
+    weights = weights or Weights()
+    if top_k < 1:
+        raise MatchInputError("top_k 必须是正整数")
+    index = _Index(demands, resources, weights, workers)
+    forbidden_codes = _forbidden_codes(index, forbidden)
+    blocked = set(forbidden_codes.tolist())
+
+    # ranked lists: (demand, resource) -> rank, keeping the best rank if listed twice
+    d_rank: dict[tuple[int, int], int] = {}
+    r_rank: dict[tuple[int, int], int] = {}
+    for p in preferences:
+        if p.rank < 1:
+            raise MatchInputError(f"志愿顺位必须是正整数：{p}")
+        if p.side == "demand":
+            d, r = index.d_pos.get(p.chooser_id), index.r_pos.get(p.chosen_id)
+            target = d_rank
+        elif p.side == "resource":
+            d, r = index.d_pos.get(p.chosen_id), index.r_pos.get(p.chooser_id)
+            target = r_rank
+        else:
+            raise MatchInputError(f"未知的志愿方：{p.side}")
+        if d is None or r is None:
+            raise MatchInputError(f"志愿指向未知编号：{p.chooser_id} → {p.chosen_id}")
+        if d * index.m + r in blocked or not index.eligible(d, r):
+            continue
+        key = (d, r)
+        target[key] = min(p.rank, target.get(key, p.rank))
+    mutual = sorted(set(d_rank) & set(r_rank))
+
+    # pinned pairs first
+    pins: dict[int, int] = {}
+    left = list(index.capacity)
+    for d_id, r_id in pinned:
+        d, r = index.d_pos.get(d_id), index.r_pos.get(r_id)
+        if d is None or r is None:
+            raise MatchInputError(f"指定的配对指向未知编号：{d_id} — {r_id}")
+        if d in pins and pins[d] != r:
+            raise MatchInputError(f"需求 {d_id} 被指定了多个资源")
+        if d in pins:
+            continue
+        if d * index.m + r in blocked:
+            raise MatchInputError(f"配对 {d_id} — {r_id} 既被指定又被禁止")
+        if not index.eligible(d, r):
+            raise MatchInputError(f"资源 {r_id} 不服务需求 {d_id} 所在区域，不能指定")
+        if left[r] < 1:
+            raise MatchInputError(f"资源 {r_id} 被指定的需求超过了容量")
+        pins[d] = r
+        left[r] -= 1
+
+    # candidates: top-k by text, plus every mutually ranked pair, with the mutual bonus
+    pairs = _score_all(index, weights, top_k, forbidden_codes)
+    codes = pairs.demand * index.m + pairs.resource
+    if mutual:
+        m_d = np.array([k[0] for k in mutual], dtype=np.int64)
+        m_r = np.array([k[1] for k in mutual], dtype=np.int64)
+        m_codes = m_d * index.m + m_r
+        is_mutual = np.isin(codes, m_codes)
+        pairs = _Pairs(pairs.demand, pairs.resource, pairs.score + weights.mutual * is_mutual)
+        extra = ~np.isin(m_codes, codes)
+        e_d, e_r = m_d[extra], m_r[extra]
+        e_s = (
+            weights.text * index.text_scores(e_d, e_r)
+            + index.bonus(e_d, e_r, weights)
+            + weights.mutual
+        )
+        pairs = _Pairs.concat([pairs, _Pairs(e_d, e_r, e_s)])
+
+    chosen: dict[int, int] = dict(pins)
+    method = "flow"
+    if d_rank or r_rank:
+        method = "stable"
+        lists: list[list[int]] = [[] for _ in range(index.n)]
+        for (d, r), _rank in sorted(d_rank.items(), key=lambda kv: (kv[1], kv[0][1])):
+            if d not in pins:
+                lists[d].append(r)
+        positions: list[dict[int, int]] = [{} for _ in range(index.m)]
+        for (d, r), _rank in sorted(r_rank.items(), key=lambda kv: (kv[1], kv[0][0])):
+            positions[r][d] = len(positions[r])
+        stable = stable_match(lists, positions, left)
+        for d, r in sorted(stable.items()):
+            chosen[d] = r
+            left[r] -= 1
+    if fill:
+        free = np.array([d not in chosen for d in range(index.n)], dtype=bool)
+        sel = free[pairs.demand] if pairs.demand.size else np.zeros(0, dtype=bool)
+        filled = max_weight_assign(pairs.demand[sel], pairs.resource[sel], pairs.score[sel], left)
+        if filled:
+            method = "stable+flow" if method == "stable" else "flow"
+        for d, r in filled:
+            chosen[d] = r
+            left[r] -= 1
+
+    explain = _Explainer(index, weights, d_rank, r_rank, set(pins.items()))
+    c_d = np.array(sorted(chosen), dtype=np.int64)
+    c_r = np.array([chosen[d] for d in sorted(chosen)], dtype=np.int64)
+    c_s = weights.text * index.text_scores(c_d, c_r) + index.bonus(c_d, c_r, weights)
+    proposals = []
+    for d, r, s in zip(c_d.tolist(), c_r.tolist(), c_s.tolist(), strict=True):
+        if (d, r) in d_rank and (d, r) in r_rank:
+            s += weights.mutual
+        proposals.append(
+            Proposal(
+                demand_id=index.demands[d].id,
+                resource_id=index.resources[r].id,
+                score=round(float(s), 6),
+                reasons=explain.reasons(d, r),
+            )
+        )
+    proposals.sort(key=lambda p: p.demand_id)
+    everyone = _group(index, pairs, UNMATCHED_SHOWN)
+    unmatched = {d_id: c for d_id, c in everyone.items() if index.d_pos[d_id] not in chosen}
+    return MatchResult(proposals=proposals, unmatched=unmatched, method=method)
+
+
+class _Explainer:
+    """Reasons in plain Chinese for one pair: only what added to its score."""
+
+    def __init__(
+        self,
+        index: _Index,
+        weights: Weights,
+        d_rank: dict[tuple[int, int], int],
+        r_rank: dict[tuple[int, int], int],
+        pinned: set[tuple[int, int]],
+    ) -> None:
+        self.index = index
+        self.weights = weights
+        self.d_rank = d_rank
+        self.r_rank = r_rank
+        self.pinned = pinned
+        features = index.vectors.features
+        n_words = index.vectors.n_words
+        word_id = {w: i for i, w in enumerate(features[:n_words])}
+        self.triggers: dict[int, set[int]] = {}
+        concept_col = {
+            f[len(CONCEPT_PREFIX) :]: n_words + i for i, f in enumerate(features[n_words:])
+        }
+        for word, names in vocabulary().concepts_of.items():
+            if word in word_id:
+                for name in names:
+                    if name in concept_col:
+                        self.triggers.setdefault(concept_col[name], set()).add(word_id[word])
+
+    def _words_of(self, doc: int, col: int) -> list[str]:
+        words = self.index.words
+        ids = words.indices[words.indptr[doc] : words.indptr[doc + 1]]
+        mine = self.triggers.get(col, set())
+        return [self.index.vectors.features[i] for i in sorted(int(i) for i in ids if i in mine)]
+
+    def reasons(self, d: int, r: int) -> list[str]:
+        index, out = self.index, []
+        if (d, r) in self.pinned:
+            out.append("管理员指定")
+        D, R = index.D, index.R
+        d_ind = D.indices[D.indptr[d] : D.indptr[d + 1]]
+        r_ind = R.indices[R.indptr[r] : R.indptr[r + 1]]
+        common, di, ri = np.intersect1d(d_ind, r_ind, assume_unique=True, return_indices=True)
+        if common.size:
+            weight = D.data[D.indptr[d] + di] * R.data[R.indptr[r] + ri]
+            order = np.lexsort((common, -weight))
+            n_words = index.vectors.n_words
+            features = index.vectors.features
+            keywords = [features[c] for c in common[order] if c < n_words][:KEYWORDS_SHOWN]
+            if keywords:
+                out.append("共同关键词：" + "、".join(keywords))
+            shown = 0
+            for c in common[order]:
+                if c < n_words or shown >= CONCEPTS_SHOWN:
+                    continue
+                mine = self._words_of(d, int(c))
+                theirs = self._words_of(index.n + r, int(c))
+                if set(mine) == set(theirs):
+                    continue
+                name = features[c][len(CONCEPT_PREFIX) :]
+                out.append(
+                    f"意思相近：{name}（需求说“{'”“'.join(mine)}”，资源说“{'”“'.join(theirs)}”）"
+                )
+                shown += 1
+        d_cat, r_cat = index.categories
+        if self.weights.category and d_cat[d] and d_cat[d] == r_cat[r]:
+            out.append(f"同属类别：{d_cat[d]}")
+        da, ra = index.d_areas[d], index.r_areas[r]
+        if ra and da == ra and self.weights.area_same:
+            out.append(f"同一区域：{_last(da)}")
+        elif ra and parent_area(da) == ra and self.weights.area_near:
+            out.append(f"邻近区域：{_last(da)}与资源同属{_last(ra)}")
+        if (d, r) in self.d_rank and (d, r) in self.r_rank:
+            out.append(
+                f"双方互选：需求列为第{self.d_rank[(d, r)]}志愿，"
+                f"资源列为第{self.r_rank[(d, r)]}志愿"
+            )
+        if not out:
+            out.append("在资源服务范围内")
+        return out
