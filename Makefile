@@ -1,0 +1,73 @@
+# Gongjian — the two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+VENDOR := gongjian/core/static/vendor
+
+.PHONY: demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+$(VENDOR)/.stamp: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(VENDOR)
+	cp frontend/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp frontend/node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts.min.js
+	touch $@
+
+frontend: $(VENDOR)/.stamp
+
+# A fresh demo district in the embedded SQLite database, served on 127.0.0.1:$(PORT).
+demo: install frontend
+	$(BIN)/gongjian migrate --noinput
+	$(BIN)/gongjian demo --reset
+	$(BIN)/gongjian collectstatic --noinput --verbosity 0
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/gunicorn gongjian.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+serve: install frontend
+	$(BIN)/gunicorn gongjian.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+
+# The whole suite: lint and types, then the tests on SQLite and, where it answers, PostgreSQL.
+test: install frontend
+	$(MAKE) --no-print-directory lint
+	$(BIN)/gongjian makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+TEST_ENV := GONGJIAN_DATA_DIR=$(CURDIR)/var/test GONGJIAN_FIELD_KEY=VGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI= GONGJIAN_SECRET_KEY=test-only-secret-key-not-for-production-use-0123456789
+
+test-sqlite: install frontend
+	$(TEST_ENV) $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+PG_URL ?= postgres://postgres@127.0.0.1:5432/gongjian
+test-postgres: install frontend
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(subst /gongjian,/postgres,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+		$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS); \
+	else \
+		if [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at 127.0.0.1:5432: failing in CI"; exit 1; fi; \
+		echo "SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432; the PostgreSQL run did not happen"; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy gongjian
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	@for script in bench/*/run.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean-demo:
+	rm -f "$${GONGJIAN_DATA_DIR:-$$HOME/.local/share/gongjian}/gongjian.sqlite3"

@@ -1,0 +1,57 @@
+"""The API: django-ninja under /api/v1/, token or session authentication, one error shape."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from gongjian.accounts.services import api_token_authenticate
+from gongjian.core.errors import ApplicationError
+from gongjian.orgs.api import router as orgs_router
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> object | None:
+        user = api_token_authenticate(key=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Gongjian 共建 API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [
+            str(p) for p in error.get("loc", []) if p not in ("body", "query", "path", "payload")
+        ]
+        fields.setdefault(".".join(loc) or "request", []).append(str(error.get("msg", "")))
+    body = {"code": "validation", "message": "请求参数不正确", "detail": {"fields": fields}}
+    return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {"code": "unauthorized", "message": "需要登录或有效的接口令牌", "detail": {}}
+    return api.create_response(request, body, status=401)
+
+
+api.add_router("/", orgs_router)

@@ -1,0 +1,221 @@
+"""All settings, read from the environment (see docs/configuration.md).
+
+Production differs from development only through the environment.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import environ
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+
+def env_secret(name: str, *, generate: str | None = None, data_dir: Path) -> str:
+    """A secret from `NAME`, from the file named by `NAME_FILE`, or generated once on first
+    run and kept in the data directory (outside the repository, never committed)."""
+    value = str(env.str(name, default=""))
+    if value:
+        return value
+    path = env.str(f"{name}_FILE", default="")
+    if path:
+        return str(Path(path).read_text(encoding="utf-8")).strip()
+    if generate is None:
+        raise environ.ImproperlyConfigured(f"Set {name} or {name}_FILE")
+    kept = data_dir / "secrets" / name.lower()
+    if not kept.exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.touch(mode=0o600)
+        kept.write_text(generate, encoding="utf-8")
+    return kept.read_text(encoding="utf-8").strip()
+
+
+DATA_DIR = Path(env.str("GONGJIAN_DATA_DIR", default=str(Path.home() / ".local/share/gongjian")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env.bool("GONGJIAN_DEBUG", default=False)
+HTTPS = env.bool("GONGJIAN_HTTPS", default=False)
+SECRET_KEY = env_secret(
+    "GONGJIAN_SECRET_KEY", generate=secrets.token_urlsafe(50), data_dir=DATA_DIR
+)
+# Key for personal fields (ID numbers, phones): a Fernet key. Lookup hashes use a key derived
+# from it. Losing it loses those fields; rotating it needs `gongjian rekey` (not yet written).
+FIELD_KEY = env_secret(
+    "GONGJIAN_FIELD_KEY", generate=Fernet.generate_key().decode(), data_dir=DATA_DIR
+)
+ALLOWED_HOSTS = env.list("GONGJIAN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("GONGJIAN_CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "gongjian.core",
+    "gongjian.accounts",
+    "gongjian.orgs",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "gongjian.accounts.middleware.SessionPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "gongjian.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "gongjian.config.urls"
+WSGI_APPLICATION = "gongjian.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gongjian.orgs.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'gongjian.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("GONGJIAN_DB_CONN_MAX_AGE", default=60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "GONGJIAN_TASKS_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["gongjian.accounts.backends.PhoneOrUsernameBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "gongjian.accounts.validators.CharacterClassValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+PASSWORD_HASHERS = env.list(
+    "GONGJIAN_PASSWORD_HASHERS",
+    default=[
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        "django.contrib.auth.hashers.ScryptPasswordHasher",
+    ],
+)
+PASSWORD_MAX_AGE_DAYS = env.int("GONGJIAN_PASSWORD_MAX_AGE_DAYS", default=90)
+LOCKOUT_FAILURES = env.int("GONGJIAN_LOCKOUT_FAILURES", default=5)
+LOCKOUT_WINDOW_MINUTES = env.int("GONGJIAN_LOCKOUT_WINDOW_MINUTES", default=15)
+SESSION_IDLE_MINUTES = env.int("GONGJIAN_SESSION_IDLE_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("GONGJIAN_SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUDIT_RETENTION_DAYS = max(184, env.int("GONGJIAN_AUDIT_RETENTION_DAYS", default=184))
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env.str("GONGJIAN_STATIC_ROOT", default=str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+MEDIA_ROOT = Path(env.str("GONGJIAN_MEDIA_ROOT", default=str(DATA_DIR / "media")))
+MEDIA_URL = "media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = True
+
+UPLOAD_MAX_BYTES = env.int("GONGJIAN_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+UPLOAD_MAX_UNZIPPED_BYTES = env.int("GONGJIAN_UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
+UPLOAD_MAX_ZIP_ENTRIES = env.int("GONGJIAN_UPLOAD_MAX_ZIP_ENTRIES", default=2000)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Security: behind HTTPS in production (GONGJIAN_HTTPS=1), plain HTTP for the local demo.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env.bool("GONGJIAN_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("GONGJIAN_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env.bool("GONGJIAN_BEHIND_PROXY", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Read the client's address from X-Forwarded-For only when nginx sets it.
+TRUST_X_FORWARDED_FOR = env.bool("GONGJIAN_TRUST_X_FORWARDED_FOR", default=False)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"pii": {"()": "gongjian.core.logging.RedactPersonalInfo"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["pii"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("GONGJIAN_LOG_LEVEL", default="WARNING")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

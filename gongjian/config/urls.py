@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from gongjian.config.api import api
+from gongjian.orgs import views as org_views
+
+admin.site.site_header = "共建平台管理后台"
+admin.site.site_title = "共建平台"
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("accounts/", include("gongjian.accounts.urls")),
+    path("orgs/", include("gongjian.orgs.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler404 = "gongjian.core.views.not_found"
+handler500 = "gongjian.core.views.server_error"

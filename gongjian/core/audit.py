@@ -1,0 +1,95 @@
+"""Writing the audit log. Services call `audit_record`; nothing else writes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, models
+from django.utils import timezone
+
+from gongjian.core import context
+from gongjian.core.models import AuditLog
+
+# Fields whose values never go into the audit log in plain text.
+_SECRET_FIELDS = frozenset({"password", "id_number", "phone", "id_number_hash", "phone_hash"})
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What changed between two snapshots, with personal values replaced by a marker."""
+    out: dict[str, Any] = {}
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key in _SECRET_FIELDS:
+            out[key] = ["***", "***(已修改)"]
+        else:
+            out[key] = [_jsonable(old), _jsonable(new)]
+    return out
+
+
+def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    names = fields or [f.attname for f in obj._meta.concrete_fields]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def audit_record(
+    *,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    changes: dict[str, Any] | None = None,
+    actor: Any = None,
+    actor_label: str = "",
+    success: bool = True,
+    reason: str = "",
+    ip: str | None = None,
+) -> AuditLog:
+    ctx = context.current()
+    actor = actor if actor is not None else ctx.user
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)[:200]
+    entry = AuditLog(
+        actor=actor,
+        actor_label=actor_label or (actor.get_username() if actor is not None else ""),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        changes={
+            k: ("***" if k in _SECRET_FIELDS and not isinstance(v, list) else v)
+            for k, v in (changes or {}).items()
+        },
+        ip=ip if ip is not None else ctx.ip,
+        success=success,
+        reason=reason[:500],
+    )
+    entry.save()
+    return entry
+
+
+def audit_purge_expired() -> int:
+    """Delete entries older than the retention period (at least 184 days). The only delete."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+    table = AuditLog._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE created_at < %s", [cutoff])  # noqa: S608
+        return int(cursor.rowcount)

@@ -1,0 +1,262 @@
+"""The import pipeline every app's spreadsheets go through: check the file, read it, validate
+every row, show a preview, then write all rows in one transaction or none.
+
+An app describes one kind of import with an `Importer`: its columns, a `validate` that
+turns rows into prepared objects or row/column errors, and a `write`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from gongjian.core.audit import audit_record
+from gongjian.core.errors import ApplicationError, NotFound, ValidationFailed
+from gongjian.core.files import check_spreadsheet
+from gongjian.core.models import ImportBatch
+from gongjian.core.tabular import Table, read_table, write_xlsx
+
+PREVIEW_ROWS = 20
+MAX_ERRORS_KEPT = 5000
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    required: bool = False
+    help: str = ""
+    example: str = ""
+    personal: bool = False  # masked in previews and error reports
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Prepared:
+    """What `validate` hands to `write`: anything the importer needs, plus the errors."""
+
+    items: list[Any] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Importer:
+    kind: str
+    title: Any  # a lazily translated string
+    columns: Sequence[Column]
+    validate: Callable[[Any, list[tuple[int, dict[str, str]]]], Prepared]
+    write: Callable[[Any, Prepared], int]
+    may_use: Callable[[Any], bool]
+
+    def label(self, key: str) -> str:
+        for c in self.columns:
+            if c.key == key:
+                return c.label
+        return key
+
+
+_REGISTRY: dict[str, Importer] = {}
+
+
+def register(importer: Importer) -> Importer:
+    _REGISTRY[importer.kind] = importer
+    return importer
+
+
+def importer_get(kind: str) -> Importer:
+    try:
+        return _REGISTRY[kind]
+    except KeyError:
+        raise NotFound(_("没有这种导入类型")) from None
+
+
+def importers() -> list[Importer]:
+    return list(_REGISTRY.values())
+
+
+def _normalise_header(text: str) -> str:
+    return text.strip().rstrip("*＊").strip().lower()
+
+
+def map_columns(
+    importer: Importer, table: Table
+) -> tuple[list[tuple[int, dict[str, str]]], list[RowError]]:
+    """Rows keyed by column key; a header may be the Chinese label or the key."""
+    by_header: dict[str, str] = {}
+    for column in importer.columns:
+        by_header[_normalise_header(column.label)] = column.key
+        by_header[column.key.lower()] = column.key
+    mapping: dict[str, str] = {}
+    for header in table.header:
+        key = by_header.get(_normalise_header(header))
+        if key:
+            mapping[header] = key
+    errors = [
+        RowError(1, c.label, _("缺少必填列“%(col)s”") % {"col": c.label})
+        for c in importer.columns
+        if c.required and c.key not in mapping.values()
+    ]
+    rows = [
+        (line, {mapping[h]: v for h, v in values.items() if h in mapping})
+        for line, values in table.rows
+    ]
+    return rows, errors
+
+
+def _mask(importer: Importer, key: str, value: str) -> str:
+    from gongjian.core.masking import mask_id_number, mask_phone
+
+    for c in importer.columns:
+        if c.key == key and c.personal:
+            return mask_id_number(value) if len(value) > 11 else mask_phone(value)
+    return value
+
+
+def _check(
+    importer: Importer, actor: Any, data: bytes, filename: str
+) -> tuple[Prepared, list[tuple[int, dict[str, str]]]]:
+    upload = check_spreadsheet(data, name=filename)
+    table = read_table(upload)
+    rows, header_errors = map_columns(importer, table)
+    if header_errors:
+        return Prepared(errors=header_errors), rows
+    if not rows:
+        return Prepared(errors=[RowError(2, "", _("表格没有数据行"))]), rows
+    return importer.validate(actor, rows), rows
+
+
+def import_check(*, actor: Any, kind: str, data: bytes, filename: str) -> ImportBatch:
+    """Check an upload and keep it for the preview; writes no domain record."""
+    importer = importer_get(kind)
+    if not importer.may_use(actor):
+        from gongjian.core.errors import PermissionDenied
+
+        raise PermissionDenied(_("您的岗位不能导入%(t)s") % {"t": importer.title})
+    prepared, rows = _check(importer, actor, data, filename)
+    errors = sorted(prepared.errors, key=lambda e: (e.row, e.column))
+    preview = [
+        {
+            "row": line,
+            "values": [_mask(importer, c.key, values.get(c.key, "")) for c in importer.columns],
+        }
+        for line, values in rows[:PREVIEW_ROWS]
+    ]
+    batch = ImportBatch(
+        token=secrets.token_urlsafe(24),
+        kind=kind,
+        filename=filename[:200],
+        actor=actor,
+        status=ImportBatch.Status.INVALID if errors else ImportBatch.Status.CHECKED,
+        row_count=len(rows),
+        errors=[e.as_dict() for e in errors[:MAX_ERRORS_KEPT]],
+        preview=preview,
+    )
+    batch.file.save(f"{batch.token}.bin", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def import_batch_get_for(actor: Any, token: str) -> ImportBatch:
+    batch = ImportBatch.objects.filter(token=token, actor=actor).first()
+    if batch is None:
+        raise NotFound(_("导入批次不存在"))
+    return batch
+
+
+def import_commit(*, actor: Any, token: str) -> ImportBatch:
+    """Write every row of a checked batch in one transaction, or none. The file is validated
+    again inside the transaction, so nothing that changed since the preview slips in."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().filter(token=token, actor=actor).first()
+        if batch is None:
+            raise NotFound(_("导入批次不存在"))
+        if batch.status != ImportBatch.Status.CHECKED:
+            raise ApplicationError(
+                _("该批次不能导入（状态：%(s)s）") % {"s": batch.get_status_display()},
+                code="batch_state",
+            )
+        importer = importer_get(batch.kind)
+        with batch.file.open("rb") as f:
+            data = f.read()
+        prepared, _rows = _check(importer, actor, data, batch.filename)
+        if prepared.errors:
+            raise ValidationFailed(
+                _("文件有%(n)d处错误，未导入任何数据") % {"n": len(prepared.errors)},
+                detail={"errors": [e.as_dict() for e in prepared.errors[:100]]},
+            )
+        written = importer.write(actor, prepared)
+        batch.status = ImportBatch.Status.COMMITTED
+        batch.written = written
+        batch.save(update_fields=["status", "written", "updated_at"])
+        audit_record(
+            action="import",
+            obj=batch,
+            changes={"kind": batch.kind, "rows": written},
+            object_repr=batch.filename,
+        )
+    return batch
+
+
+def import_run(*, actor: Any, kind: str, data: bytes, filename: str) -> ImportBatch:
+    """Check and, when there is no error, commit: for the API and the command line."""
+    batch = import_check(actor=actor, kind=kind, data=data, filename=filename)
+    if batch.status == ImportBatch.Status.INVALID:
+        return batch
+    return import_commit(actor=actor, token=batch.token)
+
+
+def error_report(batch: ImportBatch) -> bytes:
+    headers = [_("行号"), _("列"), _("错误原因")]
+    rows = [(e["row"], e["column"], e["message"]) for e in batch.errors]
+    return write_xlsx(headers, rows, title=_("错误报告"))
+
+
+def template_workbook(importer: Importer) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None  # noqa: S101 - a new workbook always has a sheet
+    ws.title = importer.title[:31]
+    ws.append([c.label + ("*" if c.required else "") for c in importer.columns])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FDE9E7")
+    from openpyxl.utils import get_column_letter
+
+    for i, c in enumerate(importer.columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = max(12, len(c.label) * 3)
+    notes = wb.create_sheet(_("填写说明"))
+    notes.append([_("列"), _("必填"), _("说明"), _("示例")])
+    for c in importer.columns:
+        notes.append([c.label, _("是") if c.required else _("否"), c.help, c.example])
+    notes.append([])
+    notes.append(
+        [
+            _(
+                "从第二行起每行一条。整个文件有任何一行错误都不会导入，"
+                "系统会给出错误报告。也可以上传UTF-8或GBK编码的CSV文件，表头相同。"
+            )
+        ]
+    )
+    import io
+
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,17 @@
+"""How personal identifiers are shown to those who may not see them whole."""
+
+from __future__ import annotations
+
+
+def mask_id_number(value: str | None) -> str:
+    """`110101199003071234` → `1101**********1234`."""
+    if not value:
+        return ""
+    return value[:4] + "*" * (len(value) - 8) + value[-4:] if len(value) > 8 else "*" * len(value)
+
+
+def mask_phone(value: str | None) -> str:
+    """`13800138000` → `138****8000`."""
+    if not value:
+        return ""
+    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)

@@ -1,0 +1,114 @@
+"""Rows in and out of spreadsheets: reading .xlsx and CSV (UTF-8 or GBK) uploads, and writing
+.xlsx exports whose cells can never run as formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from gongjian.core.errors import UnsupportedFile
+from gongjian.core.files import CSV, CheckedUpload
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]  # (row number as the user sees it, values)
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK)."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnsupportedFile(_("无法识别文件编码，请保存为UTF-8或GBK编码的CSV"))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        text = value.isoformat()
+        return str(text[:10] if text.endswith("T00:00:00") else text)
+    return str(value).strip()
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+        yield from sheet.to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise UnsupportedFile(_("无法读取该.xlsx文件：%(e)s") % {"e": type(exc).__name__}) from None
+
+
+def read_table(upload: CheckedUpload, *, max_rows: int = 200_000) -> Table:
+    if upload.kind == CSV:
+        reader: Iterable[Sequence[Any]] = csv.reader(io.StringIO(decode_text(upload.data)))
+    else:
+        reader = _xlsx_rows(upload.data)
+    iterator = iter(reader)
+    header: list[str] = []
+    for raw in iterator:
+        header = [_cell(c) for c in raw]
+        if any(header):
+            break
+    if not any(header):
+        raise UnsupportedFile(_("表格是空的：第一行应为表头"))
+    while header and not header[-1]:
+        header.pop()
+    rows: list[tuple[int, dict[str, str]]] = []
+    line = 1
+    for raw in iterator:
+        line += 1
+        values = [_cell(c) for c in raw]
+        if not any(values):
+            continue
+        if len(rows) >= max_rows:
+            raise UnsupportedFile(_("表格超过%(n)d行，请分批导入") % {"n": max_rows})
+        values += [""] * (len(header) - len(values))
+        rows.append((line, dict(zip(header, values, strict=False))))
+    return Table(header=header, rows=rows)
+
+
+def neutralize(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_xlsx(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1"
+) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        cell = WriteOnlyCell(sheet, value=neutralize(str(h)))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([neutralize(v) for v in row])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

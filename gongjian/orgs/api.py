@@ -1,0 +1,341 @@
+"""Areas, units, party organisations and members over the API: the same services and
+selectors as the pages, so the two allow exactly the same things."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from gongjian.core.masking import mask_id_number, mask_phone
+from gongjian.orgs import selectors, services
+
+router = Router(tags=["orgs"])
+
+
+class AreaOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    path: str
+
+
+class AreaIn(Schema):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    kind: str
+    parent_id: int | None = None
+
+
+class AreaPatch(Schema):
+    name: str = Field(max_length=100)
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    short_name: str
+    category: str
+    area_id: int
+    address: str
+
+
+class UnitIn(Schema):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    area_id: int
+    short_name: str = ""
+    category: str = ""
+    address: str = ""
+
+
+class UnitPatch(Schema):
+    name: str | None = None
+    short_name: str | None = None
+    category: str | None = None
+    address: str | None = None
+
+
+class PartyOrgOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    parent_id: int | None
+    unit_id: int | None
+    area_id: int | None
+    secretary: str
+
+
+class PartyOrgIn(Schema):
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    kind: str
+    parent_id: int | None = None
+    unit_id: int | None = None
+    area_id: int | None = None
+    secretary: str = ""
+
+
+class PartyOrgPatch(Schema):
+    name: str | None = None
+    secretary: str | None = None
+
+
+class MemberOut(Schema):
+    id: uuid.UUID
+    name: str
+    gender: str
+    birth_date: dt.date
+    id_number: str
+    phone: str
+    status: str
+    joined_on: dt.date | None
+    party_org_id: int
+    unit_id: int | None
+    in_service: bool
+    is_deputy: bool
+    is_committee_member: bool
+    home_community_id: int | None
+    home_grid_id: int | None
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_id_number(obj: Any) -> str:
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str:
+        return mask_phone(obj.phone)
+
+
+class MemberIn(Schema):
+    name: str = Field(max_length=50)
+    id_number: str = Field(max_length=40)
+    party_org_id: int
+    phone: str = ""
+    status: str = "full"
+    joined_on: dt.date | None = None
+    unit_id: int | None = None
+    in_service: bool = False
+    is_deputy: bool = False
+    is_committee_member: bool = False
+
+
+class MemberPatch(Schema):
+    name: str | None = None
+    phone: str | None = None
+    status: str | None = None
+    joined_on: dt.date | None = None
+    unit_id: int | None = None
+    in_service: bool | None = None
+    is_deputy: bool | None = None
+    is_committee_member: bool | None = None
+
+
+class TransferIn(Schema):
+    to_org_id: int
+    effective_on: dt.date | None = None
+    reason: str = ""
+
+
+class UnmaskIn(Schema):
+    field: str
+    reason: str = ""
+
+
+class UnmaskOut(Schema):
+    field: str
+    value: str
+
+
+# Areas
+
+
+@router.get("/areas", response=list[AreaOut], summary="区域列表")
+@paginate(PageNumberPagination, page_size=100)
+def area_list(
+    request: HttpRequest, kind: str = "", q: str = "", parent_id: int | None = None
+) -> Any:
+    parent = selectors.area_get_for(request.user, parent_id) if parent_id else None
+    return selectors.area_list(actor=request.user, kind=kind, q=q, parent=parent)
+
+
+@router.get("/areas/{area_id}", response=AreaOut, summary="区域详情")
+def area_detail(request: HttpRequest, area_id: int) -> Any:
+    return selectors.area_get_for(request.user, area_id)
+
+
+@router.post("/areas", response={201: AreaOut}, summary="新建区域")
+def area_create(request: HttpRequest, payload: AreaIn) -> Any:
+    parent = selectors.area_get_for(request.user, payload.parent_id) if payload.parent_id else None
+    return 201, services.area_create(
+        actor=request.user, code=payload.code, name=payload.name, kind=payload.kind, parent=parent
+    )
+
+
+@router.patch("/areas/{area_id}", response=AreaOut, summary="修改区域")
+def area_update(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
+    area = selectors.area_get_for(request.user, area_id)
+    return services.area_update(actor=request.user, area=area, name=payload.name)
+
+
+# Units
+
+
+@router.get("/units", response=list[UnitOut], summary="单位列表")
+@paginate(PageNumberPagination, page_size=100)
+def unit_list(request: HttpRequest, q: str = "") -> Any:
+    return selectors.unit_list(actor=request.user, q=q)
+
+
+@router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
+def unit_detail(request: HttpRequest, unit_id: int) -> Any:
+    return selectors.unit_get_for(request.user, unit_id)
+
+
+@router.post("/units", response={201: UnitOut}, summary="新建单位")
+def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
+    area = selectors.area_get_for(request.user, payload.area_id)
+    return 201, services.unit_create(
+        actor=request.user,
+        code=payload.code,
+        name=payload.name,
+        area=area,
+        short_name=payload.short_name,
+        category=payload.category,
+        address=payload.address,
+    )
+
+
+@router.patch("/units/{unit_id}", response=UnitOut, summary="修改单位")
+def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
+    unit = selectors.unit_get_for(request.user, unit_id)
+    return services.unit_update(actor=request.user, unit=unit, **payload.dict(exclude_unset=True))
+
+
+# Party organisations
+
+
+@router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表")
+@paginate(PageNumberPagination, page_size=100)
+def party_org_list(request: HttpRequest, q: str = "", kind: str = "") -> Any:
+    return selectors.party_org_list(actor=request.user, q=q, kind=kind)
+
+
+@router.get("/party-orgs/{org_id}", response=PartyOrgOut, summary="党组织详情")
+def party_org_detail(request: HttpRequest, org_id: int) -> Any:
+    return selectors.party_org_get_for(request.user, org_id)
+
+
+@router.post("/party-orgs", response={201: PartyOrgOut}, summary="新建党组织")
+def party_org_create(request: HttpRequest, payload: PartyOrgIn) -> Any:
+    actor = request.user
+    parent = selectors.party_org_get_for(actor, payload.parent_id) if payload.parent_id else None
+    unit = selectors.unit_get_for(actor, payload.unit_id) if payload.unit_id else None
+    area = selectors.area_get_for(actor, payload.area_id) if payload.area_id else None
+    return 201, services.party_org_create(
+        actor=actor,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        parent=parent,
+        unit=unit,
+        area=area,
+        secretary=payload.secretary,
+    )
+
+
+@router.patch("/party-orgs/{org_id}", response=PartyOrgOut, summary="修改党组织")
+def party_org_update(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
+    org = selectors.party_org_get_for(request.user, org_id)
+    return services.party_org_update(
+        actor=request.user, org=org, **payload.dict(exclude_unset=True)
+    )
+
+
+# Members
+
+
+@router.get("/members", response=list[MemberOut], summary="党员列表（个人信息已脱敏）")
+@paginate(PageNumberPagination, page_size=50)
+def member_list(
+    request: HttpRequest,
+    q: str = "",
+    party_org_id: int | None = None,
+    unit_id: int | None = None,
+    status: str = "",
+    in_service: bool | None = None,
+) -> Any:
+    actor = request.user
+    return selectors.member_list(
+        actor=actor,
+        q=q,
+        status=status,
+        in_service=in_service,
+        party_org=selectors.party_org_get_for(actor, party_org_id) if party_org_id else None,
+        unit=selectors.unit_get_for(actor, unit_id) if unit_id else None,
+    )
+
+
+@router.get("/members/{member_id}", response=MemberOut, summary="党员详情（个人信息已脱敏）")
+def member_detail(request: HttpRequest, member_id: str) -> Any:
+    return selectors.member_get_for(request.user, member_id)
+
+
+@router.post("/members", response={201: MemberOut}, summary="新增党员")
+def member_create(request: HttpRequest, payload: MemberIn) -> Any:
+    actor = request.user
+    org = selectors.party_org_get_for(actor, payload.party_org_id)
+    unit = selectors.unit_get_for(actor, payload.unit_id) if payload.unit_id else None
+    data = payload.dict(exclude={"party_org_id", "unit_id"})
+    return 201, services.member_create(actor=actor, party_org=org, unit=unit, **data)
+
+
+@router.patch("/members/{member_id}", response=MemberOut, summary="修改党员信息")
+def member_update(request: HttpRequest, member_id: str, payload: MemberPatch) -> Any:
+    actor = request.user
+    member = selectors.member_get_for(actor, member_id)
+    fields = payload.dict(exclude_unset=True)
+    if "unit_id" in fields:
+        unit_id = fields.pop("unit_id")
+        fields["unit"] = selectors.unit_get_for(actor, unit_id) if unit_id else None
+    return services.member_update(actor=actor, member=member, **fields)
+
+
+@router.post("/members/{member_id}/transfer", response=MemberOut, summary="组织关系转接")
+def member_transfer(request: HttpRequest, member_id: str, payload: TransferIn) -> Any:
+    actor = request.user
+    member = selectors.member_get_for(actor, member_id)
+    to_org = selectors.party_org_get_for(actor, payload.to_org_id)
+    services.member_transfer(
+        actor=actor,
+        member=member,
+        to_org=to_org,
+        effective_on=payload.effective_on,
+        reason=payload.reason,
+    )
+    return selectors.member_get_for(actor, member_id)
+
+
+@router.post(
+    "/members/{member_id}/unmask",
+    response=UnmaskOut,
+    summary="查看完整身份证号或手机号（记入审计日志）",
+)
+def member_unmask(request: HttpRequest, member_id: str, payload: UnmaskIn) -> Any:
+    member = selectors.member_get_for(request.user, member_id)
+    value = services.member_unmask(
+        actor=request.user, member=member, field_name=payload.field, reason=payload.reason
+    )
+    return {"field": payload.field, "value": value}

@@ -1,0 +1,310 @@
+"""Areas, units, party organisations, members and role assignments."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongjian.core.fields import EncryptedTextField
+from gongjian.core.models import TimeStampedModel
+
+
+class Area(TimeStampedModel):
+    """A node of the area tree: district → street → community → grid.
+
+    `path` is the chain of codes from the top, `/`-terminated (`/QH/QH01/QH0101/`), so a
+    subtree is one `path LIKE 'prefix%'` on an index.
+    """
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("区")
+        STREET = "street", _("街道")
+        COMMUNITY = "community", _("社区")
+        GRID = "grid", _("网格")
+
+    CHILD_KIND = {
+        Kind.DISTRICT: Kind.STREET,
+        Kind.STREET: Kind.COMMUNITY,
+        Kind.COMMUNITY: Kind.GRID,
+    }
+
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("层级"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ("path",)
+        verbose_name = _("区域")
+        verbose_name_plural = _("区域")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, kind="district") | Q(parent__isnull=False),
+                name="area_root_is_district",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    """A government organ (机关单位)."""
+
+    code = models.CharField(_("单位编码"), max_length=32, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    category = models.CharField(_("单位类别"), max_length=50, blank=True)
+    area = models.ForeignKey(
+        Area, verbose_name=_("所在区域"), on_delete=models.PROTECT, related_name="units"
+    )
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartyOrg(TimeStampedModel):
+    """A party organisation; a tree, each node attached to a unit or to an area."""
+
+    class Kind(models.TextChoices):
+        WORKING_COMMITTEE = "working_committee", _("机关工委")
+        COMMITTEE = "committee", _("党委")
+        GENERAL_BRANCH = "general_branch", _("党总支")
+        BRANCH = "branch", _("党支部")
+        TEMPORARY_BRANCH = "temporary_branch", _("临时党支部")
+        JOINT_BRANCH = "joint_branch", _("联合党支部")
+
+    code = models.CharField(_("组织编码"), max_length=32, unique=True)
+    name = models.CharField(_("组织名称"), max_length=100)
+    kind = models.CharField(_("组织类别"), max_length=24, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_orgs",
+    )
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("所属区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_orgs",
+    )
+    secretary = models.CharField(_("书记"), max_length=50, blank=True)
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ("path",)
+        verbose_name = _("党组织")
+        verbose_name_plural = _("党组织")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, area__isnull=True)
+                | Q(unit__isnull=True, area__isnull=False),
+                name="party_org_attached_to_unit_or_area",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(TimeStampedModel):
+    """A party member. ID number and phone are encrypted; the hashes find them."""
+
+    class Status(models.TextChoices):
+        FULL = "full", _("正式党员")
+        PROBATIONARY = "probationary", _("预备党员")
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("男")
+        FEMALE = "female", _("女")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
+    birth_date = models.DateField(_("出生日期"))
+    id_number = EncryptedTextField(_("身份证号"))
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    phone = EncryptedTextField(_("手机号"), blank=True, default="")
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    status = models.CharField(
+        _("党员类别"), max_length=16, choices=Status.choices, default=Status.FULL
+    )
+    joined_on = models.DateField(_("入党日期"), null=True, blank=True)
+    party_org = models.ForeignKey(
+        PartyOrg, verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="members"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    in_service = models.BooleanField(_("在职党员"), default=False, db_index=True)
+    is_deputy = models.BooleanField(_("人大代表"), default=False)
+    is_committee_member = models.BooleanField(_("政协委员"), default=False)
+    home_community = models.ForeignKey(
+        Area,
+        verbose_name=_("居住社区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_members",
+        help_text=_("由双报到确认后填写"),
+    )
+    home_grid = models.ForeignKey(
+        Area,
+        verbose_name=_("居住网格"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="grid_members",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="member",
+    )
+    is_active = models.BooleanField(_("在册"), default=True)
+
+    class Meta:
+        ordering = ("party_org__path", "name", "id")
+        verbose_name = _("党员")
+        verbose_name_plural = _("党员")
+        indexes = [models.Index(fields=("party_org", "name"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberTransfer(TimeStampedModel):
+    """A move of a member from one party organisation to another (组织关系转接)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
+    from_org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(PartyOrg, on_delete=models.PROTECT, related_name="+")
+    from_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    effective_on = models.DateField(_("转接日期"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-effective_on", "-id")
+        verbose_name = _("组织关系转接")
+        verbose_name_plural = _("组织关系转接")
+
+    def __str__(self) -> str:
+        return f"{self.member} {self.from_org} → {self.to_org}"
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("区级管理员")
+    STREET_ADMIN = "street_admin", _("街道管理员")
+    COMMUNITY_ADMIN = "community_admin", _("社区管理员")
+    GRID_LEADER = "grid_leader", _("网格长")
+    UNIT_ADMIN = "unit_admin", _("单位管理员")
+
+
+AREA_ROLES = {
+    Role.DISTRICT_ADMIN: Area.Kind.DISTRICT,
+    Role.STREET_ADMIN: Area.Kind.STREET,
+    Role.COMMUNITY_ADMIN: Area.Kind.COMMUNITY,
+    Role.GRID_LEADER: Area.Kind.GRID,
+}
+
+
+class RoleAssignment(TimeStampedModel):
+    """A user's post at a node of the area tree or at a unit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("区域"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+    )
+
+    class Meta:
+        ordering = ("user_id", "role")
+        verbose_name = _("岗位")
+        verbose_name_plural = _("岗位")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "role", "area"),
+                condition=Q(area__isnull=False),
+                name="role_assignment_unique_area",
+            ),
+            models.UniqueConstraint(
+                fields=("user", "role", "unit"),
+                condition=Q(unit__isnull=False),
+                name="role_assignment_unique_unit",
+            ),
+            models.CheckConstraint(
+                condition=(Q(role="unit_admin", unit__isnull=False, area__isnull=True))
+                | (~Q(role="unit_admin") & Q(unit__isnull=True, area__isnull=False)),
+                name="role_assignment_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.area or self.unit}"

@@ -1,0 +1,202 @@
+"""The scope mechanism: one place that turns an actor's posts into a queryset filter.
+
+Every selector of every app builds its filter here, naming the relations that lead from its
+model to an area, a unit or a member:
+
+    scope_q(actor, area=("area",), unit=("unit",), member=("member",))
+
+- a platform administrator (superuser) sees everything;
+- an area post (district, street, community administrator; grid leader) sees objects whose
+  area lies in its subtree, and objects of units whose area lies there;
+- a unit administrator sees objects of the unit;
+- a member sees objects that are theirs.
+
+`write=True` leaves out the read-only posts (grid leader, member).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from gongjian.orgs.models import AREA_ROLES, Area, Member, PartyOrg, Role, RoleAssignment, Unit
+
+NOTHING = Q(pk__in=[])
+READ_ONLY_ROLES = frozenset({Role.GRID_LEADER})
+
+
+@dataclass(frozen=True)
+class Posts:
+    """What an actor holds, read once per request."""
+
+    superuser: bool = False
+    area_paths: dict[str, tuple[str, ...]] = field(default_factory=dict)  # role → paths
+    unit_ids: tuple[int, ...] = ()
+    member_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def roles(self) -> set[str]:
+        roles = {r for r, paths in self.area_paths.items() if paths}
+        if self.unit_ids:
+            roles.add(Role.UNIT_ADMIN)
+        return roles
+
+    def paths(self, *, write: bool = False) -> tuple[str, ...]:
+        out: list[str] = []
+        for role, paths in self.area_paths.items():
+            if write and role in READ_ONLY_ROLES:
+                continue
+            out.extend(paths)
+        # A path inside another adds nothing.
+        out.sort()
+        kept: list[str] = []
+        for p in out:
+            if not kept or not p.startswith(kept[-1]):
+                kept.append(p)
+        return tuple(kept)
+
+    @property
+    def is_staff_like(self) -> bool:
+        return self.superuser or bool(self.area_paths) or bool(self.unit_ids)
+
+
+_CACHE_ATTR = "_gongjian_posts"
+
+
+def posts_of(actor: Any) -> Posts:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return Posts()
+    cached = getattr(actor, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    if actor.is_superuser:
+        posts = Posts(superuser=True, user_id=actor.pk)
+    else:
+        area_paths: dict[str, list[str]] = {}
+        unit_ids: list[int] = []
+        for role, path, unit_id in RoleAssignment.objects.filter(user=actor).values_list(
+            "role", "area__path", "unit_id"
+        ):
+            if role == Role.UNIT_ADMIN and unit_id:
+                unit_ids.append(unit_id)
+            elif role in AREA_ROLES and path:
+                area_paths.setdefault(role, []).append(path)
+        member_id = Member.objects.filter(user=actor).values_list("pk", flat=True).first()
+        posts = Posts(
+            area_paths={k: tuple(sorted(v)) for k, v in area_paths.items()},
+            unit_ids=tuple(sorted(unit_ids)),
+            member_id=member_id,
+            user_id=actor.pk,
+        )
+    setattr(actor, _CACHE_ATTR, posts)
+    return posts
+
+
+def forget_posts(actor: Any) -> None:
+    if hasattr(actor, _CACHE_ATTR):
+        delattr(actor, _CACHE_ATTR)
+
+
+def _any(qs: list[Q]) -> Q:
+    out = NOTHING
+    for q in qs:
+        out = q if out is NOTHING else out | q
+    return out
+
+
+def scope_q(
+    actor: Any,
+    *,
+    area: Sequence[str] = (),
+    unit: Sequence[str] = (),
+    member: Sequence[str] = (),
+    write: bool = False,
+) -> Q:
+    """The filter of what `actor` may see (or, with write=True, change).
+
+    `area`: lookups to an Area (`"area"`, `"home_community"`, `"self"` for the Area model);
+    `unit`: lookups to a Unit (`"unit"`, `"self"` for the Unit model);
+    `member`: lookups to a Member (`"member"`, `"self"` for the Member model).
+    """
+    posts = posts_of(actor)
+    if posts.superuser:
+        return Q()
+    parts: list[Q] = []
+    for path in posts.paths(write=write):
+        for lookup in area:
+            key = "path__startswith" if lookup == "self" else f"{lookup}__path__startswith"
+            parts.append(Q(**{key: path}))
+        for lookup in unit:
+            key = (
+                "area__path__startswith"
+                if lookup == "self"
+                else f"{lookup}__area__path__startswith"
+            )
+            parts.append(Q(**{key: path}))
+    if posts.unit_ids:
+        for lookup in unit:
+            key = "pk__in" if lookup == "self" else f"{lookup}__in"
+            parts.append(Q(**{key: list(posts.unit_ids)}))
+    if posts.member_id is not None and not write:
+        for lookup in member:
+            key = "pk" if lookup == "self" else lookup
+            parts.append(Q(**{key: posts.member_id}))
+    return _any(parts)
+
+
+# The scope of the models of this app, used by its selectors and by other apps' selectors.
+
+
+def area_q(actor: Any, *, write: bool = False) -> Q:
+    return scope_q(actor, area=("self",), write=write)
+
+
+def unit_q(actor: Any, *, write: bool = False) -> Q:
+    return scope_q(actor, unit=("self",), write=write)
+
+
+def party_org_q(actor: Any, *, write: bool = False) -> Q:
+    return scope_q(actor, area=("area",), unit=("unit",), write=write)
+
+
+def member_q(actor: Any, *, write: bool = False) -> Q:
+    return scope_q(
+        actor,
+        area=("party_org__area", "home_community", "home_grid"),
+        unit=("unit", "party_org__unit"),
+        member=("self",),
+        write=write,
+    )
+
+
+def role_assignment_q(actor: Any, *, write: bool = False) -> Q:
+    return scope_q(actor, area=("area",), unit=("unit",), write=write)
+
+
+SCOPES = {
+    Area: area_q,
+    Unit: unit_q,
+    PartyOrg: party_org_q,
+    Member: member_q,
+    RoleAssignment: role_assignment_q,
+}
+
+
+def may_unmask(actor: Any, *, field_name: str, member: Member | None = None) -> bool:
+    """Who may see a whole ID number or phone (always audited): the platform and district
+    administrators and the member's unit administrator; for phones also the street and
+    community administrators and grid leaders, who contact members; a member their own."""
+    posts = posts_of(actor)
+    if posts.superuser:
+        return True
+    if member is not None and posts.member_id == member.pk:
+        return True
+    if Role.DISTRICT_ADMIN in posts.roles or Role.UNIT_ADMIN in posts.roles:
+        return True
+    return field_name == "phone" and bool(
+        posts.roles & {Role.STREET_ADMIN, Role.COMMUNITY_ADMIN, Role.GRID_LEADER}
+    )

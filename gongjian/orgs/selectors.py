@@ -1,0 +1,200 @@
+"""Every read of this app, through the caller's scope."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from gongjian.core import crypto
+from gongjian.core.errors import NotFound, ValidationFailed
+from gongjian.core.search import fold
+from gongjian.core.validators import normalize_mobile, parse_id_number
+from gongjian.orgs import scope
+from gongjian.orgs.models import Area, Member, MemberTransfer, PartyOrg, RoleAssignment, Unit
+
+
+def area_list(
+    *, actor: Any, kind: str = "", parent: Area | None = None, q: str = "", write: bool = False
+) -> QuerySet[Area]:
+    qs = Area.objects.filter(scope.area_q(actor, write=write)).select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if q:
+        qs = qs.filter(Q(name__icontains=fold(q)) | Q(name__icontains=q) | Q(code=q))
+    return qs
+
+
+def area_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Area:
+    area = area_list(actor=actor, write=write).filter(pk=_int(pk)).first()
+    if area is None:
+        raise NotFound(_("区域不存在或无权查看"))
+    return area
+
+
+def area_subtree(area: Area) -> QuerySet[Area]:
+    return Area.objects.filter(path__startswith=area.path)
+
+
+def area_directory(*, parent: Area | None = None, kind: str = "") -> QuerySet[Area]:
+    """The public directory of places, for a member choosing where they live. Names and codes
+    only: an area is no one's personal record."""
+    qs = Area.objects.only("id", "code", "name", "kind", "parent_id", "path")
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def unit_list(
+    *, actor: Any, q: str = "", area: Area | None = None, write: bool = False
+) -> QuerySet[Unit]:
+    qs = Unit.objects.filter(scope.unit_q(actor, write=write)).select_related("area")
+    if area is not None:
+        qs = qs.filter(area__path__startswith=area.path)
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=fold(q))
+            | Q(name__icontains=q)
+            | Q(short_name__icontains=q)
+            | Q(code=q)
+        )
+    return qs
+
+
+def unit_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Unit:
+    unit = unit_list(actor=actor, write=write).filter(pk=_int(pk)).first()
+    if unit is None:
+        raise NotFound(_("单位不存在或无权查看"))
+    return unit
+
+
+def party_org_list(
+    *, actor: Any, q: str = "", unit: Unit | None = None, kind: str = "", write: bool = False
+) -> QuerySet[PartyOrg]:
+    qs = PartyOrg.objects.filter(scope.party_org_q(actor, write=write)).select_related(
+        "unit", "area", "parent"
+    )
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(name__icontains=fold(q)) | Q(name__icontains=q) | Q(code=q))
+    return qs
+
+
+def party_org_get_for(actor: Any, pk: int | str, *, write: bool = False) -> PartyOrg:
+    org = party_org_list(actor=actor, write=write).filter(pk=_int(pk)).first()
+    if org is None:
+        raise NotFound(_("党组织不存在或无权查看"))
+    return org
+
+
+def party_org_tree(*, actor: Any) -> list[dict[str, Any]]:
+    """The organisations in scope as nested dicts, with member counts, in one query."""
+    orgs = list(
+        party_org_list(actor=actor)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("path")
+    )
+    nodes: dict[int, dict[str, Any]] = {o.pk: {"org": o, "children": []} for o in orgs}
+    roots: list[dict[str, Any]] = []
+    for o in orgs:
+        node = nodes[o.pk]
+        parent = nodes.get(o.parent_id) if o.parent_id else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def member_list(
+    *,
+    actor: Any,
+    q: str = "",
+    party_org: PartyOrg | None = None,
+    unit: Unit | None = None,
+    status: str = "",
+    in_service: bool | None = None,
+    community: Area | None = None,
+    include_inactive: bool = False,
+    write: bool = False,
+) -> QuerySet[Member]:
+    qs = Member.objects.filter(scope.member_q(actor, write=write)).select_related(
+        "party_org", "unit", "home_community", "home_grid"
+    )
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if party_org is not None:
+        qs = qs.filter(party_org__path__startswith=party_org.path)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if status:
+        qs = qs.filter(status=status)
+    if in_service is not None:
+        qs = qs.filter(in_service=in_service)
+    if community is not None:
+        qs = qs.filter(home_community__path__startswith=community.path)
+    if q:
+        qs = qs.filter(_member_search(q))
+    return qs
+
+
+def _member_search(q: str) -> Q:
+    q = q.strip()
+    digits = q.replace(" ", "")
+    if len(digits) >= 11 and digits[:17].isdigit():
+        try:
+            return Q(id_number_hash=crypto.blind_index(parse_id_number(digits).value))
+        except ValidationFailed:
+            pass
+        try:
+            return Q(phone_hash=crypto.blind_index(normalize_mobile(digits)))
+        except ValidationFailed:
+            pass
+    return Q(name__icontains=fold(q)) | Q(name__icontains=q)
+
+
+def member_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Member:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("党员不存在或无权查看")) from None
+    member = (
+        member_list(actor=actor, write=write, include_inactive=True).filter(public_id=key).first()
+    )
+    if member is None:
+        raise NotFound(_("党员不存在或无权查看"))
+    return member
+
+
+def member_transfers(*, member: Member) -> QuerySet[MemberTransfer]:
+    return member.transfers.select_related("from_org", "to_org", "by")
+
+
+def role_assignment_list(*, actor: Any, write: bool = False) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(
+        scope.role_assignment_q(actor, write=write)
+    ).select_related("user", "area", "unit")
+
+
+def role_assignment_get_for(actor: Any, pk: int | str, *, write: bool = False) -> RoleAssignment:
+    ra = role_assignment_list(actor=actor, write=write).filter(pk=_int(pk)).first()
+    if ra is None:
+        raise NotFound(_("岗位不存在或无权查看"))
+    return ra
+
+
+def grid_leaders(*, grid: Area) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.filter(role="grid_leader", area=grid).select_related("user")
+
+
+def _int(pk: int | str) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("对象不存在")) from None

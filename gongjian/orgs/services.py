@@ -1,0 +1,471 @@
+"""Every write of this app: validated, scoped, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjian.core import crypto
+from gongjian.core.audit import audit_record, diff, snapshot
+from gongjian.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from gongjian.core.validators import normalize_mobile, parse_id_number
+from gongjian.orgs import scope, selectors
+from gongjian.orgs.models import (
+    AREA_ROLES,
+    Area,
+    Member,
+    MemberTransfer,
+    PartyOrg,
+    Role,
+    RoleAssignment,
+    Unit,
+)
+
+
+def _invalid(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={field: [message]})
+
+
+def _required(field: str, value: str, label: str, max_length: int = 100) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise _invalid(field, _("%(label)s不能为空") % {"label": label})
+    if len(value) > max_length:
+        raise _invalid(field, _("%(label)s不能超过%(n)d个字") % {"label": label, "n": max_length})
+    return value
+
+
+# Areas ------------------------------------------------------------------------------------
+
+
+def area_path(parent: Area | None, code: str) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def area_check(*, code: str, name: str, kind: str, parent: Area | None) -> tuple[str, str]:
+    code = _required("code", code, _("编码"), 32)
+    if "/" in code:
+        raise _invalid("code", _("编码不能包含“/”"))
+    name = _required("name", name, _("名称"))
+    if kind not in Area.Kind.values:
+        raise _invalid("kind", _("层级应为：区、街道、社区、网格之一"))
+    if parent is None and kind != Area.Kind.DISTRICT:
+        raise _invalid("parent", _("只有区可以没有上级"))
+    if parent is not None and Area.CHILD_KIND.get(Area.Kind(parent.kind)) != kind:
+        raise _invalid(
+            "kind",
+            _("%(parent)s的下级应为%(kind)s")
+            % {
+                "parent": parent.get_kind_display(),
+                "kind": Area.Kind(Area.CHILD_KIND.get(Area.Kind(parent.kind), kind)).label,
+            },
+        )
+    return code, name
+
+
+@transaction.atomic
+def area_create(*, actor: Any, code: str, name: str, kind: str, parent: Area | None) -> Area:
+    if parent is None:
+        if not scope.posts_of(actor).superuser:
+            raise PermissionDenied(_("只有平台管理员可以新建区"))
+    else:
+        selectors.area_get_for(actor, parent.pk, write=True)
+    code, name = area_check(code=code, name=name, kind=kind, parent=parent)
+    if Area.objects.filter(code=code).exists():
+        raise _invalid("code", _("编码%(code)s已存在") % {"code": code})
+    area = Area(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        path=area_path(parent, code),
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    area.save()
+    audit_record(action="create", obj=area, changes=diff({}, snapshot(area)))
+    return area
+
+
+@transaction.atomic
+def area_update(*, actor: Any, area: Area, name: str) -> Area:
+    area = selectors.area_get_for(actor, area.pk, write=True)
+    before = snapshot(area)
+    area.name = _required("name", name, _("名称"))
+    area.save(update_fields=["name", "updated_at"])
+    audit_record(action="update", obj=area, changes=diff(before, snapshot(area)))
+    return area
+
+
+# Units ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    area: Area,
+    short_name: str = "",
+    category: str = "",
+    address: str = "",
+) -> Unit:
+    selectors.area_get_for(actor, area.pk, write=True)
+    code = _required("code", code, _("单位编码"), 32)
+    if Unit.objects.filter(code=code).exists():
+        raise _invalid("code", _("单位编码%(code)s已存在") % {"code": code})
+    unit = Unit(
+        code=code,
+        name=_required("name", name, _("单位名称")),
+        area=area,
+        short_name=short_name.strip()[:50],
+        category=category.strip()[:50],
+        address=address.strip()[:200],
+    )
+    unit.save()
+    audit_record(action="create", obj=unit, changes=diff({}, snapshot(unit)))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+    unit = selectors.unit_get_for(actor, unit.pk, write=True)
+    before = snapshot(unit)
+    for name in ("name", "short_name", "category", "address"):
+        if name in fields and fields[name] is not None:
+            value = str(fields[name]).strip()
+            if name == "name":
+                value = _required("name", value, _("单位名称"))
+            setattr(unit, name, value)
+    unit.save()
+    audit_record(action="update", obj=unit, changes=diff(before, snapshot(unit)))
+    return unit
+
+
+# Party organisations ------------------------------------------------------------------------
+
+
+def party_org_path(parent: PartyOrg | None, code: str) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+@transaction.atomic
+def party_org_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: PartyOrg | None = None,
+    unit: Unit | None = None,
+    area: Area | None = None,
+    secretary: str = "",
+) -> PartyOrg:
+    code = _required("code", code, _("组织编码"), 32)
+    if "/" in code:
+        raise _invalid("code", _("编码不能包含“/”"))
+    name = _required("name", name, _("组织名称"))
+    if kind not in PartyOrg.Kind.values:
+        raise _invalid("kind", _("组织类别不正确"))
+    if (unit is None) == (area is None):
+        raise _invalid("unit", _("党组织应隶属于一个单位或一个区域（二选一）"))
+    if unit is not None:
+        selectors.unit_get_for(actor, unit.pk, write=True)
+    if area is not None:
+        selectors.area_get_for(actor, area.pk, write=True)
+    if parent is not None:
+        selectors.party_org_get_for(actor, parent.pk)
+        if parent.kind in (
+            PartyOrg.Kind.BRANCH,
+            PartyOrg.Kind.TEMPORARY_BRANCH,
+            PartyOrg.Kind.JOINT_BRANCH,
+        ):
+            raise _invalid("parent", _("党支部下不能再设下级组织"))
+    if PartyOrg.objects.filter(code=code).exists():
+        raise _invalid("code", _("组织编码%(code)s已存在") % {"code": code})
+    org = PartyOrg(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        unit=unit,
+        area=area,
+        secretary=secretary.strip()[:50],
+        path=party_org_path(parent, code),
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    org.save()
+    audit_record(action="create", obj=org, changes=diff({}, snapshot(org)))
+    return org
+
+
+@transaction.atomic
+def party_org_update(
+    *, actor: Any, org: PartyOrg, name: str | None = None, secretary: str | None = None
+) -> PartyOrg:
+    org = selectors.party_org_get_for(actor, org.pk, write=True)
+    before = snapshot(org)
+    if name is not None:
+        org.name = _required("name", name, _("组织名称"))
+    if secretary is not None:
+        org.secretary = secretary.strip()[:50]
+    org.save()
+    audit_record(action="update", obj=org, changes=diff(before, snapshot(org)))
+    return org
+
+
+# Members ----------------------------------------------------------------------------------
+
+
+def member_clean(
+    *,
+    name: str,
+    id_number: str,
+    phone: str = "",
+    status: str = Member.Status.FULL,
+    joined_on: dt.date | None = None,
+) -> dict[str, Any]:
+    """Validate a member's own fields; returns what to store (hashes included)."""
+    name = _required("name", name, _("姓名"), 50)
+    parsed = parse_id_number(id_number)
+    out: dict[str, Any] = {
+        "name": name,
+        "id_number": parsed.value,
+        "id_number_hash": crypto.blind_index(parsed.value),
+        "birth_date": parsed.birth_date,
+        "gender": parsed.gender,
+        "phone": "",
+        "phone_hash": "",
+    }
+    if phone and phone.strip():
+        mobile = normalize_mobile(phone)
+        out["phone"] = mobile
+        out["phone_hash"] = crypto.blind_index(mobile)
+    if status not in Member.Status.values:
+        raise _invalid("status", _("党员类别应为正式党员或预备党员"))
+    out["status"] = status
+    if joined_on is not None:
+        if joined_on > timezone.localdate():
+            raise _invalid("joined_on", _("入党日期不能晚于今天"))
+        if joined_on < parsed.birth_date + dt.timedelta(days=18 * 365):
+            raise _invalid("joined_on", _("入党日期应在年满18岁之后"))
+    out["joined_on"] = joined_on
+    return out
+
+
+@transaction.atomic
+def member_create(
+    *,
+    actor: Any,
+    name: str,
+    id_number: str,
+    party_org: PartyOrg,
+    phone: str = "",
+    status: str = Member.Status.FULL,
+    joined_on: dt.date | None = None,
+    unit: Unit | None = None,
+    in_service: bool = False,
+    is_deputy: bool = False,
+    is_committee_member: bool = False,
+) -> Member:
+    party_org = selectors.party_org_get_for(actor, party_org.pk, write=True)
+    if unit is not None:
+        selectors.unit_get_for(actor, unit.pk)
+    elif party_org.unit_id:
+        unit = party_org.unit
+    data = member_clean(
+        name=name, id_number=id_number, phone=phone, status=status, joined_on=joined_on
+    )
+    if Member.objects.filter(id_number_hash=data["id_number_hash"]).exists():
+        raise _invalid("id_number", _("该身份证号的党员已存在"))
+    member = Member(
+        party_org=party_org,
+        unit=unit,
+        in_service=in_service,
+        is_deputy=is_deputy,
+        is_committee_member=is_committee_member,
+        **data,
+    )
+    try:
+        with transaction.atomic():
+            member.save()
+    except IntegrityError:
+        raise _invalid("id_number", _("该身份证号的党员已存在")) from None
+    audit_record(action="create", obj=member, changes=diff({}, snapshot(member)))
+    return member
+
+
+MEMBER_EDITABLE = (
+    "name",
+    "phone",
+    "status",
+    "joined_on",
+    "in_service",
+    "is_deputy",
+    "is_committee_member",
+    "unit",
+)
+
+
+@transaction.atomic
+def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
+    member = selectors.member_get_for(actor, member.public_id, write=True)
+    before = snapshot(member)
+    unknown = set(fields) - set(MEMBER_EDITABLE)
+    if unknown:
+        raise _invalid(sorted(unknown)[0], _("该字段不能修改"))
+    if "name" in fields:
+        member.name = _required("name", fields["name"], _("姓名"), 50)
+    if "phone" in fields:
+        phone = (fields["phone"] or "").strip()
+        if phone:
+            member.phone = normalize_mobile(phone)
+            member.phone_hash = crypto.blind_index(member.phone)
+        else:
+            member.phone, member.phone_hash = "", ""
+    if "status" in fields:
+        if fields["status"] not in Member.Status.values:
+            raise _invalid("status", _("党员类别应为正式党员或预备党员"))
+        member.status = fields["status"]
+    if "joined_on" in fields:
+        joined = fields["joined_on"]
+        if joined is not None and joined > timezone.localdate():
+            raise _invalid("joined_on", _("入党日期不能晚于今天"))
+        member.joined_on = joined
+    for flag in ("in_service", "is_deputy", "is_committee_member"):
+        if flag in fields:
+            setattr(member, flag, bool(fields[flag]))
+    if "unit" in fields:
+        unit = fields["unit"]
+        if unit is not None:
+            selectors.unit_get_for(actor, unit.pk)
+        member.unit = unit
+    member.save()
+    audit_record(action="update", obj=member, changes=diff(before, snapshot(member)))
+    return member
+
+
+@transaction.atomic
+def member_transfer(
+    *,
+    actor: Any,
+    member: Member,
+    to_org: PartyOrg,
+    effective_on: dt.date | None = None,
+    reason: str = "",
+    unit: Unit | None = None,
+) -> MemberTransfer:
+    """Move a member to another party organisation; the history is kept. The actor must manage
+    the member's present organisation; the receiving one need only be visible to them."""
+    member = selectors.member_get_for(actor, member.public_id, write=True)
+    to_org = selectors.party_org_get_for(actor, to_org.pk)
+    if to_org.pk == member.party_org_id:
+        raise _invalid("to_org", _("转入组织与当前组织相同"))
+    if to_org.kind == PartyOrg.Kind.WORKING_COMMITTEE:
+        raise _invalid("to_org", _("党员应转入具体的党组织，而不是机关工委"))
+    new_unit = unit if unit is not None else (to_org.unit if to_org.unit_id else member.unit)
+    transfer = MemberTransfer.objects.create(
+        member=member,
+        from_org_id=member.party_org_id,
+        to_org=to_org,
+        from_unit_id=member.unit_id,
+        to_unit=new_unit,
+        effective_on=effective_on or timezone.localdate(),
+        reason=reason.strip()[:200],
+        by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    member.party_org = to_org
+    member.unit = new_unit
+    member.save(update_fields=["party_org", "unit", "updated_at"])
+    audit_record(
+        action="transfer",
+        obj=member,
+        changes={
+            "party_org": [transfer.from_org_id, to_org.pk],
+            "unit": [transfer.from_unit_id, new_unit.pk if new_unit else None],
+        },
+        reason=transfer.reason,
+    )
+    return transfer
+
+
+def member_unmask(*, actor: Any, member: Member, field_name: str, reason: str = "") -> str:
+    """The whole ID number or phone of a member, for those who need it; always audited."""
+    if field_name not in ("id_number", "phone"):
+        raise _invalid("field", _("只能查看身份证号或手机号"))
+    member = selectors.member_get_for(actor, member.public_id)
+    if not scope.may_unmask(actor, field_name=field_name, member=member):
+        audit_record(
+            action="unmask",
+            obj=member,
+            success=False,
+            reason=reason or "refused",
+            changes={"field": field_name},
+        )
+        raise PermissionDenied(_("您的岗位不能查看完整的个人信息"))
+    audit_record(
+        action="unmask",
+        obj=member,
+        reason=reason.strip()[:500] or _("未填写"),
+        changes={"field": field_name},
+    )
+    return str(getattr(member, field_name) or "")
+
+
+# Role assignments -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def role_assign(
+    *, actor: Any, user: Any, role: str, area: Area | None = None, unit: Unit | None = None
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise _invalid("role", _("角色不正确"))
+    if role == Role.UNIT_ADMIN:
+        if unit is None or area is not None:
+            raise _invalid("unit", _("单位管理员须指定单位"))
+        selectors.unit_get_for(actor, unit.pk, write=True)
+    else:
+        if area is None or unit is not None:
+            raise _invalid("area", _("该角色须指定区域"))
+        selectors.area_get_for(actor, area.pk, write=True)
+        wanted = AREA_ROLES[Role(role)]
+        if area.kind != wanted:
+            raise _invalid(
+                "area",
+                _("%(role)s应设在%(kind)s一级")
+                % {"role": Role(role).label, "kind": Area.Kind(wanted).label},
+            )
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, area=area, unit=unit
+    )
+    if not created:
+        raise ApplicationError(_("该用户已有此岗位"), code="duplicate")
+    scope.forget_posts(user)
+    audit_record(
+        action="role_change",
+        obj=assignment,
+        changes={
+            "role": [None, role],
+            "user": [None, user.pk],
+            "area": [None, area.pk if area else None],
+            "unit": [None, unit.pk if unit else None],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
+    assignment = selectors.role_assignment_get_for(actor, assignment.pk, write=True)
+    audit_record(
+        action="role_change",
+        obj=assignment,
+        changes={"role": [assignment.role, None], "user": [assignment.user_id, None]},
+    )
+    scope.forget_posts(assignment.user)
+    assignment.delete()

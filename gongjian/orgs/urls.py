@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from gongjian.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("tree/", views.tree, name="tree"),
+    path("areas/", views.area_list, name="area_list"),
+    path("areas/export/", views.area_export, name="area_export"),
+    path("units/", views.unit_list, name="unit_list"),
+    path("units/export/", views.unit_export, name="unit_export"),
+    path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("members/", views.member_list, name="member_list"),
+    path("members/export/", views.member_export, name="member_export"),
+    path("members/<uuid:member_id>/", views.member_detail, name="member_detail"),
+    path("members/<uuid:member_id>/unmask/", views.member_unmask, name="member_unmask"),
+    path("members/<uuid:member_id>/transfer/", views.member_transfer, name="member_transfer"),
+    path("import/", views.import_start, name="import_start"),
+    path("import/template/<str:kind>/", views.import_template, name="import_template"),
+    path("import/<str:token>/", views.import_preview, name="import_preview"),
+    path("import/<str:token>/errors.xlsx", views.import_errors, name="import_errors"),
+]
