@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gongjian.core",
     "gongjian.accounts",
     "gongjian.orgs",
+    "gongjian.reporting",
     "gongjian.cobuild",
 ]
 

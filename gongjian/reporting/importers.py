@@ -1,0 +1,1 @@
+"""Legacy spreadsheets of past reports (filled in below)."""
