@@ -204,6 +204,7 @@ def import_commit(*, actor: Any, token: str) -> ImportBatch:
         batch.written = written
         batch.save(update_fields=["status", "written", "updated_at"])
         audit_record(
+            actor=actor,
             action="import",
             obj=batch,
             changes={"kind": batch.kind, "rows": written},

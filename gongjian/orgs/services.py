@@ -86,7 +86,7 @@ def area_create(*, actor: Any, code: str, name: str, kind: str, parent: Area | N
         depth=(parent.depth + 1) if parent else 0,
     )
     area.save()
-    audit_record(action="create", obj=area, changes=diff({}, snapshot(area)))
+    audit_record(actor=actor, action="create", obj=area, changes=diff({}, snapshot(area)))
     return area
 
 
@@ -96,7 +96,7 @@ def area_update(*, actor: Any, area: Area, name: str) -> Area:
     before = snapshot(area)
     area.name = _required("name", name, _("名称"))
     area.save(update_fields=["name", "updated_at"])
-    audit_record(action="update", obj=area, changes=diff(before, snapshot(area)))
+    audit_record(actor=actor, action="update", obj=area, changes=diff(before, snapshot(area)))
     return area
 
 
@@ -127,7 +127,7 @@ def unit_create(
         address=address.strip()[:200],
     )
     unit.save()
-    audit_record(action="create", obj=unit, changes=diff({}, snapshot(unit)))
+    audit_record(actor=actor, action="create", obj=unit, changes=diff({}, snapshot(unit)))
     return unit
 
 
@@ -142,7 +142,7 @@ def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
                 value = _required("name", value, _("单位名称"))
             setattr(unit, name, value)
     unit.save()
-    audit_record(action="update", obj=unit, changes=diff(before, snapshot(unit)))
+    audit_record(actor=actor, action="update", obj=unit, changes=diff(before, snapshot(unit)))
     return unit
 
 
@@ -199,7 +199,7 @@ def party_org_create(
         depth=(parent.depth + 1) if parent else 0,
     )
     org.save()
-    audit_record(action="create", obj=org, changes=diff({}, snapshot(org)))
+    audit_record(actor=actor, action="create", obj=org, changes=diff({}, snapshot(org)))
     return org
 
 
@@ -214,7 +214,7 @@ def party_org_update(
     if secretary is not None:
         org.secretary = secretary.strip()[:50]
     org.save()
-    audit_record(action="update", obj=org, changes=diff(before, snapshot(org)))
+    audit_record(actor=actor, action="update", obj=org, changes=diff(before, snapshot(org)))
     return org
 
 
@@ -295,7 +295,7 @@ def member_create(
             member.save()
     except IntegrityError:
         raise _invalid("id_number", _("该身份证号的党员已存在")) from None
-    audit_record(action="create", obj=member, changes=diff({}, snapshot(member)))
+    audit_record(actor=actor, action="create", obj=member, changes=diff({}, snapshot(member)))
     return member
 
 
@@ -345,7 +345,7 @@ def member_update(*, actor: Any, member: Member, **fields: Any) -> Member:
             selectors.unit_get_for(actor, unit.pk)
         member.unit = unit
     member.save()
-    audit_record(action="update", obj=member, changes=diff(before, snapshot(member)))
+    audit_record(actor=actor, action="update", obj=member, changes=diff(before, snapshot(member)))
     return member
 
 
@@ -382,6 +382,7 @@ def member_transfer(
     member.unit = new_unit
     member.save(update_fields=["party_org", "unit", "updated_at"])
     audit_record(
+        actor=actor,
         action="transfer",
         obj=member,
         changes={
@@ -400,6 +401,7 @@ def member_unmask(*, actor: Any, member: Member, field_name: str, reason: str = 
     member = selectors.member_get_for(actor, member.public_id)
     if not scope.may_unmask(actor, field_name=field_name, member=member):
         audit_record(
+            actor=actor,
             action="unmask",
             obj=member,
             success=False,
@@ -408,6 +410,7 @@ def member_unmask(*, actor: Any, member: Member, field_name: str, reason: str = 
         )
         raise PermissionDenied(_("您的岗位不能查看完整的个人信息"))
     audit_record(
+        actor=actor,
         action="unmask",
         obj=member,
         reason=reason.strip()[:500] or _("未填写"),
@@ -447,6 +450,7 @@ def role_assign(
         raise ApplicationError(_("该用户已有此岗位"), code="duplicate")
     scope.forget_posts(user)
     audit_record(
+        actor=actor,
         action="role_change",
         obj=assignment,
         changes={
@@ -463,6 +467,7 @@ def role_assign(
 def role_revoke(*, actor: Any, assignment: RoleAssignment) -> None:
     assignment = selectors.role_assignment_get_for(actor, assignment.pk, write=True)
     audit_record(
+        actor=actor,
         action="role_change",
         obj=assignment,
         changes={"role": [assignment.role, None], "user": [assignment.user_id, None]},
