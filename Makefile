@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 VENDOR := gongjian/core/static/vendor
 
-.PHONY: demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
+.PHONY: check-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,7 @@ serve: install frontend
 test: install frontend
 	$(MAKE) --no-print-directory lint
 	$(BIN)/gongjian makemigrations --check --dry-run
+	$(MAKE) --no-print-directory check-deploy
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -56,6 +57,12 @@ test-postgres: install frontend
 		if [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at 127.0.0.1:5432: failing in CI"; exit 1; fi; \
 		echo "SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432; the PostgreSQL run did not happen"; \
 	fi
+
+# Django's deployment checks with production settings (HTTPS, a real secret key).
+check-deploy: install
+	GONGJIAN_DATA_DIR=$(CURDIR)/var/deploy-check GONGJIAN_HTTPS=1 GONGJIAN_ALLOWED_HOSTS=dj.example.gov.cn \
+	GONGJIAN_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(60))') \
+	$(BIN)/gongjian check --deploy --fail-level WARNING
 
 lint: install
 	$(BIN)/ruff check .
