@@ -4,6 +4,7 @@ account, password rules and age, and the two session limits. Every attempt is au
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -24,7 +25,7 @@ OFFICE_IP = "10.20.30.40"
 LOCKED_MESSAGE = "账号已临时锁定"
 
 
-def _post_login(client: Client, login: str, password: str, ip: str = OFFICE_IP) -> object:
+def _post_login(client: Client, login: str, password: str, ip: str = OFFICE_IP) -> Any:
     return client.post(LOGIN, {"login": login, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -113,7 +114,8 @@ def test_the_lock_is_by_account_not_by_ip(cast: Cast) -> None:
     assert response.status_code == 302
     assert _logged_in_as(client) == cast.unit_admin.pk
     # And the member is still locked from any other address.
-    assert LOCKED_MESSAGE in _post_login(Client(), "member", PASSWORD, ip="10.9.9.9").content.decode()
+    elsewhere = _post_login(Client(), "member", PASSWORD, ip="10.9.9.9")
+    assert LOCKED_MESSAGE in elsewhere.content.decode()
 
 
 def test_the_lock_also_holds_when_logging_in_by_phone(cast: Cast) -> None:
@@ -180,7 +182,7 @@ def test_every_log_in_and_failure_is_audited_with_its_ip(cast: Cast) -> None:
 # Password rules and age --------------------------------------------------------------------
 
 
-def _change_password(client: Client, new: str) -> object:
+def _change_password(client: Client, new: str) -> Any:
     return client.post(
         reverse("accounts:password_change"),
         {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
