@@ -211,12 +211,32 @@ def _finish(
     r: IntArray,
     text: FloatArray,
     forbidden: IntArray,
-) -> _Pairs:
+) -> tuple[_Pairs, npt.NDArray[np.bool_]]:
+    """Drop pairs below ``min_text`` or forbidden; add category and area to the rest."""
     keep = text >= weights.min_text
     if forbidden.size:
         keep &= ~np.isin(d * index.m + r, forbidden)
     d, r, text = d[keep], r[keep], text[keep]
-    return _Pairs(d, r, weights.text * text + index.bonus(d, r, weights))
+    return _Pairs(d, r, weights.text * text + index.bonus(d, r, weights)), keep
+
+
+def _chunk_top_k(
+    pairs: _Pairs, local_cols: IntArray, start: int, shape: tuple[int, int], k: int
+) -> _Pairs:
+    """The best ``k`` per row of one chunk, selected on a dense block (``argpartition``); ties
+    at the boundary go to the lower column, i.e. the smaller resource id."""
+    rows, width = shape
+    if width <= k or pairs.score.size <= k * rows:
+        return pairs
+    local_rows = pairs.demand - start
+    key = np.full(shape, -np.inf)
+    key[local_rows, local_cols] = pairs.score - local_cols * (1e-9 / width)
+    where = np.full(shape, -1, dtype=np.int64)
+    where[local_rows, local_cols] = np.arange(pairs.score.size)
+    best = np.argpartition(key, width - k, axis=1)[:, width - k :]
+    picked = np.take_along_axis(where, best, axis=1).ravel()
+    picked = np.sort(picked[picked >= 0])
+    return _Pairs(pairs.demand[picked], pairs.resource[picked], pairs.score[picked])
 
 
 def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray) -> _Pairs:
@@ -232,7 +252,8 @@ def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray)
         if pending:
             d = np.concatenate(pending_d)
             r = np.concatenate(pending_r)
-            found.append(_finish(index, weights, d, r, index.text_scores(d, r), forbidden))
+            text = index.text_scores(d, r)
+            found.append(_finish(index, weights, d, r, text, forbidden)[0])
             pending_d.clear()
             pending_r.clear()
             pending = 0
@@ -252,11 +273,13 @@ def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray)
         step = max(1, CELL_BUDGET // r_idx.size)
         for start in range(lo, hi, step):
             stop = min(hi, start + step)
-            prod = (index.D[start:stop] @ rt).tocoo()
-            rows = prod.row.astype(np.int64) + start
-            cols = r_idx[prod.col]
+            prod = (index.D[start:stop] @ rt).tocsr()
+            rows = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(prod.indptr))
+            cols = prod.indices.astype(np.int64)
             text = prod.data.astype(np.float64)
-            found.append(_finish(index, weights, rows, cols, text, forbidden).top_k(top_k))
+            pairs, keep = _finish(index, weights, rows, r_idx[cols], text, forbidden)
+            shape = (stop - start, r_idx.size)
+            found.append(_chunk_top_k(pairs, cols[keep], start, shape, top_k))
     flush()
     return _Pairs.concat(found).top_k(top_k)
 
@@ -289,18 +312,22 @@ def candidates(
     return _group(index, pairs, top_k)
 
 
-def _group(index: _Index, pairs: _Pairs, limit: int) -> dict[str, list[Candidate]]:
-    out: dict[str, list[Candidate]] = {d.id: [] for d in sorted(index.demands, key=_by_id)}
+def _group(
+    index: _Index, pairs: _Pairs, limit: int, only: npt.NDArray[np.bool_] | None = None
+) -> dict[str, list[Candidate]]:
+    """Candidates by demand id (sorted), best first; only the demands flagged in ``only``."""
+    keep = np.ones(index.n, dtype=bool) if only is None else only
+    ids = sorted(index.demands[i].id for i in np.flatnonzero(keep).tolist())
+    out: dict[str, list[Candidate]] = {d_id: [] for d_id in ids}
+    if pairs.demand.size:
+        sel = keep[pairs.demand]
+        pairs = _Pairs(pairs.demand[sel], pairs.resource[sel], pairs.score[sel])
     ordered = pairs.top_k(limit)
     for d, r, s in zip(ordered.demand, ordered.resource, ordered.score, strict=True):
         out[index.demands[d].id].append(
             Candidate(index.demands[d].id, index.resources[r].id, round(float(s), 6))
         )
     return out
-
-
-def _by_id(d: Demand) -> str:
-    return d.id
 
 
 def match(
@@ -425,8 +452,9 @@ def match(
             )
         )
     proposals.sort(key=lambda p: p.demand_id)
-    everyone = _group(index, pairs, UNMATCHED_SHOWN)
-    unmatched = {d_id: c for d_id, c in everyone.items() if index.d_pos[d_id] not in chosen}
+    left_out = np.ones(index.n, dtype=bool)
+    left_out[c_d] = False
+    unmatched = _group(index, pairs, UNMATCHED_SHOWN, left_out)
     return MatchResult(proposals=proposals, unmatched=unmatched, method=method)
 
 
@@ -459,41 +487,41 @@ class _Explainer:
                     if name in concept_col:
                         self.triggers.setdefault(concept_col[name], set()).add(word_id[word])
 
-    def _words_of(self, doc: int, col: int) -> list[str]:
-        words = self.index.words
-        ids = words.indices[words.indptr[doc] : words.indptr[doc + 1]]
+    def _row(self, matrix: sp.csr_matrix, i: int) -> dict[int, float]:
+        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
+        return dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True))
+
+    def _said(self, doc: int, col: int) -> list[str]:
+        """The words of document ``doc`` that stand for concept column ``col``."""
+        words, features = self.index.words, self.index.vectors.features
         mine = self.triggers.get(col, set())
-        return [self.index.vectors.features[i] for i in sorted(int(i) for i in ids if i in mine)]
+        ids = words.indices[words.indptr[doc] : words.indptr[doc + 1]].tolist()
+        return [features[i] for i in sorted(ids) if i in mine]
 
     def reasons(self, d: int, r: int) -> list[str]:
         index, out = self.index, []
         if (d, r) in self.pinned:
             out.append("管理员指定")
-        D, R = index.D, index.R
-        d_ind = D.indices[D.indptr[d] : D.indptr[d + 1]]
-        r_ind = R.indices[R.indptr[r] : R.indptr[r + 1]]
-        common, di, ri = np.intersect1d(d_ind, r_ind, assume_unique=True, return_indices=True)
-        if common.size:
-            weight = D.data[D.indptr[d] + di] * R.data[R.indptr[r] + ri]
-            order = np.lexsort((common, -weight))
-            n_words = index.vectors.n_words
-            features = index.vectors.features
-            keywords = [features[c] for c in common[order] if c < n_words][:KEYWORDS_SHOWN]
-            if keywords:
-                out.append("共同关键词：" + "、".join(keywords))
-            shown = 0
-            for c in common[order]:
-                if c < n_words or shown >= CONCEPTS_SHOWN:
-                    continue
-                mine = self._words_of(d, int(c))
-                theirs = self._words_of(index.n + r, int(c))
-                if set(mine) == set(theirs):
-                    continue
-                name = features[c][len(CONCEPT_PREFIX) :]
-                out.append(
-                    f"意思相近：{name}（需求说“{'”“'.join(mine)}”，资源说“{'”“'.join(theirs)}”）"
-                )
-                shown += 1
+        features, n_words = index.vectors.features, index.vectors.n_words
+        d_row, r_row = self._row(index.D, d), self._row(index.R, r)
+        common = sorted((-(w * r_row[c]), c) for c, w in d_row.items() if c in r_row)
+        keywords = [features[c] for _, c in common if c < n_words][:KEYWORDS_SHOWN]
+        if keywords:
+            out.append("共同关键词：" + "、".join(keywords))
+        shown = 0
+        for _, c in common:
+            if shown >= CONCEPTS_SHOWN:
+                break
+            if c < n_words:
+                continue
+            mine, theirs = self._said(d, c), self._said(index.n + r, c)
+            if set(mine) == set(theirs):
+                continue
+            name = features[c][len(CONCEPT_PREFIX) :]
+            out.append(
+                f"意思相近：{name}（需求说“{'”“'.join(mine)}”，资源说“{'”“'.join(theirs)}”）"
+            )
+            shown += 1
         d_cat, r_cat = index.categories
         if self.weights.category and d_cat[d] and d_cat[d] == r_cat[r]:
             out.append(f"同属类别：{d_cat[d]}")

@@ -9,6 +9,7 @@ Input files are UTF-8 (a BOM is accepted) with a header row:
 
 ``description``, ``category`` and ``area`` may be empty; other columns beyond these are
 ignored. Rows are numbered as a spreadsheet shows them: the header is row 1.
+Pinned and forbidden pairs: ``demand_id,resource_id``.
 The output is ``demand_id,resource_id,score,reasons``, reasons joined with "；".
 """
 
@@ -27,8 +28,19 @@ from .model import Demand, Preference, Proposal, Resource, Side
 DEMAND_COLUMNS = ("id", "title", "description", "category", "area")
 RESOURCE_COLUMNS = (*DEMAND_COLUMNS, "capacity")
 PREFERENCE_COLUMNS = ("side", "chooser_id", "chosen_id", "rank")
+PAIR_COLUMNS = ("demand_id", "resource_id")
 OUTPUT_COLUMNS = ("demand_id", "resource_id", "score", "reasons")
-REQUIRED = {"id", "title", "side", "chooser_id", "chosen_id", "rank", "capacity"}
+REQUIRED = {
+    "id",
+    "title",
+    "side",
+    "chooser_id",
+    "chosen_id",
+    "rank",
+    "capacity",
+    "demand_id",
+    "resource_id",
+}
 SIDES: dict[str, Side] = {
     "demand": "demand",
     "resource": "resource",
@@ -182,6 +194,25 @@ def parse_preferences(
     return out
 
 
+def parse_pairs(
+    lines: Iterable[str],
+    name: str,
+    demand_ids: Iterable[str],
+    resource_ids: Iterable[str],
+) -> list[tuple[str, str]]:
+    """Pinned or forbidden pairs: ``demand_id,resource_id``."""
+    demands, resources = set(demand_ids), set(resource_ids)
+    out: list[tuple[str, str]] = []
+    for row in _rows(lines, name, PAIR_COLUMNS):
+        d, r = row.get("demand_id"), row.get("resource_id")
+        if d not in demands:
+            raise row.error("demand_id", f"没有编号为“{d}”的需求")
+        if r not in resources:
+            raise row.error("resource_id", f"没有编号为“{r}”的资源")
+        out.append((d, r))
+    return out
+
+
 def _open(path: PathLike) -> TextIO:
     try:
         return open(path, encoding="utf-8-sig", newline="")
@@ -204,6 +235,13 @@ def read_preferences(
 ) -> list[Preference]:
     with _open(path) as f:
         return parse_preferences(f, os.fspath(path), demand_ids, resource_ids)
+
+
+def read_pairs(
+    path: PathLike, demand_ids: Iterable[str], resource_ids: Iterable[str]
+) -> list[tuple[str, str]]:
+    with _open(path) as f:
+        return parse_pairs(f, os.fspath(path), demand_ids, resource_ids)
 
 
 def format_proposals(proposals: Iterable[Proposal]) -> str:
