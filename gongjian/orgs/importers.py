@@ -255,6 +255,16 @@ def _validate_orgs(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepar
     areas = {a.code: a for a in selectors.area_list(actor=actor, write=True)}
     orgs = {o.code: o for o in selectors.party_org_list(actor=actor)}
     in_file = {v.get("code", "").strip(): line for line, v in rows}
+    in_file_kinds = {
+        v.get("code", "").strip(): ORG_KIND_BY_LABEL.get(v.get("kind", "").strip(), "")
+        or v.get("kind", "").strip()
+        for _l, v in rows
+    }
+    branch_kinds = {
+        PartyOrg.Kind.BRANCH,
+        PartyOrg.Kind.TEMPORARY_BRANCH,
+        PartyOrg.Kind.JOINT_BRANCH,
+    }
     depth: dict[str, int] = {}
 
     def level(code: str, seen: frozenset[str] = frozenset()) -> int:
@@ -310,6 +320,11 @@ def _validate_orgs(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepar
             )
         elif parent_code == code:
             p.errors.append(RowError(line, label["parent"], _("上级组织不能是自己")))
+        elif parent_code:
+            parent_org = orgs.get(parent_code)
+            parent_kind = parent_org.kind if parent_org else in_file_kinds.get(parent_code)
+            if parent_kind in branch_kinds:
+                p.errors.append(RowError(line, label["parent"], _("党支部下不能再设下级组织")))
         p.items.append(
             (
                 level(code),
