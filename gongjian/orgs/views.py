@@ -168,7 +168,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "statuses": Member.Status.choices,
             "query": query_without_page(request),
-            "org_options": selectors.party_org_list(actor=request.user).select_related(None).only("id", "name", "depth"),
+            "org_options": selectors.party_org_list(actor=request.user)
+            .select_related(None)
+            .only("id", "name", "depth"),
         },
     )
 
@@ -229,7 +231,8 @@ def member_detail(request: HttpRequest, member_id: str) -> HttpResponse:
             "can_write": can_write,
             "org_options": selectors.party_org_list(actor=actor)
             .exclude(kind=PartyOrg.Kind.WORKING_COMMITTEE)
-            .select_related(None).only("id", "name", "depth")
+            .select_related(None)
+            .only("id", "name", "depth")
             if can_write
             else [],
         },
