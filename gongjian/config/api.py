@@ -11,6 +11,7 @@ from ninja.security import HttpBearer, django_auth
 from gongjian.accounts.services import api_token_authenticate
 from gongjian.core.errors import ApplicationError
 from gongjian.orgs.api import router as orgs_router
+from gongjian.reporting.api import router as reporting_router
 
 
 class TokenAuth(HttpBearer):
@@ -55,3 +56,4 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 
 api.add_router("/", orgs_router)
+api.add_router("/", reporting_router)

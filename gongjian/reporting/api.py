@@ -1,0 +1,383 @@
+"""双报到 over the API: the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from gongjian.core.errors import NotFound, ValidationFailed
+from gongjian.core.masking import mask_phone
+from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs.models import Area
+from gongjian.reporting import selectors, services
+
+router = Router(tags=["reporting"])
+
+
+class MemberReportOut(Schema):
+    id: uuid.UUID
+    member_id: uuid.UUID
+    member_name: str
+    community_id: int
+    community_name: str
+    grid_id: int | None
+    status: str
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    confirmed_at: dt.datetime | None
+    reject_reason: str
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_member_id(obj: Any) -> uuid.UUID:
+        return obj.member.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_member_name(obj: Any) -> str:
+        return str(obj.member.name)
+
+    @staticmethod
+    def resolve_community_name(obj: Any) -> str:
+        return str(obj.community.name)
+
+
+class ReportIn(Schema):
+    community_id: int
+    grid_id: int | None = None
+
+
+class DecideIn(Schema):
+    ids: list[uuid.UUID] = Field(min_length=1, max_length=500)
+    action: str
+    reason: str = ""
+
+
+class RejectIn(Schema):
+    reason: str = ""
+
+
+class DecideOut(Schema):
+    decided: int
+
+
+class RateOut(Schema):
+    id: int
+    code: str
+    name: str
+    total: int
+    done: int
+    pending: int
+    pairs: int
+    rate: float | None
+
+
+class RatesOut(Schema):
+    level: str
+    date: dt.date
+    rows: list[RateOut]
+
+
+class UnitMemberOut(Schema):
+    id: uuid.UUID
+    name: str
+    party_org_id: int
+    home_community_id: int | None
+    state: str
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_state(obj: Any) -> str:
+        if obj.has_confirmed:
+            return "confirmed"
+        return "pending" if obj.has_pending else "none"
+
+
+class RemindOut(Schema):
+    reminded: int
+
+
+class ResidentOut(Schema):
+    id: uuid.UUID
+    name: str
+    phone: str
+    home_community_id: int | None
+    home_grid_id: int | None
+    unit_id: int | None
+    in_service: bool
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str:
+        return mask_phone(obj.phone)
+
+
+class OrgReportOut(Schema):
+    id: int
+    party_org_id: int
+    party_org_name: str
+    community_id: int
+    community_name: str
+    status: str
+    note: str
+    reason: str
+    submitted_at: dt.datetime
+    decided_at: dt.datetime | None
+    ended_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_party_org_name(obj: Any) -> str:
+        return str(obj.party_org.name)
+
+    @staticmethod
+    def resolve_community_name(obj: Any) -> str:
+        return str(obj.community.name)
+
+
+class OrgReportIn(Schema):
+    party_org_id: int
+    community_id: int
+    note: str = ""
+
+
+class OrgDecideIn(Schema):
+    action: str
+    reason: str = ""
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str
+    title: str
+    body: str
+    link: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class PlaceOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+
+
+def _place(pk: int | None, kind: str) -> Area | None:
+    if pk is None:
+        return None
+    return org_selectors.area_directory(kind=kind).filter(pk=pk).first()
+
+
+# The member
+
+
+@router.get("/reporting/places", response=list[PlaceOut], summary="报到时选择街道、社区、网格")
+def places(request: HttpRequest, parent_id: int | None = None) -> Any:
+    if parent_id is None:
+        return org_selectors.area_directory(kind=Area.Kind.STREET).order_by("path")
+    parent = org_selectors.area_directory().filter(pk=parent_id).first()
+    if parent is None:
+        raise NotFound("区域不存在")
+    return org_selectors.area_directory(parent=parent).order_by("path")
+
+
+@router.get("/reporting/my-reports", response=list[MemberReportOut], summary="我的报到记录")
+def my_reports(request: HttpRequest) -> Any:
+    return selectors.my_reports(actor=request.user)
+
+
+@router.post("/reporting/my-reports", response={201: MemberReportOut}, summary="我要报到")
+def report_submit(request: HttpRequest, payload: ReportIn) -> Any:
+    return 201, services.member_report_submit(
+        actor=request.user,
+        community=_place(payload.community_id, Area.Kind.COMMUNITY),
+        grid=_place(payload.grid_id, Area.Kind.GRID),
+    )
+
+
+@router.post(
+    "/reporting/my-reports/{report_id}/withdraw", response=MemberReportOut, summary="撤回报到"
+)
+def report_withdraw(request: HttpRequest, report_id: uuid.UUID) -> Any:
+    report = selectors.my_reports(actor=request.user).filter(public_id=report_id).first()
+    if report is None:
+        raise NotFound("报到记录不存在或无权查看")
+    return services.member_report_withdraw(actor=request.user, report=report)
+
+
+@router.get("/reporting/notices", response=list[NoticeOut], summary="我的通知")
+@paginate(PageNumberPagination, page_size=50)
+def notices(request: HttpRequest) -> Any:
+    return selectors.my_notices(actor=request.user)
+
+
+@router.post("/reporting/notices/{notice_id}/read", response=NoticeOut, summary="标为已读")
+def notice_read(request: HttpRequest, notice_id: int) -> Any:
+    notice = selectors.notice_get_for(request.user, notice_id)
+    return services.notice_mark_read(actor=request.user, notice=notice)
+
+
+# The community
+
+
+@router.get("/reporting/member-reports", response=list[MemberReportOut], summary="党员报到列表")
+@paginate(PageNumberPagination, page_size=100)
+def member_report_list(
+    request: HttpRequest, status: str = "", q: str = "", community_id: int | None = None
+) -> Any:
+    actor = request.user
+    community = selectors.community_get_for(actor, community_id) if community_id else None
+    return selectors.member_report_list(actor=actor, status=status, q=q, community=community)
+
+
+@router.get(
+    "/reporting/member-reports/{report_id}", response=MemberReportOut, summary="党员报到详情"
+)
+def member_report_detail(request: HttpRequest, report_id: uuid.UUID) -> Any:
+    return selectors.member_report_get_for(request.user, report_id)
+
+
+@router.post(
+    "/reporting/member-reports/{report_id}/confirm",
+    response=MemberReportOut,
+    summary="社区确认报到",
+)
+def member_report_confirm(request: HttpRequest, report_id: uuid.UUID) -> Any:
+    report = selectors.member_report_get_for(request.user, report_id)
+    return services.member_report_confirm(actor=request.user, report=report)
+
+
+@router.post(
+    "/reporting/member-reports/{report_id}/reject",
+    response=MemberReportOut,
+    summary="社区退回报到（须填原因）",
+)
+def member_report_reject(request: HttpRequest, report_id: uuid.UUID, payload: RejectIn) -> Any:
+    report = selectors.member_report_get_for(request.user, report_id)
+    return services.member_report_reject(actor=request.user, report=report, reason=payload.reason)
+
+
+@router.post("/reporting/member-reports/decide", response=DecideOut, summary="批量确认或退回")
+def member_reports_decide(request: HttpRequest, payload: DecideIn) -> Any:
+    actor = request.user
+    ids = set(payload.ids)
+    reports = list(selectors.member_report_list(actor=actor).filter(public_id__in=ids))
+    if len(reports) != len(ids):
+        raise NotFound("报到记录不存在或无权查看")
+    n = services.member_reports_decide(
+        actor=actor, reports=reports, action=payload.action, reason=payload.reason
+    )
+    return {"decided": n}
+
+
+@router.get("/reporting/residents", response=list[ResidentOut], summary="居住在社区的党员")
+@paginate(PageNumberPagination, page_size=100)
+def residents(
+    request: HttpRequest, community_id: int | None = None, grid_id: int | None = None, q: str = ""
+) -> Any:
+    actor = request.user
+    return selectors.residents(
+        actor=actor,
+        q=q,
+        community=org_selectors.area_get_for(actor, community_id) if community_id else None,
+        grid=org_selectors.area_get_for(actor, grid_id) if grid_id else None,
+    )
+
+
+# The unit
+
+
+@router.get(
+    "/reporting/units/{unit_id}/members",
+    response=list[UnitMemberOut],
+    summary="单位在职党员报到情况",
+)
+@paginate(PageNumberPagination, page_size=100)
+def unit_members(request: HttpRequest, unit_id: int, state: str = "", q: str = "") -> Any:
+    unit = org_selectors.unit_get_for(request.user, unit_id)
+    return selectors.unit_members_status(actor=request.user, unit=unit, state=state, q=q)
+
+
+@router.post("/reporting/units/{unit_id}/remind", response=RemindOut, summary="提醒未报到的党员")
+def remind(request: HttpRequest, unit_id: int) -> Any:
+    unit = org_selectors.unit_get_for(request.user, unit_id, write=True)
+    return {"reminded": services.reminders_send(actor=request.user, unit=unit)}
+
+
+@router.get("/reporting/rates", response=RatesOut, summary="报到率（后进在前）")
+def rates(request: HttpRequest, level: str = "unit", date: dt.date | None = None) -> Any:
+    if level not in selectors.LEVELS:
+        raise ValidationFailed(
+            "统计层级应为unit、org、community或street之一", fields={"level": ["取值不正确"]}
+        )
+    on = date or timezone.localdate()
+    rows = selectors.rates(actor=request.user, level=level, on=on)
+    return {
+        "level": level,
+        "date": on,
+        "rows": [
+            {
+                "id": r.id,
+                "code": r.code,
+                "name": r.name,
+                "total": r.total,
+                "done": r.done,
+                "pending": r.pending,
+                "pairs": r.pairs,
+                "rate": r.rate,
+            }
+            for r in rows
+        ],
+    }
+
+
+# Pairings
+
+
+@router.get("/reporting/org-reports", response=list[OrgReportOut], summary="组织结对列表")
+@paginate(PageNumberPagination, page_size=100)
+def org_report_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
+    return selectors.org_report_list(actor=request.user, status=status, q=q)
+
+
+@router.post("/reporting/org-reports", response={201: OrgReportOut}, summary="单位党组织申请结对")
+def org_report_create(request: HttpRequest, payload: OrgReportIn) -> Any:
+    actor = request.user
+    org = org_selectors.party_org_get_for(actor, payload.party_org_id)
+    return 201, services.org_report_create(
+        actor=actor,
+        party_org=org,
+        community=_place(payload.community_id, Area.Kind.COMMUNITY),
+        note=payload.note,
+    )
+
+
+@router.post(
+    "/reporting/org-reports/{org_report_id}/decide",
+    response=OrgReportOut,
+    summary="确认、退回或结束结对",
+)
+def org_report_decide(request: HttpRequest, org_report_id: int, payload: OrgDecideIn) -> Any:
+    actor = request.user
+    pairing = selectors.org_report_get_for(actor, org_report_id)
+    if payload.action == "confirm":
+        return services.org_report_confirm(actor=actor, org_report=pairing)
+    if payload.action == "reject":
+        return services.org_report_reject(actor=actor, org_report=pairing, reason=payload.reason)
+    if payload.action == "end":
+        return services.org_report_end(actor=actor, org_report=pairing, reason=payload.reason)
+    raise ValidationFailed("操作应为confirm、reject或end", fields={"action": ["取值不正确"]})

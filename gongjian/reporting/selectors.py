@@ -1,0 +1,460 @@
+"""Every read of 双报到, through the caller's scope (gongjian.orgs.scope)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjian.core.errors import NotFound
+from gongjian.core.search import fold
+from gongjian.orgs import scope
+from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs.models import Area, Member, PartyOrg, Unit
+from gongjian.reporting.models import MemberReport, Notice, OrgReport
+
+ACTIVE = (MemberReport.Status.SUBMITTED, MemberReport.Status.CONFIRMED)
+
+
+# Scopes --------------------------------------------------------------------------------------
+
+
+def member_report_q(actor: Any) -> Q:
+    """Who sees a member's report: the posts over its community or grid, the member's unit
+    administrator, and the member."""
+    return scope.scope_q(
+        actor, area=("community", "grid"), unit=("member__unit",), member=("member",)
+    )
+
+
+def member_report_decide_q(actor: Any) -> Q:
+    """Who confirms or rejects: the administrators over the community reported to, only."""
+    return scope.scope_q(actor, area=("community",), write=True)
+
+
+def org_report_q(actor: Any, *, write: bool = False) -> Q:
+    return scope.scope_q(actor, area=("community",), unit=("party_org__unit",), write=write)
+
+
+def org_report_decide_q(actor: Any) -> Q:
+    return scope.scope_q(actor, area=("community",), write=True)
+
+
+def org_report_end_q(actor: Any) -> Q:
+    return scope.scope_q(actor, area=("community",), unit=("party_org__unit",), write=True)
+
+
+# The member's own -----------------------------------------------------------------------------
+
+
+def my_member(actor: Any) -> Member | None:
+    member_id = scope.posts_of(actor).member_id
+    if member_id is None:
+        return None
+    return (
+        Member.objects.select_related("unit", "home_community", "home_grid")
+        .filter(pk=member_id)
+        .first()
+    )
+
+
+def my_reports(*, actor: Any) -> QuerySet[MemberReport]:
+    member_id = scope.posts_of(actor).member_id
+    if member_id is None:
+        return MemberReport.objects.none()
+    return MemberReport.objects.filter(member_id=member_id).select_related(
+        "community__parent", "grid", "member"
+    )
+
+
+def my_notices(*, actor: Any) -> QuerySet[Notice]:
+    member_id = scope.posts_of(actor).member_id
+    if member_id is None:
+        return Notice.objects.none()
+    return Notice.objects.filter(member_id=member_id)
+
+
+def notice_get_for(actor: Any, pk: int | str) -> Notice:
+    notice = my_notices(actor=actor).filter(pk=_int(pk)).first()
+    if notice is None:
+        raise NotFound(_("通知不存在"))
+    return notice
+
+
+# Member reports -------------------------------------------------------------------------------
+
+
+def member_report_list(
+    *,
+    actor: Any,
+    status: str = "",
+    community: Area | None = None,
+    q: str = "",
+    decidable: bool = False,
+) -> QuerySet[MemberReport]:
+    qs = MemberReport.objects.filter(
+        member_report_decide_q(actor) if decidable else member_report_q(actor)
+    ).select_related("member__unit", "community__parent", "grid", "decided_by")
+    if status:
+        qs = qs.filter(status=status)
+    if community is not None:
+        qs = qs.filter(community__path__startswith=community.path)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(member__name__icontains=fold(q))
+            | Q(member__name__icontains=q)
+            | Q(community__name__icontains=q)
+            | Q(member__unit__name__icontains=q)
+        )
+    return qs
+
+
+def member_report_get_for(
+    actor: Any, public_id: str | uuid.UUID, *, decidable: bool = False
+) -> MemberReport:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("报到记录不存在或无权查看")) from None
+    report = member_report_list(actor=actor, decidable=decidable).filter(public_id=key).first()
+    if report is None:
+        raise NotFound(_("报到记录不存在或无权查看"))
+    return report
+
+
+def community_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Area:
+    area = org_selectors.area_get_for(actor, pk, write=write)
+    if area.kind != Area.Kind.COMMUNITY:
+        raise NotFound(_("社区不存在或无权查看"))
+    return area
+
+
+def communities_of(actor: Any, *, write: bool = False) -> QuerySet[Area]:
+    return org_selectors.area_list(actor=actor, kind=Area.Kind.COMMUNITY, write=write)
+
+
+def residents(
+    *, actor: Any, community: Area | None = None, grid: Area | None = None, q: str = ""
+) -> QuerySet[Member]:
+    """Members who live in the actor's communities (by their confirmed report), by grid."""
+    qs = (
+        org_selectors.member_list(actor=actor, q=q)
+        .filter(home_community__isnull=False)
+        .annotate(
+            reported_on=MemberReport.objects.filter(
+                member=OuterRef("pk"), status=MemberReport.Status.CONFIRMED
+            ).values("confirmed_at")[:1]
+        )
+        .order_by("home_community__path", "home_grid__path", "name", "id")
+    )
+    if community is not None:
+        qs = qs.filter(home_community=community)
+    if grid is not None:
+        qs = qs.filter(home_grid=grid)
+    return qs
+
+
+# A unit's members -----------------------------------------------------------------------------
+
+STATE_CONFIRMED = "confirmed"
+STATE_PENDING = "pending"
+STATE_NONE = "none"
+
+
+def unit_members_status(
+    *, actor: Any, unit: Unit, state: str = "", q: str = ""
+) -> QuerySet[Member]:
+    """The unit's in-service members with where each stands: confirmed, pending or none."""
+    qs = (
+        org_selectors.member_list(actor=actor, unit=unit, in_service=True, q=q)
+        .annotate(
+            has_confirmed=Exists(
+                MemberReport.objects.filter(
+                    member=OuterRef("pk"), status=MemberReport.Status.CONFIRMED
+                )
+            ),
+            has_pending=Exists(
+                MemberReport.objects.filter(
+                    member=OuterRef("pk"), status=MemberReport.Status.SUBMITTED
+                )
+            ),
+        )
+        .order_by("has_confirmed", "has_pending", "party_org__path", "name", "id")
+    )
+    if state == STATE_CONFIRMED:
+        qs = qs.filter(has_confirmed=True)
+    elif state == STATE_PENDING:
+        qs = qs.filter(has_pending=True)
+    elif state == STATE_NONE:
+        qs = qs.filter(has_confirmed=False, has_pending=False)
+    return qs
+
+
+def members_to_remind(*, unit: Unit) -> QuerySet[Member]:
+    """In-service members of the unit with neither a confirmed nor a pending report."""
+    return Member.objects.filter(unit=unit, in_service=True, is_active=True).exclude(
+        Exists(MemberReport.objects.filter(member=OuterRef("pk"), status__in=ACTIVE))
+    )
+
+
+# Pairings -------------------------------------------------------------------------------------
+
+
+def org_report_list(
+    *, actor: Any, status: str = "", q: str = "", decidable: bool = False
+) -> QuerySet[OrgReport]:
+    qs = OrgReport.objects.filter(
+        org_report_decide_q(actor) if decidable else org_report_q(actor)
+    ).select_related("party_org__unit", "community__parent")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(party_org__name__icontains=q)
+            | Q(community__name__icontains=q)
+            | Q(party_org__unit__name__icontains=q)
+        )
+    return qs
+
+
+def org_report_get_for(actor: Any, pk: int | str) -> OrgReport:
+    report = org_report_list(actor=actor).filter(pk=_int(pk)).first()
+    if report is None:
+        raise NotFound(_("结对记录不存在或无权查看"))
+    return report
+
+
+def pairable_orgs(*, actor: Any) -> QuerySet[PartyOrg]:
+    """The unit party organisations the actor may pair with a community."""
+    return (
+        org_selectors.party_org_list(actor=actor, write=True)
+        .filter(unit__isnull=False)
+        .exclude(kind=PartyOrg.Kind.WORKING_COMMITTEE)
+    )
+
+
+# Rates ----------------------------------------------------------------------------------------
+
+LEVELS = ("unit", "org", "community", "street")
+
+
+@dataclass
+class RateRow:
+    """One line of the rates table. For units and party organisations `total` is the
+    in-service members and `done` those reported; for communities and streets `total` is the
+    reports received (confirmed + waiting) and `done` those confirmed."""
+
+    id: int
+    code: str
+    name: str
+    total: int
+    done: int
+    pending: int = 0
+    pairs: int = 0
+    parent: str = ""
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.total if self.total else None
+
+    @property
+    def percent(self) -> str:
+        rate = self.rate
+        return "—" if rate is None else f"{rate * 100:.1f}%"
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.done
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The first instant after `day`, in the local time zone (a rate counts up to it)."""
+    start = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min)
+    return timezone.make_aware(start, timezone.get_current_timezone())
+
+
+def reported_q(moment: dt.datetime, prefix: str = "") -> Q:
+    """A report that held at `moment`: confirmed before it and not ended by then. A report
+    superseded by a newer confirmed one ends exactly when the newer begins, so a member who
+    moved stays reported throughout."""
+    return Q(**{f"{prefix}confirmed_at__lt": moment}) & (
+        Q(**{f"{prefix}ended_at__isnull": True}) | Q(**{f"{prefix}ended_at__gte": moment})
+    )
+
+
+def pending_q(moment: dt.datetime, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}submitted_at__lt": moment}) & (
+        Q(**{f"{prefix}decided_at__isnull": True}) | Q(**{f"{prefix}decided_at__gte": moment})
+    )
+
+
+def _sorted(rows: list[RateRow]) -> list[RateRow]:
+    """Laggards first: the lowest rate, then the most missing; rows with nothing to count last."""
+    return sorted(
+        rows,
+        key=lambda r: (r.rate is None, r.rate if r.rate is not None else 0, -r.missing, r.code),
+    )
+
+
+def _member_counts(
+    members: QuerySet[Member], key: str, moment: dt.datetime
+) -> dict[int, tuple[int, int, int]]:
+    """(in-service members, reported, pending) per value of `key`, in one GROUP BY."""
+    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
+    pending = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment)))
+    rows = (
+        members.filter(in_service=True, is_active=True)
+        .order_by()
+        .values(key)
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(reported)),
+            waiting=Count("pk", filter=Q(pending) & ~Q(reported)),
+        )
+        .values_list(key, "total", "done", "waiting")
+    )
+    return {k: (t, d, w) for k, t, d, w in rows if k is not None}
+
+
+def unit_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
+    moment = end_of_day(on)
+    units = list(
+        org_selectors.unit_list(actor=actor)
+        .select_related(None)
+        .order_by()
+        .values_list("pk", "code", "name")
+    )
+    visible = org_selectors.unit_list(actor=actor).values("pk")
+    counts = _member_counts(Member.objects.filter(unit__in=visible), "unit_id", moment)
+    rows = []
+    for pk, code, name in units:
+        total, done, waiting = counts.get(pk, (0, 0, 0))
+        rows.append(RateRow(pk, code, name, total, done, waiting))
+    return _sorted(rows)
+
+
+def unit_rate_for(*, unit: Unit, on: dt.date) -> RateRow:
+    counts = _member_counts(Member.objects.filter(unit=unit), "unit_id", end_of_day(on))
+    total, done, waiting = counts.get(unit.pk, (0, 0, 0))
+    return RateRow(unit.pk, unit.code, unit.name, total, done, waiting)
+
+
+def org_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
+    """Each unit party organisation with its whole subtree (a committee counts its branches)."""
+    moment = end_of_day(on)
+    orgs = list(
+        org_selectors.party_org_list(actor=actor)
+        .filter(unit__isnull=False)
+        .select_related(None)
+        .order_by()
+        .values_list("pk", "code", "name", "path")
+    )
+    visible = org_selectors.party_org_list(actor=actor).filter(unit__isnull=False).values("pk")
+    counts = _member_counts(Member.objects.filter(party_org__in=visible), "party_org_id", moment)
+    by_code = {code: RateRow(pk, code, name, 0, 0) for pk, code, name, _path in orgs}
+    path_of = {pk: path for pk, _c, _n, path in orgs}
+    for org_pk, (total, done, waiting) in counts.items():
+        path = path_of.get(org_pk)
+        if path is None:
+            continue
+        for code in path.strip("/").split("/"):
+            acc = by_code.get(code)
+            if acc is not None:
+                acc.total += total
+                acc.done += done
+                acc.pending += waiting
+    rows = list(by_code.values())
+    return _sorted(rows)
+
+
+def community_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
+    """Each community: reports confirmed and still waiting on the date, and pairings."""
+    moment = end_of_day(on)
+    communities = list(
+        communities_of(actor)
+        .select_related(None)
+        .order_by()
+        .values_list("pk", "code", "name", "parent__name")
+    )
+    visible = communities_of(actor).values("pk")
+    counts = {
+        k: (d, w)
+        for k, d, w in MemberReport.objects.filter(community__in=visible)
+        .order_by()
+        .values("community_id")
+        .annotate(
+            done=Count("pk", filter=reported_q(moment)),
+            waiting=Count("pk", filter=pending_q(moment)),
+        )
+        .values_list("community_id", "done", "waiting")
+    }
+    pairs = dict(
+        OrgReport.objects.filter(community__in=visible, submitted_at__lt=moment)
+        .filter(
+            Q(status=OrgReport.Status.CONFIRMED, decided_at__lt=moment)
+            | Q(status=OrgReport.Status.ENDED, decided_at__lt=moment, ended_at__gte=moment)
+        )
+        .order_by()
+        .values("community_id")
+        .annotate(n=Count("pk"))
+        .values_list("community_id", "n")
+    )
+    rows = []
+    for pk, code, name, parent in communities:
+        done, waiting = counts.get(pk, (0, 0))
+        rows.append(
+            RateRow(pk, code, name, done + waiting, done, waiting, pairs.get(pk, 0), parent or "")
+        )
+    return _sorted(rows)
+
+
+def street_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
+    """Each street: the sums of its communities (only the communities the actor sees)."""
+    streets = {
+        pk: RateRow(pk, code, name, 0, 0)
+        for pk, code, name in org_selectors.area_list(actor=actor, kind=Area.Kind.STREET)
+        .select_related(None)
+        .order_by()
+        .values_list("pk", "code", "name")
+    }
+    parent_of = dict(communities_of(actor).order_by().values_list("pk", "parent_id"))
+    for row in community_rates(actor=actor, on=on):
+        street = streets.get(parent_of.get(row.id) or 0)
+        if street is not None:
+            street.total += row.total
+            street.done += row.done
+            street.pending += row.pending
+            street.pairs += row.pairs
+    return _sorted(list(streets.values()))
+
+
+def rates(*, actor: Any, level: str, on: dt.date) -> list[RateRow]:
+    if level == "org":
+        return org_rates(actor=actor, on=on)
+    if level == "community":
+        return community_rates(actor=actor, on=on)
+    if level == "street":
+        return street_rates(actor=actor, on=on)
+    return unit_rates(actor=actor, on=on)
+
+
+def overall_rate(rows: list[RateRow]) -> RateRow:
+    """The sum of unit rows: the district's (or the actor's) rate."""
+    total = sum(r.total for r in rows)
+    done = sum(r.done for r in rows)
+    pending = sum(r.pending for r in rows)
+    return RateRow(0, "", _("合计"), total, done, pending)
+
+
+def _int(pk: int | str) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("对象不存在")) from None
