@@ -21,4 +21,11 @@ class RedactPersonalInfo(logging.Filter):
         if _PII.search(message):
             record.msg = redact(message)
             record.args = None
+        # A traceback carries the exception's message (often the offending value) too.
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text and _PII.search(record.exc_text):
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info and _PII.search(record.stack_info):
+            record.stack_info = redact(record.stack_info)
         return True
