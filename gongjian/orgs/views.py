@@ -99,8 +99,11 @@ def area_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
-    qs = selectors.unit_list(actor=request.user, q=q).annotate(
-        member_count=Count("members", distinct=True)
+    # An aggregate drops Meta.ordering: order explicitly, or the pages are unstable.
+    qs = (
+        selectors.unit_list(actor=request.user, q=q)
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("code")
     )
     return render(
         request,
