@@ -339,3 +339,49 @@ def member_unmask(request: HttpRequest, member_id: str, payload: UnmaskIn) -> An
         actor=request.user, member=member, field_name=payload.field, reason=payload.reason
     )
     return {"field": payload.field, "value": value}
+
+
+# Posts (role assignments)
+
+
+class RoleAssignmentOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    area_id: int | None
+    unit_id: int | None
+
+    @staticmethod
+    def resolve_username(obj: Any) -> str:
+        return str(obj.user.username)
+
+    @staticmethod
+    def resolve_display_name(obj: Any) -> str:
+        return str(obj.user.display_name)
+
+
+class RoleAssignmentIn(Schema):
+    login: str = Field(max_length=150, description="用户名或手机号")
+    role: str
+    area_code: str = ""
+    unit_code: str = ""
+
+
+@router.get("/posts", response=list[RoleAssignmentOut], summary="岗位列表")
+@paginate(PageNumberPagination, page_size=100)
+def role_assignment_list(request: HttpRequest, role: str = "") -> Any:
+    qs = selectors.role_assignment_list(actor=request.user)
+    return qs.filter(role=role) if role else qs
+
+
+@router.post("/posts", response={201: RoleAssignmentOut}, summary="分配岗位")
+def role_assignment_create(request: HttpRequest, payload: RoleAssignmentIn) -> Any:
+    return 201, services.role_assign_by_login(actor=request.user, **payload.dict())
+
+
+@router.delete("/posts/{post_id}", response={204: None}, summary="撤销岗位")
+def role_assignment_delete(request: HttpRequest, post_id: int) -> Any:
+    assignment = selectors.role_assignment_get_for(request.user, post_id, write=True)
+    services.role_revoke(actor=request.user, assignment=assignment)
+    return 204, None

@@ -198,3 +198,17 @@ def _int(pk: int | str) -> int:
         return int(pk)
     except (TypeError, ValueError):
         raise NotFound(_("对象不存在")) from None
+
+
+def area_get_by_code_for(actor: Any, code: str, *, write: bool = False) -> Area:
+    area = area_list(actor=actor, write=write).filter(code=code.strip()).first()
+    if area is None:
+        raise NotFound(_("区域编码%(c)s不存在或不在您的管辖范围") % {"c": code})
+    return area
+
+
+def unit_get_by_code_for(actor: Any, code: str, *, write: bool = False) -> Unit:
+    unit = unit_list(actor=actor, write=write).filter(code=code.strip()).first()
+    if unit is None:
+        raise NotFound(_("单位编码%(c)s不存在或不在您的管辖范围") % {"c": code})
+    return unit

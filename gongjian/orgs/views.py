@@ -19,7 +19,7 @@ from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.core.models import ImportBatch
 from gongjian.core.pages import file_response, paginate, query_without_page, xlsx_export
 from gongjian.orgs import scope, selectors, services
-from gongjian.orgs.models import Area, Member, PartyOrg
+from gongjian.orgs.models import Area, Member, PartyOrg, Role
 
 
 def _get(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -363,3 +363,75 @@ def import_errors(request: HttpRequest, token: str) -> HttpResponse:
         filename=f"导入错误报告-{batch.filename}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_list(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    form_error: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            services.role_assign_by_login(
+                actor=actor,
+                login=request.POST.get("login", ""),
+                role=request.POST.get("role", ""),
+                area_code=request.POST.get("area_code", ""),
+                unit_code=request.POST.get("unit_code", ""),
+            )
+        except ApplicationError as exc:
+            form_error = {"message": exc.message}
+        else:
+            messages.success(request, _("已分配岗位"))
+            return redirect("orgs:role_list")
+    role = request.GET.get("role", "")
+    qs = selectors.role_assignment_list(actor=actor)
+    if role:
+        qs = qs.filter(role=role)
+    return render(
+        request,
+        "orgs/role_list.html",
+        {
+            "page": paginate(request, qs, 50),
+            "roles": Role.choices,
+            "role": role,
+            "query": query_without_page(request),
+            "form_error": form_error,
+            "form": request.POST if form_error else {},
+            "may_assign": scope.posts_of(actor).superuser
+            or bool(scope.posts_of(actor).paths(write=True)),
+        },
+        status=400 if form_error else 200,
+    )
+
+
+@login_required
+def role_export(request: HttpRequest) -> HttpResponse:
+    qs = selectors.role_assignment_list(actor=request.user)
+    return xlsx_export(
+        what=_("岗位"),
+        headers=[_("用户名"), _("姓名"), _("岗位"), _("区域"), _("单位")],
+        rows=(
+            (
+                ra.user.username,
+                ra.user.display_name,
+                ra.get_role_display(),
+                ra.area.name if ra.area else "",
+                ra.unit.name if ra.unit else "",
+            )
+            for ra in qs
+        ),
+    )
+
+
+@login_required
+@require_POST
+def role_revoke(request: HttpRequest, post_id: int) -> HttpResponse:
+    assignment = _get(selectors.role_assignment_get_for, request.user, post_id, write=True)
+    try:
+        services.role_revoke(actor=request.user, assignment=assignment)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("已撤销岗位"))
+    return redirect("orgs:role_list")

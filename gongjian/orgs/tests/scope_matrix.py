@@ -61,6 +61,13 @@ def _post_data(c: Cast) -> dict[str, str]:
 
 
 PAGE_MATRIX: dict[str, Entry] = {
+    "orgs:role_list": ("get", lambda c: reverse("orgs:role_list"), _all(200)),
+    "orgs:role_export": ("get", lambda c: reverse("orgs:role_export"), _all(200)),
+    "orgs:role_revoke": (
+        "post",
+        lambda c: reverse("orgs:role_revoke", args=[c.grid_leader.role_assignments.get().pk]),
+        only({"platform_admin", "district_admin", "street_admin", "community_secretary"}, 302),
+    ),
     "home": ("get", lambda c: reverse("home"), _all(200)),
     "orgs:tree": ("get", lambda c: reverse("orgs:tree"), _all(200)),
     "orgs:area_list": ("get", lambda c: reverse("orgs:area_list"), _all(200)),
@@ -127,6 +134,9 @@ PAGE_MATRIX: dict[str, Entry] = {
 
 # The API: every operation in the schema is listed here and exercised in its own tests.
 API_MATRIX: set[tuple[str, str]] = {
+    ("get", "/api/v1/posts"),
+    ("post", "/api/v1/posts"),
+    ("delete", "/api/v1/posts/{post_id}"),
     ("get", "/api/v1/areas"),
     ("get", "/api/v1/areas/{area_id}"),
     ("post", "/api/v1/areas"),
