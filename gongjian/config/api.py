@@ -12,6 +12,7 @@ from gongjian.accounts.services import api_token_authenticate
 from gongjian.core.errors import ApplicationError
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
+from gongjian.service.api import router as service_router
 
 
 class TokenAuth(HttpBearer):
@@ -57,3 +58,4 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 api.add_router("/", orgs_router)
 api.add_router("/", reporting_router)
+api.add_router("/service/", service_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "gongjian.accounts",
     "gongjian.orgs",
     "gongjian.reporting",
+    "gongjian.service",
     "gongjian.cobuild",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("gongjian.accounts.urls")),
     path("orgs/", include("gongjian.orgs.urls")),
     path("reporting/", include("gongjian.reporting.urls")),
+    path("service/", include("gongjian.service.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,285 @@
+"""Volunteer service over the API: the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from gongjian.core.errors import NotFound
+from gongjian.orgs import selectors as org_selectors
+from gongjian.service import selectors, services
+from gongjian.service.models import Activity, Audience, Signup
+
+router = Router(tags=["service"])
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    colour: str
+    description: str
+
+
+class ActivityOut(Schema):
+    id: uuid.UUID
+    title: str
+    category: str
+    area_id: int
+    address: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    quota: int
+    confirmed_count: int
+    signup_opens_at: dt.datetime
+    signup_closes_at: dt.datetime
+    audience: str
+    unit_id: int | None
+    team_id: uuid.UUID | None
+    status: str
+
+    @staticmethod
+    def resolve_id(obj: Activity) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_category(obj: Activity) -> str:
+        return obj.category.name
+
+    @staticmethod
+    def resolve_team_id(obj: Activity) -> uuid.UUID | None:
+        return obj.team.public_id if obj.team else None
+
+
+class ActivityIn(Schema):
+    title: str = Field(max_length=100)
+    category_id: int
+    area_id: int
+    address: str = Field(max_length=200)
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    quota: int = Field(ge=1, le=100000)
+    signup_opens_at: dt.datetime | None = None
+    signup_closes_at: dt.datetime | None = None
+    audience: str = Audience.OPEN
+    unit_id: int | None = None
+    team_id: uuid.UUID | None = None
+    description: str = ""
+    repeat: str = ""
+    occurrences: int = Field(default=1, ge=1, le=60)
+
+
+class CancelIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+class SignupOut(Schema):
+    status: str
+    position: int
+
+    @staticmethod
+    def resolve_position(obj: Signup) -> int:
+        return selectors.waiting_position(obj)
+
+
+class ScanIn(Schema):
+    token: str = Field(max_length=200)
+
+
+class ScanOut(Schema):
+    changed: bool
+    message: str
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+    hours: Decimal
+
+
+class MarkIn(Schema):
+    member_id: uuid.UUID
+    present: bool = True
+    checked_in_at: dt.datetime | None = None
+    checked_out_at: dt.datetime | None = None
+    hours: Decimal | None = None
+
+
+class AttendanceOut(Schema):
+    member_id: uuid.UUID
+    member_name: str
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+    method: str
+    hours: Decimal
+    points: Decimal
+    hours_confirmed: bool
+
+    @staticmethod
+    def resolve_member_id(obj: Any) -> uuid.UUID:
+        return obj.member.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_member_name(obj: Any) -> str:
+        return obj.member.name  # type: ignore[no-any-return]
+
+
+class OutcomeIn(Schema):
+    households_visited: int = Field(default=0, ge=0)
+    people_served: int = Field(default=0, ge=0)
+    leaflets: int = Field(default=0, ge=0)
+    summary: str = ""
+
+
+class OutcomeOut(Schema):
+    households_visited: int
+    people_served: int
+    leaflets: int
+    summary: str
+
+
+class SummaryOut(Schema):
+    activities: int
+    hours: Decimal
+    points: Decimal
+
+
+class StatRow(Schema):
+    key: str
+    activities: int
+    person_times: int
+    hours: Decimal
+
+
+@router.get("/categories", response=list[CategoryOut])
+def category_list(request: HttpRequest) -> Any:
+    return selectors.category_list()
+
+
+@router.get("/activities", response=list[ActivityOut])
+@paginate(PageNumberPagination)
+def activity_list(
+    request: HttpRequest, q: str = "", when: str = "upcoming", near: bool = False
+) -> Any:
+    return selectors.activity_list(
+        actor=request.user, q=q, when="" if when == "all" else when, near=near
+    )
+
+
+@router.post("/activities", response={201: list[ActivityOut]})
+def activity_publish(request: HttpRequest, payload: ActivityIn) -> Any:
+    actor = request.user
+    team = selectors.team_get_for(actor, payload.team_id) if payload.team_id else None
+    activities = services.activity_publish(
+        actor=actor,
+        title=payload.title,
+        category=selectors.category_get(payload.category_id),
+        area=_any_area(payload.area_id),
+        address=payload.address,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        quota=payload.quota,
+        signup_opens_at=payload.signup_opens_at,
+        signup_closes_at=payload.signup_closes_at,
+        audience=payload.audience,
+        unit=org_selectors.unit_get_for(actor, payload.unit_id, write=True)
+        if payload.unit_id
+        else None,
+        team=team,
+        description=payload.description,
+        repeat=payload.repeat,
+        occurrences=payload.occurrences,
+    )
+    return 201, activities
+
+
+def _any_area(area_id: int) -> Any:
+    """A unit's or a team's activity may take place in any community (the area directory is
+    public); the service checks the caller organises it."""
+    area = org_selectors.area_directory().filter(pk=area_id).first()
+    if area is None:
+        raise NotFound(_("区域不存在"))
+    return area
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut)
+def activity_detail(request: HttpRequest, activity_id: str) -> Any:
+    return selectors.activity_get_for(request.user, activity_id)
+
+
+@router.post("/activities/{activity_id}/cancel", response=ActivityOut)
+def activity_cancel(request: HttpRequest, activity_id: str, payload: CancelIn) -> Any:
+    activity = selectors.activity_get_for(request.user, activity_id, write=True)
+    return services.activity_cancel(actor=request.user, activity=activity, reason=payload.reason)
+
+
+@router.post("/activities/{activity_id}/signup", response={201: SignupOut})
+def signup_create(request: HttpRequest, activity_id: str) -> Any:
+    activity = selectors.activity_get_for(request.user, activity_id)
+    return 201, services.signup_create(actor=request.user, activity=activity)
+
+
+@router.delete("/activities/{activity_id}/signup", response=SignupOut)
+def signup_cancel(request: HttpRequest, activity_id: str) -> Any:
+    activity = selectors.activity_get_for(request.user, activity_id)
+    return services.signup_cancel(actor=request.user, activity=activity)
+
+
+@router.post("/checkin", response=ScanOut)
+def checkin(request: HttpRequest, payload: ScanIn) -> Any:
+    scan = services.read_scan(payload.token)
+    attendance, message, changed = services.attendance_scan(actor=request.user, scan=scan)
+    return {
+        "changed": changed,
+        "message": message,
+        "checked_in_at": attendance.checked_in_at,
+        "checked_out_at": attendance.checked_out_at,
+        "hours": attendance.hours,
+    }
+
+
+@router.get("/activities/{activity_id}/attendance", response=list[AttendanceOut])
+@paginate(PageNumberPagination)
+def attendance_list(request: HttpRequest, activity_id: str) -> Any:
+    activity = selectors.activity_get_for(request.user, activity_id, write=True)
+    return selectors.attendance_list(activity=activity)
+
+
+@router.post("/activities/{activity_id}/attendance", response={200: AttendanceOut, 204: None})
+def attendance_mark(request: HttpRequest, activity_id: str, payload: MarkIn) -> Any:
+    activity = selectors.activity_get_for(request.user, activity_id, write=True)
+    member = org_selectors.member_get_for(request.user, payload.member_id)
+    attendance = services.attendance_mark(
+        actor=request.user,
+        activity=activity,
+        member=member,
+        present=payload.present,
+        checked_in_at=payload.checked_in_at,
+        checked_out_at=payload.checked_out_at,
+        hours=payload.hours,
+    )
+    return (200, attendance) if attendance else (204, None)
+
+
+@router.put("/activities/{activity_id}/outcome", response=OutcomeOut)
+def outcome_record(request: HttpRequest, activity_id: str, payload: OutcomeIn) -> Any:
+    activity = selectors.activity_get_for(request.user, activity_id, write=True)
+    return services.outcome_record(actor=request.user, activity=activity, **payload.dict())
+
+
+@router.get("/me/summary", response=SummaryOut)
+def my_summary(request: HttpRequest, year: int | None = None) -> Any:
+    member = selectors.member_of(request.user)
+    if member is None:
+        return {"activities": 0, "hours": Decimal("0"), "points": Decimal("0")}
+    return selectors.member_summary(member=member, year=year)
+
+
+@router.get("/stats", response=list[StatRow])
+def stats(request: HttpRequest, by: str = "category", year: int | None = None) -> Any:
+    rows = selectors.service_stats(actor=request.user, by=by, year=year)
+    return [{**r, "key": str(r["key"])} for r in rows]

@@ -1,0 +1,425 @@
+"""Every read of the service app, through the caller's scope.
+
+Who sees an activity:
+- its organisers: the area posts whose subtree holds its place, the administrators of its
+  organising unit, the captain of its team (and the platform administrator);
+- members it is open to: `open` — members of the same district (by where they live or work);
+  `residents` — members reported to its community; `unit` — members of its unit; `team` —
+  the team's members; and anyone who already signed up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gongjian.core.errors import NotFound
+from gongjian.core.search import fold
+from gongjian.orgs import scope
+from gongjian.orgs.models import Member
+from gongjian.service.models import (
+    Activity,
+    Attendance,
+    Audience,
+    ServiceCategory,
+    ServiceNotice,
+    Signup,
+    Team,
+    TeamMembership,
+)
+
+# Members ------------------------------------------------------------------------------------
+
+
+def member_of(actor: Any) -> Member | None:
+    """The member record of the caller, if they have one."""
+    member_id = scope.posts_of(actor).member_id
+    if member_id is None:
+        return None
+    return Member.objects.select_related("home_community", "unit__area", "party_org").get(
+        pk=member_id
+    )
+
+
+def district_paths(member: Member) -> set[str]:
+    """The districts a member belongs to: where they live and where their unit is."""
+    out: set[str] = set()
+    for area in (member.home_community, member.unit.area if member.unit else None):
+        if area is not None:
+            first = area.path.strip("/").split("/")[0]
+            out.add(f"/{first}/")
+    return out
+
+
+# Activities ---------------------------------------------------------------------------------
+
+
+def _everything(actor: Any) -> bool:
+    # `Q() | Q(x)` is `Q(x)`: an unrestricted scope must not be OR-ed with anything.
+    return scope.posts_of(actor).superuser
+
+
+def activity_manage_q(actor: Any, *, write: bool = False) -> Q:
+    if _everything(actor):
+        return Q()
+    q = scope.scope_q(actor, area=("area",), unit=("unit",), write=write)
+    if getattr(actor, "is_authenticated", False):
+        q |= Q(team__captain__user_id=actor.pk)
+    return q
+
+
+def activity_open_q(member: Member) -> Q:
+    """The activities open to `member` to sign up, by audience."""
+    q = Q(pk__in=[])
+    districts = district_paths(member)
+    for path in districts:
+        q |= Q(audience=Audience.OPEN, area__path__startswith=path)
+    if member.home_community_id:
+        q |= Q(audience=Audience.RESIDENTS, community_id=member.home_community_id)
+    if member.unit_id:
+        q |= Q(audience=Audience.UNIT, unit_id=member.unit_id)
+    team_ids = TeamMembership.objects.filter(member=member).values("team_id")
+    q |= Q(audience=Audience.TEAM, team_id__in=team_ids)
+    q |= Q(audience=Audience.TEAM, team__captain=member)
+    return q
+
+
+def activity_visible_q(actor: Any) -> Q:
+    if _everything(actor):
+        return Q()
+    q = activity_manage_q(actor)
+    member = member_of(actor)
+    if member is not None:
+        q |= activity_open_q(member)
+        q |= Q(Exists(Signup.objects.filter(activity=OuterRef("pk"), member=member)))
+    return q
+
+
+def activity_list(
+    *,
+    actor: Any,
+    q: str = "",
+    category: ServiceCategory | None = None,
+    when: str = "",
+    near: bool = False,
+    manage: bool = False,
+    team: Team | None = None,
+) -> QuerySet[Activity]:
+    """`when`: "upcoming" (not yet ended, not cancelled), "past", or "" for all. `near`: for a
+    member, activities in the street where they reported first. `manage`: only those the
+    caller organises."""
+    visible = activity_manage_q(actor) if manage else activity_visible_q(actor)
+    qs = Activity.objects.filter(visible).select_related("category", "area", "unit", "team")
+    now = timezone.now()
+    if when == "upcoming":
+        qs = qs.filter(ends_at__gt=now, status=Activity.Status.PUBLISHED).order_by(
+            "starts_at", "id"
+        )
+    elif when == "past":
+        qs = qs.filter(ends_at__lte=now)
+    if category is not None:
+        qs = qs.filter(category=category)
+    if team is not None:
+        qs = qs.filter(team=team)
+    if q:
+        qs = qs.filter(
+            Q(title__icontains=fold(q)) | Q(title__icontains=q) | Q(address__icontains=q)
+        )
+    if near:
+        member = member_of(actor)
+        if member is not None and member.home_community is not None:
+            street = member.home_community.path.rsplit("/", 2)[0] + "/"
+            qs = qs.filter(area__path__startswith=street)
+    return qs
+
+
+def activity_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Activity:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("活动不存在或无权查看")) from None
+    visible = activity_manage_q(actor, write=True) if write else activity_visible_q(actor)
+    activity = (
+        Activity.objects.filter(visible)
+        .select_related("category", "area", "community", "unit", "team__captain")
+        .filter(public_id=key)
+        .first()
+    )
+    if activity is None:
+        raise NotFound(_("活动不存在或无权查看"))
+    return activity
+
+
+def activity_may_manage(actor: Any, activity: Activity) -> bool:
+    return Activity.objects.filter(activity_manage_q(actor, write=True), pk=activity.pk).exists()
+
+
+def activity_is_open_to(member: Member, activity: Activity) -> bool:
+    return Activity.objects.filter(activity_open_q(member), pk=activity.pk).exists()
+
+
+# Sign-ups -----------------------------------------------------------------------------------
+
+
+def signup_list(*, activity: Activity, status: str = "") -> QuerySet[Signup]:
+    qs = Signup.objects.filter(activity=activity).select_related("member__unit")
+    if status:
+        qs = qs.filter(status=status)
+    if status == Signup.Status.WAITING:
+        qs = qs.order_by("waiting_since", "id")
+    return qs
+
+
+def signup_of(*, member: Member | None, activity: Activity) -> Signup | None:
+    if member is None:
+        return None
+    return Signup.objects.filter(activity=activity, member=member).first()
+
+
+def waiting_position(signup: Signup) -> int:
+    """1 for the first on the waiting list."""
+    if signup.status != Signup.Status.WAITING or signup.waiting_since is None:
+        return 0
+    ahead = Signup.objects.filter(activity_id=signup.activity_id, status=Signup.Status.WAITING)
+    ahead = ahead.filter(
+        Q(waiting_since__lt=signup.waiting_since)
+        | Q(waiting_since=signup.waiting_since, id__lt=signup.pk)
+    )
+    return ahead.count() + 1
+
+
+# Attendance, hours and points -----------------------------------------------------------------
+
+
+def attendance_list(*, activity: Activity) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(activity=activity).select_related("member__unit")
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    member: Member
+    signup: Signup | None
+    attendance: Attendance | None
+
+
+def attendance_sheet(*, activity: Activity) -> list[SheetRow]:
+    """Everyone signed up or present, the confirmed first, then by name."""
+    signups = {
+        s.member_id: s
+        for s in signup_list(activity=activity).exclude(status=Signup.Status.CANCELLED)
+    }
+    records = {a.member_id: a for a in attendance_list(activity=activity)}
+    rows = []
+    for member_id in set(signups) | set(records):
+        s, a = signups.get(member_id), records.get(member_id)
+        member = a.member if a is not None else s.member  # type: ignore[union-attr]
+        rows.append(SheetRow(member=member, signup=s, attendance=a))
+    rows.sort(
+        key=lambda r: (
+            r.signup is None or r.signup.status != Signup.Status.CONFIRMED,
+            r.member.name,
+        )
+    )
+    return rows
+
+
+def attendance_of(*, member: Member | None, activity: Activity) -> Attendance | None:
+    if member is None:
+        return None
+    return Attendance.objects.filter(activity=activity, member=member).first()
+
+
+@dataclass(frozen=True)
+class Summary:
+    activities: int
+    hours: Decimal
+    points: Decimal
+
+
+def member_summary(*, member: Member, year: int | None = None) -> Summary:
+    qs = Attendance.objects.filter(member=member, activity__status=Activity.Status.PUBLISHED)
+    if year is not None:
+        qs = qs.filter(activity__starts_at__range=_year_range(year))
+    agg = qs.aggregate(n=Count("id"), hours=Sum("hours"), points=Sum("points"))
+    return Summary(
+        activities=agg["n"] or 0,
+        hours=agg["hours"] or Decimal("0"),
+        points=agg["points"] or Decimal("0"),
+    )
+
+
+def member_activities(*, member: Member) -> QuerySet[Signup]:
+    """The member's sign-ups, newest activity first, with their attendance."""
+    return (
+        Signup.objects.filter(member=member)
+        .select_related("activity__category", "activity__area")
+        .order_by("-activity__starts_at", "-id")
+    )
+
+
+def member_attendances(*, member: Member, year: int | None = None) -> QuerySet[Attendance]:
+    qs = Attendance.objects.filter(
+        member=member, activity__status=Activity.Status.PUBLISHED
+    ).select_related("activity__category", "activity__area")
+    if year is not None:
+        qs = qs.filter(activity__starts_at__range=_year_range(year))
+    return qs.order_by("-activity__starts_at")
+
+
+def notice_list(*, member: Member) -> QuerySet[ServiceNotice]:
+    return ServiceNotice.objects.filter(member=member).select_related("activity")
+
+
+# Statistics ---------------------------------------------------------------------------------
+
+STAT_DIMENSIONS: dict[str, tuple[str, Any]] = {
+    "category": ("activity__category__name", gettext_lazy("服务类别")),
+    "unit": ("member__unit__name", gettext_lazy("党员所在单位")),
+    "community": ("activity__community__name", gettext_lazy("活动所在社区")),
+    "team": ("activity__team__name", gettext_lazy("服务队")),
+    "month": ("month", gettext_lazy("月份")),
+}
+
+
+def attendance_scope_q(actor: Any) -> Q:
+    if _everything(actor):
+        return Q()
+    q = scope.scope_q(
+        actor,
+        area=("activity__area",),
+        unit=("activity__unit", "member__unit"),
+        member=("member",),
+    )
+    if getattr(actor, "is_authenticated", False):
+        q |= Q(activity__team__captain__user_id=actor.pk)
+    return q
+
+
+def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime(year, 1, 1, tzinfo=tz),
+        dt.datetime(year + 1, 1, 1, tzinfo=tz) - dt.timedelta(microseconds=1),
+    )
+
+
+def service_stats(
+    *, actor: Any, by: str = "category", year: int | None = None
+) -> list[dict[str, Any]]:
+    """Person-times (one member at one activity once), hours and activities, grouped by a
+    dimension, over the attendance in the caller's scope."""
+    if by not in STAT_DIMENSIONS:
+        by = "category"
+    field = STAT_DIMENSIONS[by][0]
+    qs = Attendance.objects.filter(
+        attendance_scope_q(actor), activity__status=Activity.Status.PUBLISHED
+    )
+    if year is not None:
+        qs = qs.filter(activity__starts_at__range=_year_range(year))
+    if by == "month":
+        qs = qs.annotate(
+            month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone())
+        )
+    rows = (
+        qs.values(field)
+        .annotate(
+            person_times=Count("id"),
+            hours=Sum("hours"),
+            activities=Count("activity", distinct=True),
+        )
+        .order_by(field if by == "month" else "-person_times")
+    )
+    out = []
+    for row in rows:
+        key = row[field]
+        if by == "month" and key is not None:
+            key = timezone.localtime(key).strftime("%Y-%m") if timezone.is_aware(key) else key
+        out.append(
+            {
+                "key": key if key is not None else _("（未填）"),
+                "person_times": row["person_times"],
+                "hours": row["hours"] or Decimal("0"),
+                "activities": row["activities"],
+            }
+        )
+    return out
+
+
+def activity_figures(*, actor: Any, year: int | None = None) -> dict[str, Any]:
+    qs = Activity.objects.filter(activity_manage_q(actor), status=Activity.Status.PUBLISHED)
+    if year is not None:
+        qs = qs.filter(starts_at__range=_year_range(year))
+    att = Attendance.objects.filter(
+        attendance_scope_q(actor), activity__status=Activity.Status.PUBLISHED
+    )
+    if year is not None:
+        att = att.filter(activity__starts_at__range=_year_range(year))
+    agg = att.aggregate(n=Count("id"), hours=Sum("hours"))
+    return {
+        "activities": qs.count(),
+        "person_times": agg["n"] or 0,
+        "hours": agg["hours"] or Decimal("0"),
+    }
+
+
+# Teams and categories ------------------------------------------------------------------------
+
+
+def team_q(actor: Any, *, write: bool = False) -> Q:
+    if _everything(actor):
+        return Q()
+    q = scope.scope_q(actor, area=("area",), unit=("unit",), write=write)
+    if getattr(actor, "is_authenticated", False):
+        q |= Q(captain__user_id=actor.pk)
+        if not write:
+            member_id = scope.posts_of(actor).member_id
+            if member_id is not None:
+                q |= Q(pk__in=TeamMembership.objects.filter(member_id=member_id).values("team_id"))
+    return q
+
+
+def team_list(*, actor: Any, q: str = "", write: bool = False) -> QuerySet[Team]:
+    qs = Team.objects.filter(team_q(actor, write=write)).select_related(
+        "captain", "area", "unit", "category"
+    )
+    if q:
+        qs = qs.filter(Q(name__icontains=fold(q)) | Q(name__icontains=q))
+    return qs.annotate(member_count=Count("memberships")).order_by("name", "id")
+
+
+def team_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Team:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("服务队不存在或无权查看")) from None
+    team = team_list(actor=actor, write=write).filter(public_id=key).first()
+    if team is None:
+        raise NotFound(_("服务队不存在或无权查看"))
+    return team
+
+
+def team_members(*, team: Team) -> QuerySet[TeamMembership]:
+    return team.memberships.select_related("member__unit").order_by("member__name")
+
+
+def category_list(*, include_inactive: bool = False) -> QuerySet[ServiceCategory]:
+    qs = ServiceCategory.objects.all()
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+def category_get(pk: int | str) -> ServiceCategory:
+    try:
+        return ServiceCategory.objects.get(pk=int(pk))
+    except (ValueError, TypeError, ServiceCategory.DoesNotExist):
+        raise NotFound(_("服务类别不存在")) from None
