@@ -186,7 +186,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+# Static files are collected (`gongjian collectstatic`) and served from STATIC_ROOT; scanning
+# the finders on every start would cost each test client ~0.4 s.
+WHITENOISE_USE_FINDERS = False
 
 UPLOAD_MAX_BYTES = env.int("GONGJIAN_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 UPLOAD_MAX_UNZIPPED_BYTES = env.int("GONGJIAN_UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
