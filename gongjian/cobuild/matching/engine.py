@@ -165,6 +165,9 @@ class _Index:
         for i, a in enumerate(self.r_areas):
             groups.setdefault(a, []).append(i)
         self.groups = [(a, np.asarray(groups[a], dtype=np.int64)) for a in sorted(groups)]
+        by_area = np.concatenate([g for _, g in self.groups]) if self.groups else np.zeros(0)
+        self.R_by_area: sp.csr_matrix = self.R[by_area.astype(np.int64)]
+        self.group_start = np.r_[0, np.cumsum([g.size for _, g in self.groups])].astype(int)
 
     @property
     def n(self) -> int:
@@ -187,13 +190,13 @@ class _Index:
 
     def bonus(self, d: IntArray, r: IntArray, weights: Weights) -> FloatArray:
         same_cat = (self.d_cat[d] == self.r_cat[r]).astype(np.float64)
+        out: FloatArray = weights.category * same_cat + self.area_bonus(d, r, weights)
+        return out
+
+    def area_bonus(self, d: IntArray, r: IntArray, weights: Weights) -> FloatArray:
         same_area = (self.d_area[d] == self.r_area[r]).astype(np.float64)
         near_area = (self.d_parent[d] == self.r_area[r]).astype(np.float64)
-        out: FloatArray = (
-            weights.category * same_cat
-            + weights.area_same * same_area
-            + weights.area_near * near_area
-        )
+        out: FloatArray = weights.area_same * same_area + weights.area_near * near_area
         return out
 
     def text_scores(self, d: IntArray, r: IntArray) -> FloatArray:
@@ -221,22 +224,39 @@ def _finish(
 
 
 def _chunk_top_k(
-    pairs: _Pairs, local_cols: IntArray, start: int, shape: tuple[int, int], k: int
+    index: _Index,
+    weights: Weights,
+    text: npt.NDArray[np.float32],
+    start: int,
+    r_idx: IntArray,
+    k: int,
+    forbidden: tuple[IntArray, IntArray],
 ) -> _Pairs:
-    """The best ``k`` per row of one chunk, selected on a dense block (``argpartition``); ties
-    at the boundary go to the lower column, i.e. the smaller resource id."""
-    rows, width = shape
-    if width <= k or pairs.score.size <= k * rows:
-        return pairs
-    local_rows = pairs.demand - start
-    key = np.full(shape, -np.inf)
-    key[local_rows, local_cols] = pairs.score - local_cols * (1e-9 / width)
-    where = np.full(shape, -1, dtype=np.int64)
-    where[local_rows, local_cols] = np.arange(pairs.score.size)
-    best = np.argpartition(key, width - k, axis=1)[:, width - k :]
-    picked = np.take_along_axis(where, best, axis=1).ravel()
-    picked = np.sort(picked[picked >= 0])
-    return _Pairs(pairs.demand[picked], pairs.resource[picked], pairs.score[picked])
+    """The best ``k`` per row of one dense chunk (demands ``start``… × the resources
+    ``r_idx`` of one area). Selected with ``argpartition``; ties at the boundary go to the
+    lower column, i.e. the smaller resource id."""
+    rows, width = text.shape
+    valid = text >= weights.min_text
+    f_d, f_r = forbidden
+    if f_d.size:
+        inside = (f_d >= start) & (f_d < start + rows)
+        local = np.searchsorted(r_idx, f_r[inside])
+        hit = (local < width) & (r_idx[np.minimum(local, width - 1)] == f_r[inside])
+        valid[f_d[inside][hit] - start, local[hit]] = False
+    d_cat = index.d_cat[start : start + rows]
+    same_cat = d_cat[:, None] == index.r_cat[r_idx][None, :]
+    score = np.where(valid, weights.text * text.astype(np.float64), -np.inf)
+    score += weights.category * same_cat
+    if width > k:
+        ramp = np.arange(width) * (1e-9 / width)
+        best = np.argpartition(score - ramp, width - k, axis=1)[:, width - k :]
+    else:
+        best = np.broadcast_to(np.arange(width), (rows, width))
+    chosen = np.take_along_axis(score, best, axis=1)
+    ok = np.isfinite(chosen)
+    d = (np.nonzero(ok)[0] + start).astype(np.int64)
+    r = r_idx[best[ok]]
+    return _Pairs(d, r, chosen[ok] + index.area_bonus(d, r, weights))
 
 
 def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray) -> _Pairs:
@@ -246,6 +266,7 @@ def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray)
     pending_d: list[IntArray] = []
     pending_r: list[IntArray] = []
     pending = 0
+    f_d, f_r = forbidden // max(index.m, 1), forbidden % max(index.m, 1)
 
     def flush() -> None:
         nonlocal pending
@@ -258,7 +279,7 @@ def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray)
             pending_r.clear()
             pending = 0
 
-    for area, r_idx in index.groups:
+    for g, (area, r_idx) in enumerate(index.groups):
         lo, hi = index.subtree(area)
         if lo >= hi:
             continue
@@ -269,17 +290,12 @@ def _score_all(index: _Index, weights: Weights, top_k: int, forbidden: IntArray)
             if pending >= PAIR_BATCH:
                 flush()
             continue
-        rt = index.R[r_idx].T.tocsr()
+        rt = index.R_by_area[index.group_start[g] : index.group_start[g + 1]].T.tocsr()
         step = max(1, CELL_BUDGET // r_idx.size)
         for start in range(lo, hi, step):
             stop = min(hi, start + step)
-            prod = (index.D[start:stop] @ rt).tocsr()
-            rows = np.repeat(np.arange(start, stop, dtype=np.int64), np.diff(prod.indptr))
-            cols = prod.indices.astype(np.int64)
-            text = prod.data.astype(np.float64)
-            pairs, keep = _finish(index, weights, rows, r_idx[cols], text, forbidden)
-            shape = (stop - start, r_idx.size)
-            found.append(_chunk_top_k(pairs, cols[keep], start, shape, top_k))
+            text = (index.D[start:stop] @ rt).toarray()
+            found.append(_chunk_top_k(index, weights, text, start, r_idx, top_k, (f_d, f_r)))
     flush()
     return _Pairs.concat(found).top_k(top_k)
 
@@ -471,6 +487,10 @@ class _Explainer:
     ) -> None:
         self.index = index
         self.weights = weights
+        self.matrices = {
+            name: (m.indptr.tolist(), m.indices.tolist(), m.data.tolist())
+            for name, m in (("D", index.D), ("R", index.R), ("W", index.words))
+        }
         self.d_rank = d_rank
         self.r_rank = r_rank
         self.pinned = pinned
@@ -487,23 +507,24 @@ class _Explainer:
                     if name in concept_col:
                         self.triggers.setdefault(concept_col[name], set()).add(word_id[word])
 
-    def _row(self, matrix: sp.csr_matrix, i: int) -> dict[int, float]:
-        lo, hi = matrix.indptr[i], matrix.indptr[i + 1]
-        return dict(zip(matrix.indices[lo:hi].tolist(), matrix.data[lo:hi].tolist(), strict=True))
+    def _row(self, name: str, i: int) -> dict[int, float]:
+        indptr, indices, data = self.matrices[name]
+        lo, hi = indptr[i], indptr[i + 1]
+        return dict(zip(indices[lo:hi], data[lo:hi], strict=True))
 
     def _said(self, doc: int, col: int) -> list[str]:
         """The words of document ``doc`` that stand for concept column ``col``."""
-        words, features = self.index.words, self.index.vectors.features
+        indptr, indices, _ = self.matrices["W"]
         mine = self.triggers.get(col, set())
-        ids = words.indices[words.indptr[doc] : words.indptr[doc + 1]].tolist()
-        return [features[i] for i in sorted(ids) if i in mine]
+        ids = indices[indptr[doc] : indptr[doc + 1]]
+        return [self.index.vectors.features[i] for i in sorted(ids) if i in mine]
 
     def reasons(self, d: int, r: int) -> list[str]:
         index, out = self.index, []
         if (d, r) in self.pinned:
             out.append("管理员指定")
         features, n_words = index.vectors.features, index.vectors.n_words
-        d_row, r_row = self._row(index.D, d), self._row(index.R, r)
+        d_row, r_row = self._row("D", d), self._row("R", r)
         common = sorted((-(w * r_row[c]), c) for c, w in d_row.items() if c in r_row)
         keywords = [features[c] for _, c in common if c < n_words][:KEYWORDS_SHOWN]
         if keywords:

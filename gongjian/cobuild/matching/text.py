@@ -18,10 +18,10 @@ import logging
 import multiprocessing
 import os
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import jieba
@@ -82,9 +82,14 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
+# full-width letters and digits (Ａ１) to plain ones; punctuation separates blocks either way
+_WIDTH = {0xFF01 + i: 0x21 + i for i in range(94)}
+_HAS_WIDE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
 def normalise(text: str) -> str:
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+    if _HAS_WIDE.search(text):
+        text = text.translate(_WIDTH)
     return text.lower()
 
 
@@ -110,19 +115,32 @@ def _tokenize_chunk(blocks: list[str]) -> list[list[str]]:
     return [tokenize(b) for b in blocks]
 
 
-def tokenize_many(texts: Sequence[str], workers: int | None = None) -> list[list[str]]:
-    """Tokenise many texts; the same as ``[tokenize(t) for t in texts]``, only faster.
+@dataclass(frozen=True, slots=True)
+class _Blocks:
+    """Texts cut into blocks: ``unique`` blocks, their ``tokens``, and which text holds which
+    block (``text_of`` and ``block_of``, one entry per occurrence)."""
 
-    jieba segments each run of Han characters and letters (a "block", between punctuation)
+    unique: list[str]
+    tokens: list[list[str]]
+    text_of: npt.NDArray[np.int64]
+    block_of: npt.NDArray[np.int64]
+
+
+def _segment(texts: Sequence[str], workers: int | None) -> _Blocks:
+    """jieba segments each run of Han characters and letters (a "block", between punctuation)
     on its own, so each distinct block is segmented once, however many texts contain it;
     lists written from the same templates repeat many blocks. With many distinct blocks
     they are segmented in ``workers`` processes: ``None`` means all CPUs when there are at
     least ``PARALLEL_THRESHOLD`` blocks, ``1`` never starts a process. The result does not
-    depend on ``workers``.
-    """
-    split = jieba.re_han_default.split
-    doc_blocks = [[b for b in split(normalise(t)) if b.strip()] for t in texts]
-    unique = list(dict.fromkeys(b for blocks in doc_blocks for b in blocks))
+    depend on ``workers``."""
+    findall = jieba.re_han_default.findall
+    per_text = [findall(normalise(t)) for t in texts]
+    lengths = np.fromiter(map(len, per_text), np.int64, len(per_text))
+    flat = list(chain.from_iterable(per_text))
+    block_id = {b: i for i, b in enumerate(dict.fromkeys(flat))}
+    block_of = np.fromiter(map(block_id.__getitem__, flat), np.int64, len(flat))
+    text_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    unique = list(block_id)
     tokenizer()  # load the dictionary before forking, so workers share it
     if workers is None:
         workers = (os.cpu_count() or 1) if len(unique) >= PARALLEL_THRESHOLD else 1
@@ -134,8 +152,16 @@ def tokenize_many(texts: Sequence[str], workers: int | None = None) -> list[list
         tokens = [words for part in parts for words in part]
     else:
         tokens = _tokenize_chunk(unique)
-    by_block = dict(zip(unique, tokens, strict=True))
-    return [[w for b in blocks for w in by_block[b]] for blocks in doc_blocks]
+    return _Blocks(unique, tokens, text_of, block_of)
+
+
+def tokenize_many(texts: Sequence[str], workers: int | None = None) -> list[list[str]]:
+    """The same as ``[tokenize(t) for t in texts]``, each distinct block segmented once."""
+    blocks = _segment(texts, workers)
+    out: list[list[str]] = [[] for _ in texts]
+    for t, b in zip(blocks.text_of.tolist(), blocks.block_of.tolist(), strict=True):
+        out[t].extend(blocks.tokens[b])
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,22 +188,29 @@ def vectorise(
 ) -> Vectors:
     voc = vocabulary()
     n = len(titles)
-    tokens = tokenize_many([*titles, *descriptions], workers)
-    index: dict[str, int] = {}
-    flat = [w for doc in range(n) for part in (tokens[doc], tokens[n + doc]) for w in part]
-    cols = np.fromiter((index.setdefault(w, len(index)) for w in flat), np.int64, len(flat))
-    title_len = np.fromiter((len(t) for t in tokens[:n]), np.int64, n)
-    desc_len = np.fromiter((len(t) for t in tokens[n:]), np.int64, n)
-    per_doc = np.stack([title_len, desc_len], axis=1).ravel()
-    rows = np.repeat(np.repeat(np.arange(n), 2), per_doc)
-    part_weight = np.tile(np.array([title_weight, 1.0], dtype=np.float32), n)
-    vals = np.repeat(part_weight, per_doc)
+    blocks = _segment([*titles, *descriptions], workers)
+    index = {w: i for i, w in enumerate(dict.fromkeys(chain.from_iterable(blocks.tokens)))}
     n_words = len(index)
-    words = sp.csr_matrix(
-        (vals, (rows, cols)),
-        shape=(n, n_words),
+    flat = list(chain.from_iterable(blocks.tokens))
+    per_block = np.fromiter(map(len, blocks.tokens), np.int64, len(blocks.tokens))
+    block_words = sp.csr_matrix(
+        (
+            np.ones(len(flat), dtype=np.float32),
+            (
+                np.repeat(np.arange(len(blocks.tokens)), per_block),
+                np.fromiter(map(index.__getitem__, flat), np.int64, len(flat)),
+            ),
+        ),
+        shape=(len(blocks.tokens), n_words),
         dtype=np.float32,
     )
+    text_blocks = sp.csr_matrix(
+        (np.ones(blocks.text_of.size, dtype=np.float32), (blocks.text_of, blocks.block_of)),
+        shape=(2 * n, len(blocks.tokens)),
+        dtype=np.float32,
+    )
+    counts = (text_blocks @ block_words).tocsr()
+    words = (counts[:n] * np.float32(title_weight) + counts[n:]).tocsr()
     words.sum_duplicates()
 
     # word -> concept incidence, then concept counts for every document at once

@@ -307,11 +307,15 @@ def test_chunked_products_and_pair_by_pair_scoring_agree(
     # given lists big enough to be scored both ways
     rng = random.Random(top_k)
     demands, resources = random_lists(rng, 60, 40)
+    forbidden = [(d.id, r.id) for d in demands for r in resources if rng.random() < 0.2]
     monkeypatch.setattr(engine, "SMALL_BLOCK", 0)  # every area by sparse products
     monkeypatch.setattr(engine, "CELL_BUDGET", 64)  # in many small chunks
-    chunked = candidates(demands, resources, top_k=top_k, workers=1)
+    chunked = candidates(demands, resources, forbidden=forbidden, top_k=top_k, workers=1)
     monkeypatch.setattr(engine, "SMALL_BLOCK", 10**9)  # every pair one by one
-    pairwise = candidates(demands, resources, top_k=top_k, workers=1)
+    pairwise = candidates(demands, resources, forbidden=forbidden, top_k=top_k, workers=1)
+    assert not {(c.demand_id, c.resource_id) for cs in chunked.values() for c in cs} & set(
+        forbidden
+    )
     # then the top-k (ids, order and scores) are the same
     assert chunked.keys() == pairwise.keys()
     for d_id in chunked:
