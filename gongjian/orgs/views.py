@@ -38,7 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
     if posts.is_staff_like:
         members = selectors.member_list(actor=actor)
         context["figures"] = {
-            "areas": selectors.area_list(actor=actor).values("kind").annotate(n=Count("id")),
+            "areas": sorted(
+                selectors.area_list(actor=actor).order_by().values("kind").annotate(n=Count("id")),
+                key=lambda row: list(Area.Kind.values).index(row["kind"]),
+            ),
             "units": selectors.unit_list(actor=actor).count(),
             "party_orgs": selectors.party_org_list(actor=actor).count(),
             "members": members.count(),
