@@ -75,7 +75,7 @@ def audit_record(
         object_id=object_id,
         object_repr=object_repr[:200],
         changes={
-            k: ("***" if k in _SECRET_FIELDS and not isinstance(v, list) else v)
+            k: (["***", "***(已修改)"] if k in _SECRET_FIELDS else v)
             for k, v in (changes or {}).items()
         },
         ip=ip if ip is not None else ctx.ip,
