@@ -48,7 +48,6 @@ def build(ctx: Any) -> None:
         .only("pk", "unit_id", "user_id", "home_community_id", "home_grid_id")
     )
     reports: list[MemberReport] = []
-    cleared: list[Member] = []
     decider = ctx.users.get("community")
     counts = {"confirmed": 0, "submitted": 0, "rejected": 0, "superseded": 0}
     for m in members:
@@ -88,13 +87,10 @@ def build(ctx: Any) -> None:
             )
             counts["confirmed"] += 1
             continue
-        # Not (yet) confirmed: the orgs demo's home is only a guess until a report confirms it.
+        # Not (yet) confirmed: the home the orgs demo gave (as from the personnel file) stays;
+        # the report pending or missing is what the rates count.
         community_id = m.home_community_id
         grid_id = m.home_grid_id
-        if has_home:
-            m.home_community_id = None
-            m.home_grid_id = None
-            cleared.append(m)
         roll = rng.random()
         if roll < 0.45:
             if community_id is None or rng.random() < 0.4:
@@ -124,7 +120,6 @@ def build(ctx: Any) -> None:
             )
             counts["rejected"] += 1
     MemberReport.objects.bulk_create(reports, batch_size=1000)
-    Member.objects.bulk_update(cleared, ["home_community", "home_grid"], batch_size=1000)
 
     # Pairings: each unit's top organisation with one or two communities; a few waiting.
     tops = sorted(

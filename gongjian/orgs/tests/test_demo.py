@@ -263,7 +263,7 @@ def test_other_apps_demo_builders_run_in_installed_order(monkeypatch: pytest.Mon
     ran = demo.build_apps(ctx)
 
     # then each builder got the context once, in INSTALLED_APPS order
-    assert ran == ["accounts", "cobuild"]
+    assert [r for r in ran if r in ("accounts", "cobuild")] == ["accounts", "cobuild"]
     assert [(n, c is ctx) for n, c in calls] == [
         ("gongjian.accounts.demo", True),
         ("gongjian.cobuild.demo", True),
