@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.core.masking import mask_id_number, mask_phone
@@ -179,8 +179,15 @@ def area_detail(request: HttpRequest, area_id: int) -> Any:
 @router.post("/areas", response={201: AreaOut}, summary="新建区域")
 def area_create(request: HttpRequest, payload: AreaIn) -> Any:
     parent = selectors.area_get_for(request.user, payload.parent_id) if payload.parent_id else None
-    return 201, services.area_create(
-        actor=request.user, code=payload.code, name=payload.name, kind=payload.kind, parent=parent
+    return Status(
+        201,
+        services.area_create(
+            actor=request.user,
+            code=payload.code,
+            name=payload.name,
+            kind=payload.kind,
+            parent=parent,
+        ),
     )
 
 
@@ -207,14 +214,17 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Any:
 @router.post("/units", response={201: UnitOut}, summary="新建单位")
 def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
     area = selectors.area_get_for(request.user, payload.area_id)
-    return 201, services.unit_create(
-        actor=request.user,
-        code=payload.code,
-        name=payload.name,
-        area=area,
-        short_name=payload.short_name,
-        category=payload.category,
-        address=payload.address,
+    return Status(
+        201,
+        services.unit_create(
+            actor=request.user,
+            code=payload.code,
+            name=payload.name,
+            area=area,
+            short_name=payload.short_name,
+            category=payload.category,
+            address=payload.address,
+        ),
     )
 
 
@@ -244,15 +254,18 @@ def party_org_create(request: HttpRequest, payload: PartyOrgIn) -> Any:
     parent = selectors.party_org_get_for(actor, payload.parent_id) if payload.parent_id else None
     unit = selectors.unit_get_for(actor, payload.unit_id) if payload.unit_id else None
     area = selectors.area_get_for(actor, payload.area_id) if payload.area_id else None
-    return 201, services.party_org_create(
-        actor=actor,
-        code=payload.code,
-        name=payload.name,
-        kind=payload.kind,
-        parent=parent,
-        unit=unit,
-        area=area,
-        secretary=payload.secretary,
+    return Status(
+        201,
+        services.party_org_create(
+            actor=actor,
+            code=payload.code,
+            name=payload.name,
+            kind=payload.kind,
+            parent=parent,
+            unit=unit,
+            area=area,
+            secretary=payload.secretary,
+        ),
     )
 
 
@@ -299,7 +312,7 @@ def member_create(request: HttpRequest, payload: MemberIn) -> Any:
     org = selectors.party_org_get_for(actor, payload.party_org_id)
     unit = selectors.unit_get_for(actor, payload.unit_id) if payload.unit_id else None
     data = payload.dict(exclude={"party_org_id", "unit_id"})
-    return 201, services.member_create(actor=actor, party_org=org, unit=unit, **data)
+    return Status(201, services.member_create(actor=actor, party_org=org, unit=unit, **data))
 
 
 @router.patch("/members/{member_id}", response=MemberOut, summary="修改党员信息")
@@ -377,11 +390,11 @@ def role_assignment_list(request: HttpRequest, role: str = "") -> Any:
 
 @router.post("/posts", response={201: RoleAssignmentOut}, summary="分配岗位")
 def role_assignment_create(request: HttpRequest, payload: RoleAssignmentIn) -> Any:
-    return 201, services.role_assign_by_login(actor=request.user, **payload.dict())
+    return Status(201, services.role_assign_by_login(actor=request.user, **payload.dict()))
 
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="撤销岗位")
 def role_assignment_delete(request: HttpRequest, post_id: int) -> Any:
     assignment = selectors.role_assignment_get_for(request.user, post_id, write=True)
     services.role_revoke(actor=request.user, assignment=assignment)
-    return 204, None
+    return Status(204, None)
