@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 import warnings
 
@@ -41,4 +42,9 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    # the package's algorithm recurses once per rejection; give it room (in a big-stack thread)
+    sys.setrecursionlimit(1_000_000)
+    threading.stack_size(1 << 29)
+    worker = threading.Thread(target=main, args=(sys.argv[1],))
+    worker.start()
+    worker.join()
