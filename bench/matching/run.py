@@ -39,6 +39,13 @@ def peak_mb() -> tuple[float, float]:
     return round(me, 1), round(children, 1)
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the tokenising workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def run_size(size: int, workdir: Path) -> dict[str, object]:
     from generate import generate, preferences
 
@@ -50,13 +57,15 @@ def run_size(size: int, workdir: Path) -> dict[str, object]:
     tokenizer()
     load_seconds = time.perf_counter() - started
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     result = match(lists.demands, lists.resources)
     seconds = time.perf_counter() - started
+    cpu = cpu_seconds() - cpu
     out: dict[str, object] = {
         "demands": len(lists.demands),
         "resources": len(lists.resources),
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "dictionary_load_seconds": round(load_seconds, 2),
         "matched": len(result.proposals),
         "method": result.method,
