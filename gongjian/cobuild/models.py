@@ -20,8 +20,8 @@ class Campaign(TimeStampedModel):
     """One round of direct-link co-building in a district (e.g. 2026年度直联共建)."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", _("筹备中")
-        OPEN = "open", _("征集与双向选择")
+        DRAFT = "draft", _("征集清单")
+        OPEN = "open", _("清单发布·双向选择")
         MATCHING = "matching", _("组织匹配")
         SIGNING = "signing", _("签约实施")
         CLOSED = "closed", _("已结束")
@@ -437,7 +437,7 @@ class ProgressPhoto(TimeStampedModel):
         verbose_name_plural = _("进展照片")
 
     def __str__(self) -> str:
-        return self.image.name
+        return str(self.image.name)
 
 
 class Rating(TimeStampedModel):

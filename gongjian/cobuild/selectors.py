@@ -1,0 +1,547 @@
+"""Every read of 直联共建, through the caller's scope (gongjian.orgs.scope).
+
+Who sees what:
+
+- a campaign: every post in its district (area posts and the administrators of units located
+  there); the working committee (a district post with write rights) manages it;
+- a resource: the unit that offers it (and the posts over the unit); once the campaign is
+  published, everyone who sees the campaign browses the whole list;
+- a demand: the community that needs it (and the posts over it); once published, the same;
+- proposals of a run: the campaign's managers; a confirmed match, an agreement and a project:
+  the managers and the two sides (the resource's unit, the demand's community).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from gongjian.cobuild.models import (
+    Agreement,
+    Campaign,
+    Demand,
+    Match,
+    MatchRun,
+    PairRule,
+    Preference,
+    ProgressPhoto,
+    Project,
+    Resource,
+    Side,
+)
+from gongjian.core.errors import NotFound
+from gongjian.core.search import fold
+from gongjian.orgs import scope
+from gongjian.orgs.models import Area, Role, Unit
+
+NOTHING = scope.NOTHING
+COMMUNITY_SIDE_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN})
+
+
+# Scopes --------------------------------------------------------------------------------------
+
+
+def _district_path(path: str) -> str:
+    first = path.strip("/").split("/", 1)[0]
+    return f"/{first}/"
+
+
+def districts_of(actor: Any) -> tuple[str, ...] | None:
+    """The paths of the districts the actor takes part in; None for the platform."""
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return None
+    paths = {_district_path(p) for p in posts.paths()}
+    if posts.unit_ids:
+        for path in Unit.objects.filter(pk__in=posts.unit_ids).values_list("area__path", flat=True):
+            paths.add(_district_path(path))
+    return tuple(sorted(paths))
+
+
+def campaign_q(actor: Any) -> Q:
+    districts = districts_of(actor)
+    if districts is None:
+        return Q()
+    if not districts:
+        return NOTHING
+    return Q(district__path__in=districts)
+
+
+def campaign_manage_q(actor: Any) -> Q:
+    """The working committee: write posts over the campaign's whole district."""
+    return scope.scope_q(actor, area=("district",), write=True)
+
+
+def resource_own_q(actor: Any, *, write: bool = False) -> Q:
+    return scope.scope_q(actor, unit=("unit",), write=write)
+
+
+def demand_own_q(actor: Any, *, write: bool = False) -> Q:
+    return scope.scope_q(actor, area=("community",), write=write)
+
+
+def _published_q(actor: Any, prefix: str = "campaign__") -> Q:
+    districts = districts_of(actor)
+    if districts is None:
+        return Q()
+    if not districts:
+        return NOTHING
+    return Q(**{f"{prefix}district__path__in": districts}) & ~Q(
+        **{f"{prefix}status": Campaign.Status.DRAFT}
+    )
+
+
+def _managed_q(actor: Any, prefix: str = "campaign__") -> Q:
+    return scope.scope_q(actor, area=(f"{prefix}district",), write=True)
+
+
+def resource_q(actor: Any) -> Q:
+    return resource_own_q(actor) | _published_q(actor) | _managed_q(actor)
+
+
+def demand_q(actor: Any) -> Q:
+    return demand_own_q(actor) | _published_q(actor) | _managed_q(actor)
+
+
+def side_q(actor: Any, prefix: str, *, write: bool = False) -> Q:
+    """The two sides of a match (reached through `prefix`) and the campaign's managers."""
+    return scope.scope_q(
+        actor,
+        area=(f"{prefix}demand__community",),
+        unit=(f"{prefix}resource__unit",),
+        write=write,
+    ) | _managed_q(actor, f"{prefix}campaign__")
+
+
+def may_manage(actor: Any, campaign: Campaign) -> bool:
+    return Campaign.objects.filter(campaign_manage_q(actor), pk=campaign.pk).exists()
+
+
+def may_sign_unit_side(actor: Any, resource: Resource) -> bool:
+    posts = scope.posts_of(actor)
+    return posts.superuser or resource.unit_id in posts.unit_ids
+
+
+def may_sign_community_side(actor: Any, community: Area) -> bool:
+    """The community's own administrators (the community secretary, the street over it)."""
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return True
+    return any(
+        community.path.startswith(path)
+        for role, paths in posts.area_paths.items()
+        if role in COMMUNITY_SIDE_ROLES
+        for path in paths
+    )
+
+
+# Campaigns -----------------------------------------------------------------------------------
+
+
+def campaign_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Campaign]:
+    qs = Campaign.objects.filter(campaign_q(actor)).select_related("district")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)))
+    return qs
+
+
+def campaign_get_for(actor: Any, pk: int | str, *, manage: bool = False) -> Campaign:
+    qs = campaign_list(actor=actor)
+    if manage:
+        qs = qs.filter(campaign_manage_q(actor))
+    campaign = qs.filter(pk=_int(pk)).first()
+    if campaign is None:
+        raise NotFound(_("共建活动不存在或无权查看"))
+    return campaign
+
+
+def districts_managed(actor: Any) -> QuerySet[Area]:
+    return Area.objects.filter(scope.area_q(actor, write=True), kind=Area.Kind.DISTRICT)
+
+
+@dataclass
+class Figures:
+    resources: int
+    units: int
+    capacity: int
+    demands: int
+    communities: int
+    preferences: int
+    matched: int
+    agreements: int
+    signed: int
+    projects: int
+    active: int
+    finished: int
+    rated: int
+    average_rating: float | None
+
+    @property
+    def unmatched(self) -> int:
+        return self.demands - self.matched
+
+
+def campaign_figures(*, campaign: Campaign) -> Figures:
+    """The campaign's figures, in a handful of aggregate queries."""
+    res = Resource.objects.filter(campaign=campaign).aggregate(
+        n=Count("pk"), units=Count("unit", distinct=True), capacity=Sum("capacity")
+    )
+    dem = Demand.objects.filter(campaign=campaign).aggregate(
+        n=Count("pk"), communities=Count("community", distinct=True)
+    )
+    agreements = Agreement.objects.filter(match__campaign=campaign).aggregate(
+        n=Count("pk"),
+        signed=Count(
+            "pk", filter=Q(unit_signed_at__isnull=False, community_signed_at__isnull=False)
+        ),
+    )
+    projects = Project.objects.filter(campaign=campaign).aggregate(
+        n=Count("pk"),
+        active=Count("pk", filter=Q(status=Project.Status.ACTIVE)),
+        finished=Count("pk", filter=Q(status=Project.Status.FINISHED)),
+        rated=Count("rating"),
+        avg=Avg("rating__stars"),
+    )
+    return Figures(
+        resources=res["n"],
+        units=res["units"],
+        capacity=res["capacity"] or 0,
+        demands=dem["n"],
+        communities=dem["communities"],
+        preferences=Preference.objects.filter(campaign=campaign).count(),
+        matched=Match.objects.filter(campaign=campaign, status=Match.Status.CONFIRMED).count(),
+        agreements=agreements["n"],
+        signed=agreements["signed"],
+        projects=projects["n"],
+        active=projects["active"],
+        finished=projects["finished"],
+        rated=projects["rated"],
+        average_rating=round(projects["avg"], 2) if projects["avg"] is not None else None,
+    )
+
+
+# Resources and demands -----------------------------------------------------------------------
+
+
+def resource_list(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    q: str = "",
+    category: str = "",
+    mine: bool = False,
+    write: bool = False,
+) -> QuerySet[Resource]:
+    own = resource_own_q(actor, write=write)
+    if write:
+        where = own | _managed_q(actor)
+    elif mine:
+        where = own
+    else:
+        where = resource_q(actor)
+    qs = (
+        Resource.objects.filter(where, campaign=campaign)
+        .select_related("unit", "area", "campaign")
+        .annotate(
+            confirmed=Count("matches", filter=Q(matches__status=Match.Status.CONFIRMED)),
+        )
+    )
+    if category:
+        qs = qs.filter(category=category)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(title__icontains=fold(q))
+            | Q(description__icontains=q)
+            | Q(unit__name__icontains=q)
+        )
+    return qs
+
+
+def resource_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Resource:
+    where = (resource_own_q(actor, write=True) | _managed_q(actor)) if write else resource_q(actor)
+    resource = (
+        Resource.objects.filter(where, pk=_int(pk))
+        .select_related("unit", "area", "campaign__district")
+        .first()
+    )
+    if resource is None:
+        raise NotFound(_("资源不存在或无权查看"))
+    return resource
+
+
+def demand_list(
+    *,
+    actor: Any,
+    campaign: Campaign,
+    q: str = "",
+    category: str = "",
+    priority: str = "",
+    mine: bool = False,
+    write: bool = False,
+) -> QuerySet[Demand]:
+    own = demand_own_q(actor, write=write)
+    if write:
+        where = own | _managed_q(actor)
+    elif mine:
+        where = own
+    else:
+        where = demand_q(actor)
+    qs = (
+        Demand.objects.filter(where, campaign=campaign)
+        .select_related("community__parent", "campaign")
+        .annotate(
+            confirmed=Count("matches", filter=Q(matches__status=Match.Status.CONFIRMED)),
+        )
+    )
+    if category:
+        qs = qs.filter(category=category)
+    if priority:
+        qs = qs.filter(priority=priority)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(title__icontains=q)
+            | Q(title__icontains=fold(q))
+            | Q(description__icontains=q)
+            | Q(community__name__icontains=q)
+        )
+    return qs
+
+
+def demand_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Demand:
+    where = (demand_own_q(actor, write=True) | _managed_q(actor)) if write else demand_q(actor)
+    demand = (
+        Demand.objects.filter(where, pk=_int(pk))
+        .select_related("community", "campaign__district")
+        .first()
+    )
+    if demand is None:
+        raise NotFound(_("需求不存在或无权查看"))
+    return demand
+
+
+def categories(*, campaign: Campaign) -> list[str]:
+    found = set(
+        Resource.objects.filter(campaign=campaign).values_list("category", flat=True).distinct()
+    ) | set(Demand.objects.filter(campaign=campaign).values_list("category", flat=True).distinct())
+    return sorted(c for c in found if c)
+
+
+def units_for_resources(*, actor: Any) -> QuerySet[Unit]:
+    return Unit.objects.filter(scope.unit_q(actor, write=True)).order_by("code")
+
+
+def communities_for_demands(*, actor: Any) -> QuerySet[Area]:
+    return Area.objects.filter(scope.area_q(actor, write=True), kind=Area.Kind.COMMUNITY).order_by(
+        "path"
+    )
+
+
+# Preferences ---------------------------------------------------------------------------------
+
+
+def preferences_of(*, demand: Demand | None = None, resource: Resource | None = None) -> list[Any]:
+    """The ranked list of one chooser: resources a demand chose, or demands a resource chose."""
+    if demand is not None:
+        return [
+            p.resource
+            for p in Preference.objects.filter(side=Side.DEMAND, demand=demand)
+            .select_related("resource__unit")
+            .order_by("rank")
+        ]
+    assert resource is not None  # noqa: S101 - one of the two is given
+    return [
+        p.demand
+        for p in Preference.objects.filter(side=Side.RESOURCE, resource=resource)
+        .select_related("demand__community")
+        .order_by("rank")
+    ]
+
+
+def chosen_by_others(*, demand: Demand | None = None, resource: Resource | None = None) -> int:
+    """How many of the other side ranked this item."""
+    if demand is not None:
+        return Preference.objects.filter(side=Side.RESOURCE, demand=demand).count()
+    return Preference.objects.filter(side=Side.DEMAND, resource=resource).count()
+
+
+# Matching ------------------------------------------------------------------------------------
+
+
+def latest_run(*, campaign: Campaign) -> MatchRun | None:
+    return MatchRun.objects.filter(campaign=campaign).order_by("-created_at", "-id").first()
+
+
+def run_matches(*, run: MatchRun, q: str = "", status: str = "") -> QuerySet[Match]:
+    qs = Match.objects.filter(run=run).select_related(
+        "demand__community", "resource__unit", "resource__area"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(
+            Q(demand__title__icontains=q)
+            | Q(resource__title__icontains=q)
+            | Q(demand__community__name__icontains=q)
+            | Q(resource__unit__name__icontains=q)
+        )
+    return qs
+
+
+def confirmed_matches(
+    *, actor: Any, campaign: Campaign | None = None, q: str = ""
+) -> QuerySet[Match]:
+    qs = Match.objects.filter(side_q(actor, ""), status=Match.Status.CONFIRMED).select_related(
+        "demand__community", "resource__unit", "campaign", "agreement"
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if q:
+        qs = qs.filter(
+            Q(demand__title__icontains=q)
+            | Q(resource__title__icontains=q)
+            | Q(demand__community__name__icontains=q)
+            | Q(resource__unit__name__icontains=q)
+            | Q(agreement__project_name__icontains=q)
+        )
+    return qs.order_by("demand__community__path", "demand_id")
+
+
+def match_get_for(actor: Any, pk: int | str, *, manage: bool = False) -> Match:
+    where = _managed_q(actor) if manage else (side_q(actor, "") & Q(status="confirmed"))
+    if not manage:
+        where = where | _managed_q(actor)
+    found = (
+        Match.objects.filter(where, pk=_int(pk))
+        .select_related("demand__community", "resource__unit", "campaign", "run")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("配对不存在或无权查看"))
+    return found
+
+
+def pair_rules(*, campaign: Campaign) -> QuerySet[PairRule]:
+    return PairRule.objects.filter(campaign=campaign).select_related(
+        "demand__community", "resource__unit"
+    )
+
+
+def pair_rule_get_for(actor: Any, pk: int | str) -> PairRule:
+    rule = PairRule.objects.filter(_managed_q(actor), pk=_int(pk)).first()
+    if rule is None:
+        raise NotFound(_("指定或禁止的配对不存在或无权查看"))
+    return rule
+
+
+def unmatched_demands(*, run: MatchRun) -> list[dict[str, Any]]:
+    """Demands of the run left without a proposal, each with its best candidates."""
+    ids = [int(k) for k in run.unmatched]
+    rids = {int(r) for cands in run.unmatched.values() for r, _s in cands}
+    demands = Demand.objects.filter(pk__in=ids).select_related("community")
+    resources = Resource.objects.in_bulk(rids)
+    by_id = {d.pk: d for d in demands}
+    out = []
+    for key in sorted(run.unmatched, key=lambda k: (by_id[int(k)].community.path, int(k))):
+        if int(key) not in by_id:
+            continue
+        out.append(
+            {
+                "demand": by_id[int(key)],
+                "candidates": [
+                    (resources[int(r)], score)
+                    for r, score in run.unmatched[key]
+                    if int(r) in resources
+                ],
+            }
+        )
+    return out
+
+
+# Agreements and projects ---------------------------------------------------------------------
+
+
+def agreement_get_for(actor: Any, pk: int | str) -> Agreement:
+    found = (
+        Agreement.objects.filter(side_q(actor, "match__"), pk=_int(pk))
+        .select_related("match__demand__community", "match__resource__unit")
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("共建协议不存在或无权查看"))
+    return found
+
+
+def project_q(actor: Any, *, write: bool = False) -> Q:
+    return side_q(actor, "agreement__match__", write=write)
+
+
+def project_list(
+    *, actor: Any, campaign: Campaign | None = None, q: str = "", status: str = ""
+) -> QuerySet[Project]:
+    qs = Project.objects.filter(project_q(actor)).select_related(
+        "agreement__match__demand__community",
+        "agreement__match__resource__unit",
+        "campaign",
+        "rating",
+    )
+    if campaign is not None:
+        qs = qs.filter(campaign=campaign)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(name__icontains=fold(q))
+            | Q(agreement__match__demand__community__name__icontains=q)
+            | Q(agreement__match__resource__unit__name__icontains=q)
+        )
+    return qs
+
+
+def project_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Project:
+    try:
+        key = uuid.UUID(str(public_id))
+    except ValueError:
+        raise NotFound(_("共建项目不存在或无权查看")) from None
+    found = (
+        Project.objects.filter(project_q(actor, write=write), public_id=key)
+        .select_related(
+            "agreement__match__demand__community",
+            "agreement__match__resource__unit",
+            "campaign",
+        )
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("共建项目不存在或无权查看"))
+    return found
+
+
+def photo_get_for(actor: Any, pk: int | str) -> ProgressPhoto:
+    photo = (
+        ProgressPhoto.objects.filter(
+            side_q(actor, "update__project__agreement__match__"), pk=_int(pk)
+        )
+        .select_related("update__project")
+        .first()
+    )
+    if photo is None:
+        raise NotFound(_("照片不存在或无权查看"))
+    return photo
+
+
+def _int(pk: int | str) -> int:
+    try:
+        return int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("对象不存在")) from None
