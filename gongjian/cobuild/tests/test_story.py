@@ -47,12 +47,14 @@ def test_the_whole_story(cast: Cast) -> None:
     # Given a campaign whose lists the units and communities entered, not yet published
     w = build_world(cast, publish=False)
     # then each side sees only its own items
-    assert set(
-        selectors.resource_list(actor=cast.unit_admin, campaign=w.campaign)
-    ) == {w.tax_law, w.tax_elderly}
-    assert set(
-        selectors.demand_list(actor=cast.community_secretary, campaign=w.campaign)
-    ) == {w.chenhui_law, w.chenhui_elderly}
+    assert set(selectors.resource_list(actor=cast.unit_admin, campaign=w.campaign)) == {
+        w.tax_law,
+        w.tax_elderly,
+    }
+    assert set(selectors.demand_list(actor=cast.community_secretary, campaign=w.campaign)) == {
+        w.chenhui_law,
+        w.chenhui_elderly,
+    }
     assert not selectors.demand_list(actor=cast.unit_admin, campaign=w.campaign).exists()
 
     # When the working committee publishes the lists
@@ -87,7 +89,8 @@ def test_the_whole_story(cast: Cast) -> None:
     assert matches, "the engine proposes pairs"
     # then every stored match has a score and reasons, and no capacity is exceeded
     for m in matches:
-        assert m.reasons and all(isinstance(r, str) and r for r in m.reasons)
+        assert m.reasons
+        assert all(isinstance(r, str) and r for r in m.reasons)
         assert m.score >= 0
     per_resource = Counter(m.resource_id for m in matches)
     for m in matches:
@@ -158,7 +161,9 @@ def test_the_whole_story(cast: Cast) -> None:
     chenhui_project = Project.objects.get(agreement__match=chenhui_match)
 
     # When the project runs: started, a milestone, progress with a photo, finished
-    services.project_update(actor=cast.community_secretary, project=chenhui_project, status="active")
+    services.project_update(
+        actor=cast.community_secretary, project=chenhui_project, status="active"
+    )
     milestone = services.milestone_add(
         actor=cast.community_secretary, project=chenhui_project, title="完成首次上门探访"
     )
