@@ -164,9 +164,11 @@ def party_org_q(actor: Any, *, write: bool = False) -> Q:
 
 
 def member_q(actor: Any, *, write: bool = False) -> Q:
+    """Where a member lives lets that community and grid see them (dual reporting), but only
+    their own party organisation and unit may change their record."""
     return scope_q(
         actor,
-        area=("party_org__area", "home_community", "home_grid"),
+        area=("party_org__area",) if write else ("party_org__area", "home_community", "home_grid"),
         unit=("unit", "party_org__unit"),
         member=("self",),
         write=write,

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gongjian.core import imports
-from gongjian.core.errors import ApplicationError, NotFound
+from gongjian.core.errors import ApplicationError, NotFound, ValidationFailed
 from gongjian.core.files import read_upload
 from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.core.models import ImportBatch
 from gongjian.core.pages import file_response, paginate, query_without_page, xlsx_export
 from gongjian.orgs import scope, selectors, services
+from gongjian.orgs.forms import MemberForm
 from gongjian.orgs.models import Area, Member, PartyOrg, Role
 
 
@@ -438,3 +439,71 @@ def role_revoke(request: HttpRequest, post_id: int) -> HttpResponse:
     else:
         messages.success(request, _("已撤销岗位"))
     return redirect("orgs:role_list")
+
+
+def _org_choices(actor: Any) -> list[tuple[int, str]]:
+    orgs = (
+        selectors.party_org_list(actor=actor, write=True)
+        .exclude(kind=PartyOrg.Kind.WORKING_COMMITTEE)
+        .select_related(None)
+        .only("id", "name")
+    )
+    return [(o.pk, o.name) for o in orgs]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    choices = _org_choices(actor)
+    if not choices:
+        raise Http404(_("您的岗位不能新增党员"))
+    form = MemberForm(request.POST or None, org_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        org = _get(selectors.party_org_get_for, actor, data.pop("party_org"), write=True)
+        try:
+            member = services.member_create(actor=actor, party_org=org, **data)
+        except ValidationFailed as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("已新增党员%(name)s") % {"name": member.name})
+            return redirect("orgs:member_detail", member_id=member.public_id)
+    return render(
+        request,
+        "orgs/member_form.html",
+        {"form": form, "title": _("新增党员")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, member_id: str) -> HttpResponse:
+    actor = request.user
+    member = _get(selectors.member_get_for, actor, member_id, write=True)
+    initial = {
+        "name": member.name,
+        "phone": member.phone,
+        "status": member.status,
+        "joined_on": member.joined_on,
+        "in_service": member.in_service,
+        "is_deputy": member.is_deputy,
+        "is_committee_member": member.is_committee_member,
+    }
+    form = MemberForm(request.POST or None, initial=initial, org_choices=[], editing=True)
+    if request.method == "POST" and form.is_valid():
+        changed = {k: v for k, v in form.cleaned_data.items() if v != initial.get(k)}
+        try:
+            services.member_update(actor=actor, member=member, **changed)
+        except ValidationFailed as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("orgs:member_detail", member_id=member.public_id)
+    return render(
+        request,
+        "orgs/member_form.html",
+        {"form": form, "title": _("修改党员信息"), "member": member},
+        status=400 if form.errors else 200,
+    )

@@ -61,6 +61,24 @@ def _post_data(c: Cast) -> dict[str, str]:
 
 
 PAGE_MATRIX: dict[str, Entry] = {
+    "orgs:member_create": (
+        "get",
+        lambda c: reverse("orgs:member_create"),
+        only(
+            {
+                "platform_admin",
+                "district_admin",
+                "street_admin",
+                "community_secretary",
+                "unit_admin",
+            }
+        ),
+    ),
+    "orgs:member_edit": (
+        "get",
+        lambda c: reverse("orgs:member_edit", args=[c.member_record.public_id]),
+        only({"platform_admin", "district_admin", "unit_admin"}),
+    ),
     "orgs:role_list": ("get", lambda c: reverse("orgs:role_list"), _all(200)),
     "orgs:role_export": ("get", lambda c: reverse("orgs:role_export"), _all(200)),
     "orgs:role_revoke": (
