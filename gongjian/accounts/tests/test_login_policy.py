@@ -13,7 +13,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gongjian.accounts import services
 from gongjian.accounts.middleware import SESSION_LOGIN_AT
 from gongjian.accounts.models import User
 from gongjian.core import crypto
@@ -147,7 +146,7 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(
     # Given four failures, then the clock of the log-in service moved on sixteen minutes
     _fail(Client(), "member", 4)
     later = timezone.now() + dt.timedelta(minutes=16)
-    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    monkeypatch.setattr("gongjian.accounts.services.timezone.now", lambda: later)
     # When the fifth failure comes, it starts a new window instead of locking.
     _fail(Client(), "member", 1)
     cast.member.refresh_from_db()
@@ -220,6 +219,7 @@ def test_a_good_password_is_accepted_and_audited(cast: Cast) -> None:
     assert response.status_code == 302
     user = User.objects.get(pk=cast.member.pk)
     assert user.check_password("Qinghe-Street#2026")
+    assert user.password_changed_at is not None
     assert user.password_changed_at > timezone.now() - dt.timedelta(minutes=1)
     # The session survives the change, and the change is in the audit log without the password.
     assert client.get(reverse("home")).status_code == 200

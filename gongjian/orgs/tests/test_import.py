@@ -280,6 +280,8 @@ def test_areas_import_with_parents_defined_later_in_the_file(cast: Cast) -> None
     assert (batch.status, batch.written) == (ImportBatch.Status.COMMITTED, 4)
     grid = Area.objects.get(code="SF0301G1")
     assert (grid.kind, grid.path, grid.depth) == ("grid", "/SF/SF03/SF0301/SF0301G1/", 3)
+    assert grid.parent is not None
+    assert grid.parent.parent is not None
     assert grid.parent.parent.name == "南湾街道"
     assert Area.objects.get(code="SF0102").parent == cast.qinghe
     assert AuditLog.objects.filter(action="create", object_type="orgs.area").count() == 4

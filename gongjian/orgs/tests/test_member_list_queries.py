@@ -82,7 +82,7 @@ def logged_in(user: Any) -> Client:
     return client
 
 
-MEMBER_URLS = {
+MEMBER_URLS: dict[str, Callable[[], str]] = {
     "member list page": lambda: reverse("orgs:member_list"),
     "member list page, filtered": lambda: reverse("orgs:member_list") + "?in_service=1&q=党员",
     "member list API": lambda: "/api/v1/members?page_size=50",
