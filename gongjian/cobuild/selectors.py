@@ -26,6 +26,7 @@ from gongjian.cobuild.models import (
     Demand,
     Match,
     MatchRun,
+    Milestone,
     PairRule,
     Preference,
     ProgressPhoto,
@@ -525,6 +526,19 @@ def project_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = Fal
     if found is None:
         raise NotFound(_("共建项目不存在或无权查看"))
     return found
+
+
+def milestone_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Milestone:
+    milestone = (
+        Milestone.objects.filter(
+            side_q(actor, "project__agreement__match__", write=write), pk=_int(pk)
+        )
+        .select_related("project")
+        .first()
+    )
+    if milestone is None:
+        raise NotFound(_("项目节点不存在或无权查看"))
+    return milestone
 
 
 def photo_get_for(actor: Any, pk: int | str) -> ProgressPhoto:

@@ -9,6 +9,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from gongjian.accounts.services import api_token_authenticate
+from gongjian.cobuild.api import router as cobuild_router
+from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
@@ -56,6 +58,8 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return api.create_response(request, body, status=401)
 
 
+api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/", reporting_router)
 api.add_router("/service/", service_router)
+api.add_router("/cobuild/", cobuild_router)

@@ -1,0 +1,693 @@
+"""直联共建 over the API: the same services and selectors as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Router, Schema, UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+
+from gongjian.cobuild import importers as _importers  # noqa: F401 - registers the importers
+from gongjian.cobuild import selectors, services
+from gongjian.cobuild.models import Match, Priority
+from gongjian.core.errors import ValidationFailed
+from gongjian.core.files import read_upload
+from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs.models import Area
+
+router = Router(tags=["cobuild"])
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    year: int
+    district_id: int
+    status: str
+    description: str
+    lists_due: dt.date | None
+    preferences_due: dt.date | None
+    signing_due: dt.date | None
+    published_at: dt.datetime | None
+
+
+class CampaignIn(Schema):
+    district_id: int
+    name: str
+    year: int
+    description: str = ""
+    lists_due: dt.date | None = None
+    preferences_due: dt.date | None = None
+    signing_due: dt.date | None = None
+
+
+class CampaignUpdateIn(Schema):
+    name: str
+    description: str = ""
+    lists_due: dt.date | None = None
+    preferences_due: dt.date | None = None
+    signing_due: dt.date | None = None
+
+
+class AdvanceIn(Schema):
+    to: str
+
+
+class FiguresOut(Schema):
+    resources: int
+    units: int
+    capacity: int
+    demands: int
+    communities: int
+    preferences: int
+    matched: int
+    unmatched: int
+    agreements: int
+    signed: int
+    projects: int
+    active: int
+    finished: int
+    rated: int
+    average_rating: float | None
+
+
+class ResourceOut(Schema):
+    id: int
+    campaign_id: int
+    unit_id: int
+    unit_name: str
+    title: str
+    description: str
+    category: str
+    capacity: int
+    area_id: int | None
+    contact: str
+    confirmed: int = 0
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return str(obj.unit.name)
+
+    @staticmethod
+    def resolve_confirmed(obj: Any) -> int:
+        return int(getattr(obj, "confirmed", 0) or 0)
+
+
+class ResourceIn(Schema):
+    unit_id: int | None = None
+    title: str
+    description: str = ""
+    category: str = ""
+    capacity: int = 1
+    area_id: int | None = None
+    contact: str = ""
+
+
+class DemandOut(Schema):
+    id: int
+    campaign_id: int
+    community_id: int
+    community_name: str
+    title: str
+    description: str
+    category: str
+    priority: str
+    needed_by: dt.date | None
+    confirmed: int = 0
+
+    @staticmethod
+    def resolve_community_name(obj: Any) -> str:
+        return str(obj.community.name)
+
+    @staticmethod
+    def resolve_confirmed(obj: Any) -> int:
+        return int(getattr(obj, "confirmed", 0) or 0)
+
+
+class DemandIn(Schema):
+    community_id: int | None = None
+    title: str
+    description: str = ""
+    category: str = ""
+    priority: str = Priority.MEDIUM
+    needed_by: dt.date | None = None
+
+
+class RankedIn(Schema):
+    ids: list[int] = Field(max_length=50)
+
+
+class RankedOut(Schema):
+    ids: list[int]
+
+
+class MatchOut(Schema):
+    id: int
+    run_id: int
+    demand_id: int
+    demand_title: str
+    community_name: str
+    resource_id: int
+    resource_title: str
+    unit_name: str
+    score: float
+    reasons: list[str]
+    status: str
+    agreement_id: int | None = None
+
+    @staticmethod
+    def resolve_demand_title(obj: Match) -> str:
+        return obj.demand.title
+
+    @staticmethod
+    def resolve_community_name(obj: Match) -> str:
+        return obj.demand.community.name
+
+    @staticmethod
+    def resolve_resource_title(obj: Match) -> str:
+        return obj.resource.title
+
+    @staticmethod
+    def resolve_unit_name(obj: Match) -> str:
+        return obj.resource.unit.name
+
+    @staticmethod
+    def resolve_agreement_id(obj: Match) -> int | None:
+        agreement = getattr(obj, "agreement", None) if obj.status == "confirmed" else None
+        return agreement.pk if agreement is not None else None
+
+
+class CandidateOut(Schema):
+    resource_id: int
+    resource_title: str
+    score: float
+
+
+class UnmatchedOut(Schema):
+    demand_id: int
+    demand_title: str
+    candidates: list[CandidateOut]
+
+
+class RunOut(Schema):
+    id: int
+    created_at: dt.datetime
+    method: str
+    demand_count: int
+    resource_count: int
+    proposed_count: int
+    duration_ms: int
+    matches: list[MatchOut]
+    unmatched: list[UnmatchedOut]
+
+
+class RunIn(Schema):
+    top_k: int = 10
+
+
+class ConfirmIn(Schema):
+    match_ids: list[int] | None = None
+
+
+class ConfirmOut(Schema):
+    confirmed: int
+
+
+class DecideIn(Schema):
+    action: str
+    note: str = ""
+
+
+class PairRuleOut(Schema):
+    id: int
+    demand_id: int
+    resource_id: int
+    kind: str
+    note: str
+
+
+class PairRuleIn(Schema):
+    demand_id: int
+    resource_id: int
+    kind: str
+    note: str = ""
+
+
+class SignIn(Schema):
+    side: str
+    project_name: str = ""
+
+
+class AgreementOut(Schema):
+    id: int
+    match_id: int
+    project_name: str
+    unit_signed_at: dt.datetime | None
+    community_signed_at: dt.datetime | None
+
+
+class MilestoneOut(Schema):
+    id: int
+    title: str
+    due_on: dt.date | None
+    done_at: dt.datetime | None
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: dt.date | None = None
+
+
+class UpdateOut(Schema):
+    id: int
+    text: str
+    created_at: dt.datetime
+    photo_ids: list[int]
+
+    @staticmethod
+    def resolve_photo_ids(obj: Any) -> list[int]:
+        return [p.pk for p in obj.photos.all()]
+
+
+class ProjectOut(Schema):
+    id: uuid.UUID
+    name: str
+    campaign_id: int
+    status: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    community_name: str
+    unit_name: str
+    stars: int | None
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_community_name(obj: Any) -> str:
+        return str(obj.agreement.match.demand.community.name)
+
+    @staticmethod
+    def resolve_unit_name(obj: Any) -> str:
+        return str(obj.agreement.match.resource.unit.name)
+
+    @staticmethod
+    def resolve_stars(obj: Any) -> int | None:
+        rating = getattr(obj, "rating", None)
+        return rating.stars if rating is not None else None
+
+
+class ProjectDetailOut(ProjectOut):
+    milestones: list[MilestoneOut]
+    updates: list[UpdateOut]
+
+    @staticmethod
+    def resolve_milestones(obj: Any) -> list[Any]:
+        return list(obj.milestones.all())
+
+    @staticmethod
+    def resolve_updates(obj: Any) -> list[Any]:
+        return list(obj.updates.prefetch_related("photos"))
+
+
+class ProjectIn(Schema):
+    status: str | None = None
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
+class RatingIn(Schema):
+    stars: int
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    id: int
+    stars: int
+    comment: str
+
+
+def _area(pk: int | None) -> Area | None:
+    return org_selectors.area_directory().filter(pk=pk).first() if pk else None
+
+
+# Campaigns ---------------------------------------------------------------------------------
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="共建活动列表")
+@paginate(PageNumberPagination, page_size=50)
+def campaign_list(request: HttpRequest, q: str = "", status: str = "") -> Any:
+    return selectors.campaign_list(actor=request.user, q=q, status=status)
+
+
+@router.post("/campaigns", response={201: CampaignOut}, summary="发起共建活动（区直机关工委）")
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
+    data = payload.dict()
+    district = _area(data.pop("district_id"))
+    return 201, services.campaign_create(actor=request.user, district=district, **data)
+
+
+@router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="共建活动详情")
+def campaign_detail(request: HttpRequest, campaign_id: int) -> Any:
+    return selectors.campaign_get_for(request.user, campaign_id)
+
+
+@router.put("/campaigns/{campaign_id}", response=CampaignOut, summary="修改共建活动")
+def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignUpdateIn) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
+    return services.campaign_update(actor=request.user, campaign=campaign, **payload.dict())
+
+
+@router.post(
+    "/campaigns/{campaign_id}/advance", response=CampaignOut, summary="推进活动阶段（发布清单等）"
+)
+def campaign_advance(request: HttpRequest, campaign_id: int, payload: AdvanceIn) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
+    return services.campaign_advance(actor=request.user, campaign=campaign, to=payload.to)
+
+
+@router.get("/campaigns/{campaign_id}/figures", response=FiguresOut, summary="活动统计")
+def campaign_figures(request: HttpRequest, campaign_id: int) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id)
+    return selectors.campaign_figures(campaign=campaign)
+
+
+# Lists -------------------------------------------------------------------------------------
+
+
+@router.get("/campaigns/{campaign_id}/resources", response=list[ResourceOut], summary="资源清单")
+@paginate(PageNumberPagination, page_size=100)
+def resource_list(
+    request: HttpRequest, campaign_id: int, q: str = "", category: str = "", mine: bool = False
+) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id)
+    return selectors.resource_list(
+        actor=request.user, campaign=campaign, q=q, category=category, mine=mine
+    )
+
+
+@router.post(
+    "/campaigns/{campaign_id}/resources", response={201: ResourceOut}, summary="单位新增资源"
+)
+def resource_create(request: HttpRequest, campaign_id: int, payload: ResourceIn) -> Any:
+    actor = request.user
+    campaign = selectors.campaign_get_for(actor, campaign_id)
+    data = payload.dict()
+    unit_id = data.pop("unit_id")
+    units = selectors.units_for_resources(actor=actor)
+    unit = units.filter(pk=unit_id).first() if unit_id else units.first()
+    area = _area(data.pop("area_id"))
+    return 201, services.resource_create(
+        actor=actor, campaign=campaign, unit=unit, area=area, **data
+    )
+
+
+@router.get("/resources/{resource_id}", response=ResourceOut, summary="资源详情")
+def resource_detail(request: HttpRequest, resource_id: int) -> Any:
+    return selectors.resource_get_for(request.user, resource_id)
+
+
+@router.put("/resources/{resource_id}", response=ResourceOut, summary="修改资源")
+def resource_update(request: HttpRequest, resource_id: int, payload: ResourceIn) -> Any:
+    resource = selectors.resource_get_for(request.user, resource_id, write=True)
+    data = payload.dict()
+    data.pop("unit_id")
+    area = _area(data.pop("area_id"))
+    return services.resource_update(actor=request.user, resource=resource, area=area, **data)
+
+
+@router.delete("/resources/{resource_id}", response={204: None}, summary="删除资源")
+def resource_delete(request: HttpRequest, resource_id: int) -> Any:
+    resource = selectors.resource_get_for(request.user, resource_id, write=True)
+    services.resource_delete(actor=request.user, resource=resource)
+    return 204, None
+
+
+@router.get(
+    "/resources/{resource_id}/preferences", response=RankedOut, summary="单位为资源选择的需求"
+)
+def resource_preferences(request: HttpRequest, resource_id: int) -> Any:
+    resource = selectors.resource_get_for(request.user, resource_id, write=True)
+    return {"ids": [d.pk for d in selectors.preferences_of(resource=resource)]}
+
+
+@router.put(
+    "/resources/{resource_id}/preferences", response=RankedOut, summary="单位为资源排序选择需求"
+)
+def resource_preferences_set(request: HttpRequest, resource_id: int, payload: RankedIn) -> Any:
+    resource = selectors.resource_get_for(request.user, resource_id, write=True)
+    created = services.resource_preferences_set(
+        actor=request.user, resource=resource, demand_ids=payload.ids
+    )
+    return {"ids": [p.demand_id for p in created]}
+
+
+@router.get("/campaigns/{campaign_id}/demands", response=list[DemandOut], summary="需求清单")
+@paginate(PageNumberPagination, page_size=100)
+def demand_list(
+    request: HttpRequest,
+    campaign_id: int,
+    q: str = "",
+    category: str = "",
+    priority: str = "",
+    mine: bool = False,
+) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id)
+    return selectors.demand_list(
+        actor=request.user,
+        campaign=campaign,
+        q=q,
+        category=category,
+        priority=priority,
+        mine=mine,
+    )
+
+
+@router.post("/campaigns/{campaign_id}/demands", response={201: DemandOut}, summary="社区新增需求")
+def demand_create(request: HttpRequest, campaign_id: int, payload: DemandIn) -> Any:
+    actor = request.user
+    campaign = selectors.campaign_get_for(actor, campaign_id)
+    data = payload.dict()
+    community_id = data.pop("community_id")
+    communities = selectors.communities_for_demands(actor=actor)
+    community = communities.filter(pk=community_id).first() if community_id else communities.first()
+    return 201, services.demand_create(actor=actor, campaign=campaign, community=community, **data)
+
+
+@router.get("/demands/{demand_id}", response=DemandOut, summary="需求详情")
+def demand_detail(request: HttpRequest, demand_id: int) -> Any:
+    return selectors.demand_get_for(request.user, demand_id)
+
+
+@router.put("/demands/{demand_id}", response=DemandOut, summary="修改需求")
+def demand_update(request: HttpRequest, demand_id: int, payload: DemandIn) -> Any:
+    demand = selectors.demand_get_for(request.user, demand_id, write=True)
+    data = payload.dict()
+    data.pop("community_id")
+    return services.demand_update(actor=request.user, demand=demand, **data)
+
+
+@router.delete("/demands/{demand_id}", response={204: None}, summary="删除需求")
+def demand_delete(request: HttpRequest, demand_id: int) -> Any:
+    demand = selectors.demand_get_for(request.user, demand_id, write=True)
+    services.demand_delete(actor=request.user, demand=demand)
+    return 204, None
+
+
+@router.get("/demands/{demand_id}/preferences", response=RankedOut, summary="社区为需求选择的资源")
+def demand_preferences(request: HttpRequest, demand_id: int) -> Any:
+    demand = selectors.demand_get_for(request.user, demand_id, write=True)
+    return {"ids": [r.pk for r in selectors.preferences_of(demand=demand)]}
+
+
+@router.put(
+    "/demands/{demand_id}/preferences", response=RankedOut, summary="社区为需求排序选择资源"
+)
+def demand_preferences_set(request: HttpRequest, demand_id: int, payload: RankedIn) -> Any:
+    demand = selectors.demand_get_for(request.user, demand_id, write=True)
+    created = services.demand_preferences_set(
+        actor=request.user, demand=demand, resource_ids=payload.ids
+    )
+    return {"ids": [p.resource_id for p in created]}
+
+
+# Matching ----------------------------------------------------------------------------------
+
+
+def _run_out(run: Any) -> dict[str, Any]:
+    return {
+        "id": run.pk,
+        "created_at": run.created_at,
+        "method": run.method,
+        "demand_count": run.demand_count,
+        "resource_count": run.resource_count,
+        "proposed_count": run.proposed_count,
+        "duration_ms": run.duration_ms,
+        "matches": list(selectors.run_matches(run=run)),
+        "unmatched": [
+            {
+                "demand_id": row["demand"].pk,
+                "demand_title": row["demand"].title,
+                "candidates": [
+                    {"resource_id": r.pk, "resource_title": r.title, "score": s}
+                    for r, s in row["candidates"]
+                ],
+            }
+            for row in selectors.unmatched_demands(run=run)
+        ],
+    }
+
+
+@router.post("/campaigns/{campaign_id}/runs", response={201: RunOut}, summary="运行匹配")
+def run_create(request: HttpRequest, campaign_id: int, payload: RunIn) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
+    run = services.match_run(actor=request.user, campaign=campaign, top_k=payload.top_k)
+    return 201, _run_out(run)
+
+
+@router.get("/campaigns/{campaign_id}/runs/latest", response=RunOut, summary="最新一次匹配结果")
+def run_latest(request: HttpRequest, campaign_id: int) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
+    run = selectors.latest_run(campaign=campaign)
+    if run is None:
+        from gongjian.core.errors import NotFound
+
+        raise NotFound("还没有运行过匹配")
+    return _run_out(run)
+
+
+@router.post("/campaigns/{campaign_id}/confirm", response=ConfirmOut, summary="确认配对")
+def matches_confirm(request: HttpRequest, campaign_id: int, payload: ConfirmIn) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
+    n = services.matches_confirm(actor=request.user, campaign=campaign, match_ids=payload.match_ids)
+    return {"confirmed": n}
+
+
+@router.post(
+    "/matches/{match_id}/decide", response=MatchOut, summary="指定、禁止、否决或撤销确认配对"
+)
+def match_decide(request: HttpRequest, match_id: int, payload: DecideIn) -> Any:
+    match = selectors.match_get_for(request.user, match_id, manage=True)
+    return services.match_decide(
+        actor=request.user, match=match, action=payload.action, note=payload.note
+    )
+
+
+@router.get(
+    "/campaigns/{campaign_id}/pair-rules", response=list[PairRuleOut], summary="指定与禁止的配对"
+)
+def pair_rule_list(request: HttpRequest, campaign_id: int) -> Any:
+    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
+    return selectors.pair_rules(campaign=campaign)
+
+
+@router.post(
+    "/campaigns/{campaign_id}/pair-rules",
+    response={201: PairRuleOut},
+    summary="指定或禁止一个配对",
+)
+def pair_rule_create(request: HttpRequest, campaign_id: int, payload: PairRuleIn) -> Any:
+    actor = request.user
+    campaign = selectors.campaign_get_for(actor, campaign_id, manage=True)
+    return 201, services.pair_rule_create(
+        actor=actor,
+        campaign=campaign,
+        demand=campaign.demands.filter(pk=payload.demand_id).select_related("community").first(),
+        resource=campaign.resources.filter(pk=payload.resource_id).select_related("area").first(),
+        kind=payload.kind,
+        note=payload.note,
+    )
+
+
+@router.delete("/pair-rules/{rule_id}", response={204: None}, summary="取消指定或禁止")
+def pair_rule_delete(request: HttpRequest, rule_id: int) -> Any:
+    rule = selectors.pair_rule_get_for(request.user, rule_id)
+    services.pair_rule_delete(actor=request.user, rule=rule)
+    return 204, None
+
+
+# Signing and projects ----------------------------------------------------------------------
+
+
+@router.get("/matches", response=list[MatchOut], summary="已确认的配对（本单位、本社区）")
+@paginate(PageNumberPagination, page_size=100)
+def match_list(request: HttpRequest, campaign_id: int | None = None, q: str = "") -> Any:
+    actor = request.user
+    campaign = selectors.campaign_get_for(actor, campaign_id) if campaign_id else None
+    return selectors.confirmed_matches(actor=actor, campaign=campaign, q=q)
+
+
+@router.post("/matches/{match_id}/sign", response=AgreementOut, summary="签约（单位方或社区方）")
+def agreement_sign(request: HttpRequest, match_id: int, payload: SignIn) -> Any:
+    match = selectors.match_get_for(request.user, match_id)
+    return services.agreement_sign(
+        actor=request.user, match=match, side=payload.side, project_name=payload.project_name
+    )
+
+
+@router.get("/projects", response=list[ProjectOut], summary="共建项目")
+@paginate(PageNumberPagination, page_size=100)
+def project_list(
+    request: HttpRequest, campaign_id: int | None = None, q: str = "", status: str = ""
+) -> Any:
+    actor = request.user
+    campaign = selectors.campaign_get_for(actor, campaign_id) if campaign_id else None
+    return selectors.project_list(actor=actor, campaign=campaign, q=q, status=status)
+
+
+@router.get("/projects/{project_id}", response=ProjectDetailOut, summary="共建项目详情")
+def project_detail(request: HttpRequest, project_id: uuid.UUID) -> Any:
+    return selectors.project_get_for(request.user, project_id)
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut, summary="更新项目状态或日期")
+def project_update(request: HttpRequest, project_id: uuid.UUID, payload: ProjectIn) -> Any:
+    project = selectors.project_get_for(request.user, project_id, write=True)
+    return services.project_update(actor=request.user, project=project, **payload.dict())
+
+
+@router.post(
+    "/projects/{project_id}/milestones", response={201: MilestoneOut}, summary="添加项目节点"
+)
+def milestone_add(request: HttpRequest, project_id: uuid.UUID, payload: MilestoneIn) -> Any:
+    project = selectors.project_get_for(request.user, project_id, write=True)
+    return 201, services.milestone_add(actor=request.user, project=project, **payload.dict())
+
+
+@router.post("/milestones/{milestone_id}/done", response=MilestoneOut, summary="节点完成")
+def milestone_done(request: HttpRequest, milestone_id: int) -> Any:
+    milestone = selectors.milestone_get_for(request.user, milestone_id, write=True)
+    return services.milestone_done(actor=request.user, milestone=milestone)
+
+
+@router.post(
+    "/projects/{project_id}/progress",
+    response={201: UpdateOut},
+    summary="报送项目进展（可附照片）",
+)
+def progress_add(
+    request: HttpRequest,
+    project_id: uuid.UUID,
+    text: str = Form(...),
+    photos: list[UploadedFile] = File(default=[]),  # noqa: B008 - the ninja idiom
+) -> Any:
+    project = selectors.project_get_for(request.user, project_id, write=True)
+    files = photos or []
+    if len(files) > services.MAX_PHOTOS:
+        raise ValidationFailed(
+            f"每条进展最多{services.MAX_PHOTOS}张照片", fields={"photos": ["照片过多"]}
+        )
+    data = [(f.name or "photo", read_upload(f, max_bytes=services.MAX_PHOTO_BYTES)) for f in files]
+    return 201, services.progress_add(actor=request.user, project=project, text=text, photos=data)
+
+
+@router.post("/projects/{project_id}/rating", response={201: RatingOut}, summary="社区评价项目")
+def project_rate(request: HttpRequest, project_id: uuid.UUID, payload: RatingIn) -> Any:
+    project = selectors.project_get_for(request.user, project_id, write=True)
+    return 201, services.project_rate(
+        actor=request.user, project=project, stars=payload.stars, comment=payload.comment
+    )
