@@ -672,8 +672,8 @@ def milestone_done(request: HttpRequest, milestone_id: int) -> Any:
 def progress_add(
     request: HttpRequest,
     project_id: uuid.UUID,
-    text: str = Form(...),
-    photos: list[UploadedFile] = File(default=[]),  # noqa: B008 - the ninja idiom
+    text: str = Form(...),  # type: ignore[type-arg]
+    photos: list[UploadedFile] = File(default=[]),  # type: ignore[type-arg]  # noqa: B008 - the ninja idiom
 ) -> Any:
     project = selectors.project_get_for(request.user, project_id, write=True)
     files = photos or []
