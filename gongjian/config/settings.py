@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "gongjian.reporting",
     "gongjian.service",
     "gongjian.cobuild",
+    "gongjian.evaluation",
+    "gongjian.reports",
 ]
 
 MIDDLEWARE = [
