@@ -219,13 +219,13 @@ def activity_cancel(request: HttpRequest, activity_id: str, payload: CancelIn) -
 
 @router.post("/activities/{activity_id}/signup", response={201: SignupOut})
 def signup_create(request: HttpRequest, activity_id: str) -> Any:
-    activity = selectors.activity_get_for(request.user, activity_id)
+    activity = selectors.activity_for_signup(activity_id)
     return 201, services.signup_create(actor=request.user, activity=activity)
 
 
 @router.delete("/activities/{activity_id}/signup", response=SignupOut)
 def signup_cancel(request: HttpRequest, activity_id: str) -> Any:
-    activity = selectors.activity_get_for(request.user, activity_id)
+    activity = selectors.activity_for_signup(activity_id)
     return services.signup_cancel(actor=request.user, activity=activity)
 
 

@@ -117,6 +117,25 @@ def served_hours(activity: Activity, checked_in_at: dt.datetime, out: dt.datetim
 
 # Categories ---------------------------------------------------------------------------------
 
+SEED_CATEGORIES = [
+    ("red", "暖心红", "#c8102e", "党员服务：政策宣讲、帮办代办、结对帮扶"),
+    ("blue", "平安蓝", "#1f5fbf", "法律与平安：法律咨询、普法宣传、治安巡逻"),
+    ("white", "天使白", "#8c9aa8", "医疗健康：义诊、健康讲座、急救培训"),
+    ("green", "生态绿", "#2e8b57", "生态环境：环境整治、垃圾分类、植绿护绿"),
+    ("silver", "阳光银", "#a7a9ac", "关爱老人：助老服务、入户探访、陪伴关怀"),
+]
+
+
+def categories_seed() -> list[ServiceCategory]:
+    """The five colour-branded categories (also seeded by migration 0002)."""
+    return [
+        ServiceCategory.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "colour": colour, "description": text, "order": order},
+        )[0]
+        for order, (code, name, colour, text) in enumerate(SEED_CATEGORIES, start=1)
+    ]
+
 
 @transaction.atomic
 def category_save(
@@ -486,7 +505,7 @@ def signup_create(*, actor: Any, activity: Activity) -> Signup:
     """Take a place if one is left, else join the waiting list. One conditional UPDATE takes
     the place; the unique (activity, member) keeps one sign-up per member."""
     member = _member_required(actor)
-    activity = selectors.activity_get_for(actor, activity.public_id)
+    activity = selectors.activity_for_signup(activity.public_id)
     now = timezone.now()
     refusal = _signup_refusal(member, activity, now)
     if refusal:
@@ -512,11 +531,12 @@ def signup_create(*, actor: Any, activity: Activity) -> Signup:
         existing.status, existing.waiting_since = status, waiting_since
         signup = existing
     else:
+        # No savepoint: a duplicate (a second request of the same member a moment ago) ends
+        # this transaction with the error, which rolls back the place taken above.
         try:
-            with transaction.atomic():
-                signup = Signup.objects.create(
-                    activity=activity, member=member, status=status, waiting_since=waiting_since
-                )
+            signup = Signup.objects.create(
+                activity=activity, member=member, status=status, waiting_since=waiting_since
+            )
         except IntegrityError:
             raise Conflict(_("您已报名该活动"), code="already_signed_up") from None
     audit_record(
@@ -539,7 +559,6 @@ def signup_cancel(*, actor: Any, activity: Activity) -> Signup:
     """Cancel the caller's sign-up. Before the sign-up deadline the first on the waiting list
     takes the freed place, in this same transaction."""
     member = _member_required(actor)
-    activity = selectors.activity_get_for(actor, activity.public_id)
     now = timezone.now()
     # Lock order: the activity, then its sign-ups.
     locked = Activity.objects.select_for_update().get(pk=activity.pk)

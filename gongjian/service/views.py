@@ -202,7 +202,7 @@ def activity_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def signup(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_get_for, request.user, public_id)
+    activity = _get(selectors.activity_for_signup, public_id)
     try:
         result = services.signup_create(actor=request.user, activity=activity)
     except ApplicationError as exc:
@@ -222,7 +222,7 @@ def signup(request: HttpRequest, public_id: str) -> HttpResponse:
 @login_required
 @require_POST
 def signup_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_get_for, request.user, public_id)
+    activity = _get(selectors.activity_for_signup, public_id)
     try:
         services.signup_cancel(actor=request.user, activity=activity)
         messages.success(request, _("已取消报名"))

@@ -32,6 +32,9 @@ def volunteer(cast: Cast, *, home: Area | None = None, name: str = "") -> tuple[
 
 
 def category(code: str = "green") -> ServiceCategory:
+    """A seeded category; seeded again where a transactional test flushed the seed."""
+    if not ServiceCategory.objects.exists():
+        services.categories_seed()
     return ServiceCategory.objects.get(code=code)
 
 
