@@ -152,6 +152,8 @@ PAGE_MATRIX: dict[str, Entry] = {
 
 # The API: every operation in the schema is listed here and exercised in its own tests.
 API_MATRIX: set[tuple[str, str]] = {
+    ("post", "/api/v1/imports/{kind}"),
+    ("get", "/api/v1/imports/{kind}/template"),
     ("get", "/api/v1/posts"),
     ("post", "/api/v1/posts"),
     ("delete", "/api/v1/posts/{post_id}"),

@@ -1,0 +1,55 @@
+"""Spreadsheet imports over the API: the same pipeline as the import page (check every row,
+then write all of them or none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from gongjian.core import imports
+from gongjian.core.files import read_upload
+from gongjian.core.pages import XLSX_TYPE, file_response
+
+router = Router(tags=["imports"])
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    token: str
+    kind: str
+    filename: str
+    status: str
+    row_count: int
+    written: int
+    errors: list[RowErrorOut]
+
+
+@router.post(
+    "/imports/{kind}",
+    response={201: ImportOut, 400: ImportOut},
+    summary="导入表格（任何一行有错则全部不导入，并返回每处错误的行和列）",
+)
+def import_run(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Any:
+    data = read_upload(file, name=file.name or "")
+    batch = imports.import_run(
+        actor=request.user, kind=kind, data=data, filename=file.name or "upload"
+    )
+    return Status(400 if batch.errors else 201, batch)
+
+
+@router.get("/imports/{kind}/template", summary="下载导入模板（.xlsx）")
+def import_template(request: HttpRequest, kind: str) -> HttpResponse:
+    importer = imports.importer_get(kind)
+    return file_response(
+        imports.template_workbook(importer),
+        filename=f"{importer.title}导入模板.xlsx",
+        content_type=XLSX_TYPE,
+    )
