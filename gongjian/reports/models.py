@@ -1,0 +1,99 @@
+"""Monthly rollups of volunteer service, so a city's dashboard reads thousands of rows
+instead of millions (docs/adr/0007-dashboard-rollups.md).
+
+A month is read from the rollups only when its `RollupMonth` is clean; a write to an
+attendance, an activity or an outcome of that month marks it dirty (see `signals.py`) and the
+figures read the raw tables for it until `gongjian reports_refresh_rollups` runs again.
+The fact rows are derived data, rebuilt whole for a month: they carry no timestamps of their
+own; their month's `RollupMonth` says when they were built.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongjian.core.models import TimeStampedModel
+
+
+class RollupMonth(TimeStampedModel):
+    """One month of rollups: built at `refreshed_at`, dirty since a later write."""
+
+    month = models.DateField(_("月份"), unique=True)
+    dirty = models.BooleanField(_("待刷新"), default=False)
+    version = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(_("刷新时间"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("耗时（毫秒）"), default=0)
+
+    class Meta:
+        ordering = ("month",)
+        verbose_name = _("统计月份")
+        verbose_name_plural = _("统计月份")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class ServiceFact(models.Model):
+    """Published activities of one month at one place (the activity's area) in one category,
+    with their attendances (person-times, hours) and recorded households visited."""
+
+    month = models.DateField()
+    area = models.ForeignKey("orgs.Area", on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(
+        "orgs.Area", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    path = models.CharField(max_length=255)  # the area's path, for a subtree prefix
+    category = models.ForeignKey(
+        "service.ServiceCategory", on_delete=models.CASCADE, related_name="+"
+    )
+    activities = models.PositiveIntegerField(default=0)
+    person_times = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal("0"))
+    households = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("month", "path", "category_id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("month", "area", "category"), name="reports_service_fact_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=("path", "month"),
+                name="reports_sfact_path_month",
+                opclasses=("varchar_pattern_ops", "date_ops"),
+            ),
+            models.Index(fields=("month",), name="reports_sfact_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.path} {self.category_id}"
+
+
+class UnitServiceFact(models.Model):
+    """Attendances of one month by the members of one unit (by the member's unit at the time
+    of the refresh), in one category: the unit rankings."""
+
+    month = models.DateField()
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(
+        "service.ServiceCategory", on_delete=models.CASCADE, related_name="+"
+    )
+    person_times = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal("0"))
+
+    class Meta:
+        ordering = ("month", "unit_id", "category_id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("month", "unit", "category"), name="reports_unit_fact_once"
+            )
+        ]
+        indexes = [models.Index(fields=("month", "unit"), name="reports_ufact_month_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.unit_id} {self.category_id}"

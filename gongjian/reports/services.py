@@ -1,0 +1,124 @@
+"""The one write of this app: rebuilding the monthly rollups (docs/adr/0007). The domain
+tables are only read here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from gongjian.reports.models import RollupMonth, ServiceFact, UnitServiceFact
+from gongjian.reports.types import month_end, next_month
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone()
+    )
+
+
+def last_complete_month(today: dt.date) -> dt.date:
+    return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def months_to_refresh(*, today: dt.date) -> list[dt.date]:
+    """Every complete month since the first activity that has no rollup yet or a dirty one,
+    and always the last complete month (writes that send no signal land there)."""
+    from gongjian.service.models import Activity
+
+    first = Activity.objects.aggregate(m=Min("starts_at"))["m"]
+    if first is None:
+        return []
+    last = last_complete_month(today)
+    month = timezone.localtime(first).date().replace(day=1)
+    built = dict(RollupMonth.objects.values_list("month", "dirty"))
+    out = []
+    while month <= last:
+        if built.get(month, True) or month == last:
+            out.append(month)
+        month = next_month(month)
+    return out
+
+
+def _sql_month_facts() -> tuple[str, str]:
+    from gongjian.orgs.models import Area, Member
+    from gongjian.service.models import Activity, Attendance, Outcome
+
+    act, att = Activity._meta.db_table, Attendance._meta.db_table
+    out, area, member = Outcome._meta.db_table, Area._meta.db_table, Member._meta.db_table
+    service = f"""
+        INSERT INTO {ServiceFact._meta.db_table}
+            (month, area_id, community_id, path, category_id,
+             activities, person_times, hours, households)
+        SELECT %s, ar.id, a.community_id, ar.path, a.category_id,
+               COUNT(*), COALESCE(SUM(t.n), 0), COALESCE(SUM(t.h), 0),
+               COALESCE(SUM(o.households_visited), 0)
+        FROM {act} a
+        JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
+        LEFT JOIN (
+            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h
+            FROM {att} t JOIN {act} a2 ON a2.id = t.activity_id
+            WHERE a2.starts_at >= %s AND a2.starts_at < %s
+            GROUP BY t.activity_id
+        ) t ON t.activity_id = a.id
+        LEFT JOIN {out} o ON o.activity_id = a.id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+        GROUP BY ar.id, a.community_id, ar.path, a.category_id
+    """  # noqa: S608 - table names from the models, values as parameters
+    unit = f"""
+        INSERT INTO {UnitServiceFact._meta.db_table}
+            (month, unit_id, category_id, person_times, hours)
+        SELECT %s, m.unit_id, a.category_id, COUNT(*), COALESCE(SUM(t.hours), 0)
+        FROM {att} t
+        JOIN {act} a ON a.id = t.activity_id
+        JOIN {member} m ON m.id = t.member_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+          AND m.unit_id IS NOT NULL
+        GROUP BY m.unit_id, a.category_id
+    """  # noqa: S608
+    return service, unit
+
+
+def rollup_month_refresh(*, month: dt.date) -> bool:
+    """Rebuild one month. True when it ends clean; False when a write came in meanwhile
+    (the month stays dirty and is read raw until the next refresh)."""
+    month = month.replace(day=1)
+    record, _created = RollupMonth.objects.get_or_create(month=month, defaults={"dirty": True})
+    version = record.version
+    started = time.monotonic()
+    ops = connection.ops
+    lo = ops.adapt_datetimefield_value(local_midnight(month))
+    hi = ops.adapt_datetimefield_value(local_midnight(next_month(month)))
+    service_sql, unit_sql = _sql_month_facts()
+    with transaction.atomic():
+        ServiceFact.objects.filter(month=month).delete()
+        UnitServiceFact.objects.filter(month=month).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(service_sql, [month, lo, hi, lo, hi])
+            cursor.execute(unit_sql, [month, lo, hi])
+        done = RollupMonth.objects.filter(pk=record.pk, version=version).update(
+            dirty=False,
+            refreshed_at=timezone.now(),
+            duration_ms=int((time.monotonic() - started) * 1000),
+        )
+    return bool(done)
+
+
+def rollups_refresh(
+    *, months: Iterable[dt.date] | None = None, today: dt.date | None = None
+) -> list[dt.date]:
+    """Rebuild the given months, or those `months_to_refresh` names. Only complete months are
+    ever rolled up: the current month is always read from the raw tables."""
+    today = today or timezone.localdate()
+    wanted = sorted(set(months)) if months is not None else months_to_refresh(today=today)
+    done = []
+    for month in wanted:
+        if month_end(month) >= today:
+            continue
+        rollup_month_refresh(month=month)
+        done.append(month)
+    return done
