@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -304,19 +304,24 @@ def _sorted(rows: list[RateRow]) -> list[RateRow]:
 
 
 def _member_counts(
-    members: QuerySet[Member], key: str, moment: dt.datetime
+    where: dict[str, Any], key: str, moment: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
-    """(in-service members, reported, pending) per value of `key`, in one GROUP BY."""
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
-    pending = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment)))
+    """(in-service members, reported, waiting) per value of the member field `key`, in one
+    GROUP BY: members left-joined to their reports that held or were pending at `moment`
+    (the condition is in the join, so a member without such a report still counts once).
+
+    A member holds at most one report at any moment (see reported_q). "Waiting" counts
+    members with a pending report, reported or not (a member who moved has both)."""
+    live = reported_q(moment, "reports__") | pending_q(moment, "reports__")
     rows = (
-        members.filter(in_service=True, is_active=True)
+        Member.objects.filter(in_service=True, is_active=True, **where)
+        .annotate(live=FilteredRelation("reports", condition=live))
         .order_by()
         .values(key)
         .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(reported)),
-            waiting=Count("pk", filter=Q(pending) & ~Q(reported)),
+            total=Count("pk", distinct=True),
+            done=Count("live__pk", filter=reported_q(moment, "live__")),
+            waiting=Count("live__pk", filter=pending_q(moment, "live__")),
         )
         .values_list(key, "total", "done", "waiting")
     )
@@ -332,7 +337,7 @@ def unit_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
         .values_list("pk", "code", "name")
     )
     visible = org_selectors.unit_list(actor=actor).values("pk")
-    counts = _member_counts(Member.objects.filter(unit__in=visible), "unit_id", moment)
+    counts = _member_counts({"unit__in": visible}, "unit_id", moment)
     rows = []
     for pk, code, name in units:
         total, done, waiting = counts.get(pk, (0, 0, 0))
@@ -341,7 +346,7 @@ def unit_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
 
 
 def unit_rate_for(*, unit: Unit, on: dt.date) -> RateRow:
-    counts = _member_counts(Member.objects.filter(unit=unit), "unit_id", end_of_day(on))
+    counts = _member_counts({"unit": unit}, "unit_id", end_of_day(on))
     total, done, waiting = counts.get(unit.pk, (0, 0, 0))
     return RateRow(unit.pk, unit.code, unit.name, total, done, waiting)
 
@@ -357,7 +362,7 @@ def org_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
         .values_list("pk", "code", "name", "path")
     )
     visible = org_selectors.party_org_list(actor=actor).filter(unit__isnull=False).values("pk")
-    counts = _member_counts(Member.objects.filter(party_org__in=visible), "party_org_id", moment)
+    counts = _member_counts({"party_org__in": visible}, "party_org_id", moment)
     by_code = {code: RateRow(pk, code, name, 0, 0) for pk, code, name, _path in orgs}
     path_of = {pk: path for pk, _c, _n, path in orgs}
     for org_pk, (total, done, waiting) in counts.items():
@@ -451,6 +456,14 @@ def overall_rate(rows: list[RateRow]) -> RateRow:
     done = sum(r.done for r in rows)
     pending = sum(r.pending for r in rows)
     return RateRow(0, "", _("合计"), total, done, pending)
+
+
+def overall_rate_for(*, actor: Any, on: dt.date) -> RateRow:
+    """The rate over every unit the actor sees, without a row per unit."""
+    visible = org_selectors.unit_list(actor=actor).values("pk")
+    counts = _member_counts({"unit__in": visible}, "in_service", end_of_day(on))
+    total, done, waiting = counts.get(True, (0, 0, 0))
+    return RateRow(0, "", _("合计"), total, done, waiting)
 
 
 def _int(pk: int | str) -> int:

@@ -475,8 +475,10 @@ def _rate_rows(request: HttpRequest) -> tuple[str, dt.date, str, list[selectors.
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
     level, on, q, rows = _rate_rows(request)
-    overall = selectors.overall_rate(
-        rows if level == "unit" else selectors.unit_rates(actor=request.user, on=on)
+    overall = (
+        selectors.overall_rate(rows)
+        if level == "unit" and not q
+        else selectors.overall_rate_for(actor=request.user, on=on)
     )
     return render(
         request,
