@@ -15,6 +15,8 @@ urlpatterns = [
     path("orgs/", include("gongjian.orgs.urls")),
     path("reporting/", include("gongjian.reporting.urls")),
     path("service/", include("gongjian.service.urls")),
+    path("reports/", include("gongjian.reports.urls")),
+    path("cobuild/", include("gongjian.cobuild.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
