@@ -14,6 +14,7 @@ from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
+from gongjian.reports.api import router as reports_router
 from gongjian.service.api import router as service_router
 
 
@@ -62,4 +63,5 @@ api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/", reporting_router)
 api.add_router("/service/", service_router)
+api.add_router("/reports/", reports_router)
 api.add_router("/cobuild/", cobuild_router)

@@ -188,7 +188,7 @@ def build_world(c: Cast) -> World:
     )
     # 直联共建
     campaign = Campaign.objects.create(
-        name="2026年度直联共建",
+        name="2026年度直联共建（驾驶舱测试）",
         year=2026,
         district=c.district,
         status="signing",

@@ -1,0 +1,209 @@
+"""The dashboard (驾驶舱), its full-screen mode, the briefing preview and download, and the
+exports of the rankings. Thin: every figure comes from `figures.figures_for`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from gongjian.core.audit import audit_record
+from gongjian.core.errors import NotFound
+from gongjian.core.pages import file_response, xlsx_export
+from gongjian.reports import briefing, briefing_text, figures, selectors
+from gongjian.reports.types import Figures
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _selection(request: HttpRequest) -> tuple[figures.Node, Any, dict[str, str]]:
+    raw = {k: request.GET.get(k, "").strip() for k in ("node", "period", "start", "end")}
+    try:
+        node, period = selectors.selection_for(request.user, **raw)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    raw["node"] = node.key
+    raw["period"] = period.kind
+    return node, period, raw
+
+
+def _url(name: str, *args: Any, **params: Any) -> str:
+    """The list behind a figure; empty where that list's page does not exist (yet)."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{url}?{query}" if query else url
+
+
+def links(node: figures.Node, f: Figures) -> dict[str, str]:
+    unit = node.unit_id or ""
+    year = f.period.start.year
+    return {
+        "units": _url("orgs:unit_detail", unit) if unit else _url("orgs:unit_list"),
+        "party_orgs": _url("orgs:tree"),
+        "members": _url("orgs:member_list", unit=unit),
+        "in_service": _url("orgs:member_list", unit=unit, in_service=1),
+        "reported": _url("reporting:unit_status", unit=unit)
+        if unit
+        else _url("reporting:rates", level="unit"),
+        "pending": _url("reporting:report_list", status="submitted"),
+        "reports_received": _url("reporting:rates", level="community"),
+        "pairings": _url("reporting:pairing_list"),
+        "activities": _url("service:activity_list", when="past"),
+        "person_times": _url("service:stats", by="month", year=year),
+        "people": _url("service:stats", by="unit", year=year),
+        "hours": _url("service:stats", by="category", year=year),
+        "households": _url("service:activity_list", when="past"),
+        "categories": _url("service:stats", by="category", year=year),
+        "communities": _url("service:stats", by="community", year=year),
+        "resources": _url("cobuild:resource_list"),
+        "demands": _url("cobuild:demand_list"),
+        "matched": _url("cobuild:match_list"),
+        "signed": _url("cobuild:agreement_list"),
+        "projects": _url("cobuild:project_list"),
+        "unit_export": "",
+    }
+
+
+def chart_data(f: Figures) -> dict[str, Any]:
+    return {
+        "months": [m.month for m in f.months],
+        "month_activities": [m.activities for m in f.months],
+        "month_person_times": [m.person_times for m in f.months],
+        "categories": [
+            {"name": c.name, "value": c.person_times, "itemStyle": {"color": c.colour}}
+            for c in f.categories
+        ],
+        "category_hours": [round(c.hours, 1) for c in f.categories],
+        "category_names": [c.name for c in f.categories],
+        "top_units": [[u.name, round((u.rate or 0) * 100, 1)] for u in f.top_units(10)],
+        "bottom_units": [[u.name, round((u.rate or 0) * 100, 1)] for u in f.bottom_units(10)],
+        "top_communities": [[c.name, c.person_times] for c in f.top_communities(10)],
+        "bottom_communities": [[c.name, c.person_times] for c in f.bottom_communities(10)],
+    }
+
+
+def _context(request: HttpRequest) -> dict[str, Any]:
+    node, period, raw = _selection(request)
+    f = figures.figures_for(request.user, node, period)
+    query = urlencode(raw)
+    return {
+        "f": f,
+        "node": node,
+        "raw": raw,
+        "query": query,
+        "links": links(node, f),
+        "charts": chart_data(f),
+        "options": figures.node_options(request.user),
+        "period_kinds": [
+            ("this_year", _("今年以来")),
+            ("this_month", _("本月")),
+            ("last_month", _("上月")),
+            ("last_year", _("去年")),
+            ("custom", _("自定义")),
+        ],
+        "headline": briefing_text.headline(f),
+        "rate": briefing_text.pct(f.reporting_rate),
+    }
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    context = _context(request)
+    template = "reports/screen.html" if request.GET.get("screen") else "reports/dashboard.html"
+    return render(request, template, context)
+
+
+@login_required
+def briefing_preview(request: HttpRequest) -> HttpResponse:
+    context = _context(request)
+    context["doc"] = briefing_text.compose(context["f"])
+    return render(request, "reports/briefing.html", context)
+
+
+@login_required
+def briefing_docx(request: HttpRequest) -> HttpResponse:
+    node, period, raw = _selection(request)
+    f = figures.figures_for(request.user, node, period)
+    data = briefing.write_docx(f)
+    audit_record(action="export", object_type=_("工作简报"), changes={"filters": raw})
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    return file_response(
+        data, filename=f"{f.scope_name}工作简报-{stamp}.docx", content_type=DOCX_TYPE
+    )
+
+
+@login_required
+def unit_ranking_export(request: HttpRequest) -> HttpResponse:
+    node, period, raw = _selection(request)
+    f = figures.figures_for(request.user, node, period)
+    return xlsx_export(
+        what=_("单位排名"),
+        headers=[
+            _("名次"),
+            _("单位编码"),
+            _("单位名称"),
+            _("在职党员"),
+            _("已报到"),
+            _("报到率（%）"),
+            _("参与志愿服务人次"),
+            _("服务时长（小时）"),
+        ],
+        rows=(
+            (
+                i,
+                u.code,
+                u.name,
+                u.in_service,
+                u.reported,
+                round(u.rate * 100, 1) if u.rate is not None else "",
+                u.person_times,
+                u.hours,
+            )
+            for i, u in enumerate(f.unit_ranking, 1)
+        ),
+        filters=raw,
+    )
+
+
+@login_required
+def community_ranking_export(request: HttpRequest) -> HttpResponse:
+    node, period, raw = _selection(request)
+    f = figures.figures_for(request.user, node, period)
+    return xlsx_export(
+        what=_("社区排名"),
+        headers=[
+            _("名次"),
+            _("社区编码"),
+            _("社区名称"),
+            _("所属街道"),
+            _("报到党员"),
+            _("志愿服务活动（场）"),
+            _("参与人次"),
+            _("入户（户）"),
+            _("需求（项）"),
+        ],
+        rows=(
+            (
+                i,
+                c.code,
+                c.name,
+                c.street,
+                c.reports,
+                c.activities,
+                c.person_times,
+                c.households,
+                c.demands,
+            )
+            for i, c in enumerate(f.community_ranking, 1)
+        ),
+        filters=raw,
+    )
