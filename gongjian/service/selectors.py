@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,16 +223,22 @@ _SIGNUP_FIELDS = (
 )
 
 
-def activity_for_signup(public_id: str | uuid.UUID) -> Activity:
+def activity_for_signup(public_id: str | uuid.UUID, *, member: Member | None = None) -> Activity:
     """An activity by its public id, for signing up or cancelling: whether the caller may is
-    the service's to say, with a reason (not in the audience, window closed …)."""
+    the service's to say, with a reason (not in the audience, window closed …). With `member`,
+    their earlier sign-up comes along in the same query (`my_signup_id`, `my_signup_status`)."""
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
         raise NotFound(_("活动不存在")) from None
-    activity = (
-        Activity.objects.select_related("area").only(*_SIGNUP_FIELDS).filter(public_id=key).first()
-    )
+    qs = Activity.objects.select_related("area").only(*_SIGNUP_FIELDS).filter(public_id=key)
+    if member is not None:
+        mine = Signup.objects.filter(activity=OuterRef("pk"), member=member)
+        qs = qs.annotate(
+            my_signup_id=Subquery(mine.values("id")[:1]),
+            my_signup_status=Subquery(mine.values("status")[:1]),
+        )
+    activity = qs.first()
     if activity is None:
         raise NotFound(_("活动不存在"))
     return activity

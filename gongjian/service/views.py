@@ -204,7 +204,7 @@ def activity_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
 def signup(request: HttpRequest, public_id: str) -> HttpResponse:
     activity = _get(selectors.activity_for_signup, public_id)
     try:
-        result = services.signup_create(actor=request.user, activity=activity)
+        result = services.signup_create(actor=request.user, activity=activity.public_id)
     except ApplicationError as exc:
         _fail(request, exc)
     else:

@@ -127,6 +127,7 @@ PAGE_MATRIX["service:team_detail:add"] = (
 )
 
 API_MATRIX: set[tuple[str, str]] = {
+    ("get", "/api/v1/service/ping"),
     ("get", "/api/v1/service/categories"),
     ("get", "/api/v1/service/activities"),
     ("post", "/api/v1/service/activities"),

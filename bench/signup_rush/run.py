@@ -1,0 +1,444 @@
+"""Benchmark: a sign-up rush — 2,000 sign-up requests from 200 concurrent clients for an
+activity with 100 places, against the app served by gunicorn (2 workers) on PostgreSQL.
+
+    .venv/bin/python bench/signup_rush/run.py [--postgres URL] [--threads N]
+
+The URL (default postgres://postgres@127.0.0.1:5432/gongjian_bench_signup) names a scratch
+database: it is dropped and created again. Without a reachable PostgreSQL the benchmark says
+so and stops (exit 0; nothing written). It loads only 127.0.0.1, sends a bounded number of
+requests, and stops by itself.
+
+Steps, each in its own process, in a temporary data directory:
+1. migrate; build a district, a community, a unit and 2,000 in-service members living there,
+   each with an API token (`gongjian.accounts.services.api_token_create`); publish the rush
+   activity (100 places) and, for the database floor, a twin activity;
+2. start gunicorn (2 workers) on a free port of 127.0.0.1;
+3. warm up: each token calls `GET /api/v1/service/ping` once (so the once-per-5-minutes
+   `last_used_at` write of token auth falls outside both measured runs);
+4. framework floor: 2,000 `GET /api/v1/service/ping` (a trivial authenticated endpoint) from
+   200 concurrent clients — the most this stack can do;
+5. the rush: 2,000 `POST /api/v1/service/activities/{id}/signup`, one per member, from 200
+   concurrent clients; latency per request, status codes, confirmed vs waiting;
+6. database floor: the same conditional UPDATE (`confirmed_count = confirmed_count + 1 WHERE
+   id = … AND confirmed_count < quota`, one transaction each) 2,000 times straight to
+   PostgreSQL from as many connections as the server holds (2 workers × threads);
+7. check the database: exactly `quota` confirmed sign-ups.
+
+Results: bench/results/signup_rush.json. Targets: accepted == quota, no 5xx, rps ≥ ½ of the
+framework floor, p99 < 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results" / "signup_rush.json"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gongjian_bench_signup"
+QUOTA = 100
+REQUESTS = 2_000
+CONCURRENCY = 200
+WORKERS = 2
+REQUEST_TIMEOUT_S = 30.0
+
+
+# The parent ---------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def postgres_reachable(url: str) -> bool:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    try:
+        psycopg.connect(admin, connect_timeout=3).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
+def recreate_postgres(url: str) -> None:
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.replace("_", "").isalnum():
+        raise SystemExit(f"unexpected database name: {name!r}")
+    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def log(message: str) -> None:
+    print(f"[signup_rush] {message}", file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--postgres", metavar="URL", default=DEFAULT_URL)
+    parser.add_argument(
+        "--threads", type=int, default=4, help="gunicorn threads per worker (gthread)"
+    )
+    parser.add_argument("--setup", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.setup:
+        print(json.dumps(setup()))
+        return
+    if not postgres_reachable(args.postgres):
+        print(f"SKIPPED: PostgreSQL is not reachable at {args.postgres}; nothing measured")
+        return
+    recreate_postgres(args.postgres)
+    with tempfile.TemporaryDirectory(prefix="gongjian-bench-") as data_dir:
+        env = dict(os.environ)
+        env.update(
+            {
+                "GONGJIAN_DATA_DIR": data_dir,
+                "DATABASE_URL": args.postgres,
+                "DJANGO_SETTINGS_MODULE": "gongjian.config.settings",
+                "GONGJIAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
+                "GONGJIAN_LOG_LEVEL": "ERROR",
+            }
+        )
+        phase = time.perf_counter()
+        out = subprocess.run(
+            [sys.executable, __file__, "--setup"],
+            env=env,
+            cwd=ROOT,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        sys.stderr.write(out.stderr)
+        if out.returncode != 0:
+            raise SystemExit("the benchmark's setup failed")
+        world = json.loads(out.stdout.strip().splitlines()[-1])
+        log(f"world built in {time.perf_counter() - phase:.1f} s")
+        result = measure(world, env, args.postgres, threads=args.threads)
+    result["machine"] = machine()
+    result["date"] = dt.date.today().isoformat()  # noqa: DTZ011 - the day of the run
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    met = result["targets_met"]
+    print(
+        f"signup rush: {result['requests']} requests, {result['concurrency']} clients, "
+        f"quota {result['quota']}: accepted {result['accepted']}, waiting {result['waiting']}, "
+        f"5xx {result['errors_5xx']}; {result['rps']:.0f} rps (framework floor "
+        f"{result['framework_floor_rps']:.0f}, database floor {result['db_floor_rps']:.0f}); "
+        f"p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms; "
+        f"targets {'met' if all(met.values()) else 'NOT met: ' + str(met)}"
+    )
+    print(f"written: {RESULTS.relative_to(ROOT)}")
+
+
+def measure(
+    world: dict[str, Any], env: dict[str, str], url: str, *, threads: int
+) -> dict[str, Any]:
+    port = free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn),
+        "gongjian.config.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--backlog",
+        "2048",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    try:
+        wait_ready(port)
+        tokens: list[str] = world["tokens"]
+        ping = "/api/v1/service/ping"
+        signup = f"/api/v1/service/activities/{world['activity']}/signup"
+        log("warm-up")
+        asyncio.run(load(port, [("GET", ping, t) for t in tokens], CONCURRENCY))
+        log("framework floor")
+        floor = asyncio.run(load(port, [("GET", ping, t) for t in tokens], CONCURRENCY))
+        log("sign-up rush")
+        rush = asyncio.run(load(port, [("POST", signup, t) for t in tokens], CONCURRENCY))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    log("database floor")
+    db_floor = database_floor(url, world["twin_id"], connections=WORKERS * threads)
+    confirmed_in_db = count_confirmed(url, world["activity_id"])
+
+    bodies = [r["body"] for r in rush["responses"] if r["status"] == 201]
+    accepted = sum(1 for b in bodies if b.get("status") == "confirmed")
+    waiting = sum(1 for b in bodies if b.get("status") == "waiting")
+    statuses: dict[str, int] = {}
+    for r in rush["responses"]:
+        statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1
+    result = {
+        "quota": QUOTA,
+        "requests": REQUESTS,
+        "concurrency": CONCURRENCY,
+        "accepted": accepted,
+        "waiting": waiting,
+        "confirmed_in_database": confirmed_in_db,
+        "statuses": statuses,
+        "errors_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
+        "failed_connections": statuses.get("0", 0),
+        "rps": round(rush["rps"], 1),
+        "p50_ms": round(rush["p50_ms"], 1),
+        "p99_ms": round(rush["p99_ms"], 1),
+        "framework_floor_rps": round(floor["rps"], 1),
+        "framework_floor_p99_ms": round(floor["p99_ms"], 1),
+        "db_floor_rps": round(db_floor, 1),
+        "server": f"gunicorn, {WORKERS} workers, gthread × {threads} threads, PostgreSQL",
+        "db_floor_connections": WORKERS * threads,
+    }
+    result["targets_met"] = {
+        "accepted_equals_quota": accepted == QUOTA and confirmed_in_db == QUOTA,
+        "no_5xx": result["errors_5xx"] == 0 and result["failed_connections"] == 0,
+        "rps_at_least_half_of_floor": result["rps"] >= result["framework_floor_rps"] / 2,
+        "p99_under_1s": result["p99_ms"] < 1000,
+    }
+    return result
+
+
+def wait_ready(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+async def one_request(port: int, method: str, path: str, token: str) -> tuple[int, bytes]:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        request = (
+            f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Length: 0\r\n"
+            "Connection: close\r\n\r\n"
+        )
+        writer.write(request.encode())
+        await writer.drain()
+        raw = await reader.read()
+    finally:
+        writer.close()
+    head, _sep, body = raw.partition(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+    return status, body
+
+
+async def load(port: int, jobs: list[tuple[str, str, str]], concurrency: int) -> dict[str, Any]:
+    """Run the jobs with at most `concurrency` in flight; latency of each, overall rate."""
+    queue: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    responses: list[dict[str, Any]] = []
+    latencies: list[float] = []
+
+    async def client() -> None:
+        while not queue.empty():
+            method, path, token = queue.get_nowait()
+            started = time.perf_counter()
+            try:
+                status, body = await asyncio.wait_for(
+                    one_request(port, method, path, token), REQUEST_TIMEOUT_S
+                )
+            except (OSError, TimeoutError, ValueError, IndexError):
+                status, body = 0, b""
+            latencies.append((time.perf_counter() - started) * 1000)
+            try:
+                parsed = json.loads(body.decode() or "{}") if status else {}
+            except ValueError:
+                parsed = {}
+            responses.append({"status": status, "body": parsed})
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rps": len(jobs) / elapsed,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "responses": responses,
+    }
+
+
+def database_floor(url: str, activity_id: int, *, connections: int) -> float:
+    """The sign-up's conditional UPDATE alone, one transaction each, from `connections`
+    connections at once: the most the database does for this row."""
+    import psycopg
+
+    sql = (
+        "UPDATE service_activity SET confirmed_count = confirmed_count + 1 "
+        "WHERE id = %s AND confirmed_count < quota"
+    )
+
+    async def run() -> float:
+        conns = [await psycopg.AsyncConnection.connect(url) for _ in range(connections)]
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for i in range(REQUESTS):
+            queue.put_nowait(i)
+
+        async def worker(conn: Any) -> None:
+            while not queue.empty():
+                queue.get_nowait()
+                async with conn.transaction():
+                    await conn.execute(sql, (activity_id,))
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(c) for c in conns))
+        elapsed = time.perf_counter() - started
+        for c in conns:
+            await c.close()
+        return REQUESTS / elapsed
+
+    return asyncio.run(run())
+
+
+def count_confirmed(url: str, activity_id: int) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM service_signup WHERE activity_id = %s AND status = 'confirmed'",
+            (activity_id,),
+        ).fetchone()
+    return int(row[0]) if row else -1
+
+
+# The setup process: a fresh database and the world ---------------------------------------------
+
+
+def setup() -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from gongjian.accounts.models import User
+    from gongjian.accounts.services import api_token_create
+    from gongjian.core import crypto, synthetic
+    from gongjian.orgs.models import Area, Member, PartyOrg, Unit
+    from gongjian.service.models import Activity, ServiceCategory
+
+    call_command("migrate", verbosity=0)
+    with transaction.atomic():
+        district = Area.objects.create(
+            code="BR", name="示范区", kind="district", path="/BR/", depth=0
+        )
+        street = Area.objects.create(
+            code="BR01", name="青禾街道", kind="street", parent=district, path="/BR/BR01/", depth=1
+        )
+        community = Area.objects.create(
+            code="BR0101",
+            name="晨辉社区",
+            kind="community",
+            parent=street,
+            path="/BR/BR01/BR0101/",
+            depth=2,
+        )
+        unit = Unit.objects.create(code="U-BR", name="区税务局", area=district)
+        org = PartyOrg.objects.create(
+            code="BR-TAX", name="区税务局党委", kind="committee", unit=unit, path="/BR-TAX/"
+        )
+        users = User.objects.bulk_create(
+            [User(username=f"rush{i:04d}", display_name=f"党员{i}") for i in range(REQUESTS)]
+        )
+        members = []
+        for i, user in enumerate(users):
+            birth = dt.date(1970, 1, 1) + dt.timedelta(days=i * 5)
+            number = synthetic.id_number(birth=birth, seq=i)
+            members.append(
+                Member(
+                    name=f"党员{i}",
+                    gender="male",
+                    birth_date=birth,
+                    id_number=number,
+                    id_number_hash=crypto.blind_index(number),
+                    party_org=org,
+                    unit=unit,
+                    in_service=True,
+                    home_community=community,
+                    user=user,
+                )
+            )
+        Member.objects.bulk_create(members, batch_size=500)
+        tokens = [api_token_create(user=u, name="bench", days=1)[1] for u in users]
+        now = timezone.now()
+        starts = now + dt.timedelta(days=1)
+        common = {
+            "category": ServiceCategory.objects.get(code="red"),
+            "area": community,
+            "community": community,
+            "address": "晨辉社区党群服务中心",
+            "starts_at": starts,
+            "ends_at": starts + dt.timedelta(hours=2),
+            "quota": QUOTA,
+            "signup_opens_at": now - dt.timedelta(minutes=5),
+            "signup_closes_at": starts,
+        }
+        activity = Activity.objects.create(title="热门活动：义诊进社区", **common)
+        twin = Activity.objects.create(title="数据库基准的孪生活动", **common)
+    return {
+        "tokens": tokens,
+        "activity": str(activity.public_id),
+        "activity_id": activity.pk,
+        "twin_id": twin.pk,
+    }
+
+
+if __name__ == "__main__":
+    main()
