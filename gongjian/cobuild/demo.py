@@ -205,8 +205,8 @@ def build(ctx: Any) -> None:
     for r in resources:
         if rng.random() < 0.3:
             continue
-        fits = [d for d in demands if d.category == r.category and serves(r, d)]
-        for rank, d in enumerate(rng.sample(fits, min(len(fits), rng.randint(1, 2))), start=1):
+        wanted = [d for d in demands if d.category == r.category and serves(r, d)]
+        for rank, d in enumerate(rng.sample(wanted, min(len(wanted), rng.randint(1, 2))), start=1):
             prefs.append(
                 Preference(campaign=campaign, side="resource", demand=d, resource=r, rank=rank)
             )
@@ -282,11 +282,11 @@ def build(ctx: Any) -> None:
     ratings: list[Rating] = []
     for p in projects:
         match = p.agreement.match
-        done = {
-            Project.Status.PLANNED: 1,
-            Project.Status.ACTIVE: rng.randint(2, 4),
-            Project.Status.SUSPENDED: 2,
-            Project.Status.FINISHED: len(MILESTONES),
+        done: int = {
+            "planned": 1,
+            "active": rng.randint(2, 4),
+            "suspended": 2,
+            "finished": len(MILESTONES),
         }[p.status]
         base = p.starts_on or today
         for i, title in enumerate(MILESTONES):
