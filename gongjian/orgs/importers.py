@@ -7,12 +7,14 @@ in bulk; `core.imports` runs them all-or-nothing.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import Counter
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongjian.core.bulk import insert_rows
 from gongjian.core.context import current
 from gongjian.core.errors import ValidationFailed
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
@@ -389,7 +391,7 @@ def _validate_members(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Pre
     orgs = {o.code: o for o in selectors.party_org_list(actor=actor, write=True)}
     units = {u.code: u for u in selectors.unit_list(actor=actor)}
     seen: dict[str, int] = {}
-    members: list[tuple[int, Member]] = []
+    members: list[tuple[int, dict[str, Any]]] = []
     for line, v in rows:
         errors_before = len(p.errors)
 
@@ -438,7 +440,8 @@ def _validate_members(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Pre
         if first != line:
             err("id_number", _("与第%(n)d行的身份证号重复") % {"n": first})
         if len(p.errors) == errors_before and org is not None:
-            members.append((line, Member(party_org=org, unit=unit, **flags, **data)))
+            data.update(flags, party_org_id=org.pk, unit_id=unit.pk if unit else None)
+            members.append((line, data))
     hashes = list(seen)
     existing: set[str] = set()
     for i in range(0, len(hashes), 500):
@@ -448,35 +451,83 @@ def _validate_members(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Pre
             )
         )
     for line, m in members:
-        if m.id_number_hash in existing:
+        if m["id_number_hash"] in existing:
             p.errors.append(RowError(line, label["id_number"], _("该身份证号的党员已在系统中")))
     p.items = [m for _line, m in members]
     return p
 
 
+MEMBER_INSERT_FIELDS = (
+    "public_id",
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "id_number_hash",
+    "phone",
+    "phone_hash",
+    "status",
+    "joined_on",
+    "party_org_id",
+    "unit_id",
+    "in_service",
+    "is_deputy",
+    "is_committee_member",
+    "is_active",
+)
+
+
 def _write_members(actor: Any, p: Prepared) -> int:
-    created = Member.objects.bulk_create(p.items, batch_size=1000)
-    _bulk_audit(actor, "orgs.member", [(m.pk, m.name) for m in created])
-    return len(created)
+    """Ten thousand rows in seconds: plain rows through one executemany per batch, then one
+    audit entry per member, found back by their public ids."""
+    for m in p.items:
+        m["public_id"] = uuid.uuid4()
+        m["is_active"] = True
+    written = insert_rows(Member, p.items, fields=MEMBER_INSERT_FIELDS)
+    ids: dict[uuid.UUID, int] = {}
+    public_ids = [m["public_id"] for m in p.items]
+    for i in range(0, len(public_ids), 2000):
+        ids.update(
+            Member.objects.filter(public_id__in=public_ids[i : i + 2000]).values_list(
+                "public_id", "pk"
+            )
+        )
+    _bulk_audit(actor, "orgs.member", [(ids[m["public_id"]], m["name"]) for m in p.items])
+    return written
 
 
 def _bulk_audit(actor: Any, object_type: str, objects: list[tuple[Any, str]]) -> None:
     ip = current().ip
-    AuditLog.objects.bulk_create(
-        [
-            AuditLog(
-                actor=actor,
-                actor_label=actor.get_username() if actor else "",
-                action="create",
-                object_type=object_type,
-                object_id=str(pk),
-                object_repr=name[:200],
-                changes={"import": True},
-                ip=ip,
-            )
+    label = actor.get_username() if actor else ""
+    insert_rows(
+        AuditLog,
+        (
+            {
+                "actor_id": actor.pk if actor else None,
+                "actor_label": label,
+                "action": "create",
+                "object_type": object_type,
+                "object_id": str(pk),
+                "object_repr": name[:200],
+                "changes": {"import": True},
+                "ip": ip,
+                "success": True,
+                "reason": "",
+            }
             for pk, name in objects
-        ],
-        batch_size=1000,
+        ),
+        fields=(
+            "actor_id",
+            "actor_label",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "changes",
+            "ip",
+            "success",
+            "reason",
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongjian.core import crypto
 from gongjian.core.audit import audit_record, diff, snapshot
@@ -30,7 +31,7 @@ def _invalid(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, fields={field: [message]})
 
 
-def _required(field: str, value: str, label: str, max_length: int = 100) -> str:
+def _required(field: str, value: str, label: Any, max_length: int = 100) -> str:
     value = (value or "").strip()
     if not value:
         raise _invalid(field, _("%(label)s不能为空") % {"label": label})
@@ -221,6 +222,10 @@ def party_org_update(
 # Members ----------------------------------------------------------------------------------
 
 
+NAME_LABEL = gettext_lazy("姓名")
+MEMBER_STATUSES = frozenset(Member.Status.values)
+
+
 def member_clean(
     *,
     name: str,
@@ -230,7 +235,7 @@ def member_clean(
     joined_on: dt.date | None = None,
 ) -> dict[str, Any]:
     """Validate a member's own fields; returns what to store (hashes included)."""
-    name = _required("name", name, _("姓名"), 50)
+    name = _required("name", name, NAME_LABEL, 50)
     parsed = parse_id_number(id_number)
     out: dict[str, Any] = {
         "name": name,
@@ -245,7 +250,7 @@ def member_clean(
         mobile = normalize_mobile(phone)
         out["phone"] = mobile
         out["phone_hash"] = crypto.blind_index(mobile)
-    if status not in Member.Status.values:
+    if status not in MEMBER_STATUSES:
         raise _invalid("status", _("党员类别应为正式党员或预备党员"))
     out["status"] = status
     if joined_on is not None:
