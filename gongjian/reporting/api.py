@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -191,7 +192,7 @@ def places(request: HttpRequest, parent_id: int | None = None) -> Any:
         return org_selectors.area_directory(kind=Area.Kind.STREET).order_by("path")
     parent = org_selectors.area_directory().filter(pk=parent_id).first()
     if parent is None:
-        raise NotFound("区域不存在")
+        raise NotFound(_("区域不存在"))
     return org_selectors.area_directory(parent=parent).order_by("path")
 
 
@@ -215,7 +216,7 @@ def report_submit(request: HttpRequest, payload: ReportIn) -> Any:
 def report_withdraw(request: HttpRequest, report_id: uuid.UUID) -> Any:
     report = selectors.my_reports(actor=request.user).filter(public_id=report_id).first()
     if report is None:
-        raise NotFound("报到记录不存在或无权查看")
+        raise NotFound(_("报到记录不存在或无权查看"))
     return services.member_report_withdraw(actor=request.user, report=report)
 
 
@@ -277,7 +278,7 @@ def member_reports_decide(request: HttpRequest, payload: DecideIn) -> Any:
     ids = set(payload.ids)
     reports = list(selectors.member_report_list(actor=actor).filter(public_id__in=ids))
     if len(reports) != len(ids):
-        raise NotFound("报到记录不存在或无权查看")
+        raise NotFound(_("报到记录不存在或无权查看"))
     n = services.member_reports_decide(
         actor=actor, reports=reports, action=payload.action, reason=payload.reason
     )
@@ -322,7 +323,7 @@ def remind(request: HttpRequest, unit_id: int) -> Any:
 def rates(request: HttpRequest, level: str = "unit", date: dt.date | None = None) -> Any:
     if level not in selectors.LEVELS:
         raise ValidationFailed(
-            "统计层级应为unit、org、community或street之一", fields={"level": ["取值不正确"]}
+            _("统计层级应为unit、org、community或street之一"), fields={"level": [_("取值不正确")]}
         )
     on = date or timezone.localdate()
     rows = selectors.rates(actor=request.user, level=level, on=on)
@@ -380,4 +381,4 @@ def org_report_decide(request: HttpRequest, org_report_id: int, payload: OrgDeci
         return services.org_report_reject(actor=actor, org_report=pairing, reason=payload.reason)
     if payload.action == "end":
         return services.org_report_end(actor=actor, org_report=pairing, reason=payload.reason)
-    raise ValidationFailed("操作应为confirm、reject或end", fields={"action": ["取值不正确"]})
+    raise ValidationFailed(_("操作应为confirm、reject或end"), fields={"action": [_("取值不正确")]})

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, FilteredRelation, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -259,6 +259,7 @@ class RateRow:
     pending: int = 0
     pairs: int = 0
     parent: str = ""
+    top: bool = True  # a party organisation with no visible parent organisation
 
     @property
     def rate(self) -> float | None:
@@ -306,26 +307,30 @@ def _sorted(rows: list[RateRow]) -> list[RateRow]:
 def _member_counts(
     where: dict[str, Any], key: str, moment: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
-    """(in-service members, reported, waiting) per value of the member field `key`, in one
-    GROUP BY: members left-joined to their reports that held or were pending at `moment`
-    (the condition is in the join, so a member without such a report still counts once).
+    """(in-service members, reported, waiting) per value of the member field `key`, in two
+    GROUP BY queries that hash-aggregate: the members, and their reports that held or were
+    pending at `moment` (one hash join). Never a query per row, never a DISTINCT.
 
-    A member holds at most one report at any moment (see reported_q). "Waiting" counts
-    members with a pending report, reported or not (a member who moved has both)."""
-    live = reported_q(moment, "reports__") | pending_q(moment, "reports__")
-    rows = (
-        Member.objects.filter(in_service=True, is_active=True, **where)
-        .annotate(live=FilteredRelation("reports", condition=live))
+    A member holds at most one report at any moment (see reported_q), so counting reports
+    counts members. "Waiting" counts members with a pending report, reported or not (a member
+    who moved has both)."""
+    members = Member.objects.filter(in_service=True, is_active=True, **where)
+    totals = dict(members.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
+    through = {"member__in_service": True, "member__is_active": True}
+    through.update({f"member__{k}": v for k, v in where.items()})
+    group = f"member__{key}"
+    live = (
+        MemberReport.objects.filter(reported_q(moment) | pending_q(moment), **through)
         .order_by()
-        .values(key)
+        .values(group)
         .annotate(
-            total=Count("pk", distinct=True),
-            done=Count("live__pk", filter=reported_q(moment, "live__")),
-            waiting=Count("live__pk", filter=pending_q(moment, "live__")),
+            done=Count("pk", filter=reported_q(moment)),
+            waiting=Count("pk", filter=pending_q(moment)),
         )
-        .values_list(key, "total", "done", "waiting")
+        .values_list(group, "done", "waiting")
     )
-    return {k: (t, d, w) for k, t, d, w in rows if k is not None}
+    counts = {k: (d, w) for k, d, w in live}
+    return {k: (t, *counts.get(k, (0, 0))) for k, t in totals.items() if k is not None}
 
 
 def unit_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
@@ -364,6 +369,9 @@ def org_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
     visible = org_selectors.party_org_list(actor=actor).filter(unit__isnull=False).values("pk")
     counts = _member_counts({"party_org__in": visible}, "party_org_id", moment)
     by_code = {code: RateRow(pk, code, name, 0, 0) for pk, code, name, _path in orgs}
+    for _pk, code, _name, org_path in orgs:
+        ancestors = org_path.strip("/").split("/")[:-1]
+        by_code[code].top = not any(a in by_code for a in ancestors)
     path_of = {pk: path for pk, _c, _n, path in orgs}
     for org_pk, (total, done, waiting) in counts.items():
         path = path_of.get(org_pk)

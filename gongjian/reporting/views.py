@@ -475,11 +475,9 @@ def _rate_rows(request: HttpRequest) -> tuple[str, dt.date, str, list[selectors.
 @login_required
 def rates(request: HttpRequest) -> HttpResponse:
     level, on, q, rows = _rate_rows(request)
-    overall = (
-        selectors.overall_rate(rows)
-        if level == "unit" and not q
-        else selectors.overall_rate_for(actor=request.user, on=on)
-    )
+    # The headline: the sum of the level's own rows (units; the top organisations; the
+    # communities' received reports), so the page costs no query beyond its level's.
+    overall = selectors.overall_rate([r for r in rows if level != "org" or r.top])
     return render(
         request,
         "reporting/rates.html",
