@@ -12,6 +12,7 @@ from gongjian.accounts.services import api_token_authenticate
 from gongjian.cobuild.api import router as cobuild_router
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
+from gongjian.evaluation.api import router as evaluation_router
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
 from gongjian.reports.api import router as reports_router
@@ -63,5 +64,6 @@ api.add_router("/", core_router)
 api.add_router("/", orgs_router)
 api.add_router("/", reporting_router)
 api.add_router("/service/", service_router)
+api.add_router("/evaluation/", evaluation_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/cobuild/", cobuild_router)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("service/", include("gongjian.service.urls")),
     path("reports/", include("gongjian.reports.urls")),
     path("cobuild/", include("gongjian.cobuild.urls")),
+    path("evaluation/", include("gongjian.evaluation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
-from gongjian.evaluation import metrics
+from gongjian.evaluation import metrics, scoring
 from gongjian.evaluation.models import (
     Assessment,
     Award,
@@ -318,11 +318,14 @@ class ScoreRow:
     evidence: list[Evidence]
     metric: metrics.Metric | None
     link: str
+    value: Decimal | None = None  # a computed indicator's figure
+    points: Decimal | None = None  # and the score it maps to
 
 
-def assessment_sheet(assessment: Assessment) -> list[ScoreRow]:
+def assessment_sheet(assessment: Assessment, *, live: bool = False) -> list[ScoreRow]:
     """The tree of the framework with the assessment's score and evidence on each leaf: three
-    queries."""
+    queries. A computed indicator shows its stored figure; with `live`, while the campaign is
+    open, its figure as of now (one metric call for this unit)."""
     tree = framework_tree(assessment.campaign.framework)
     scores = {s.indicator_id: s for s in assessment.scores.all()}
     evidence: dict[int | None, list[Evidence]] = {}
@@ -344,6 +347,19 @@ def assessment_sheet(assessment: Assessment) -> list[ScoreRow]:
                 metric.link(assessment.unit_id) if metric else "",
             )
         )
+    for row in rows:
+        if row.metric is None:
+            continue
+        stored = row.score
+        if live and assessment.campaign.status == Campaign.Status.OPEN:
+            c = assessment.campaign
+            row.value = row.metric([assessment.unit_id], c.period_start, c.period_end).get(
+                assessment.unit_id
+            )
+            steps = [(Decimal(a), Decimal(b)) for a, b in row.indicator.thresholds]
+            row.points = scoring.threshold_score(row.value, steps)
+        elif stored is not None:
+            row.value, row.points = stored.computed_value, stored.computed_score
     return rows
 
 
