@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.core.errors import NotFound
@@ -206,7 +206,7 @@ def activity_publish(request: HttpRequest, payload: ActivityIn) -> Any:
         repeat=payload.repeat,
         occurrences=payload.occurrences,
     )
-    return 201, activities
+    return Status(201, activities)
 
 
 def _any_area(area_id: int) -> Any:
@@ -231,7 +231,7 @@ def activity_cancel(request: HttpRequest, activity_id: str, payload: CancelIn) -
 
 @router.post("/activities/{activity_id}/signup", response={201: SignupOut})
 def signup_create(request: HttpRequest, activity_id: str) -> Any:
-    return 201, services.signup_create(actor=request.user, activity=activity_id)
+    return Status(201, services.signup_create(actor=request.user, activity=activity_id))
 
 
 @router.delete("/activities/{activity_id}/signup", response=SignupOut)
@@ -273,7 +273,7 @@ def attendance_mark(request: HttpRequest, activity_id: str, payload: MarkIn) -> 
         checked_out_at=payload.checked_out_at,
         hours=payload.hours,
     )
-    return (200, attendance) if attendance else (204, None)
+    return Status(200, attendance) if attendance else Status(204, None)
 
 
 @router.put("/activities/{activity_id}/outcome", response=OutcomeOut)
