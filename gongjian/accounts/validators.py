@@ -29,3 +29,21 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return _("包含小写字母、大写字母、数字、符号中的至少%(n)d类") % {"n": self.min_classes}
+
+
+class MinimumLengthValidator:
+    """At least `min_length` characters, with the message in our own words (Django's own
+    translation of this message lags behind its English text)."""
+
+    def __init__(self, min_length: int = 12) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少需要%(n)d个字符") % {"n": self.min_length},
+                code="password_too_short",
+            )
+
+    def get_help_text(self) -> str:
+        return _("至少%(n)d个字符") % {"n": self.min_length}

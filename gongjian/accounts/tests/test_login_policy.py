@@ -191,7 +191,7 @@ def _change_password(client: Client, new: str) -> Any:
 @pytest.mark.parametrize(
     ("new", "why"),
     [
-        ("Abcdefg-123", "12"),  # 11 characters, four classes: the message names the minimum
+        ("Abcdefg-123", "密码太短，至少需要12个字符"),  # 11 characters, four classes
         ("abcdefghij12", "至少3类"),  # 12 characters, two classes
         ("Password1234", "太常见"),  # three classes, but one of the most common passwords
     ],
