@@ -1,0 +1,429 @@
+"""Benchmark: the dashboard and the briefing of a generated city on PostgreSQL.
+
+    .venv/bin/python bench/dashboard/run.py [--postgres URL] [--keep] [--scale 1.0]
+
+The city: 10 districts, 100 streets, 3,000 communities, 2,000 units, 200,000 members (170,000
+in-service, 85 % reported), 166,667 activities with 5,000,000 attendances over the three
+years up to today, outcomes, co-building lists. Generated inside PostgreSQL with
+generate_series (minutes, not hours), then the monthly rollups are built
+(`reports_refresh_rollups`).
+
+Measured, as the platform administrator (the city) and as a district's administrator:
+
+- `cold_ms`: the city's figures for this year, the first call of a fresh process and
+  connection (PostgreSQL's own caches are not flushed: it is shared with other work);
+- `warm_ms`: the same call again, median of 7;
+- `naive_ms`: the same figures by plain ORM aggregation over the raw tables
+  (`figures_for(..., rollups=False)`), median of 3 — the gain of the rollups;
+- `page_ms`: the whole dashboard page through Django's test client, warm, median of 5;
+- `briefing_s`: a district's briefing, figures and the .docx with its charts.
+
+The database named by the URL is dropped and created again, and dropped at the end unless
+`--keep`. Figures go to bench/results/dashboard.json; targets: warm < 200 ms, cold < 2 s,
+briefing < 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "bench" / "results" / "dashboard.json"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gongjian_bench_dashboard"
+
+DISTRICTS = 10
+STREETS_PER_DISTRICT = 10
+COMMUNITIES_PER_STREET = 30
+UNITS = 2_000
+MEMBERS = 200_000
+IN_SERVICE = 170_000
+ATTENDANCES = 5_000_000
+PER_ACTIVITY = 30
+
+
+def _machine() -> dict[str, Any]:
+    cpu = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version()}
+
+
+def _admin_url(url: str) -> tuple[str, str]:
+    base, name = url.rsplit("/", 1)
+    return base + "/postgres", name
+
+
+def recreate(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop(url: str) -> None:
+    import psycopg
+
+    admin, name = _admin_url(url)
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def generate(scale: float) -> dict[str, int]:
+    """The city, in SQL. Members, activities and attendances scale with `scale`."""
+    from django.db import connection
+
+    members = int(MEMBERS * scale)
+    in_service = int(IN_SERVICE * scale)
+    attendances = int(ATTENDANCES * scale)
+    activities = attendances // PER_ACTIVITY
+    communities = DISTRICTS * STREETS_PER_DISTRICT * COMMUNITIES_PER_STREET
+    steps = [
+        # Areas: D01 … D10 / D01S01 … / D01S01C01 …
+        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth)
+           SELECT now(), now(), 'D' || lpad(d::text, 2, '0'), '第' || d || '区', 'district',
+                  NULL, '/D' || lpad(d::text, 2, '0') || '/', 0
+           FROM generate_series(1, %(districts)s) d""",
+        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth)
+           SELECT now(), now(), p.code || 'S' || lpad(s::text, 2, '0'),
+                  p.name || '第' || s || '街道', 'street', p.id,
+                  p.path || p.code || 'S' || lpad(s::text, 2, '0') || '/', 1
+           FROM orgs_area p, generate_series(1, %(streets)s) s WHERE p.kind = 'district'""",
+        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth)
+           SELECT now(), now(), p.code || 'C' || lpad(c::text, 2, '0'),
+                  p.name || '第' || c || '社区', 'community', p.id,
+                  p.path || p.code || 'C' || lpad(c::text, 2, '0') || '/', 2
+           FROM orgs_area p, generate_series(1, %(communities_per_street)s) c
+           WHERE p.kind = 'street'""",
+        """CREATE TEMP TABLE bench_community AS
+           SELECT row_number() OVER (ORDER BY id) - 1 AS n, id FROM orgs_area
+           WHERE kind = 'community'""",
+        "CREATE UNIQUE INDEX ON bench_community (n)",
+        "ANALYZE bench_community",
+        """CREATE TEMP TABLE bench_district AS
+           SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, code FROM orgs_area
+           WHERE kind = 'district'""",
+        "CREATE UNIQUE INDEX ON bench_district (n)",
+        "ANALYZE bench_district",
+        # Units, 200 per district, each with a committee under the district's working committee.
+        """INSERT INTO orgs_unit (created_at, updated_at, code, name, short_name, category,
+                                  area_id, address)
+           SELECT now(), now(), 'U' || lpad(u::text, 5, '0'), '第' || u || '机关单位', '', '行政',
+                  d.id, ''
+           FROM generate_series(0, %(units)s - 1) u
+           JOIN bench_district d ON d.n = u %% %(districts)s""",
+        """INSERT INTO orgs_partyorg (created_at, updated_at, code, name, kind, parent_id,
+                                      unit_id, area_id, secretary, path, depth)
+           SELECT now(), now(), 'WC' || d.code, d.code || '机关工委', 'working_committee', NULL,
+                  NULL, d.id, '', '/WC' || d.code || '/', 0
+           FROM bench_district d""",
+        """INSERT INTO orgs_partyorg (created_at, updated_at, code, name, kind, parent_id,
+                                      unit_id, area_id, secretary, path, depth)
+           SELECT now(), now(), 'P' || u.code, u.name || '党委', 'committee', wc.id, u.id, NULL,
+                  '', wc.path || 'P' || u.code || '/', 1
+           FROM orgs_unit u JOIN orgs_partyorg wc ON wc.area_id = u.area_id
+            AND wc.kind = 'working_committee'""",
+        """INSERT INTO orgs_partyorg (created_at, updated_at, code, name, kind, parent_id,
+                                      unit_id, area_id, secretary, path, depth)
+           SELECT now(), now(), 'P' || a.code, a.name || '党委', 'committee', NULL, NULL, a.id,
+                  '', '/P' || a.code || '/', 0
+           FROM orgs_area a WHERE a.kind = 'community'""",
+        """CREATE TEMP TABLE bench_unit AS
+           SELECT row_number() OVER (ORDER BY u.id) - 1 AS n, u.id, p.id AS org
+           FROM orgs_unit u JOIN orgs_partyorg p ON p.unit_id = u.id""",
+        "CREATE UNIQUE INDEX ON bench_unit (n)",
+        "ANALYZE bench_unit",
+        """CREATE TEMP TABLE bench_corg AS
+           SELECT row_number() OVER (ORDER BY p.id) - 1 AS n, p.id AS org, p.area_id
+           FROM orgs_partyorg p WHERE p.area_id IS NOT NULL AND p.kind = 'committee'""",
+        "CREATE UNIQUE INDEX ON bench_corg (n)",
+        "ANALYZE bench_corg",
+        # Members: the in-service ones in units, living in a community; the others in the
+        # communities' organisations.
+        """INSERT INTO orgs_member (created_at, updated_at, public_id, name, gender, birth_date,
+                   id_number, id_number_hash, phone, phone_hash, status, joined_on,
+                   party_org_id, unit_id, in_service, is_deputy, is_committee_member,
+                   home_community_id, home_grid_id, user_id, is_active)
+           SELECT now(), now(), gen_random_uuid(), '党员' || i,
+                  CASE WHEN i %% 2 = 0 THEN 'male' ELSE 'female' END,
+                  DATE '1980-01-01' + (i %% 9000),
+                  'x', md5(i::text), '', '', 'full', NULL,
+                  CASE WHEN i < %(in_service)s THEN u.org ELSE co.org END,
+                  CASE WHEN i < %(in_service)s THEN u.id END,
+                  i < %(in_service)s, false, false,
+                  c.id, NULL, NULL, true
+           FROM generate_series(0, %(members)s - 1) i
+           JOIN bench_unit u ON u.n = i %% %(units)s
+           JOIN bench_corg co ON co.n = i %% %(communities)s
+           JOIN bench_community c ON c.n = (i * 7) %% %(communities)s""",
+        """CREATE TEMP TABLE bench_member AS
+           SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, in_service, home_community_id
+           FROM orgs_member""",
+        "CREATE UNIQUE INDEX ON bench_member (n)",
+        "ANALYZE bench_member",
+        # 双报到: 85 % confirmed over the three years, 3 % waiting.
+        """INSERT INTO reporting_memberreport (created_at, updated_at, public_id, member_id,
+                   community_id, grid_id, status, source, submitted_at, decided_at,
+                   decided_by_id, reject_reason, confirmed_at, ended_at)
+           SELECT now(), now(), gen_random_uuid(), m.id, m.home_community_id, NULL,
+                  CASE WHEN m.n %% 100 < 85 THEN 'confirmed' ELSE 'submitted' END, 'self',
+                  now() - ((m.n %% 1000) || ' days')::interval,
+                  CASE WHEN m.n %% 100 < 85 THEN now() - ((m.n %% 1000) || ' days')::interval END,
+                  NULL, '',
+                  CASE WHEN m.n %% 100 < 85 THEN now() - ((m.n %% 1000) || ' days')::interval END,
+                  NULL
+           FROM bench_member m WHERE m.in_service AND m.n %% 100 < 88""",
+        # Activities at the communities, over the three years to now.
+        """INSERT INTO service_activity (created_at, updated_at, public_id, title, category_id,
+                   description, area_id, community_id, address, starts_at, ends_at, quota,
+                   confirmed_count, signup_opens_at, signup_closes_at, audience, unit_id,
+                   team_id, series_id, status, cancelled_reason, created_by_id)
+           SELECT now(), now(), gen_random_uuid(), '活动' || i,
+                  (SELECT array_agg(id ORDER BY id) FROM service_servicecategory)[1 + i %% 5],
+                  '', c.id, c.id, '', t, t + interval '2 hours', 40, 0,
+                  t - interval '7 days', t - interval '1 hour', 'open', NULL, NULL, NULL,
+                  CASE WHEN i %% 50 = 0 THEN 'cancelled' ELSE 'published' END, '', NULL
+           FROM generate_series(0, %(activities)s - 1) i
+           JOIN bench_community c ON c.n = (i * 13) %% %(communities)s
+           CROSS JOIN LATERAL (SELECT now() - ((i::float / %(activities)s) * interval '1095 days')
+                               AS t) s""",
+        """CREATE TEMP TABLE bench_activity AS SELECT id, starts_at FROM service_activity""",
+        "ANALYZE bench_activity",
+        # Attendances: 30 distinct members per activity.
+        """INSERT INTO service_attendance (created_at, updated_at, activity_id, member_id,
+                   checked_in_at, checked_out_at, method, hours, hours_confirmed, points)
+           SELECT now(), now(), a.id, m.id, a.starts_at, a.starts_at + interval '2 hours', 'qr',
+                  1 + (a.id + k) %% 4, true, 1
+           FROM bench_activity a
+           CROSS JOIN generate_series(0, %(per_activity)s - 1) k
+           JOIN bench_member m ON m.n = (a.id * 7919 + k * 104729) %% %(members)s""",
+        """INSERT INTO service_outcome (created_at, updated_at, activity_id, households_visited,
+                   people_served, leaflets, summary, recorded_by_id)
+           SELECT now(), now(), a.id, a.id %% 50, a.id %% 80, 0, '', NULL
+           FROM bench_activity a WHERE a.id %% 3 = 0""",
+        # Co-building: one campaign a year per district, 93 resources and 104 demands each.
+        """INSERT INTO cobuild_campaign (created_at, updated_at, name, year, district_id, status,
+                   description, lists_due, preferences_due, signing_due, published_at,
+                   created_by_id)
+           SELECT now(), now(), y || '年度直联共建', y, d.id, 'signing', '', NULL, NULL, NULL,
+                  now(), NULL
+           FROM bench_district d, generate_series(extract(year FROM now())::int - 2,
+                                                  extract(year FROM now())::int) y""",
+        """INSERT INTO cobuild_resource (created_at, updated_at, campaign_id, unit_id, title,
+                   description, category, capacity, area_id, contact, created_by_id)
+           SELECT now(), now(), c.id, u.id, '资源' || r, '', '', 1, NULL, '', NULL
+           FROM cobuild_campaign c CROSS JOIN generate_series(0, 92) r
+           JOIN LATERAL (SELECT id FROM orgs_unit WHERE area_id = c.district_id
+                         ORDER BY id OFFSET (r * 3) %% 200 LIMIT 1) u ON true""",
+        """INSERT INTO cobuild_demand (created_at, updated_at, campaign_id, community_id, title,
+                   description, category, priority, needed_by, created_by_id)
+           SELECT now(), now(), c.id, a.id, '需求' || r, '', '', 'medium', NULL, NULL
+           FROM cobuild_campaign c CROSS JOIN generate_series(0, 103) r
+           JOIN LATERAL (SELECT a.id FROM orgs_area a JOIN orgs_area s ON s.id = a.parent_id
+                         WHERE s.parent_id = c.district_id
+                         ORDER BY a.id OFFSET (r * 7) %% 300 LIMIT 1) a ON true""",
+    ]
+    params = {
+        "districts": DISTRICTS,
+        "streets": STREETS_PER_DISTRICT,
+        "communities_per_street": COMMUNITIES_PER_STREET,
+        "communities": communities,
+        "units": UNITS,
+        "members": members,
+        "in_service": in_service,
+        "activities": activities,
+        "per_activity": PER_ACTIVITY,
+    }
+    with connection.cursor() as cursor:
+        # Generated rows are consistent by construction: skip the per-row foreign-key
+        # triggers while loading (needs a superuser; the benchmark's scratch database).
+        cursor.execute("SET session_replication_role = replica")
+        for sql in steps:
+            started = time.monotonic()
+            cursor.execute(sql, params)
+            print(
+                f"  {time.monotonic() - started:6.1f} s  {' '.join(sql.split())[:70]}", flush=True
+            )
+        cursor.execute("SET session_replication_role = DEFAULT")
+        cursor.execute("ANALYZE")
+        cursor.execute("SELECT count(*) FROM service_attendance")
+        (n_att,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM orgs_member")
+        (n_mem,) = cursor.fetchone()
+    return {"members": n_mem, "attendances": n_att, "activities": activities}
+
+
+def _median_ms(fn: Any, n: int) -> float:
+    times = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def measure() -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+    from django.utils import timezone
+
+    from gongjian.accounts.models import User
+    from gongjian.orgs.models import Area, RoleAssignment
+    from gongjian.reports import briefing, figures
+    from gongjian.reports.types import period_of
+
+    now = timezone.now()
+    admin = User.objects.create(
+        username="bench-admin", is_superuser=True, is_staff=True, password_changed_at=now
+    )
+    district_user = User.objects.create(username="bench-district", password_changed_at=now)
+    district = Area.objects.filter(kind="district").order_by("code").first()
+    assert district is not None
+    RoleAssignment.objects.create(user=district_user, role="district_admin", area=district)
+    today = timezone.localdate()
+    year = period_of("this_year", today=today)
+    month = period_of("this_month", today=today)
+    city = figures.node_get_for(admin, "all")
+    connection.close()  # a fresh connection: the cold call pays for it
+
+    def city_year() -> figures.Figures:
+        return figures.figures_for(admin, city, year)
+
+    started = time.perf_counter()
+    first = city_year()
+    cold_ms = round((time.perf_counter() - started) * 1000, 1)
+    warm_ms = _median_ms(city_year, 7)
+    naive_ms = _median_ms(lambda: figures.figures_for(admin, city, year, rollups=False), 3)
+    month_ms = _median_ms(lambda: figures.figures_for(admin, city, month), 5)
+    node = figures.node_get_for(district_user, f"area:{district.pk}")
+    district_ms = _median_ms(lambda: figures.figures_for(district_user, node, year), 5)
+
+    started = time.perf_counter()
+    data = briefing.write_docx(figures.figures_for(district_user, node, year))
+    briefing_s = round(time.perf_counter() - started, 2)
+
+    client = Client()
+    client.force_login(admin)
+    assert client.get("/reports/").status_code == 200
+    page_ms = _median_ms(lambda: client.get("/reports/"), 5)
+
+    # Where the warm time goes: the one COUNT(DISTINCT) of people, alone.
+    from gongjian.service.models import Attendance
+
+    lo, hi = figures._span(year)
+    people_ms = _median_ms(
+        lambda: (
+            Attendance.objects.filter(
+                activity__status="published",
+                activity__starts_at__gte=lo,
+                activity__starts_at__lt=hi,
+            )
+            .values("member_id")
+            .distinct()
+            .count()
+        ),
+        3,
+    )
+    return {
+        "cold_ms": cold_ms,
+        "warm_ms": warm_ms,
+        "naive_ms": naive_ms,
+        "briefing_s": briefing_s,
+        "page_ms": page_ms,
+        "month_warm_ms": month_ms,
+        "district_warm_ms": district_ms,
+        "people_count_distinct_ms": people_ms,
+        "briefing_bytes": len(data),
+        "city_this_year": {
+            "activities": first.activities,
+            "person_times": first.person_times,
+            "people": first.people,
+            "in_service": first.in_service,
+            "reported": first.reported,
+        },
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", default=os.environ.get("BENCH_DASHBOARD_URL", DEFAULT_URL))
+    parser.add_argument("--keep", action="store_true", help="keep the database at the end")
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the city")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    data_dir = tempfile.mkdtemp(prefix="gongjian-bench-")
+    os.environ.update(
+        {
+            "DATABASE_URL": args.postgres,
+            "GONGJIAN_DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": "gongjian.config.settings",
+            "GONGJIAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+            "GONGJIAN_LOG_LEVEL": "ERROR",
+            "GONGJIAN_FIELD_KEY": "VGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=",
+            "GONGJIAN_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
+        }
+    )
+    try:
+        recreate(args.postgres)
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+        if os.environ.get("CI"):
+            raise
+        print(f"SKIPPED: PostgreSQL is not reachable for the dashboard benchmark ({exc})")
+        return
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    try:
+        t0 = time.monotonic()
+        call_command("migrate", verbosity=0)
+        print("generating the city …", flush=True)
+        sizes = generate(args.scale)
+        generate_s = round(time.monotonic() - t0, 1)
+        t1 = time.monotonic()
+        call_command("reports_refresh_rollups", verbosity=0)
+        refresh_s = round(time.monotonic() - t1, 1)
+        print(f"generated in {generate_s} s, rollups in {refresh_s} s", flush=True)
+        figures = measure()
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            drop(args.postgres)
+    result = {
+        "members": sizes["members"],
+        "attendances": sizes["attendances"],
+        "activities": sizes["activities"],
+        **figures,
+        "generate_s": generate_s,
+        "refresh_rollups_s": refresh_s,
+        "targets": {"warm_ms": 200, "cold_ms": 2000, "briefing_s": 5},
+        "scale": args.scale,
+        "machine": _machine(),
+        "date": time.strftime("%Y-%m-%d"),
+    }
+    if args.scale == 1.0:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
