@@ -168,7 +168,7 @@ def brand_q(actor: Any) -> Q:
 
 def framework_list(*, actor: Any, q: str = "", write: bool = False) -> QuerySet[Framework]:
     qs = Framework.objects.filter(framework_q(actor, write=write)).select_related("area")
-    qs = qs.annotate(indicator_count=Count("indicators"))
+    qs = qs.annotate(indicator_count=Count("indicators")).order_by("code")
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)) | Q(code=q))
     return qs
@@ -229,6 +229,7 @@ def campaign_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Camp
         Campaign.objects.filter(campaign_q(actor))
         .select_related("framework", "area")
         .annotate(unit_count=Count("assessments"))
+        .order_by("-period_end", "-id")
     )
     if status:
         qs = qs.filter(status=status)
@@ -465,7 +466,7 @@ def brand_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Brand]:
             "party_org__members", filter=Q(party_org__members__is_active=True), distinct=True
         ),
         evidence_count=Count("evidence", distinct=True),
-    )
+    ).order_by("-created_at", "-id")
     if status:
         qs = qs.filter(status=status)
     if q:
