@@ -8,3 +8,6 @@ class CobuildConfig(AppConfig):
     name = "gongjian.cobuild"
     label = "cobuild"
     verbose_name = _("直联共建")
+
+    def ready(self) -> None:
+        from gongjian.cobuild import importers  # noqa: F401 - registers the importers
