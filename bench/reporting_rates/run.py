@@ -17,6 +17,7 @@ bench/results/reporting_rates.json.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import json
 import os
@@ -127,6 +128,29 @@ def _copy(cursor: Any, table: str, columns: list[str], rows: Any) -> None:
         buf.write("\n")
     with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
         copy.write(buf.getvalue())
+
+
+def _member_row(
+    i: int, branch: Any, community: Any, grid: Any, state: str, sealed: str, spare: Any, now: Any
+) -> tuple[Any, ...]:
+    home = state == "confirmed"
+    return (
+        uuid.uuid4(), f"党员{i}", "male", "1990-01-01", sealed, f"bench-{i:012d}", "", "",
+        "full", (branch or spare).pk, branch.unit_id if branch else None,
+        "t" if branch else "f", "f", "f",
+        community.pk if home else None, grid.pk if home else None,
+        "t", now.isoformat(), now.isoformat(),
+    )  # fmt: skip
+
+
+def _report_row(
+    member_id: int, community: Any, grid: Any, state: str, at: Any, now: Any
+) -> tuple[Any, ...]:
+    done = at.isoformat() if state == "confirmed" else None
+    return (
+        uuid.uuid4(), member_id, community.pk, grid.pk, state, "self", at.isoformat(),
+        done, done, "", now.isoformat(), now.isoformat(),
+    )  # fmt: skip
 
 
 def build_city(members: int, communities: int, units: int) -> dict[str, Any]:
@@ -244,14 +268,7 @@ def build_city(members: int, communities: int, units: int) -> dict[str, Any]:
                 Member._meta.db_table,
                 member_cols,
                 (
-                    (
-                        uuid.uuid4(), f"党员{i}", "male", "1990-01-01", sealed, f"bench-{i:012d}",
-                        "", "", "full", (b or branches[0]).pk, b.unit_id if b else None,
-                        "t" if b else "f", "f", "f",
-                        c.pk if state == "confirmed" else None,
-                        g.pk if state == "confirmed" else None,
-                        "t", now.isoformat(), now.isoformat(),
-                    )  # fmt: skip
+                    _member_row(i, b, c, g, state, sealed, branches[0], now)
                     for i, (b, c, g, state) in enumerate(plan)
                 ),
             )
@@ -269,13 +286,7 @@ def build_city(members: int, communities: int, units: int) -> dict[str, Any]:
                 "reporting_memberreport",
                 report_cols,
                 (
-                    (
-                        uuid.uuid4(), pk, c.pk, g.pk, state, "self",
-                        (at := (now - __import__("datetime").timedelta(days=rng.randint(1, 400)))).isoformat(),
-                        at.isoformat() if state == "confirmed" else None,
-                        at.isoformat() if state == "confirmed" else None,
-                        "", now.isoformat(), now.isoformat(),
-                    )  # fmt: skip
+                    _report_row(pk, c, g, state, now - dt.timedelta(days=rng.randint(1, 400)), now)
                     for pk, (_b, c, g, state) in zip(ids, plan, strict=True)
                     if state
                 ),
@@ -331,6 +342,8 @@ def main() -> int:
                 return out.returncode
             results[part] = json.loads(out.stdout.strip().splitlines()[-1])
         results["measured_at"] = time.strftime("%Y-%m-%d")
+        results["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+        results["cpus"] = os.cpu_count()
         RESULTS.parent.mkdir(parents=True, exist_ok=True)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
         ok = True
