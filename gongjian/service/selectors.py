@@ -17,7 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -403,9 +402,7 @@ def service_stats(
     if year is not None:
         qs = qs.filter(activity__starts_at__range=_year_range(year))
     if by == "month":
-        qs = qs.annotate(
-            month=TruncMonth("activity__starts_at", tzinfo=timezone.get_current_timezone())
-        )
+        return _stats_by_month(qs)
     rows = (
         qs.values(field)
         .annotate(
@@ -413,13 +410,11 @@ def service_stats(
             hours=Sum("hours"),
             activities=Count("activity", distinct=True),
         )
-        .order_by(field if by == "month" else "-person_times")
+        .order_by("-person_times")
     )
     out = []
     for row in rows:
         key = row[field]
-        if by == "month" and key is not None:
-            key = timezone.localtime(key).strftime("%Y-%m") if timezone.is_aware(key) else key
         out.append(
             {
                 "key": key if key is not None else _("（未填）"),
@@ -429,6 +424,24 @@ def service_stats(
             }
         )
     return out
+
+
+def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
+    """By month: grouped by activity in the database (a few thousand rows), then folded into
+    local months here — truncating each attendance's date in SQL is slow on SQLite."""
+    months: dict[str, dict[str, Any]] = {}
+    rows = qs.values("activity_id", "activity__starts_at").annotate(
+        person_times=Count("id"), hours=Sum("hours")
+    )
+    for row in rows.order_by():
+        key = timezone.localtime(row["activity__starts_at"]).strftime("%Y-%m")
+        month = months.setdefault(
+            key, {"key": key, "person_times": 0, "hours": Decimal("0"), "activities": 0}
+        )
+        month["person_times"] += row["person_times"]
+        month["hours"] += row["hours"] or Decimal("0")
+        month["activities"] += 1
+    return [months[k] for k in sorted(months)]
 
 
 def activity_figures(*, actor: Any, year: int | None = None) -> dict[str, Any]:
