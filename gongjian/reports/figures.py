@@ -55,6 +55,8 @@ from gongjian.reports.types import (
     next_month,
 )
 
+EDGE_IDS = 20_000  # up to this many activities at the edges are named, not joined
+
 # Scope nodes ---------------------------------------------------------------------------------
 
 
@@ -436,6 +438,13 @@ def _service(
         where = _prefix(node, "area")
         acts = Activity.objects.filter(published & raw & where)
         att = Attendance.objects.filter(_prefixed(published & raw & where, "activity__"))
+        if rollups:
+            # The edges are small: name their activities, so the attendances are read through
+            # their (activity, member) index rather than by a scan of the whole table.
+            ids = list(acts.values_list("pk", flat=True)[: EDGE_IDS + 1])
+            if len(ids) <= EDGE_IDS:
+                acts = Activity.objects.filter(pk__in=ids)
+                att = Attendance.objects.filter(activity_id__in=ids)
         # Raw part: activities and households, then attendances, by category × month × place.
         for cat_id, m, place, n, hh in (
             acts.annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=tz))
@@ -511,7 +520,7 @@ def _service(
             .count()
         )
         f.person_times = sum(c.person_times for c in cats.values())
-        _unit_service(units, node, period, clean=clean, raw=raw)
+        _unit_service(units, node, period, clean=clean, raw=raw, att=att if rollups else None)
     f.activities = f.activities if node.is_unit else sum(c.activities for c in cats.values())
     f.hours = round(sum(c.hours for c in cats.values()), 1)
     f.households = sum(c.households for c in cats.values())
@@ -544,7 +553,13 @@ def _add(
 
 
 def _unit_service(
-    units: dict[int, UnitRank], node: Node, period: Period, *, clean: list[dt.date], raw: Q
+    units: dict[int, UnitRank],
+    node: Node,
+    period: Period,
+    *,
+    clean: list[dt.date],
+    raw: Q,
+    att: QuerySet[Any] | None = None,
 ) -> None:
     """Person-times and hours of the members of each unit, wherever they served."""
     from gongjian.service.models import Activity, Attendance
@@ -552,7 +567,19 @@ def _unit_service(
     if not units:
         return
     published = Q(status=Activity.Status.PUBLISHED)
-    att = Attendance.objects.filter(_prefixed(published & raw, "activity__")).filter(
+    if node.kind == "all" and att is not None:
+        raw_att = att  # every place: the edges' attendances already read
+    else:
+        raw_att = Attendance.objects.filter(_prefixed(published & raw, "activity__"))
+        if att is not None:  # the fast path: name the edges' activities
+            ids = list(
+                Activity.objects.filter(published & raw).values_list("pk", flat=True)[
+                    : EDGE_IDS + 1
+                ]
+            )
+            if len(ids) <= EDGE_IDS:
+                raw_att = Attendance.objects.filter(activity_id__in=ids)
+    att = raw_att.filter(
         in_service_q(node, "member__") if node.kind != "all" else Q(member__unit__isnull=False)
     )
     rows: Iterable[tuple[int, int, Any]] = (
