@@ -163,3 +163,18 @@ def test_cancelled_activity_notifies_everyone_signed_up(cast: Cast) -> None:
     assert activity.status == Activity.Status.CANCELLED
     assert ServiceNotice.objects.filter(kind="cancelled").count() == 2
     assert "暴雨预警" in ServiceNotice.objects.filter(kind="cancelled").first().text  # type: ignore[union-attr]
+
+
+def test_the_organisers_code_refreshes_every_30_seconds(cast: Cast) -> None:
+    activity = publish(cast, quota=5)
+    client = Client()
+    client.force_login(cast.community_secretary)
+    page = client.get(reverse("service:activity_qr", args=[activity.public_id])).content.decode()
+    assert 'hx-trigger="every 30s"' in page
+    assert "<svg" in page
+    code = client.get(reverse("service:activity_qr_code", args=[activity.public_id]) + "?kind=out")
+    assert code["Cache-Control"] == "no-store"
+    assert "<svg" in code.content.decode()
+    # The member may not show the code.
+    client.force_login(cast.member)
+    assert client.get(reverse("service:activity_qr", args=[activity.public_id])).status_code == 404
