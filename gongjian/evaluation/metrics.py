@@ -40,6 +40,7 @@ class Metric:
     unit_label: str  # what the value is measured in, for display
     fn: MetricFn
     link: Callable[[int], str]  # unit id → the page of the records behind the figure
+    do_not_call_in_templates = True  # a template reads its label, not its figures
 
     def __call__(self, unit_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, Decimal]:
         return self.fn(unit_ids, start, end)
