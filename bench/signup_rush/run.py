@@ -359,7 +359,7 @@ def count_confirmed(url: str, activity_id: int) -> int:
 # The setup process: a fresh database and the world ---------------------------------------------
 
 
-def setup() -> dict[str, Any]:
+def setup(*, people: int = REQUESTS) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -395,7 +395,7 @@ def setup() -> dict[str, Any]:
             code="BR-TAX", name="区税务局党委", kind="committee", unit=unit, path="/BR-TAX/"
         )
         users = User.objects.bulk_create(
-            [User(username=f"rush{i:04d}", display_name=f"党员{i}") for i in range(REQUESTS)]
+            [User(username=f"rush{i:04d}", display_name=f"党员{i}") for i in range(people)]
         )
         members = []
         for i, user in enumerate(users):
@@ -437,6 +437,7 @@ def setup() -> dict[str, Any]:
         "activity": str(activity.public_id),
         "activity_id": activity.pk,
         "twin_id": twin.pk,
+        "quota": QUOTA,
     }
 
 
