@@ -23,8 +23,10 @@ from gongjian.orgs import selectors, services
 from gongjian.orgs.models import Member
 from gongjian.testing.cast import Cast, make_member
 
-ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+# A whole value stands alone: not inside a longer run of letters and digits (the hex of a
+# base64 ciphertext or a hex lookup hash may contain eleven digits in a row by chance).
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z_-])\d{17}[\dXx](?![0-9A-Za-z_-])")
+PHONE = re.compile(r"(?<![0-9A-Za-z_-])1[3-9]\d{9}(?![0-9A-Za-z_-])")
 PEOPLE = (
     "platform_admin",
     "district_admin",
