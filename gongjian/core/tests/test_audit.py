@@ -26,7 +26,7 @@ from gongjian.testing.cast import Cast
 
 NEW_ID = "110199198805120034"  # valid check digit, fictional region
 NEW_PHONE = "19900555123"
-PII = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+PII = re.compile(r"(?<![0-9A-Za-z_-])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z_-])")
 
 
 def _entries(action: str, obj: Any) -> list[AuditLog]:
