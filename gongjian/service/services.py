@@ -506,16 +506,20 @@ def signup_create(*, actor: Any, activity: Activity | uuid.UUID | str) -> Signup
     """Take a place if one is left, else join the waiting list. One conditional UPDATE takes
     the place; the unique (activity, member) keeps one sign-up per member.
 
-    The hot path of a rush: the activity and the caller's earlier sign-up are read in one
-    query, then one UPDATE, one INSERT and the audit entry."""
-    member = _member_required(actor)
+    The hot path of a rush: the caller's member record, the activity and the caller's earlier
+    sign-up are read in one statement, then one UPDATE, one INSERT and the audit entry."""
     public_id = activity.public_id if isinstance(activity, Activity) else activity
-    found = selectors.activity_for_signup(public_id, member=member)
+    target = selectors.signup_target(actor=actor, public_id=public_id)
+    member, found = target.member, target.activity
+    if member is None:
+        raise PermissionDenied(_("您的账号未关联党员档案，不能报名或签到"), code="no_member")
+    if found is None:
+        raise NotFound(_("活动不存在"))
     now = timezone.now()
     refusal = _signup_refusal(member, found, now)
     if refusal:
         raise SignupRefused(refusal)
-    earlier_id, earlier_status = found.my_signup_id, found.my_signup_status  # type: ignore[attr-defined]
+    earlier_id, earlier_status = target.earlier_id, target.earlier_status
     if earlier_id is not None and earlier_status != Signup.Status.CANCELLED:
         earlier = Signup.objects.get(pk=earlier_id)
         raise Conflict(_signup_state_text(earlier), code="already_signed_up")
