@@ -298,26 +298,28 @@ def _reporting(f: Figures, node: Node, *, moment: dt.datetime) -> dict[int, Unit
         .order_by()
         .values_list("pk", "code", "name")
     }
+    # Three grouped counts with the EXISTS in the WHERE clause, where the planner turns it into
+    # one hash (anti-)semi-join over the reports, instead of a correlated EXISTS per member in
+    # an aggregate's FILTER (one index probe per in-service member: seconds at city scale).
     reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
     pending = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment)))
-    rows = (
-        Member.objects.filter(in_service_q(node), in_service=True, is_active=True)
-        .order_by()
-        .values("unit_id")
-        .annotate(
-            total=Count("pk"),
-            done=Count("pk", filter=Q(reported)),
-            waiting=Count("pk", filter=Q(pending) & ~Q(reported)),
+    members = Member.objects.filter(in_service_q(node), in_service=True, is_active=True)
+
+    def per_unit(qs: QuerySet[Member]) -> dict[int, int]:
+        return dict(
+            qs.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
         )
-        .values_list("unit_id", "total", "done", "waiting")
-    )
-    for unit_id, total, done, waiting in rows:
+
+    totals = per_unit(members)
+    done = per_unit(members.filter(reported))
+    waiting = per_unit(members.filter(pending).exclude(reported))
+    for unit_id, total in totals.items():
         f.in_service += total
-        f.reported += done
-        f.pending += waiting
+        f.reported += done.get(unit_id, 0)
+        f.pending += waiting.get(unit_id, 0)
         row = units.get(unit_id)
         if row is not None:
-            row.in_service, row.reported = total, done
+            row.in_service, row.reported = total, done.get(unit_id, 0)
     if node.is_unit:
         f.pairings = _pairings(moment).filter(party_org__unit_id=node.unit_id or 0).count()
     else:
