@@ -386,12 +386,17 @@ def waiting_position(signup: Signup) -> int:
     """1 for the first on the waiting list."""
     if signup.status != Signup.Status.WAITING or signup.waiting_since is None:
         return 0
-    ahead = Signup.objects.filter(activity_id=signup.activity_id, status=Signup.Status.WAITING)
-    ahead = ahead.filter(
-        Q(waiting_since__lt=signup.waiting_since)
-        | Q(waiting_since=signup.waiting_since, id__lt=signup.pk)
-    )
-    return ahead.count() + 1
+    # Answered to every waiting sign-up of a rush: in SQL (the ORM's count compiles for ~1 ms),
+    # along the index (activity, status, waiting_since, id).
+    since = connection.ops.adapt_datetimefield_value(signup.waiting_since)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM service_signup WHERE activity_id = %s AND status = %s"
+            " AND (waiting_since < %s OR (waiting_since = %s AND id < %s))",
+            [signup.activity_id, Signup.Status.WAITING.value, since, since, signup.pk],
+        )
+        ahead = cursor.fetchone()[0]
+    return int(ahead) + 1
 
 
 # Attendance, hours and points -----------------------------------------------------------------

@@ -16,12 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.audit import audit_record, diff, snapshot
+from gongjian.core.audit import audit_append, audit_record, diff, snapshot
 from gongjian.core.errors import (
     ApplicationError,
     Conflict,
@@ -523,11 +523,15 @@ def signup_create(*, actor: Any, activity: Activity | uuid.UUID | str) -> Signup
     if earlier_id is not None and earlier_status != Signup.Status.CANCELLED:
         earlier = Signup.objects.get(pk=earlier_id)
         raise Conflict(_signup_state_text(earlier), code="already_signed_up")
-    took = Activity.objects.filter(
-        pk=found.pk,
-        status=Activity.Status.PUBLISHED,
-        confirmed_count__lt=F("quota"),
-    ).update(confirmed_count=F("confirmed_count") + 1)
+    # The place (ADR 0004), in SQL: the ORM's `filter(confirmed_count__lt=F("quota"))
+    # .update(...)` costs ~1 ms of Python to compile on every sign-up of a rush.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE service_activity SET confirmed_count = confirmed_count + 1"
+            " WHERE id = %s AND status = %s AND confirmed_count < quota",
+            [found.pk, Activity.Status.PUBLISHED.value],
+        )
+        took = cursor.rowcount == 1
     status = Signup.Status.CONFIRMED if took else Signup.Status.WAITING
     waiting_since = None if took else now
     if earlier_id is not None:
@@ -549,19 +553,47 @@ def signup_create(*, actor: Any, activity: Activity | uuid.UUID | str) -> Signup
         # No savepoint: a duplicate (a second request of the same member a moment ago) ends
         # this transaction with the error, which rolls back the place taken above.
         try:
-            signup = Signup.objects.create(
-                activity=found, member=member, status=status, waiting_since=waiting_since
+            signup_id = _signup_insert(
+                activity_id=found.pk, member_id=member.pk, status=status, now=now, waiting=not took
             )
         except IntegrityError:
             raise Conflict(_("您已报名该活动"), code="already_signed_up") from None
-    activity = found
-    audit_record(
+        signup = Signup(
+            pk=signup_id,
+            activity=found,
+            member=member,
+            status=status,
+            waiting_since=waiting_since,
+            created_at=now,
+            updated_at=now,
+        )
+    audit_append(
         action="create",
         obj=signup,
-        object_repr=f"{member.name} → {activity.title}",
+        object_repr=f"{member.name} → {found.title}",
         changes={"status": [None, status]},
     )
     return signup
+
+
+def _signup_insert(
+    *, activity_id: int, member_id: int, status: str, now: dt.datetime, waiting: bool
+) -> int:
+    """`Signup.objects.create(...)` of the hot path as one plain INSERT (the model's save costs
+    ~1 ms of Python); returns the new id."""
+    at = connection.ops.adapt_datetimefield_value(now)
+    sql = (
+        "INSERT INTO service_signup (created_at, updated_at, activity_id, member_id, status,"
+        " waiting_since, promoted_at, cancelled_at, reminded_at)"
+        " VALUES (%s, %s, %s, %s, %s, %s, NULL, NULL, NULL)"
+    )
+    params = [at, at, activity_id, member_id, str(status), at if waiting else None]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_columns_from_insert:
+            cursor.execute(sql + " RETURNING id", params)
+            return int(cursor.fetchone()[0])
+        cursor.execute(sql, params)
+        return int(cursor.lastrowid)
 
 
 def _signup_state_text(signup: Signup) -> str:
