@@ -40,5 +40,6 @@ def figures_get(
         "label": span.label,
     }
     out["as_of"] = f.as_of.isoformat()
+    out["computed_at"] = f.computed_at.isoformat() if f.computed_at else None
     out["reporting_rate"] = f.reporting_rate
     return out

@@ -31,6 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.core.cache import cache
 from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Greatest, TruncMonth
 from django.utils import timezone
@@ -44,6 +45,7 @@ from gongjian.reporting.models import MemberReport, OrgReport
 from gongjian.reporting.selectors import end_of_day, pending_q, reported_q
 from gongjian.reports.models import RollupMonth, ServiceFact, UnitServiceFact
 from gongjian.reports.services import local_midnight
+from gongjian.reports.signals import data_version
 from gongjian.reports.types import (
     CategoryFigure,
     CommunityRank,
@@ -56,6 +58,7 @@ from gongjian.reports.types import (
 )
 
 EDGE_IDS = 20_000  # up to this many activities at the edges are named, not joined
+CACHE_SECONDS = 60  # the longest a cached answer may miss a write that sent no signal
 
 # Scope nodes ---------------------------------------------------------------------------------
 
@@ -252,15 +255,37 @@ def figures_for(
     *,
     rollups: bool = True,
     today: dt.date | None = None,
+    cached: bool = True,
 ) -> Figures:
+    """The figures of `node` over `period`. The caller's access to the node is checked on
+    every call; the figures themselves depend only on the node, the period and the day, so
+    a computed answer is cached under those and the data version (`signals.data_version`),
+    for at most `CACHE_SECONDS` (writes that send no signal). `rollups=False` and
+    `cached=False` always compute."""
     node = node_get_for(actor, node.key)  # never trust a node built elsewhere
     today = today or timezone.localdate()
+    if not (rollups and cached):
+        return _compute(node, period, today=today, rollups=rollups)
+    key = (
+        f"reports:figures:{data_version()}:{node.key}:{period.kind}:"
+        f"{period.start:%Y%m%d}:{period.end:%Y%m%d}:{today:%Y%m%d}"
+    )
+    hit = cache.get(key)
+    if isinstance(hit, Figures):
+        return hit
+    f = _compute(node, period, today=today, rollups=rollups)
+    cache.set(key, f, CACHE_SECONDS)
+    return f
+
+
+def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Figures:
     f = Figures(
         scope_key=node.key,
         scope_name=node.name,
         scope_kind=node.kind,
         period=period,
         as_of=min(period.end, today),
+        computed_at=timezone.now(),
     )
     _organisation(f, node)
     units = _reporting(f, node, moment=end_of_day(f.as_of))

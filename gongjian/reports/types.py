@@ -135,6 +135,7 @@ class Figures:
     scope_kind: str  # all, district, street, community, grid, unit
     period: Period
     as_of: dt.date
+    computed_at: dt.datetime | None = None  # when these figures were counted (they are cached)
     # Organisation
     units: int = 0
     party_orgs: int = 0

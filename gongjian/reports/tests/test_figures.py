@@ -216,3 +216,30 @@ def test_a_unit_sees_only_its_own_figures(world: World) -> None:
     assert f.community_ranking == []
     assert (f.members, f.in_service) == (2, 2)
     assert (f.demands, f.resources) == (0, 2)
+
+
+def test_a_cached_answer_is_reused_until_a_write(
+    world: World, django_assert_max_num_queries: Any
+) -> None:
+    """Given the district's figures once counted, when they are asked for again, then the
+    answer comes from the cache (only the caller's access is checked); and when an attendance
+    is written, then the next answer is counted afresh."""
+    c = world.cast
+    node = figures.node_get_for(c.district_admin, f"area:{c.district.pk}")
+    period = period_of("this_month", today=TODAY)
+    first = figures.figures_for(c.district_admin, node, period, today=TODAY)
+    with django_assert_max_num_queries(3):
+        again = figures.figures_for(c.district_admin, node, period, today=TODAY)
+    assert again == first
+    assert again.computed_at == first.computed_at
+    activity = (
+        Activity.objects.filter(_span(period), area__path__startswith=node.path)
+        .exclude(attendances__member=c.xingguang_resident)
+        .first()
+    )
+    assert activity is not None
+    Attendance.objects.create(activity=activity, member=c.xingguang_resident, method="manual")
+    after = figures.figures_for(c.district_admin, node, period, today=TODAY)
+    assert after.person_times == first.person_times + 1
+    fresh = figures.figures_for(c.district_admin, node, period, today=TODAY, cached=False)
+    assert _got(after) == _got(fresh)
