@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from gongjian.accounts.services import api_token_authenticate
 from gongjian.cobuild.api import router as cobuild_router
+from gongjian.core import context
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
@@ -24,6 +25,8 @@ class TokenAuth(HttpBearer):
         user = api_token_authenticate(key=token)
         if user is not None:
             request.user = user
+            # The audit context was set before authentication: name the token's owner now.
+            context.set_current(context.RequestContext(user=user, ip=context.client_ip(request)))
         return user
 
 
