@@ -3,7 +3,6 @@ projects in every state."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 
 import pytest
@@ -18,9 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_campaign() -> None:
     # Given the orgs demo at 5% of the members, when the cobuild demo is built
     ctx = orgs_demo.build_orgs(seed=7, scale=0.05)
-    started = time.perf_counter()
     demo.build(ctx)
-    elapsed = time.perf_counter() - started
 
     # then one campaign with 93 resources from 55 units and 104 demands from 74 communities
     campaign = Campaign.objects.get()
@@ -49,4 +46,3 @@ def test_demo_campaign() -> None:
         status="confirmed", demand__community__name="晨辉社区", agreement__isnull=True
     ).exists()
     # in a few seconds (the engine's dictionary loads once per process)
-    assert elapsed < 30

@@ -17,7 +17,15 @@ from gongjian.testing.cast import Cast, make_member
 from gongjian.testing.matrix import collect
 
 PAGES, _APIS = collect()
-EXPORTS = sorted(name for name in PAGES if name.split(":")[-1].endswith("export"))
+# Every export route the district administrator downloads with a GET (the matrix says which);
+# chosen here rather than skipped at run time, so no case is silently passed over.
+EXPORTS = sorted(
+    name
+    for name, (method, _url, answers, *_rest) in PAGES.items()
+    if name.split(":")[-1].endswith("export")
+    and method == "get"
+    and answers.get("district_admin") == 200
+)
 PLANTED = ('=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -41,9 +49,7 @@ def test_there_are_exports_to_walk() -> None:
 
 @pytest.mark.parametrize("route", EXPORTS)
 def test_every_export_is_chinese_and_neutralised(planted: Cast, route: str) -> None:
-    method, url, answers, *_rest = PAGES[route]
-    if method != "get" or answers.get("district_admin") != 200:
-        pytest.skip(f"{route} is not a download for the district administrator")
+    _method, url, _answers, *_rest = PAGES[route]
     client = Client()
     client.force_login(planted.district_admin)
     response = client.get(url(planted))
