@@ -32,8 +32,9 @@ from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count, DateField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Greatest, TruncMonth
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,8 +44,14 @@ from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 from gongjian.reporting.models import MemberReport, OrgReport
 from gongjian.reporting.selectors import end_of_day, pending_q, reported_q
-from gongjian.reports.models import RollupMonth, ServiceFact, UnitServiceFact
-from gongjian.reports.services import local_midnight
+from gongjian.reports.models import (
+    MemberPlaceFact,
+    MemberYearFact,
+    RollupMonth,
+    ServiceFact,
+    UnitServiceFact,
+)
+from gongjian.reports.services import local_midnight, month_bit
 from gongjian.reports.signals import data_version
 from gongjian.reports.types import (
     CategoryFigure,
@@ -465,13 +472,20 @@ def _service(
         where = _prefix(node, "area")
         acts = Activity.objects.filter(published & raw & where)
         att = Attendance.objects.filter(_prefixed(published & raw & where, "activity__"))
+        edge: dict[int, tuple[int, Any, int | None]] | None = None
         if rollups:
             # The edges are small: name their activities, so the attendances are read through
-            # their (activity, member) index rather than by a scan of the whole table.
-            ids = list(acts.values_list("pk", flat=True)[: EDGE_IDS + 1])
-            if len(ids) <= EDGE_IDS:
-                acts = Activity.objects.filter(pk__in=ids)
-                att = Attendance.objects.filter(activity_id__in=ids)
+            # their (activity, member) index rather than by a scan of the whole table, and
+            # grouped by activity alone, placed by category × month × place from these rows.
+            rows = list(
+                acts.annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=tz))
+                .order_by()
+                .values_list("pk", "category_id", "m", "community_id")[: EDGE_IDS + 1]
+            )
+            if len(rows) <= EDGE_IDS:
+                edge = {pk: (cat_id, m, place) for pk, cat_id, m, place in rows}
+                acts = Activity.objects.filter(pk__in=list(edge))
+                att = Attendance.objects.filter(activity_id__in=list(edge))
         # Raw part: activities and households, then attendances, by category × month × place.
         for cat_id, m, place, n, hh in (
             acts.annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=tz))
@@ -487,17 +501,30 @@ def _service(
                 activities=n,
                 households=hh or 0,
             )
-        for cat_id, m, place, n, h in (
-            att.annotate(m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=tz))
-            .order_by()
-            .values("activity__category_id", "m", "activity__community_id")
-            .annotate(n=Count("pk"), h=Sum("hours"))
-            .values_list("activity__category_id", "m", "activity__community_id", "n", "h")
-        ):
+        grouped: Iterable[tuple[int, Any, int | None, int, Any]]
+        if edge is not None:
+            grouped = (
+                (*edge[pk], n, h)
+                for pk, n, h in att.order_by()
+                .values("activity_id")
+                .annotate(n=Count("pk"), h=Sum("hours"))
+                .values_list("activity_id", "n", "h")
+            )
+        else:
+            grouped = (
+                att.annotate(
+                    m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=tz)
+                )
+                .order_by()
+                .values("activity__category_id", "m", "activity__community_id")
+                .annotate(n=Count("pk"), h=Sum("hours"))
+                .values_list("activity__category_id", "m", "activity__community_id", "n", "h")
+            )
+        for cat_id, m, community_id, n, h in grouped:
             _add(
                 cats[cat_id],
                 months.get(_month_key(m)),
-                communities.get(place),
+                communities.get(community_id or 0),
                 person_times=n,
                 hours=_hours(h),
             )
@@ -539,13 +566,7 @@ def _service(
                         rank.activities += a
                         rank.person_times += n
                         rank.households += hh
-        # Distinct people: one COUNT(DISTINCT) over the whole period; never from rollups.
-        f.people = (
-            Attendance.objects.filter(_prefixed(published & whole & where, "activity__"))
-            .values("member_id")
-            .distinct()
-            .count()
-        )
+        f.people = _people(node, clean=clean, raw_att=None if edge == {} else att)
         f.person_times = sum(c.person_times for c in cats.values())
         _unit_service(units, node, period, clean=clean, raw=raw, att=att if rollups else None)
     f.activities = f.activities if node.is_unit else sum(c.activities for c in cats.values())
@@ -553,6 +574,33 @@ def _service(
     f.households = sum(c.households for c in cats.values())
     f.categories = list(cats.values())
     f.months = list(months.values())
+
+
+def _people(node: Node, *, clean: list[dt.date], raw_att: QuerySet[Any] | None) -> int:
+    """Distinct members who served in the period, exactly: those whose yearly mask meets the
+    bits of the period's whole clean months (`MemberYearFact` for everything, the places under
+    the node's path otherwise), united with the members of the raw part's attendances
+    (`None`: known to be empty). Sums of people cannot be added; a `UNION` of members can."""
+    if not clean:
+        if raw_att is None:
+            return 0
+        return raw_att.order_by().values("member_id").distinct().count()
+    masks: dict[int, int] = {}
+    for m in clean:
+        masks[m.year] = masks.get(m.year, 0) | month_bit(m)
+    served = Q(pk__in=[])
+    for year, mask in masks.items():
+        served |= Q(year=year) & Q(GreaterThan(F("months").bitand(mask), 0))
+    facts: QuerySet[Any]
+    if node.kind == "all":
+        facts = MemberYearFact.objects.filter(served)
+    else:
+        facts = MemberPlaceFact.objects.filter(served, path__startswith=node.path)
+    members = facts.order_by().values("member_id")
+    if raw_att is None:
+        return members.distinct().count()
+    # The UNION removes the duplicates of both parts at once; no DISTINCT inside each.
+    return members.union(raw_att.order_by().values("member_id")).count()
 
 
 def _add(

@@ -97,3 +97,65 @@ class UnitServiceFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.unit_id} {self.category_id}"
+
+
+class MemberYearFact(models.Model):
+    """The months of one year in which one member attended a published activity anywhere:
+    bit `m - 1` of `months` for month `m`. Distinct people cannot be summed from the other
+    rollups; they are counted from these rows (a member is in a period's whole clean months
+    when their mask meets those months' bits), united with the members of the raw edges
+    (docs/adr/0009-distinct-people-rollup.md). The member key has no database constraint:
+    the rows are rebuilt from attendances, which hold it."""
+
+    year = models.PositiveSmallIntegerField()
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("year", "member_id")
+        constraints = [
+            models.UniqueConstraint(fields=("year", "member"), name="reports_member_year_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.member_id} {self.months:012b}"
+
+
+class MemberPlaceFact(models.Model):
+    """The same mask per place (the activity's area: its community, or its street or
+    district when it has none), with the place's `path`, so the people of an area's subtree
+    are the members of the rows under one indexed path prefix."""
+
+    year = models.PositiveSmallIntegerField()
+    area = models.ForeignKey(
+        "orgs.Area",
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    path = models.CharField(max_length=255)
+    member = models.ForeignKey(
+        "orgs.Member", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    months = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("year", "path", "member_id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("year", "area", "member"), name="reports_member_place_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=("path", "year"),
+                name="reports_mplace_path_year",
+                opclasses=("varchar_pattern_ops", "int2_ops"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.path} {self.member_id} {self.months:012b}"

@@ -1,5 +1,5 @@
-"""The one write of this app: rebuilding the monthly rollups (docs/adr/0007). The domain
-tables are only read here."""
+"""The one write of this app: rebuilding the monthly rollups (docs/adr/0007) and the month's
+bit of the members' yearly masks (docs/adr/0009). The domain tables are only read here."""
 
 from __future__ import annotations
 
@@ -11,7 +11,13 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from gongjian.reports.models import RollupMonth, ServiceFact, UnitServiceFact
+from gongjian.reports.models import (
+    MemberPlaceFact,
+    MemberYearFact,
+    RollupMonth,
+    ServiceFact,
+    UnitServiceFact,
+)
 from gongjian.reports.types import month_end, next_month
 
 
@@ -83,6 +89,54 @@ def _sql_month_facts() -> tuple[str, str]:
     return service, unit
 
 
+def month_bit(month: dt.date) -> int:
+    """The bit of `month` in a member's yearly mask (`MemberYearFact.months`)."""
+    return 1 << (month.month - 1)
+
+
+def _sql_people() -> list[tuple[str, str]]:
+    """The month's bit of every member's yearly masks, as (statement, parameters) pairs:
+    cleared everywhere, set again on the members (and their places) of the month's published
+    activities, and the rows left empty removed. Bitwise `&`, `|`, `~` and
+    `INSERT … ON CONFLICT DO UPDATE` read the same on PostgreSQL and SQLite (whose upsert
+    needs the `WHERE` of the `SELECT`, present here). Parameter names: `bit`, `year`, `lo`,
+    `hi`."""
+    from gongjian.orgs.models import Area
+    from gongjian.service.models import Activity, Attendance
+
+    act, att, area = Activity._meta.db_table, Attendance._meta.db_table, Area._meta.db_table
+    year, place = MemberYearFact._meta.db_table, MemberPlaceFact._meta.db_table
+    clear = "UPDATE {t} SET months = months & ~%s WHERE year = %s AND (months & %s) <> 0"
+    drop = "DELETE FROM {t} WHERE year = %s AND months = 0"
+    set_year = f"""
+        INSERT INTO {year} (year, member_id, months)
+        SELECT %s, t.member_id, %s
+        FROM {att} t JOIN {act} a ON a.id = t.activity_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+        GROUP BY t.member_id
+        ON CONFLICT (year, member_id) DO UPDATE SET months = {year}.months | excluded.months
+    """  # noqa: S608 - table names from the models, values as parameters
+    set_place = f"""
+        INSERT INTO {place} (year, area_id, path, member_id, months)
+        SELECT %s, ar.id, ar.path, t.member_id, %s
+        FROM {att} t
+        JOIN {act} a ON a.id = t.activity_id
+        JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+        GROUP BY ar.id, ar.path, t.member_id
+        ON CONFLICT (year, area_id, member_id)
+        DO UPDATE SET months = {place}.months | excluded.months
+    """  # noqa: S608
+    return [
+        (clear.format(t=year), "bit year bit"),
+        (clear.format(t=place), "bit year bit"),
+        (set_year, "year bit lo hi"),
+        (set_place, "year bit lo hi"),
+        (drop.format(t=year), "year"),
+        (drop.format(t=place), "year"),
+    ]
+
+
 def rollup_month_refresh(*, month: dt.date) -> bool:
     """Rebuild one month. True when it ends clean; False when a write came in meanwhile
     (the month stays dirty and is read raw until the next refresh)."""
@@ -100,6 +154,9 @@ def rollup_month_refresh(*, month: dt.date) -> bool:
         with connection.cursor() as cursor:
             cursor.execute(service_sql, [month, lo, hi, lo, hi])
             cursor.execute(unit_sql, [month, lo, hi])
+            values = {"bit": month_bit(month), "year": month.year, "lo": lo, "hi": hi}
+            for sql, names in _sql_people():
+                cursor.execute(sql, [values[name] for name in names.split()])
         done = RollupMonth.objects.filter(pk=record.pk, version=version).update(
             dirty=False,
             refreshed_at=timezone.now(),
