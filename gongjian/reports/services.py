@@ -95,19 +95,33 @@ def month_bit(month: dt.date) -> int:
 
 
 def _sql_people() -> list[tuple[str, str]]:
-    """The month's bit of every member's yearly masks, as (statement, parameters) pairs:
-    cleared everywhere, set again on the members (and their places) of the month's published
-    activities, and the rows left empty removed. Bitwise `&`, `|`, `~` and
-    `INSERT … ON CONFLICT DO UPDATE` read the same on PostgreSQL and SQLite (whose upsert
-    needs the `WHERE` of the `SELECT`, present here). Parameter names: `bit`, `year`, `lo`,
-    `hi`."""
+    """The month's bit of the members' yearly masks, as (statement, parameter names) pairs:
+    cleared where the member (at that place) has no attendance at a published activity of the
+    month any more, set where they have one and it is not set yet, and the rows left empty
+    removed. Only what changed is written, so refreshing a month again costs reads, not a
+    rewrite of every mask. Bitwise `&`, `|`, `~` and `INSERT … ON CONFLICT DO UPDATE … WHERE`
+    read the same on PostgreSQL and SQLite (whose upsert needs the `WHERE` of the `SELECT`,
+    present here)."""
     from gongjian.orgs.models import Area
     from gongjian.service.models import Activity, Attendance
 
     act, att, area = Activity._meta.db_table, Attendance._meta.db_table, Area._meta.db_table
     year, place = MemberYearFact._meta.db_table, MemberPlaceFact._meta.db_table
-    clear = "UPDATE {t} SET months = months & ~%s WHERE year = %s AND (months & %s) <> 0"
-    drop = "DELETE FROM {t} WHERE year = %s AND months = 0"
+    served = f"""
+        SELECT 1 FROM {att} t JOIN {act} a ON a.id = t.activity_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+    """  # noqa: S608 - table names from the models, values as parameters
+    clear_year = f"""
+        UPDATE {year} SET months = months & ~%s
+        WHERE year = %s AND (months & %s) <> 0
+          AND NOT EXISTS ({served} AND t.member_id = {year}.member_id)
+    """  # noqa: S608
+    clear_place = f"""
+        UPDATE {place} SET months = months & ~%s
+        WHERE year = %s AND (months & %s) <> 0
+          AND NOT EXISTS ({served} AND t.member_id = {place}.member_id
+                          AND COALESCE(a.community_id, a.area_id) = {place}.area_id)
+    """  # noqa: S608
     set_year = f"""
         INSERT INTO {year} (year, member_id, months)
         SELECT %s, t.member_id, %s
@@ -115,7 +129,8 @@ def _sql_people() -> list[tuple[str, str]]:
         WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
         GROUP BY t.member_id
         ON CONFLICT (year, member_id) DO UPDATE SET months = {year}.months | excluded.months
-    """  # noqa: S608 - table names from the models, values as parameters
+        WHERE ({year}.months & excluded.months) = 0
+    """  # noqa: S608
     set_place = f"""
         INSERT INTO {place} (year, area_id, path, member_id, months)
         SELECT %s, ar.id, ar.path, t.member_id, %s
@@ -126,10 +141,12 @@ def _sql_people() -> list[tuple[str, str]]:
         GROUP BY ar.id, ar.path, t.member_id
         ON CONFLICT (year, area_id, member_id)
         DO UPDATE SET months = {place}.months | excluded.months
+        WHERE ({place}.months & excluded.months) = 0
     """  # noqa: S608
+    drop = "DELETE FROM {t} WHERE year = %s AND months = 0"
     return [
-        (clear.format(t=year), "bit year bit"),
-        (clear.format(t=place), "bit year bit"),
+        (clear_year, "bit year bit lo hi"),
+        (clear_place, "bit year bit lo hi"),
         (set_year, "year bit lo hi"),
         (set_place, "year bit lo hi"),
         (drop.format(t=year), "year"),
