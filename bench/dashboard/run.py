@@ -18,7 +18,11 @@ Measured, as the platform administrator (the city) and as a district's administr
 - `naive_ms`: the same figures by plain ORM aggregation over the raw tables
   (`figures_for(..., rollups=False)`), median of 3 — the gain of the rollups;
 - `page_ms`: the whole dashboard page through Django's test client, warm, median of 5;
-- `briefing_s`: a district's briefing, figures and the .docx with its charts.
+- `briefing_s`: a district's briefing, figures and the .docx with its charts;
+- `people_count_distinct_ms`: the city's distinct people of the year as one
+  `COUNT(DISTINCT member_id)` over the raw attendances (how they were counted before the
+  yearly masks, ADR 0009), and `people_masks_ms`: the same figure as `figures_for` counts it
+  now, from the masks of the whole clean months united with the members of the raw edges.
 
 The database named by the URL is dropped and created again, and dropped at the end unless
 `--keep`; `--reuse` measures on a city a `--keep` run left (migrated, rollups refreshed).
@@ -343,7 +347,7 @@ def measure() -> dict[str, Any]:
     assert client.get("/reports/").status_code == 200
     page_ms = _median_ms(lambda: client.get("/reports/"), 5)
 
-    # Where the warm time goes: the one COUNT(DISTINCT) of people, alone.
+    # Distinct people as they were counted before the masks: one COUNT(DISTINCT), alone.
     from gongjian.service.models import Attendance
 
     lo, hi = figures._span(year)
@@ -360,6 +364,15 @@ def measure() -> dict[str, Any]:
         ),
         3,
     )
+    # The same figure as figures_for counts it: the masks of the whole clean months, united
+    # with the members of the raw edges (named by id, as figures_for names them).
+    from gongjian.service.models import Activity
+
+    clean, raw = figures.split_period(year, today=today, rollups=True)
+    edge_ids = list(Activity.objects.filter(raw, status="published").values_list("pk", flat=True))
+    edge = Attendance.objects.filter(activity_id__in=edge_ids) if edge_ids else None
+    people_masks_ms = _median_ms(lambda: figures._people(city, clean=clean, raw_att=edge), 3)
+    assert figures._people(city, clean=clean, raw_att=edge) == first.people
     return {
         "cold_ms": cold_ms,
         "warm_ms": warm_ms,
@@ -370,6 +383,7 @@ def measure() -> dict[str, Any]:
         "month_computed_ms": month_ms,
         "district_computed_ms": district_ms,
         "people_count_distinct_ms": people_ms,
+        "people_masks_ms": people_masks_ms,
         "briefing_bytes": len(data),
         "city_this_year": {
             "activities": first.activities,
