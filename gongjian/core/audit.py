@@ -151,6 +151,56 @@ def audit_append(
     insert_rows(AuditLog, [values], fields=tuple(values))
 
 
+def audit_insert_select(
+    *,
+    action: str,
+    object_type: str,
+    object_repr: str,
+    object_id_sql: str,
+    changes_sql: str,
+    source: str,
+    actor: Any = None,
+) -> tuple[str, list[Any]]:
+    """The entry of `audit_append` as an `INSERT … SELECT … FROM source`, one entry per row of
+    `source`, the object's id and the changes given as SQL expressions over that row: for a hot
+    path that writes its row and the row's entry in one statement (a data-modifying `WITH`:
+    PostgreSQL only). Returns the statement and its parameters."""
+    values = _entry(
+        action=action,
+        obj=None,
+        object_type=object_type,
+        object_id="",
+        object_repr=object_repr,
+        changes=None,
+        actor=actor,
+        actor_label="",
+        success=True,
+        reason="",
+        ip=None,
+    )
+    user = values["actor"]
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(AuditLog._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (created_at, actor_id, actor_label, action, object_type,"  # noqa: S608
+        " object_id, object_repr, changes, ip, success, reason)"
+        f" SELECT %s, %s, %s, %s, %s, {object_id_sql}, %s, {changes_sql}, %s::inet, %s, %s"
+        f" FROM {source}"
+    )
+    params = [
+        now,
+        user.pk if user is not None else None,
+        values["actor_label"],
+        values["action"],
+        values["object_type"],
+        values["object_repr"],
+        values["ip"],
+        values["success"],
+        values["reason"],
+    ]
+    return sql, params
+
+
 def audit_purge_expired() -> int:
     """Delete entries older than the retention period (at least 184 days). The only delete."""
     cutoff = timezone.now() - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)

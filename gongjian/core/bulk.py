@@ -10,8 +10,9 @@ not return primary keys.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, models
 from django.utils import timezone
@@ -28,18 +29,8 @@ def insert_rows(
     batch_size: int = 2000,
 ) -> int:
     """Insert `rows` (dicts keyed by field attname) into `model`'s table; returns the count."""
-    meta = model._meta
-    names = list(fields)
-    by_attname = {f.attname: f for f in meta.concrete_fields}
-    stamped = [n for n in ("created_at", "updated_at") if n not in names and n in by_attname]
-    names += stamped
-    model_fields = [by_attname[n] for n in names]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in model_fields)
-    placeholders = ", ".join(["%s"] * len(names))
-    table = connection.ops.quote_name(meta.db_table)
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    sql, table, columns, stamped, prep = _plan(model, tuple(fields), connection.vendor)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    prep = [_converter(f) for f in model_fields[: len(fields)]]
     count = 0
     batch: list[tuple[Any, ...]] = []
     few = isinstance(rows, Sequence) and len(rows) < COPY_FROM_ROWS
@@ -64,7 +55,10 @@ def insert_rows(
                 cursor.executemany(sql, batch)
                 count += len(batch)
                 batch = []
-        if batch:
+        if len(batch) == 1:  # one audit entry of a request: no executemany set-up
+            cursor.execute(sql, batch[0])
+            count += 1
+        elif batch:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
@@ -78,6 +72,34 @@ _PLAIN = (
     models.ForeignKey,
     models.BigAutoField,
 )
+
+
+class _Plan(NamedTuple):
+    sql: str
+    table: str
+    columns: str
+    stamped: tuple[str, ...]
+    prep: tuple[Callable[[Any], Any], ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(model: type[models.Model], fields: tuple[str, ...], vendor: str) -> _Plan:
+    """The statement and the value converters for these fields, built once per model, fields
+    and database vendor (a sign-up rush writes one audit row per request)."""
+    meta = model._meta
+    by_attname = {f.attname: f for f in meta.concrete_fields}
+    stamped = tuple(n for n in ("created_at", "updated_at") if n not in fields and n in by_attname)
+    model_fields = [by_attname[n] for n in (*fields, *stamped)]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in model_fields)
+    placeholders = ", ".join(["%s"] * len(model_fields))
+    table = connection.ops.quote_name(meta.db_table)
+    return _Plan(
+        sql=f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+        table=table,
+        columns=columns,
+        stamped=stamped,
+        prep=tuple(_converter(f) for f in model_fields[: len(fields)]),
+    )
 
 
 def _identity(value: Any) -> Any:

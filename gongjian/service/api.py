@@ -86,7 +86,7 @@ class SignupOut(Schema):
 
     @staticmethod
     def resolve_position(obj: Signup) -> int:
-        return selectors.waiting_position(obj)
+        return selectors.position_at_signup(obj)
 
 
 class ScanIn(Schema):

@@ -287,6 +287,10 @@ class Signup(TimeStampedModel):
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
 
+    # Not stored: the place on the waiting list when the member signed up, set on the instance
+    # that `services.signup_create` returns (see `selectors.position_at_signup`).
+    position_at_signup: int | None = None
+
     class Meta:
         ordering = ("activity_id", "id")
         verbose_name = _("报名")

@@ -11,6 +11,7 @@ Who sees an activity:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -295,13 +296,27 @@ def _from_row(model: type[_M], names: tuple[str, ...], values: Sequence[Any]) ->
     """A model instance with only `names` loaded (the rest deferred), from raw column values,
     through the same converters as the ORM's (SQLite returns dates as text)."""
     loaded = {}
-    for name, value in zip(names, values, strict=True):
-        field = model._meta.get_field(name)
-        col = field.get_col(model._meta.db_table)  # type: ignore[union-attr]
-        for convert in (*connection.ops.get_db_converters(col), *col.get_db_converters(connection)):
+    for (name, col, converters), value in zip(
+        _row_converters(model, names, connection.vendor), values, strict=True
+    ):
+        for convert in converters:
             value = convert(value, col, connection)
         loaded[name] = value
     return _plain(model, **loaded)
+
+
+@functools.lru_cache(maxsize=16)
+def _row_converters(
+    model: type[models.Model], names: tuple[str, ...], vendor: str
+) -> tuple[tuple[str, Any, tuple[Any, ...]], ...]:
+    """Each column's converters, looked up once per model, columns and database vendor."""
+    out = []
+    for name in names:
+        field = model._meta.get_field(name)
+        col = field.get_col(model._meta.db_table)  # type: ignore[union-attr]
+        converters = (*connection.ops.get_db_converters(col), *col.get_db_converters(connection))
+        out.append((name, col, tuple(converters)))
+    return tuple(out)
 
 
 def _plain(model: type[_M], **values: Any) -> _M:
@@ -382,8 +397,17 @@ def signup_of(*, member: Member | None, activity: Activity) -> Signup | None:
     return Signup.objects.filter(activity=activity, member=member).first()
 
 
+def position_at_signup(signup: Signup) -> int:
+    """The place on the waiting list when the member signed up: counted by the sign-up's own
+    INSERT on the instance `services.signup_create` returns (no second statement in a rush),
+    else now."""
+    if signup.position_at_signup is not None:
+        return signup.position_at_signup
+    return waiting_position(signup)
+
+
 def waiting_position(signup: Signup) -> int:
-    """1 for the first on the waiting list."""
+    """1 for the first on the waiting list, now."""
     if signup.status != Signup.Status.WAITING or signup.waiting_since is None:
         return 0
     # Answered to every waiting sign-up of a rush: in SQL (the ORM's count compiles for ~1 ms),

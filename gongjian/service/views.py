@@ -214,7 +214,7 @@ def signup(request: HttpRequest, public_id: str) -> HttpResponse:
             messages.warning(
                 request,
                 _("名额已满，您已进入候补名单，第%(n)d位；有人取消时将按顺序自动递补")
-                % {"n": selectors.waiting_position(result)},
+                % {"n": selectors.position_at_signup(result)},
             )
     return redirect("service:activity_detail", activity.public_id)
 
