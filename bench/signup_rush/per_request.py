@@ -73,7 +73,7 @@ def profile(world: dict[str, Any], *, cprofile: bool) -> None:
     client = Client()
     tokens: list[str] = world["tokens"]
     ping = "/api/v1/service/ping"
-    signup = f"/api/v1/service/activities/{world['activity']}/signup"
+    signup = f"/api/v1/service/activities/{world['activities'][0]}/signup"
     cpu_ms_per_request(client, "get", [(ping, t) for t in tokens])  # warm-up, last_used_at
     with CaptureQueriesContext(connection) as ctx:
         cpu_ms_per_request(client, "get", [(ping, tokens[0])])

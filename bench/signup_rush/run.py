@@ -10,19 +10,23 @@ requests, and stops by itself.
 
 Steps, each in its own process, in a temporary data directory:
 1. migrate; build a district, a community, a unit and 2,000 in-service members living there,
-   each with an API token (`gongjian.accounts.services.api_token_create`); publish the rush
-   activity (100 places) and, for the database floor, a twin activity;
+   each with an API token (`gongjian.accounts.services.api_token_create`); publish three rush
+   activities (100 places each) and, for the database floor, a twin activity;
 2. start gunicorn (2 workers) on a free port of 127.0.0.1;
 3. warm up: each token calls `GET /api/v1/service/ping` once (so the once-per-5-minutes
-   `last_used_at` write of token auth falls outside both measured runs);
-4. framework floor: 2,000 `GET /api/v1/service/ping` (a trivial authenticated endpoint) from
-   200 concurrent clients — the most this stack can do;
-5. the rush: 2,000 `POST /api/v1/service/activities/{id}/signup`, one per member, from 200
-   concurrent clients; latency per request, status codes, confirmed vs waiting;
-6. database floor: the same conditional UPDATE (`confirmed_count = confirmed_count + 1 WHERE
+   `last_used_at` write of token auth falls outside the measured runs);
+4. three rounds, each of
+   - the framework floor: 2,000 `GET /api/v1/service/ping` (a trivial authenticated
+     endpoint) from 200 concurrent clients — the most this stack can do right then;
+   - the rush: 2,000 `POST /api/v1/service/activities/{id}/signup` for a fresh activity, one
+     per member, from 200 concurrent clients, each request on its own connection (a member's
+     phone); latency per request, status codes, confirmed vs waiting, confirmed in the
+     database;
+   the round with the median sign-up rate is reported (all three are in the results, with
+   the load average before and after: the machine is shared, and a round costs ~10 s);
+5. database floor: the same conditional UPDATE (`confirmed_count = confirmed_count + 1 WHERE
    id = … AND confirmed_count < quota`, one transaction each) 2,000 times straight to
-   PostgreSQL from as many connections as the server holds (2 workers × threads);
-7. check the database: exactly `quota` confirmed sign-ups.
+   PostgreSQL from as many connections as the server holds (2 workers × threads).
 
 Results: bench/results/signup_rush.json. Targets: accepted == quota, no 5xx, rps ≥ ½ of the
 framework floor, p99 < 1 s.
@@ -54,6 +58,7 @@ QUOTA = 100
 REQUESTS = 2_000
 CONCURRENCY = 200
 WORKERS = 2
+ROUNDS = 3  # each a framework floor then a rush on a fresh activity; the median is reported
 REQUEST_TIMEOUT_S = 30.0
 
 
@@ -192,17 +197,22 @@ def measure(
         "warning",
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    load_before = os.getloadavg()
+    rounds: list[dict[str, Any]] = []
     try:
         wait_ready(port)
         tokens: list[str] = world["tokens"]
         ping = "/api/v1/service/ping"
-        signup = f"/api/v1/service/activities/{world['activity']}/signup"
         log("warm-up")
         asyncio.run(load(port, [("GET", ping, t) for t in tokens], CONCURRENCY))
-        log("framework floor")
-        floor = asyncio.run(load(port, [("GET", ping, t) for t in tokens], CONCURRENCY))
-        log("sign-up rush")
-        rush = asyncio.run(load(port, [("POST", signup, t) for t in tokens], CONCURRENCY))
+        for i, activity in enumerate(world["activities"]):
+            log(f"round {i + 1} of {ROUNDS}: framework floor, then the sign-up rush")
+            floor = asyncio.run(load(port, [("GET", ping, t) for t in tokens], CONCURRENCY))
+            signup = f"/api/v1/service/activities/{activity}/signup"
+            rush = asyncio.run(load(port, [("POST", signup, t) for t in tokens], CONCURRENCY))
+            rounds.append(
+                one_round(rush, floor, confirmed=count_confirmed(url, world["activity_ids"][i]))
+            )
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -211,21 +221,42 @@ def measure(
             os.killpg(server.pid, signal.SIGKILL)
     log("database floor")
     db_floor = database_floor(url, world["twin_id"], connections=WORKERS * threads)
-    confirmed_in_db = count_confirmed(url, world["activity_id"])
 
-    bodies = [r["body"] for r in rush["responses"] if r["status"] == 201]
-    accepted = sum(1 for b in bodies if b.get("status") == "confirmed")
-    waiting = sum(1 for b in bodies if b.get("status") == "waiting")
-    statuses: dict[str, int] = {}
-    for r in rush["responses"]:
-        statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1
+    median = sorted(rounds, key=lambda r: r["rps"])[len(rounds) // 2]
     result = {
         "quota": QUOTA,
         "requests": REQUESTS,
         "concurrency": CONCURRENCY,
-        "accepted": accepted,
-        "waiting": waiting,
-        "confirmed_in_database": confirmed_in_db,
+        **median,
+        "db_floor_rps": round(db_floor, 1),
+        "server": f"gunicorn, {WORKERS} workers, gthread × {threads} threads, PostgreSQL",
+        "db_floor_connections": WORKERS * threads,
+        "rounds": rounds,
+        "reported_round": "the median of the rounds by sign-up rps",
+        "load_average_before": [round(x, 2) for x in load_before],
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+    result["targets_met"] = {
+        "accepted_equals_quota": all(
+            r["accepted"] == QUOTA and r["confirmed_in_database"] == QUOTA for r in rounds
+        ),
+        "no_5xx": all(r["errors_5xx"] == 0 and r["failed_connections"] == 0 for r in rounds),
+        "rps_at_least_half_of_floor": result["rps"] >= result["framework_floor_rps"] / 2,
+        "p99_under_1s": result["p99_ms"] < 1000,
+    }
+    return result
+
+
+def one_round(rush: dict[str, Any], floor: dict[str, Any], *, confirmed: int) -> dict[str, Any]:
+    """The figures of one round: a framework floor and the rush right after it."""
+    bodies = [r["body"] for r in rush["responses"] if r["status"] == 201]
+    statuses: dict[str, int] = {}
+    for r in rush["responses"]:
+        statuses[str(r["status"])] = statuses.get(str(r["status"]), 0) + 1
+    return {
+        "accepted": sum(1 for b in bodies if b.get("status") == "confirmed"),
+        "waiting": sum(1 for b in bodies if b.get("status") == "waiting"),
+        "confirmed_in_database": confirmed,
         "statuses": statuses,
         "errors_5xx": sum(n for s, n in statuses.items() if s.startswith("5")),
         "failed_connections": statuses.get("0", 0),
@@ -234,17 +265,7 @@ def measure(
         "p99_ms": round(rush["p99_ms"], 1),
         "framework_floor_rps": round(floor["rps"], 1),
         "framework_floor_p99_ms": round(floor["p99_ms"], 1),
-        "db_floor_rps": round(db_floor, 1),
-        "server": f"gunicorn, {WORKERS} workers, gthread × {threads} threads, PostgreSQL",
-        "db_floor_connections": WORKERS * threads,
     }
-    result["targets_met"] = {
-        "accepted_equals_quota": accepted == QUOTA and confirmed_in_db == QUOTA,
-        "no_5xx": result["errors_5xx"] == 0 and result["failed_connections"] == 0,
-        "rps_at_least_half_of_floor": result["rps"] >= result["framework_floor_rps"] / 2,
-        "p99_under_1s": result["p99_ms"] < 1000,
-    }
-    return result
 
 
 def wait_ready(port: int) -> None:
@@ -430,12 +451,15 @@ def setup(*, people: int = REQUESTS) -> dict[str, Any]:
             "signup_opens_at": now - dt.timedelta(minutes=5),
             "signup_closes_at": starts,
         }
-        activity = Activity.objects.create(title="热门活动：义诊进社区", **common)
+        rushes = [
+            Activity.objects.create(title=f"热门活动：义诊进社区（第{i + 1}轮）", **common)
+            for i in range(ROUNDS)
+        ]
         twin = Activity.objects.create(title="数据库基准的孪生活动", **common)
     return {
         "tokens": tokens,
-        "activity": str(activity.public_id),
-        "activity_id": activity.pk,
+        "activities": [str(a.public_id) for a in rushes],
+        "activity_ids": [a.pk for a in rushes],
         "twin_id": twin.pk,
         "quota": QUOTA,
     }
