@@ -5,51 +5,22 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 import pytest
-from django.db import connection, connections
 
-from gongjian.core.errors import ApplicationError
 from gongjian.service import services, tokens
 from gongjian.service.models import Activity, Attendance, Signup
 from gongjian.service.tests.helpers import publish, volunteer
 from gongjian.testing.cast import Cast
+from gongjian.testing.parallel import in_parallel, postgresql_only
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
 def _postgresql_only() -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real parallel connections (the PostgreSQL run covers it)")
-
-
-def _in_parallel(jobs: list[Callable[[], Any]], threads: int) -> list[Any]:
-    """Run `jobs` on `threads` threads that start together; each closes its connection."""
-    barrier = threading.Barrier(threads)
-    slices = [jobs[i::threads] for i in range(threads)]
-
-    def worker(mine: list[Callable[[], Any]]) -> list[Any]:
-        out: list[Any] = []
-        try:
-            barrier.wait()
-            for job in mine:
-                try:
-                    out.append(job())
-                except ApplicationError as exc:
-                    out.append(exc)
-        finally:
-            connections.close_all()
-        return out
-
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        results = list(pool.map(worker, slices))
-    return [r for chunk in results for r in chunk]
+    postgresql_only()
 
 
 def test_500_parallel_signups_for_50_places(cast: Cast) -> None:
@@ -58,7 +29,7 @@ def test_500_parallel_signups_for_50_places(cast: Cast) -> None:
     users = [volunteer(cast)[0] for _ in range(500)]
 
     # When all of them sign up at once from 50 connections
-    results = _in_parallel(
+    results = in_parallel(
         [functools.partial(services.signup_create, actor=u, activity=activity) for u in users],
         threads=50,
     )
@@ -84,7 +55,7 @@ def test_20_parallel_checkins_of_one_member_leave_one_attendance(cast: Cast) -> 
     scan = tokens.read(tokens.make(activity.public_id, "in"))
 
     # When the same code is scanned 20 times at once
-    results = _in_parallel(
+    results = in_parallel(
         [lambda: services.attendance_scan(actor=user, scan=scan) for _ in range(20)],
         threads=20,
     )
@@ -104,7 +75,7 @@ def test_parallel_cancellations_promote_each_waiting_member_once(cast: Cast) -> 
         services.signup_create(actor=u, activity=activity)
 
     # When the 10 confirmed cancel at once
-    _in_parallel(
+    in_parallel(
         [functools.partial(services.signup_cancel, actor=u, activity=activity) for u in confirmed],
         threads=10,
     )
