@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 
-from gongjian.core.errors import ApplicationError
+from gongjian.core.errors import ApplicationError, Conflict
 
 
 def postgresql_only() -> None:
@@ -44,3 +44,16 @@ def in_parallel(jobs: Sequence[Callable[[], Any]], *, threads: int | None = None
     with ThreadPoolExecutor(max_workers=n) as pool:
         chunks = list(pool.map(worker, slices))
     return [result for _i, result in sorted((p for c in chunks for p in c), key=lambda p: p[0])]
+
+
+def outcomes(results: Sequence[Any]) -> list[str]:
+    """The results of `in_parallel`, sorted, as "ok" (returned), "conflict" (refused with a
+    `Conflict`) or "error: …" (refused otherwise)."""
+    return sorted(
+        "conflict"
+        if isinstance(r, Conflict)
+        else f"error: {r!r}"
+        if isinstance(r, ApplicationError)
+        else "ok"
+        for r in results
+    )

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import threading
+import functools
 from typing import Any
 
 import pytest
-from django.db import connection, connections
 
-from gongjian.core.errors import Conflict
 from gongjian.evaluation import services
 from gongjian.evaluation.models import Case, CaseVote
 from gongjian.evaluation.tests import helpers as h
 from gongjian.testing.cast import Cast, make_member, make_user
+from gongjian.testing.parallel import in_parallel, outcomes, postgresql_only
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -20,30 +19,7 @@ THREADS = 8
 
 
 def _run(target: Any, args: list[tuple[Any, ...]]) -> list[str]:
-    barrier = threading.Barrier(len(args))
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def work(*a: Any) -> None:
-        try:
-            barrier.wait(timeout=10)
-            target(*a)
-            result = "ok"
-        except Conflict:
-            result = "conflict"
-        except Exception as exc:  # any other failure fails the test below
-            result = f"error: {exc!r}"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=work, args=a) for a in args]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return outcomes
+    return outcomes(in_parallel([functools.partial(target, *a) for a in args]))
 
 
 def _shortlist(cast: Cast, n: int) -> list[Case]:
@@ -60,11 +36,10 @@ def _shortlist(cast: Cast, n: int) -> list[Case]:
 def test_one_member_voting_in_parallel_keeps_one_vote(
     cast: Cast, settings: Any, tmp_path: Any
 ) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real parallel connections (run with DATABASE_URL)")
+    postgresql_only()
     cases = _shortlist(cast, THREADS)
-    outcomes = _run(lambda k: services.case_vote(actor=cast.member, case=k), [(k,) for k in cases])
-    assert sorted(outcomes) == ["conflict"] * (THREADS - 1) + ["ok"], outcomes
+    got = _run(lambda k: services.case_vote(actor=cast.member, case=k), [(k,) for k in cases])
+    assert got == ["conflict"] * (THREADS - 1) + ["ok"], got
     assert CaseVote.objects.filter(member=cast.member_record).count() == 1
     assert (
         sum(Case.objects.filter(pk__in=[k.pk for k in cases]).values_list("vote_count", flat=True))
@@ -73,15 +48,14 @@ def test_one_member_voting_in_parallel_keeps_one_vote(
 
 
 def test_many_members_voting_at_once_are_all_counted(cast: Cast) -> None:
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: real parallel connections (run with DATABASE_URL)")
+    postgresql_only()
     (case,) = _shortlist(cast, 1)
     voters = []
     for i in range(THREADS):
         user = make_user(f"pv{i}")
         make_member(f"并发投票{i}", cast.tax_branch, user=user)
         voters.append(user)
-    outcomes = _run(lambda u: services.case_vote(actor=u, case=case), [(u,) for u in voters])
-    assert outcomes == ["ok"] * THREADS
+    got = _run(lambda u: services.case_vote(actor=u, case=case), [(u,) for u in voters])
+    assert got == ["ok"] * THREADS
     case.refresh_from_db()
     assert case.vote_count == THREADS == CaseVote.objects.filter(case=case).count()
