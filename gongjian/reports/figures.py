@@ -595,7 +595,7 @@ def _people(node: Node, *, clean: list[dt.date], raw_att: QuerySet[Any] | None) 
     if node.kind == "all":
         facts = MemberYearFact.objects.filter(served)
     else:
-        facts = MemberPlaceFact.objects.filter(served, path__startswith=node.path)
+        facts = MemberPlaceFact.objects.filter(served, area__path__startswith=node.path)
     members = facts.order_by().values("member_id")
     if raw_att is None:
         return members.distinct().count()

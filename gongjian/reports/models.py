@@ -104,20 +104,26 @@ class MemberYearFact(models.Model):
     bit `m - 1` of `months` for month `m`. Distinct people cannot be summed from the other
     rollups; they are counted from these rows (a member is in a period's whole clean months
     when their mask meets those months' bits), united with the members of the raw edges
-    (docs/adr/0009-distinct-people-rollup.md). The member key has no database constraint:
-    the rows are rebuilt from attendances, which hold it."""
+    (docs/adr/0009-distinct-people-rollup.md).
 
+    Derived rows, kept small: the key is the primary key (no surrogate id, no other index),
+    and the member has no database constraint and is not cascaded. A deleted member's
+    attendances go with them, each deletion marks its month dirty, and the next refresh of
+    that month clears the member's bit and drops the row; until then the month is read raw."""
+
+    pk = models.CompositePrimaryKey("year", "member")
     year = models.PositiveSmallIntegerField()
     member = models.ForeignKey(
-        "orgs.Member", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+        "orgs.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     months = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("year", "member_id")
-        constraints = [
-            models.UniqueConstraint(fields=("year", "member"), name="reports_member_year_once")
-        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.member_id} {self.months:012b}"
@@ -125,37 +131,29 @@ class MemberYearFact(models.Model):
 
 class MemberPlaceFact(models.Model):
     """The same mask per place (the activity's area: its community, or its street or
-    district when it has none), with the place's `path`, so the people of an area's subtree
-    are the members of the rows under one indexed path prefix."""
+    district when it has none), so the people of an area's subtree are the members of the
+    rows of the places under its path. Kept like `MemberYearFact`."""
 
+    pk = models.CompositePrimaryKey("year", "area", "member")
     year = models.PositiveSmallIntegerField()
     area = models.ForeignKey(
         "orgs.Area",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         db_constraint=False,
         db_index=False,
         related_name="+",
     )
-    path = models.CharField(max_length=255)
     member = models.ForeignKey(
-        "orgs.Member", on_delete=models.CASCADE, db_constraint=False, related_name="+"
+        "orgs.Member",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
     )
     months = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ("year", "path", "member_id")
-        constraints = [
-            models.UniqueConstraint(
-                fields=("year", "area", "member"), name="reports_member_place_once"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=("path", "year"),
-                name="reports_mplace_path_year",
-                opclasses=("varchar_pattern_ops", "int2_ops"),
-            ),
-        ]
+        ordering = ("year", "area_id", "member_id")
 
     def __str__(self) -> str:
-        return f"{self.year} {self.path} {self.member_id} {self.months:012b}"
+        return f"{self.year} {self.area_id} {self.member_id} {self.months:012b}"

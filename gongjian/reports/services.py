@@ -102,10 +102,9 @@ def _sql_people() -> list[tuple[str, str]]:
     rewrite of every mask. Bitwise `&`, `|`, `~` and `INSERT … ON CONFLICT DO UPDATE … WHERE`
     read the same on PostgreSQL and SQLite (whose upsert needs the `WHERE` of the `SELECT`,
     present here)."""
-    from gongjian.orgs.models import Area
     from gongjian.service.models import Activity, Attendance
 
-    act, att, area = Activity._meta.db_table, Attendance._meta.db_table, Area._meta.db_table
+    act, att = Activity._meta.db_table, Attendance._meta.db_table
     year, place = MemberYearFact._meta.db_table, MemberPlaceFact._meta.db_table
     served = f"""
         SELECT 1 FROM {att} t JOIN {act} a ON a.id = t.activity_id
@@ -132,13 +131,11 @@ def _sql_people() -> list[tuple[str, str]]:
         WHERE ({year}.months & excluded.months) = 0
     """  # noqa: S608
     set_place = f"""
-        INSERT INTO {place} (year, area_id, path, member_id, months)
-        SELECT %s, ar.id, ar.path, t.member_id, %s
-        FROM {att} t
-        JOIN {act} a ON a.id = t.activity_id
-        JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
+        INSERT INTO {place} (year, area_id, member_id, months)
+        SELECT %s, COALESCE(a.community_id, a.area_id), t.member_id, %s
+        FROM {att} t JOIN {act} a ON a.id = t.activity_id
         WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-        GROUP BY ar.id, ar.path, t.member_id
+        GROUP BY COALESCE(a.community_id, a.area_id), t.member_id
         ON CONFLICT (year, area_id, member_id)
         DO UPDATE SET months = {place}.months | excluded.months
         WHERE ({place}.months & excluded.months) = 0
@@ -195,4 +192,10 @@ def rollups_refresh(
             continue
         rollup_month_refresh(month=month)
         done.append(month)
+    if done:
+        # Fresh statistics for the planner: with none (a first build), it guesses a handful
+        # of mask rows per year and scans them all instead of one index range per place.
+        with connection.cursor() as cursor:
+            for model in (ServiceFact, UnitServiceFact, MemberYearFact, MemberPlaceFact):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return done

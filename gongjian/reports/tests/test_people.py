@@ -66,9 +66,9 @@ def test_the_masks_hold_each_members_months_and_places(world: World) -> None:
         MemberPlaceFact.objects.filter(member=me, year=2026).values_list("area_id", "months")
     )
     assert places == {c.chenhui.pk: _mask(1, 2), c.xingguang.pk: _mask(3)}
-    # The street's own activity is its own place, under the street's path.
+    # The street's own activity is its own place.
     street = MemberPlaceFact.objects.get(member=c.tax_colleague, area=c.qinghe)
-    assert (street.path, street.months) == (c.qinghe.path, _mask(4))
+    assert street.months == _mask(4)
     assert not MemberYearFact.objects.filter(months=0).exists()
 
 
@@ -169,3 +169,19 @@ def test_a_member_in_two_communities_in_one_month_is_one_person(world: World) ->
     assert _people(world, _node(world, "district"), march) == 3
     assert _people(world, _node(world, "chenhui"), march) == 1
     assert _people(world, _node(world, "xingguang"), march) == 3
+
+
+def test_a_deleted_member_leaves_no_person_behind(world: World) -> None:
+    """Given the masks built, when a member is deleted with their attendances, then their
+    months are dirty and read raw, and the next refresh drops their masks."""
+    c = world.cast
+    gone = c.xingguang_resident
+    gone_pk = gone.pk
+    gone.delete()
+    assert RollupMonth.objects.get(month=dt.date(2026, 3, 1)).dirty
+    for name in NODES:
+        node = _node(world, name)
+        assert _people(world, node, PERIODS["this_year"]) == _raw_people(node, PERIODS["this_year"])
+    rollups_refresh(today=TODAY)
+    assert not MemberYearFact.objects.filter(member_id=gone_pk).exists()
+    assert not MemberPlaceFact.objects.filter(member_id=gone_pk).exists()
