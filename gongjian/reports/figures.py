@@ -18,8 +18,10 @@ or a unit, and must lie within the caller's scope. What each figure counts:
   within the period, on either side of the scope.
 
 Service figures of whole past months come from the monthly rollups when those are clean
-(`models.RollupMonth`); the rest of the period from the raw tables. `rollups=False` reads
-everything raw (the benchmark's "naive" figures, and a check in the tests).
+(`models.RollupMonth`); the rest of the period from the raw tables. Distinct people, which
+cannot be summed, are the members whose yearly month mask meets those clean months, united
+with the members of the raw rest (`_people`, ADR 0009). `rollups=False` reads everything raw
+(the benchmark's "naive" figures, and a check in the tests).
 """
 
 from __future__ import annotations
