@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from gongjian.core.errors import Conflict
 from gongjian.core.models import AuditLog
 from gongjian.service import selectors, services
 from gongjian.service.models import Activity, Signup
@@ -146,7 +147,7 @@ def test_a_second_request_of_the_same_member_keeps_one_signup_and_one_place(
 
     # When the second request writes
     # Then it hears the member signed up already; one sign-up, one place, one audit entry
-    with pytest.raises(services.Conflict, match="您已报名该活动"):
+    with pytest.raises(Conflict, match="您已报名该活动"):
         services.signup_create(actor=user, activity=activity.public_id)
     assert Signup.objects.filter(member=member).count() == 1
     activity.refresh_from_db()
