@@ -31,10 +31,10 @@ demo: install frontend
 	$(BIN)/gongjian demo --reset
 	$(BIN)/gongjian collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/gunicorn gongjian.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	$(BIN)/gunicorn -c python:gongjian.config.gunicorn --bind 127.0.0.1:$(PORT) --access-logfile - --log-level warning
 
 serve: install frontend
-	$(BIN)/gunicorn gongjian.config.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+	$(BIN)/gunicorn -c python:gongjian.config.gunicorn --bind 127.0.0.1:$(PORT) --access-logfile -
 
 # The whole suite: lint and types, then the tests on SQLite and, where it answers, PostgreSQL.
 test: install frontend

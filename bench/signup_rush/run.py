@@ -180,19 +180,16 @@ def measure(
 ) -> dict[str, Any]:
     port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
+    command = [  # the project's server settings (gongjian/config/gunicorn.py), 2 workers
         str(gunicorn),
-        "gongjian.config.wsgi:application",
+        "-c",
+        "python:gongjian.config.gunicorn",
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
         str(WORKERS),
-        "--worker-class",
-        "gthread",
         "--threads",
         str(threads),
-        "--backlog",
-        "2048",
         "--log-level",
         "warning",
     ]
@@ -229,7 +226,10 @@ def measure(
         "concurrency": CONCURRENCY,
         **median,
         "db_floor_rps": round(db_floor, 1),
-        "server": f"gunicorn, {WORKERS} workers, gthread × {threads} threads, PostgreSQL",
+        "server": (
+            f"gunicorn, {WORKERS} workers, gthread × {threads} threads, at most 32 connections "
+            "per worker (gongjian/config/gunicorn.py), PostgreSQL"
+        ),
         "db_floor_connections": WORKERS * threads,
         "rounds": rounds,
         "reported_round": "the median of the rounds by sign-up rps",
