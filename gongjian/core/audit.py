@@ -56,10 +56,10 @@ def _entry(
     object_repr: str,
     changes: dict[str, Any] | None,
     actor: Any,
-    actor_label: str,
-    success: bool,
-    reason: str,
-    ip: str | None,
+    actor_label: str = "",
+    success: bool = True,
+    reason: str = "",
+    ip: str | None = None,
 ) -> dict[str, Any]:
     """An entry's fields: the actor and address of the request unless given, personal values
     masked, texts cut to their columns."""
@@ -141,10 +141,6 @@ def audit_append(
         object_repr=object_repr,
         changes=changes,
         actor=actor,
-        actor_label="",
-        success=True,
-        reason="",
-        ip=None,
     )
     user = values.pop("actor")
     values["actor_id"] = user.pk if user is not None else None
@@ -173,10 +169,6 @@ def audit_insert_select(
         object_repr=object_repr,
         changes=None,
         actor=actor,
-        actor_label="",
-        success=True,
-        reason="",
-        ip=None,
     )
     user = values["actor"]
     now = connection.ops.adapt_datetimefield_value(timezone.now())
