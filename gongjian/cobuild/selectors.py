@@ -263,7 +263,8 @@ def resource_list(
             | Q(description__icontains=q)
             | Q(unit__name__icontains=q)
         )
-    return qs
+    # Ordered explicitly: a grouped query (the count above) ignores Meta.ordering.
+    return qs.order_by("unit__code", "id")
 
 
 def resource_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Resource:
@@ -314,7 +315,8 @@ def demand_list(
             | Q(description__icontains=q)
             | Q(community__name__icontains=q)
         )
-    return qs
+    # Ordered explicitly: a grouped query (the count above) ignores Meta.ordering.
+    return qs.order_by("community__path", "id")
 
 
 def demand_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Demand:
@@ -401,7 +403,7 @@ def confirmed_matches(
     *, actor: Any, campaign: Campaign | None = None, q: str = ""
 ) -> QuerySet[Match]:
     qs = Match.objects.filter(side_q(actor, ""), status=Match.Status.CONFIRMED).select_related(
-        "demand__community", "resource__unit", "campaign", "agreement"
+        "demand__community", "resource__unit", "campaign", "agreement__project"
     )
     if campaign is not None:
         qs = qs.filter(campaign=campaign)

@@ -598,11 +598,12 @@ def matching(request: HttpRequest, campaign_id: int) -> HttpResponse:
             "unmatched": selectors.unmatched_demands(run=run) if run else [],
             "rules": selectors.pair_rules(campaign=campaign),
             "figures": selectors.campaign_figures(campaign=campaign),
+            # (the campaign's key is loaded too: a related manager reads it on every row)
             "demands": campaign.demands.select_related("community").only(
-                "id", "title", "community__name"
+                "id", "title", "campaign_id", "community__name"
             ),
             "resources": campaign.resources.select_related("unit").only(
-                "id", "title", "unit__name"
+                "id", "title", "campaign_id", "unit__name"
             ),
             "query": query_without_page(request),
         },
