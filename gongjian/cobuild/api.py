@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.cobuild import importers as _importers  # noqa: F401 - registers the importers
@@ -348,7 +348,7 @@ def campaign_list(request: HttpRequest, q: str = "", status: str = "") -> Any:
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
     data = payload.dict()
     district = _area(data.pop("district_id"))
-    return 201, services.campaign_create(actor=request.user, district=district, **data)
+    return Status(201, services.campaign_create(actor=request.user, district=district, **data))
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="共建活动详情")
@@ -401,8 +401,8 @@ def resource_create(request: HttpRequest, campaign_id: int, payload: ResourceIn)
     units = selectors.units_for_resources(actor=actor)
     unit = units.filter(pk=unit_id).first() if unit_id else units.first()
     area = _area(data.pop("area_id"))
-    return 201, services.resource_create(
-        actor=actor, campaign=campaign, unit=unit, area=area, **data
+    return Status(
+        201, services.resource_create(actor=actor, campaign=campaign, unit=unit, area=area, **data)
     )
 
 
@@ -424,7 +424,7 @@ def resource_update(request: HttpRequest, resource_id: int, payload: ResourceIn)
 def resource_delete(request: HttpRequest, resource_id: int) -> Any:
     resource = selectors.resource_get_for(request.user, resource_id, write=True)
     services.resource_delete(actor=request.user, resource=resource)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
@@ -475,7 +475,9 @@ def demand_create(request: HttpRequest, campaign_id: int, payload: DemandIn) -> 
     community_id = data.pop("community_id")
     communities = selectors.communities_for_demands(actor=actor)
     community = communities.filter(pk=community_id).first() if community_id else communities.first()
-    return 201, services.demand_create(actor=actor, campaign=campaign, community=community, **data)
+    return Status(
+        201, services.demand_create(actor=actor, campaign=campaign, community=community, **data)
+    )
 
 
 @router.get("/demands/{demand_id}", response=DemandOut, summary="需求详情")
@@ -495,7 +497,7 @@ def demand_update(request: HttpRequest, demand_id: int, payload: DemandIn) -> An
 def demand_delete(request: HttpRequest, demand_id: int) -> Any:
     demand = selectors.demand_get_for(request.user, demand_id, write=True)
     services.demand_delete(actor=request.user, demand=demand)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/demands/{demand_id}/preferences", response=RankedOut, summary="社区为需求选择的资源")
@@ -546,7 +548,7 @@ def _run_out(run: Any) -> dict[str, Any]:
 def run_create(request: HttpRequest, campaign_id: int, payload: RunIn) -> Any:
     campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
     run = services.match_run(actor=request.user, campaign=campaign, top_k=payload.top_k)
-    return 201, _run_out(run)
+    return Status(201, _run_out(run))
 
 
 @router.get("/campaigns/{campaign_id}/runs/latest", response=RunOut, summary="最新一次匹配结果")
@@ -593,13 +595,20 @@ def pair_rule_list(request: HttpRequest, campaign_id: int) -> Any:
 def pair_rule_create(request: HttpRequest, campaign_id: int, payload: PairRuleIn) -> Any:
     actor = request.user
     campaign = selectors.campaign_get_for(actor, campaign_id, manage=True)
-    return 201, services.pair_rule_create(
-        actor=actor,
-        campaign=campaign,
-        demand=campaign.demands.filter(pk=payload.demand_id).select_related("community").first(),
-        resource=campaign.resources.filter(pk=payload.resource_id).select_related("area").first(),
-        kind=payload.kind,
-        note=payload.note,
+    return Status(
+        201,
+        services.pair_rule_create(
+            actor=actor,
+            campaign=campaign,
+            demand=campaign.demands.filter(pk=payload.demand_id)
+            .select_related("community")
+            .first(),
+            resource=campaign.resources.filter(pk=payload.resource_id)
+            .select_related("area")
+            .first(),
+            kind=payload.kind,
+            note=payload.note,
+        ),
     )
 
 
@@ -607,7 +616,7 @@ def pair_rule_create(request: HttpRequest, campaign_id: int, payload: PairRuleIn
 def pair_rule_delete(request: HttpRequest, rule_id: int) -> Any:
     rule = selectors.pair_rule_get_for(request.user, rule_id)
     services.pair_rule_delete(actor=request.user, rule=rule)
-    return 204, None
+    return Status(204, None)
 
 
 # Signing and projects ----------------------------------------------------------------------
@@ -655,7 +664,9 @@ def project_update(request: HttpRequest, project_id: uuid.UUID, payload: Project
 )
 def milestone_add(request: HttpRequest, project_id: uuid.UUID, payload: MilestoneIn) -> Any:
     project = selectors.project_get_for(request.user, project_id, write=True)
-    return 201, services.milestone_add(actor=request.user, project=project, **payload.dict())
+    return Status(
+        201, services.milestone_add(actor=request.user, project=project, **payload.dict())
+    )
 
 
 @router.post("/milestones/{milestone_id}/done", response=MilestoneOut, summary="节点完成")
@@ -682,12 +693,17 @@ def progress_add(
             f"每条进展最多{services.MAX_PHOTOS}张照片", fields={"photos": ["照片过多"]}
         )
     data = [(f.name or "photo", read_upload(f, max_bytes=services.MAX_PHOTO_BYTES)) for f in files]
-    return 201, services.progress_add(actor=request.user, project=project, text=text, photos=data)
+    return Status(
+        201, services.progress_add(actor=request.user, project=project, text=text, photos=data)
+    )
 
 
 @router.post("/projects/{project_id}/rating", response={201: RatingOut}, summary="社区评价项目")
 def project_rate(request: HttpRequest, project_id: uuid.UUID, payload: RatingIn) -> Any:
     project = selectors.project_get_for(request.user, project_id, write=True)
-    return 201, services.project_rate(
-        actor=request.user, project=project, stars=payload.stars, comment=payload.comment
+    return Status(
+        201,
+        services.project_rate(
+            actor=request.user, project=project, stars=payload.stars, comment=payload.comment
+        ),
     )

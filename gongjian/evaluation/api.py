@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.evaluation import metrics, selectors, services
@@ -290,7 +290,9 @@ def assessment_review(request: HttpRequest, assessment_id: uuid.UUID, payload: R
 @router.post("/assessments/{assessment_id}/objections", response={201: ObjectionOut})
 def objection_submit(request: HttpRequest, assessment_id: uuid.UUID, payload: ObjectionIn) -> Any:
     a = selectors.assessment_get_for(request.user, assessment_id)
-    return 201, services.objection_submit(actor=request.user, assessment=a, text=payload.text)
+    return Status(
+        201, services.objection_submit(actor=request.user, assessment=a, text=payload.text)
+    )
 
 
 @router.get("/cases", response=list[CaseOut])
@@ -306,7 +308,7 @@ def case_list(
 def case_vote(request: HttpRequest, case_id: uuid.UUID) -> Any:
     case = selectors.case_get_for(request.user, case_id)
     vote = services.case_vote(actor=request.user, case=case)
-    return 201, VoteOut(case_id=case.public_id, campaign_id=vote.campaign_id)
+    return Status(201, VoteOut(case_id=case.public_id, campaign_id=vote.campaign_id))
 
 
 @router.get("/brands", response=list[BrandOut])

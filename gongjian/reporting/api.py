@@ -9,7 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.core.errors import NotFound, ValidationFailed
@@ -203,10 +203,13 @@ def my_reports(request: HttpRequest) -> Any:
 
 @router.post("/reporting/my-reports", response={201: MemberReportOut}, summary="我要报到")
 def report_submit(request: HttpRequest, payload: ReportIn) -> Any:
-    return 201, services.member_report_submit(
-        actor=request.user,
-        community=_place(payload.community_id, Area.Kind.COMMUNITY),
-        grid=_place(payload.grid_id, Area.Kind.GRID),
+    return Status(
+        201,
+        services.member_report_submit(
+            actor=request.user,
+            community=_place(payload.community_id, Area.Kind.COMMUNITY),
+            grid=_place(payload.grid_id, Area.Kind.GRID),
+        ),
     )
 
 
@@ -359,11 +362,14 @@ def org_report_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
 def org_report_create(request: HttpRequest, payload: OrgReportIn) -> Any:
     actor = request.user
     org = org_selectors.party_org_get_for(actor, payload.party_org_id)
-    return 201, services.org_report_create(
-        actor=actor,
-        party_org=org,
-        community=_place(payload.community_id, Area.Kind.COMMUNITY),
-        note=payload.note,
+    return Status(
+        201,
+        services.org_report_create(
+            actor=actor,
+            party_org=org,
+            community=_place(payload.community_id, Area.Kind.COMMUNITY),
+            note=payload.note,
+        ),
     )
 
 
