@@ -16,9 +16,12 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 
-def env_secret(name: str, *, generate: str | None = None, data_dir: Path) -> str:
+def env_secret(
+    name: str, *, generate: str | None = None, data_dir: Path, optional: bool = False
+) -> str:
     """A secret from `NAME`, from the file named by `NAME_FILE`, or generated once on first
-    run and kept in the data directory (outside the repository, never committed)."""
+    run and kept in the data directory (outside the repository, never committed); empty if
+    `optional` and neither is set."""
     value = str(env.str(name, default=""))
     if value:
         return value
@@ -26,6 +29,8 @@ def env_secret(name: str, *, generate: str | None = None, data_dir: Path) -> str
     if path:
         return str(Path(path).read_text(encoding="utf-8")).strip()
     if generate is None:
+        if optional:
+            return ""
         raise environ.ImproperlyConfigured(f"Set {name} or {name}_FILE")
     kept = data_dir / "secrets" / name.lower()
     if not kept.exists():
@@ -43,10 +48,37 @@ HTTPS = env.bool("GONGJIAN_HTTPS", default=False)
 SECRET_KEY = env_secret(
     "GONGJIAN_SECRET_KEY", generate=secrets.token_urlsafe(50), data_dir=DATA_DIR
 )
+
+
+def fernet_key(name: str, key: str, *, where: str = "") -> str:
+    """`key`, checked to be a Fernet key, so that a wrong one stops the start with the
+    variable's name rather than failing at the first personal field read."""
+    try:
+        Fernet(key.encode())
+    except (ValueError, TypeError):
+        raise environ.ImproperlyConfigured(
+            f"{name}{where} is not a Fernet key "
+            "(32 bytes in URL-safe base64, as made by Fernet.generate_key())"
+        ) from None
+    return key
+
+
+def fernet_keys(name: str, value: str) -> list[str]:
+    """The Fernet keys in `value`, separated by commas (or white space), each checked."""
+    keys = value.replace(",", " ").split()
+    return [fernet_key(name, k, where=f": key {n} of {len(keys)}") for n, k in enumerate(keys, 1)]
+
+
 # Key for personal fields (ID numbers, phones): a Fernet key. Lookup hashes use a key derived
-# from it. Losing it loses those fields; rotating it needs `gongjian rekey` (not yet written).
-FIELD_KEY = env_secret(
-    "GONGJIAN_FIELD_KEY", generate=Fernet.generate_key().decode(), data_dir=DATA_DIR
+# from it. Losing it loses those fields. To change it: `gongjian field_key_rotate`.
+FIELD_KEY = fernet_key(
+    "GONGJIAN_FIELD_KEY",
+    env_secret("GONGJIAN_FIELD_KEY", generate=Fernet.generate_key().decode(), data_dir=DATA_DIR),
+)
+# Previous field keys, only ever used to decrypt values written before the last rotation.
+FIELD_KEYS_OLD = fernet_keys(
+    "GONGJIAN_FIELD_KEYS_OLD",
+    env_secret("GONGJIAN_FIELD_KEYS_OLD", data_dir=DATA_DIR, optional=True),
 )
 ALLOWED_HOSTS = env.list("GONGJIAN_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("GONGJIAN_CSRF_TRUSTED_ORIGINS", default=[])
