@@ -6,14 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gongjian.cobuild import services
 from gongjian.cobuild.models import Campaign, Match, Project
 from gongjian.testing.cast import Cast
+from gongjian.testing.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +62,6 @@ def _campaign(cast: Cast, *, name: str, size: int) -> Campaign:
     return campaign
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
-
-
 def test_list_pages_cost_the_same_for_one_row_as_for_six(cast: Cast) -> None:
     # Given a campaign of one resource and one demand, matched and signed
     small = _campaign(cast, name="小型共建活动", size=1)
@@ -85,7 +77,7 @@ def test_list_pages_cost_the_same_for_one_row_as_for_six(cast: Cast) -> None:
         "projects": "/cobuild/projects/",
         "project": f"/cobuild/projects/{project.public_id}/",
     }
-    before = {name: _queries(client, url) for name, url in pages.items()}
+    before = {name: page_queries(client, url) for name, url in pages.items()}
 
     # When a second campaign brings six of each, and its six projects
     large = _campaign(cast, name="大型共建活动", size=6)
@@ -95,7 +87,7 @@ def test_list_pages_cost_the_same_for_one_row_as_for_six(cast: Cast) -> None:
         demands=f"/cobuild/{large.pk}/demands/",
         matching=f"/cobuild/{large.pk}/matching/",
     )
-    after = {name: _queries(client, url) for name, url in pages.items()}
+    after = {name: page_queries(client, url) for name, url in pages.items()}
 
     # Then every page sends as many queries as before
     assert after == before

@@ -4,22 +4,14 @@ per row (N+1). Cases here; brands are one per branch at a time, too few in the c
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from gongjian.evaluation import services
 from gongjian.evaluation.tests import helpers as h
 from gongjian.testing.cast import Cast
+from gongjian.testing.queries import page_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def test_pages_cost_the_same_for_one_row_as_for_seven(cast: Cast) -> None:
@@ -41,12 +33,12 @@ def test_pages_cost_the_same_for_one_row_as_for_seven(cast: Cast) -> None:
         "cases": "/evaluation/cases/",
         "frameworks": "/evaluation/frameworks/",
     }
-    before = {name: _queries(admin, url) for name, url in pages.items()}
+    before = {name: page_queries(admin, url) for name, url in pages.items()}
 
     # When six more cases come in
     for i in range(1, 7):
         add(i)
-    after = {name: _queries(admin, url) for name, url in pages.items()}
+    after = {name: page_queries(admin, url) for name, url in pages.items()}
 
     # Then every page sends as many queries as before, and shows the seven
     assert after == before

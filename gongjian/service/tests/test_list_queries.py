@@ -4,22 +4,14 @@ query per row (N+1)."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from gongjian.service import services
 from gongjian.service.tests.helpers import publish, volunteer
 from gongjian.testing.cast import Cast
+from gongjian.testing.queries import page_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
 
 
 def test_pages_cost_the_same_for_one_row_as_for_seven(cast: Cast) -> None:
@@ -37,14 +29,14 @@ def test_pages_cost_the_same_for_one_row_as_for_seven(cast: Cast) -> None:
         "my service": (member, "/service/me/"),
         "statistics": (admin, "/service/stats/"),
     }
-    before = {name: _queries(client, url) for name, (client, url) in pages.items()}
+    before = {name: page_queries(client, url) for name, (client, url) in pages.items()}
 
     # When six more activities are published, the member signs up for each, and six more
     # members sign up for the first
     for _i in range(6):
         services.signup_create(actor=user, activity=publish(cast, quota=20))
         services.signup_create(actor=volunteer(cast)[0], activity=first)
-    after = {name: _queries(client, url) for name, (client, url) in pages.items()}
+    after = {name: page_queries(client, url) for name, (client, url) in pages.items()}
 
     # Then every page sends as many queries as before
     assert after == before
