@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from gongjian.testing.cast import Cast, build_cast
+from gongjian.testing.sms_gateway import FakeGateway, running_gateway
 
 
 @pytest.fixture
@@ -72,3 +73,28 @@ def browser_login(page: Any, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+GATEWAY_TOKEN = "gateway-token"  # noqa: S105 - the stand-in gateway's, for the tests
+PROXY_VARIABLES = (
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+)
+
+
+@pytest.fixture
+def sms_gateway(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGateway]:
+    """A stand-in SMS gateway on 127.0.0.1, and the `http` backend pointed at it (with a
+    token and a signature); no proxy from the environment comes between them."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    with running_gateway() as gateway:
+        settings.SMS_BACKEND = "http"
+        settings.SMS_URL = gateway.url
+        settings.SMS_TOKEN = GATEWAY_TOKEN
+        settings.SMS_SIGN = "【共建平台】"
+        yield gateway

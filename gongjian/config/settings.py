@@ -169,6 +169,21 @@ TASKS = {
     }
 }
 
+# Text messages (the outbox, `gongjian outbox_send`): off, log (masked, nothing leaves) or http
+# (a JSON POST to the gateway at GONGJIAN_SMS_URL); see gongjian/core/sms.py.
+SMS_BACKEND = str(env.str("GONGJIAN_SMS_BACKEND", default="off")).strip().lower()
+SMS_URL = str(env.str("GONGJIAN_SMS_URL", default=""))
+SMS_TOKEN = env_secret("GONGJIAN_SMS_TOKEN", data_dir=DATA_DIR, optional=True)
+SMS_SIGN = str(env.str("GONGJIAN_SMS_SIGN", default=""))
+if SMS_BACKEND not in ("off", "log", "http"):
+    raise environ.ImproperlyConfigured(
+        f"GONGJIAN_SMS_BACKEND is {SMS_BACKEND!r}; expected off, log or http"
+    )
+if SMS_BACKEND == "http" and not SMS_URL.startswith(("http://", "https://")):
+    raise environ.ImproperlyConfigured(
+        "GONGJIAN_SMS_BACKEND is http: set GONGJIAN_SMS_URL to the gateway's http(s) URL"
+    )
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["gongjian.accounts.backends.PhoneOrUsernameBackend"]
 LOGIN_URL = "accounts:login"
