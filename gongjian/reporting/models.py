@@ -198,7 +198,15 @@ class Notice(TimeStampedModel):
 
 
 class OutboxMessage(TimeStampedModel):
-    """A message waiting for an SMS or WeChat channel to deliver it; no channel sends yet."""
+    """A message for a member, delivered later by `gongjian outbox_send`
+    (`services.outbox_deliver`).
+
+    SMS goes through the gateway of `GONGJIAN_SMS_BACKEND` (`core.sms`), oldest first, each
+    message in its own transaction: `sent` with `sent_at`, or `attempts` counted and `error`
+    kept, `failed` after the third failed attempt or at once for a member without a phone.
+    While the backend is `off` nothing is sent and messages stay `pending`. No WeChat channel
+    sends yet: those stay `pending`. `key` keeps a reminder from being queued twice.
+    """
 
     class Channel(models.TextChoices):
         SMS = "sms", _("短信")
