@@ -275,7 +275,7 @@ def reminders_send(*, actor: Any, unit: Unit) -> int:
             OutboxMessage(
                 member_id=pk,
                 channel=OutboxMessage.Channel.SMS,
-                body=_("【%(u)s】%(n)s同志，请登录共建平台向居住社区报到。")
+                body=_("%(n)s同志：%(u)s提醒您登录共建平台，向居住社区报到。")
                 % {"u": unit.short_name or unit.name, "n": name},
                 key=f"sms:{keys[pk]}",
             )
@@ -331,7 +331,8 @@ def outbox_deliver(*, limit: int = 500, now: dt.datetime | None = None) -> Deliv
     row stays locked (`SKIP LOCKED` for the others) while it is sent, so two runs never send
     one message twice, and what was marked sent stays sent if the run dies later. (SQLite's
     writers take turns anyway.) A failure increments `attempts` and records the error; the
-    third one marks the message `failed`. A member without a phone fails at once. WeChat
+    third one marks the message `failed`. A member without a phone, or no longer on record
+    (`is_active` false), fails at once. WeChat
     messages stay pending: no channel sends them yet. `now` stamps `sent_at`."""
     if limit < 1:
         raise _invalid("limit", _("每次至少发送1条"))
@@ -382,10 +383,16 @@ def outbox_deliver(*, limit: int = 500, now: dt.datetime | None = None) -> Deliv
 
 def _outbox_send_one(message: OutboxMessage, *, now: dt.datetime | None) -> str:
     """Send one SMS and mark the message (unsaved): "sent"; "no_phone" when the member has
-    none; "gateway" when sending failed. The phone is read and decrypted here, for this
-    message only, and kept nowhere."""
+    none or is no longer on record; "gateway" when sending failed. The phone is read and
+    decrypted here, for this message only, and kept nowhere."""
     error_max = OutboxMessage._meta.get_field("error").max_length or REASON_MAX
-    phone = Member.objects.filter(pk=message.member_id).values_list("phone", flat=True).first()
+    phone, active = (
+        Member.objects.filter(pk=message.member_id).values_list("phone", "is_active").first()
+    ) or ("", False)
+    if not active:
+        message.status = OutboxMessage.Status.FAILED
+        message.error = _("该党员已不在册，不再发送")[:error_max]
+        return "no_phone"
     if not phone:
         message.status = OutboxMessage.Status.FAILED
         message.error = _("该党员未登记手机号，无法发送短信")[:error_max]

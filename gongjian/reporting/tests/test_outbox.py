@@ -170,6 +170,19 @@ def test_a_member_without_a_phone_fails_with_the_reason(
     assert (failed.status, failed.error) == ("failed", "该党员未登记手机号，无法发送短信")
 
 
+def test_a_member_no_longer_on_record_is_not_texted(cast: Cast, sms_gateway: FakeGateway) -> None:
+    # Given two reminders, one of them for a member who has since left the records
+    _remind(cast)
+    Member.objects.filter(pk=cast.tax_colleague.pk).update(is_active=False)
+    # When the outbox is sent
+    result = services.outbox_deliver()
+    # Then only the other member's phone reaches the gateway, and the other message fails
+    assert [r.json["phone"] for r in sms_gateway.received] == [cast.member_record.phone]
+    assert (result.sent, result.failed) == (1, 1)
+    failed = OutboxMessage.objects.get(member=cast.tax_colleague)
+    assert (failed.status, failed.error) == ("failed", "该党员已不在册，不再发送")
+
+
 def test_wechat_messages_wait_for_a_channel(cast: Cast, sms_gateway: FakeGateway) -> None:
     # Given a reminder by SMS and a message by WeChat
     services.reminders_send(actor=cast.unit_admin, unit=cast.tax)
