@@ -115,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "gongjian.core.middleware.RequestContextMiddleware",
+    "gongjian.core.web.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "gongjian.config.urls"

@@ -23,5 +23,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
+handler403 = "gongjian.core.views.forbidden"
 handler404 = "gongjian.core.views.not_found"
 handler500 = "gongjian.core.views.server_error"

@@ -18,9 +18,10 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, NotFound, ValidationFailed
+from gongjian.core.exports import write_xlsx
 from gongjian.core.files import check_spreadsheet
 from gongjian.core.models import ImportBatch
-from gongjian.core.tabular import Table, read_table, write_xlsx
+from gongjian.core.tabular import Table, read_table
 
 PREVIEW_ROWS = 20
 MAX_ERRORS_KEPT = 5000

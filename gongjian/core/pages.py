@@ -1,20 +1,23 @@
-"""Helpers the pages of every app share: pagination, exports, error rendering."""
+"""Helpers the pages of every app share: pagination of a plain list.
+
+Lists with filters and exports are declared in `core.lists`; errors become pages in `core.web`.
+"""
 
 from __future__ import annotations
 
-import urllib.parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.http import HttpRequest
 
-from gongjian.core.audit import audit_record
-from gongjian.core.tabular import write_xlsx
+from gongjian.core.exports import XLSX_TYPE, file_response, xlsx_response
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+__all__ = ["XLSX_TYPE", "file_response", "paginate", "query_without_page", "xlsx_export"]
+
+# The apps' own export views go (issue: lists declared once); until then they call this.
+xlsx_export = xlsx_response
 
 
 def paginate(
@@ -28,30 +31,3 @@ def query_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
-
-
-def file_response(data: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    quoted = urllib.parse.quote(filename)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quoted}"
-    return response
-
-
-def xlsx_export(
-    *,
-    what: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    filters: dict[str, Any] | None = None,
-    unmasked: bool = False,
-) -> HttpResponse:
-    """An .xlsx of a list, recorded in the audit log (what, with which filters)."""
-    materialised = list(rows)
-    data = write_xlsx(headers, materialised, title=what)
-    audit_record(
-        action="export",
-        object_type=what,
-        changes={"rows": len(materialised), "filters": filters or {}, "unmasked": unmasked},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d%H%M")
-    return file_response(data, filename=f"{what}-{stamp}.xlsx", content_type=XLSX_TYPE)

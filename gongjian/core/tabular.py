@@ -1,5 +1,5 @@
-"""Rows in and out of spreadsheets: reading .xlsx and CSV (UTF-8 or GBK) uploads, and writing
-.xlsx exports whose cells can never run as formulas."""
+"""Rows in from spreadsheets: reading .xlsx and CSV (UTF-8 or GBK) uploads. Writing is in
+`core.exports`."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.errors import UnsupportedFile
 from gongjian.core.files import CSV, CheckedUpload
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -82,33 +80,3 @@ def read_table(upload: CheckedUpload, *, max_rows: int = 200_000) -> Table:
         values += [""] * (len(header) - len(values))
         rows.append((line, dict(zip(header, values, strict=False))))
     return Table(header=header, rows=rows)
-
-
-def neutralize(value: Any) -> Any:
-    """A text cell that a spreadsheet would run as a formula is prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def write_xlsx(
-    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1"
-) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "Sheet1")
-    bold = Font(bold=True)
-    header_cells = []
-    for h in headers:
-        cell = WriteOnlyCell(sheet, value=neutralize(str(h)))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([neutralize(v) for v in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

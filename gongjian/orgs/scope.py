@@ -202,3 +202,56 @@ def may_unmask(actor: Any, *, field_name: str, member: Member | None = None) -> 
     return field_name == "phone" and bool(
         posts.roles & {Role.STREET_ADMIN, Role.COMMUNITY_ADMIN, Role.GRID_LEADER}
     )
+
+
+# The working committee and the districts of an actor ---------------------------------------
+# Asked by every app ("may this actor run a campaign, accept a suggestion, issue a
+# mobilisation?"); answered here, once.
+
+
+def district_path(path: str) -> str:
+    """The path of the district an area path lies in (`/110199/0101/` → `/110199/`)."""
+    first = path.strip("/").split("/", 1)[0]
+    return f"/{first}/"
+
+
+def committee_paths(actor: Any) -> tuple[str, ...] | None:
+    """The districts whose working committee the actor administers (district administrator
+    posts); None for the platform administrator, who acts for every district."""
+    posts = posts_of(actor)
+    if posts.superuser:
+        return None
+    return tuple(sorted(posts.area_paths.get(Role.DISTRICT_ADMIN, ())))
+
+
+def is_committee(actor: Any, area: Area | None = None) -> bool:
+    """Whether the actor acts for the working committee (of the district `area` lies in, when
+    given)."""
+    paths = committee_paths(actor)
+    if paths is None:
+        return True
+    if area is None:
+        return bool(paths)
+    return any(area.path.startswith(p) for p in paths)
+
+
+def committee_q(actor: Any, *lookups: str) -> Q:
+    """Objects under a district the actor administers, through each lookup to an Area
+    (`"district"`, `"unit__area"`)."""
+    paths = committee_paths(actor)
+    if paths is None:
+        return Q()
+    return _any([Q(**{f"{lk}__path__startswith": p}) for p in paths for lk in lookups])
+
+
+def districts_of(actor: Any) -> tuple[str, ...] | None:
+    """The paths of the districts the actor takes part in through any post (an area post's
+    district, a unit's district); None for the platform administrator."""
+    posts = posts_of(actor)
+    if posts.superuser:
+        return None
+    paths = {district_path(p) for p in posts.paths()}
+    if posts.unit_ids:
+        for path in Unit.objects.filter(pk__in=posts.unit_ids).values_list("area__path", flat=True):
+            paths.add(district_path(path))
+    return tuple(sorted(paths))

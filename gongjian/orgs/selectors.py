@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gongjian.core import crypto
-from gongjian.core.errors import NotFound, ValidationFailed
+from gongjian.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.search import fold
 from gongjian.core.validators import normalize_mobile, parse_id_number
 from gongjian.orgs import scope
@@ -212,3 +212,32 @@ def unit_get_by_code_for(actor: Any, code: str, *, write: bool = False) -> Unit:
     if unit is None:
         raise NotFound(_("单位编码%(c)s不存在或不在您的管辖范围") % {"c": code})
     return unit
+
+
+# The caller's own member record --------------------------------------------------------------
+
+_MEMBER_ATTR = "_gongjian_member"
+
+
+def member_of(actor: Any) -> Member | None:
+    """The member record of the caller, if they have one: read once per request, in one query
+    (with their unit, its area, and where they live), for every app."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    if hasattr(actor, _MEMBER_ATTR):
+        return getattr(actor, _MEMBER_ATTR)  # type: ignore[no-any-return]
+    member = (
+        Member.objects.select_related("unit__area", "home_community", "home_grid", "party_org")
+        .filter(user_id=actor.pk)
+        .first()
+    )
+    setattr(actor, _MEMBER_ATTR, member)
+    return member
+
+
+def member_required(actor: Any) -> Member:
+    """The caller's member record, or `PermissionDenied` saying the account has none."""
+    member = member_of(actor)
+    if member is None:
+        raise PermissionDenied(_("您的账号未关联党员档案"), code="no_member")
+    return member

@@ -15,9 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from gongjian.core.errors import FileTooLarge, UnsupportedFile
+from gongjian.core.exports import write_xlsx
 from gongjian.core.files import CSV, XLSX, check_spreadsheet, read_upload
 from gongjian.core.models import ImportBatch
-from gongjian.core.tabular import read_table, write_xlsx
+from gongjian.core.tabular import read_table
 from gongjian.orgs.models import Member
 from gongjian.testing.cast import Cast
 

@@ -18,8 +18,8 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from gongjian.core import synthetic
+from gongjian.core.exports import write_xlsx
 from gongjian.core.models import AuditLog, ImportBatch
-from gongjian.core.tabular import write_xlsx
 from gongjian.orgs import services
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 from gongjian.testing.cast import Cast

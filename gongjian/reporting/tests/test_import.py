@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from gongjian.core import imports
-from gongjian.core.tabular import write_xlsx
+from gongjian.core.exports import write_xlsx
 from gongjian.orgs.models import Member
 from gongjian.reporting import selectors
 from gongjian.reporting.models import MemberReport

@@ -69,5 +69,7 @@ def test_every_export_is_chinese_and_neutralised(planted: Cast, route: str) -> N
         for cell in row:
             assert cell.data_type != "f", f"{route}: {cell.coordinate} is a formula"
             value = cell.value
-            if isinstance(value, str):
-                assert not value.startswith(("=", "+", "-", "@")), (route, cell.coordinate)
+            if isinstance(value, str) and value.startswith(("=", "+", "-", "@")):
+                # Kept as typed, stored as text and quote-prefixed: editing it keeps it text.
+                assert cell.data_type == "s", (route, cell.coordinate)
+                assert cell.quotePrefix, (route, cell.coordinate)

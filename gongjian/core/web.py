@@ -1,0 +1,157 @@
+"""How a page turns a broken rule into a response, in one place (ADR 0010).
+
+A view parses its input, calls one service or selector and renders the result. It never
+catches `ApplicationError`: `PageErrorMiddleware` does, for every page:
+
+- `NotFound` → the 404 page (the object does not exist or the caller may not see it);
+- `PermissionDenied` → the 403 page;
+- any other `ApplicationError` on a POST (or an htmx request) → its message, shown on the page
+  the user came from: the checked `next`, else the view's declared `back`, else the referring
+  page of this site, else the home page;
+- any other `ApplicationError` on a GET → the error page with the message and the error's status.
+
+The API is not a page: django-ninja renders the same errors as `{"code", "message", "detail"}`
+(`config/api.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.handlers.exception import response_for_exception
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from gongjian.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+_BACK_ATTR = "_gongjian_back"
+
+
+def is_safe_url(request: HttpRequest, url: str | None) -> bool:
+    if not url or "\x00" in url:
+        return False
+    return url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def safe_next(request: HttpRequest, default: str = "/") -> str:
+    """The `next` of the form or query when it points into this site, else `default`."""
+    for candidate in (request.POST.get("next"), request.GET.get("next")):
+        if is_safe_url(request, candidate):
+            return str(candidate)
+    return default
+
+
+def back_url(request: HttpRequest) -> str:
+    """Where to send the user after an action: the checked `next`, the view's `back`, the
+    referring page of this site, the home page."""
+    declared = getattr(request, _BACK_ATTR, None)
+    if declared:
+        return safe_next(request, declared)
+    referer = request.META.get("HTTP_REFERER", "")
+    return safe_next(request, referer if is_safe_url(request, referer) else "/")
+
+
+def set_back(request: HttpRequest, to: str) -> None:
+    """Declare, inside a view, where the user goes back to (for an error and for `done`)."""
+    setattr(request, _BACK_ATTR, to)
+
+
+def _resolve_back(back: str | Callable[..., str] | None, kwargs: dict[str, Any]) -> str | None:
+    if back is None:
+        return None
+    if callable(back):
+        return back(**kwargs)
+    if back.startswith("/"):
+        return back
+    try:
+        return reverse(back, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return resolve_url(back)
+
+
+def action(back: str | Callable[..., str] | None = None) -> Callable[[View], View]:
+    """A POST that changes something: logged in, POST only, and the page to go back to.
+
+    `back` is a URL name reversed with the view's URL arguments (`"cobuild:campaign_detail"`),
+    a path, or a function of those arguments. The view calls one service and returns
+    `done(request, message)`; a broken rule comes back to the same page with its message.
+    """
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            to = _resolve_back(back, kwargs)
+            if to:
+                set_back(request, to)
+            return view(request, *args, **kwargs)
+
+        return login_required(require_POST(wrapped))  # type: ignore[return-value]
+
+    return decorate
+
+
+def done(request: HttpRequest, message: str = "", to: str | None = None) -> HttpResponse:
+    """After a successful action: the message, then `to` (or back where the user came from)."""
+    if message:
+        messages.success(request, message)
+    return HttpResponseRedirect(to or back_url(request))
+
+
+def form_data(
+    form_class: type[forms.BaseForm], data: Any, files: Any = None, **kwargs: Any
+) -> dict[str, Any]:
+    """A Django form's cleaned data, or `ValidationFailed` naming every field that failed."""
+    form = form_class(data, files, **kwargs)
+    if form.is_valid():
+        return dict(form.cleaned_data)
+    fields = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
+    first_field, first = next(iter(fields.items()))
+    label = form.fields[first_field].label if first_field in form.fields else ""
+    message = f"{label}：{first[0]}" if label else first[0]
+    raise ValidationFailed(message, fields=fields)
+
+
+def render_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """The error page for a GET that broke a rule (a bad filter, a state that forbids it)."""
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+class PageErrorMiddleware:
+    """Turns `ApplicationError` raised by a page into a response (see the module's doc)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.api_prefix = getattr(settings, "API_PREFIX", "/api/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+        if not isinstance(exc, ApplicationError) or request.path.startswith(self.api_prefix):
+            return None
+        if isinstance(exc, NotFound):
+            return response_for_exception(request, Http404(exc.message))
+        if isinstance(exc, PermissionDenied):
+            return response_for_exception(request, DjangoPermissionDenied(exc.message))
+        if request.headers.get("HX-Request") == "true":
+            messages.error(request, exc.message)
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        if request.method == "POST":
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(back_url(request))
+        return render_error(request, exc)
