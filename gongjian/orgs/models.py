@@ -308,3 +308,76 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.area or self.unit}"
+
+
+# Notices and the outbox: what any app sends a member ---------------------------------------
+
+
+class Notice(TimeStampedModel):
+    """An in-app notice to a member, from any app: the one inbox. `kind` is the sending app's
+    own word (`reminder`, `decision`, `consult.assigned` …); `key` makes a notice idempotent
+    (one reminder a day). Sent with `orgs.services.notices_send`."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("类别"), max_length=32)
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        indexes = [
+            models.Index(fields=("member", "read_at"), name="reporting_n_member__bf5f85_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OutboxMessage(TimeStampedModel):
+    """A message for a member from any app, delivered later by `gongjian outbox_send`
+    (`orgs.services.outbox_deliver`); queued with `orgs.services.notices_send(sms=…)`.
+
+    SMS goes through the gateway of `GONGJIAN_SMS_BACKEND` (`core.sms`), oldest first, each
+    message in its own transaction: `sent` with `sent_at`, or `attempts` counted and `error`
+    kept, `failed` after the third failed attempt or at once for a member without a phone.
+    While the backend is `off` nothing is sent and messages stay `pending`. No WeChat channel
+    sends yet: those stay `pending`. `key` keeps a reminder from being queued twice.
+    """
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("短信")
+        WECHAT = "wechat", _("微信")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="outbox"
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    body = models.TextField(_("内容"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    error = models.CharField(_("错误"), max_length=200, blank=True)
+    key = models.CharField(max_length=100, null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("待发消息")
+        verbose_name_plural = _("待发消息")
+        indexes = [models.Index(fields=("status", "channel"), name="reporting_o_status_8921f4_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.member}"

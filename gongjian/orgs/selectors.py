@@ -13,7 +13,15 @@ from gongjian.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.search import fold
 from gongjian.core.validators import normalize_mobile, parse_id_number
 from gongjian.orgs import scope
-from gongjian.orgs.models import Area, Member, MemberTransfer, PartyOrg, RoleAssignment, Unit
+from gongjian.orgs.models import (
+    Area,
+    Member,
+    MemberTransfer,
+    Notice,
+    PartyOrg,
+    RoleAssignment,
+    Unit,
+)
 
 
 def area_list(
@@ -241,3 +249,24 @@ def member_required(actor: Any) -> Member:
     if member is None:
         raise PermissionDenied(_("您的账号未关联党员档案"), code="no_member")
     return member
+
+
+# The caller's notices (the one inbox) ---------------------------------------------------------
+
+
+def my_notices(*, actor: Any) -> QuerySet[Notice]:
+    member_id = scope.posts_of(actor).member_id
+    if member_id is None:
+        return Notice.objects.none()
+    return Notice.objects.filter(member_id=member_id)
+
+
+def unread_notice_count(*, actor: Any) -> int:
+    return my_notices(actor=actor).filter(read_at__isnull=True).count()
+
+
+def notice_get_for(actor: Any, pk: int | str) -> Notice:
+    notice = my_notices(actor=actor).filter(pk=_int(pk)).first()
+    if notice is None:
+        raise NotFound(_("通知不存在"))
+    return notice

@@ -15,6 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from gongjian.core.errors import NotFound, ValidationFailed
 from gongjian.core.masking import mask_phone
 from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs import services as org_services
 from gongjian.orgs.models import Area
 from gongjian.reporting import selectors, services
 
@@ -231,8 +232,7 @@ def notices(request: HttpRequest) -> Any:
 
 @router.post("/reporting/notices/{notice_id}/read", response=NoticeOut, summary="标为已读")
 def notice_read(request: HttpRequest, notice_id: int) -> Any:
-    notice = selectors.notice_get_for(request.user, notice_id)
-    return services.notice_mark_read(actor=request.user, notice=notice)
+    return org_services.notice_mark_read(actor=request.user, notice_id=notice_id)
 
 
 # The community

@@ -16,7 +16,7 @@ from gongjian.core.search import fold
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
-from gongjian.reporting.models import MemberReport, Notice, OrgReport
+from gongjian.reporting.models import MemberReport, OrgReport
 
 ACTIVE = (MemberReport.Status.SUBMITTED, MemberReport.Status.CONFIRMED)
 
@@ -72,18 +72,8 @@ def my_reports(*, actor: Any) -> QuerySet[MemberReport]:
     )
 
 
-def my_notices(*, actor: Any) -> QuerySet[Notice]:
-    member_id = scope.posts_of(actor).member_id
-    if member_id is None:
-        return Notice.objects.none()
-    return Notice.objects.filter(member_id=member_id)
-
-
-def notice_get_for(actor: Any, pk: int | str) -> Notice:
-    notice = my_notices(actor=actor).filter(pk=_int(pk)).first()
-    if notice is None:
-        raise NotFound(_("通知不存在"))
-    return notice
+my_notices = org_selectors.my_notices
+notice_get_for = org_selectors.notice_get_for
 
 
 # Member reports -------------------------------------------------------------------------------

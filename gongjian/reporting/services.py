@@ -2,30 +2,31 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core import sms
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs import services as org_services
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 from gongjian.reporting import selectors
-from gongjian.reporting.models import MemberReport, Notice, OrgReport, OutboxMessage
+from gongjian.reporting.models import MemberReport, OrgReport
 
 REASON_MAX = 200
 M = TypeVar("M", bound=Model)
 logger = logging.getLogger(__name__)
+# The kinds of notice this app sends (orgs.Notice.kind).
+REMINDER = "reminder"
+DECISION = "decision"
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -138,7 +139,13 @@ def _decidable(actor: Any, reports: Sequence[MemberReport]) -> list[MemberReport
 
 
 def _notify(member_id: int, *, kind: str, title: str, body: str, link: str = "") -> None:
-    Notice.objects.create(member_id=member_id, kind=kind, title=title, body=body, link=link)
+    org_services.notices_send(
+        notices=[
+            org_services.NoticeDraft(
+                member_id=member_id, kind=kind, title=title, body=body, link=link
+            )
+        ]
+    )
 
 
 def _confirm_one(actor: Any, report: MemberReport, now: Any) -> None:
@@ -173,7 +180,7 @@ def _confirm_one(actor: Any, report: MemberReport, now: Any) -> None:
     )
     _notify(
         report.member_id,
-        kind=Notice.Kind.DECISION,
+        kind=DECISION,
         title=_("您的报到已确认"),
         body=_("%(c)s已确认您的报到。") % {"c": report.community.name},
         link=reverse("reporting:my_report"),
@@ -190,7 +197,7 @@ def _reject_one(actor: Any, report: MemberReport, reason: str, now: Any) -> None
     audit_record(action="update", obj=report, changes=diff(before, snapshot(report)), reason=reason)
     _notify(
         report.member_id,
-        kind=Notice.Kind.DECISION,
+        kind=DECISION,
         title=_("您的报到被退回"),
         body=_("%(c)s退回了您的报到，原因：%(r)s") % {"c": report.community.name, "r": reason},
         link=reverse("reporting:my_report"),
@@ -252,163 +259,31 @@ def reminders_send(*, actor: Any, unit: Unit) -> int:
     today = timezone.localdate().isoformat()
     targets = list(selectors.members_to_remind(unit=unit).values_list("pk", "name"))
     keys = {pk: f"remind:{pk}:{today}" for pk, _n in targets}
-    already = set(Notice.objects.filter(key__in=keys.values()).values_list("key", flat=True))
-    fresh = [(pk, name) for pk, name in targets if keys[pk] not in already]
     link = reverse("reporting:report_form")
-    title = _("请向居住社区报到")
-    Notice.objects.bulk_create(
-        [
-            Notice(
+    sender = unit.short_name or unit.name
+    fresh = org_services.notices_send(
+        notices=[
+            org_services.NoticeDraft(
                 member_id=pk,
-                kind=Notice.Kind.REMINDER,
-                title=title,
+                kind=REMINDER,
+                title=_("请向居住社区报到"),
                 body=_("%(n)s同志：请在“我要报到”中向您居住的社区报到。") % {"n": name},
                 link=link,
                 key=keys[pk],
+                sms=_("%(n)s同志：%(u)s提醒您登录共建平台，向居住社区报到。")
+                % {"u": sender, "n": name},
             )
-            for pk, name in fresh
-        ],
-        ignore_conflicts=True,
-    )
-    OutboxMessage.objects.bulk_create(
-        [
-            OutboxMessage(
-                member_id=pk,
-                channel=OutboxMessage.Channel.SMS,
-                body=_("%(n)s同志：%(u)s提醒您登录共建平台，向居住社区报到。")
-                % {"u": unit.short_name or unit.name, "n": name},
-                key=f"sms:{keys[pk]}",
-            )
-            for pk, name in fresh
-        ],
-        ignore_conflicts=True,
+            for pk, name in targets
+        ]
     )
     audit_record(
         action="create",
         object_type="reporting.reminder",
         object_id=str(unit.pk),
         object_repr=unit.name,
-        changes={"reminded": len(fresh), "members": [pk for pk, _n in fresh][:500]},
+        changes={"reminded": len(fresh), "members": fresh[:500]},
     )
     return len(fresh)
-
-
-@transaction.atomic
-def notice_mark_read(*, actor: Any, notice: Notice) -> Notice:
-    notice = selectors.notice_get_for(actor, notice.pk)
-    if notice.read_at is None:
-        notice.read_at = timezone.now()
-        notice.save(update_fields=["read_at", "updated_at"])
-    return notice
-
-
-# Delivering the outbox -------------------------------------------------------------------------
-
-OUTBOX_MAX_ATTEMPTS = 3
-# A run stops after this many failures in a row: the gateway is likely down, and going on would
-# spend an attempt of every pending message on it.
-OUTBOX_STOP_AFTER_FAILURES_IN_A_ROW = 5
-
-
-@dataclass
-class DeliveryResult:
-    """One run of `outbox_deliver`. `failed` counts the attempts that failed in this run,
-    `given_up` those of them whose message is now `failed` for good; `skipped` the pending
-    messages left for later (WeChat, or every message while SMS is off)."""
-
-    sent: int = 0
-    failed: int = 0
-    given_up: int = 0
-    skipped: int = 0
-    sms_off: bool = False
-    stopped_early: bool = False
-
-
-def outbox_deliver(*, limit: int = 500, now: dt.datetime | None = None) -> DeliveryResult:
-    """Send up to `limit` pending SMS messages, oldest first, through `core.sms`.
-
-    Each message is claimed, sent and marked in a transaction of its own: on PostgreSQL its
-    row stays locked (`SKIP LOCKED` for the others) while it is sent, so two runs never send
-    one message twice, and what was marked sent stays sent if the run dies later. (SQLite's
-    writers take turns anyway.) A failure increments `attempts` and records the error; the
-    third one marks the message `failed`. A member without a phone, or no longer on record
-    (`is_active` false), fails at once. WeChat
-    messages stay pending: no channel sends them yet. `now` stamps `sent_at`."""
-    if limit < 1:
-        raise _invalid("limit", _("每次至少发送1条"))
-    result = DeliveryResult()
-    pending = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING)
-    result.skipped = pending.filter(channel=OutboxMessage.Channel.WECHAT).count()
-    sms_pending = pending.filter(channel=OutboxMessage.Channel.SMS).order_by("created_at", "id")
-    if not sms.sms_enabled():
-        result.sms_off = True
-        result.skipped += sms_pending.count()
-        logger.warning("outbox: SMS is off (GONGJIAN_SMS_BACKEND=off), %d left", result.skipped)
-        return result
-    if connection.features.has_select_for_update_skip_locked:
-        sms_pending = sms_pending.select_for_update(skip_locked=True)
-    tried: list[int] = []
-    in_a_row = 0
-    while len(tried) < limit:
-        with transaction.atomic():
-            message = sms_pending.exclude(pk__in=tried).first()
-            if message is None:
-                break
-            tried.append(message.pk)
-            outcome = _outbox_send_one(message, now=now)
-            message.save(update_fields=["status", "attempts", "sent_at", "error", "updated_at"])
-        if outcome == "sent":
-            result.sent += 1
-            in_a_row = 0
-            continue
-        result.failed += 1
-        result.given_up += message.status == OutboxMessage.Status.FAILED
-        logger.warning("outbox: message %s not sent: %s", message.pk, message.error)
-        if outcome == "gateway":
-            in_a_row += 1
-        if in_a_row >= OUTBOX_STOP_AFTER_FAILURES_IN_A_ROW:
-            result.stopped_early = True
-            break
-    log = logger.warning if result.failed else logger.info
-    log(
-        "outbox: %d sent, %d failed (%d given up), %d skipped%s",
-        result.sent,
-        result.failed,
-        result.given_up,
-        result.skipped,
-        ", stopped after failures in a row" if result.stopped_early else "",
-    )
-    return result
-
-
-def _outbox_send_one(message: OutboxMessage, *, now: dt.datetime | None) -> str:
-    """Send one SMS and mark the message (unsaved): "sent"; "no_phone" when the member has
-    none or is no longer on record; "gateway" when sending failed. The phone is read and
-    decrypted here, for this message only, and kept nowhere."""
-    error_max = OutboxMessage._meta.get_field("error").max_length or REASON_MAX
-    phone, active = (
-        Member.objects.filter(pk=message.member_id).values_list("phone", "is_active").first()
-    ) or ("", False)
-    if not active:
-        message.status = OutboxMessage.Status.FAILED
-        message.error = _("该党员已不在册，不再发送")[:error_max]
-        return "no_phone"
-    if not phone:
-        message.status = OutboxMessage.Status.FAILED
-        message.error = _("该党员未登记手机号，无法发送短信")[:error_max]
-        return "no_phone"
-    message.attempts += 1
-    try:
-        sms.send_sms(phone=phone, text=message.body)
-    except sms.SmsError as exc:
-        message.error = str(exc)[:error_max]
-        if message.attempts >= OUTBOX_MAX_ATTEMPTS:
-            message.status = OutboxMessage.Status.FAILED
-        return "gateway"
-    message.status = OutboxMessage.Status.SENT
-    message.sent_at = now or timezone.now()
-    message.error = ""
-    return "sent"
 
 
 # Pairings (OrgReport) -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from gongjian.core.masking import mask_phone
 from gongjian.core.pages import file_response, paginate, query_without_page, xlsx_export
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs import services as org_services
 from gongjian.orgs.models import Area
 from gongjian.reporting import posters, selectors, services
 from gongjian.reporting.models import MemberReport, OrgReport
@@ -157,8 +158,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = _get(selectors.notice_get_for, request.user, notice_id)
-    services.notice_mark_read(actor=request.user, notice=notice)
+    notice = _get(org_services.notice_mark_read, actor=request.user, notice_id=notice_id)
     return redirect(notice.link or reverse("reporting:notices"))
 
 

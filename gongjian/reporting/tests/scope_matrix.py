@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from gongjian.reporting.models import MemberReport, Notice, OrgReport
+from gongjian.orgs.models import Notice
+from gongjian.reporting.models import MemberReport, OrgReport
 from gongjian.testing.cast import Cast
 from gongjian.testing.matrix import PEOPLE, Answer, Entry, everyone, only
 

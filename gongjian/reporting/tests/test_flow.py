@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from gongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.models import AuditLog
-from gongjian.orgs.models import Member
+from gongjian.orgs.models import Member, Notice, OutboxMessage
 from gongjian.reporting import selectors, services
-from gongjian.reporting.models import MemberReport, Notice, OrgReport, OutboxMessage
+from gongjian.reporting.models import MemberReport, OrgReport
 from gongjian.testing.cast import Cast, make_member, make_user
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gongjian.reporting import services
-from gongjian.reporting.models import OutboxMessage
+from gongjian.orgs import services as org_services
+from gongjian.orgs.models import OutboxMessage
 from gongjian.testing.cast import Cast, make_member
 from gongjian.testing.parallel import in_parallel, postgresql_only
 from gongjian.testing.sms_gateway import FakeGateway
@@ -25,7 +25,7 @@ def test_simultaneous_runs_send_each_message_once(cast: Cast, sms_gateway: FakeG
         OutboxMessage.objects.create(member=member, channel="sms", body=f"提醒{n}")
     sms_gateway.delay = 0.05
     # When four runs start together
-    results = in_parallel([services.outbox_deliver] * RUNS)
+    results = in_parallel([org_services.outbox_deliver] * RUNS)
     # Then every message went out exactly once, and each run sent its share
     texts = sorted(r.json["text"] for r in sms_gateway.received)
     assert texts == sorted(f"提醒{n}" for n in range(MESSAGES))

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from gongjian.conftest import GATEWAY_TOKEN
 from gongjian.core.masking import mask_phone
-from gongjian.orgs.models import Member
+from gongjian.orgs import services as org_services
+from gongjian.orgs.models import Member, OutboxMessage
 from gongjian.reporting import services
-from gongjian.reporting.models import OutboxMessage
 from gongjian.testing.cast import Cast, make_member
 from gongjian.testing.sms_gateway import FakeGateway, closed_url
 
@@ -73,7 +73,7 @@ def test_a_gateway_error_is_retried_until_the_third_failure(
     _remind(cast)
     sms_gateway.status = 500
     # When the outbox is sent once
-    result = services.outbox_deliver()
+    result = org_services.outbox_deliver()
     # Then both attempts failed, the messages stay pending with the error, no phone in it
     assert (result.sent, result.failed, result.given_up) == (0, 2, 0)
     assert _states() == [("pending", 1), ("pending", 1)]
@@ -81,13 +81,13 @@ def test_a_gateway_error_is_retried_until_the_third_failure(
         assert message.error == "短信网关返回 HTTP 500 Internal Server Error"
         assert message.member.phone not in message.error
     # When it is sent twice more
-    services.outbox_deliver()
+    org_services.outbox_deliver()
     assert _states() == [("pending", 2), ("pending", 2)]
-    result = services.outbox_deliver()
+    result = org_services.outbox_deliver()
     # Then the third failure marks them failed, and they are not tried again
     assert (result.failed, result.given_up) == (2, 2)
     assert _states() == [("failed", 3), ("failed", 3)]
-    assert services.outbox_deliver().failed == 0
+    assert org_services.outbox_deliver().failed == 0
     assert len(sms_gateway.received) == 6
 
 
@@ -98,8 +98,8 @@ def test_a_message_sent_after_a_failure_forgets_the_error(
     _remind(cast)
     sms_gateway.statuses = [503]
     # When the outbox is sent twice
-    first = services.outbox_deliver()
-    second = services.outbox_deliver()
+    first = org_services.outbox_deliver()
+    second = org_services.outbox_deliver()
     # Then the first message goes out on the second run, after the other
     assert (first.sent, first.failed, second.sent, second.failed) == (1, 1, 1, 0)
     assert _states() == [("sent", 2), ("sent", 1)]
@@ -161,7 +161,7 @@ def test_a_member_without_a_phone_fails_with_the_reason(
     _remind(cast)
     Member.objects.filter(pk=cast.tax_colleague.pk).update(phone="", phone_hash="")
     # When the outbox is sent
-    result = services.outbox_deliver()
+    result = org_services.outbox_deliver()
     # Then only the other member's phone reaches the gateway
     assert [r.json["phone"] for r in sms_gateway.received] == [cast.member_record.phone]
     # And the message without a phone fails at once, with the reason
@@ -175,7 +175,7 @@ def test_a_member_no_longer_on_record_is_not_texted(cast: Cast, sms_gateway: Fak
     _remind(cast)
     Member.objects.filter(pk=cast.tax_colleague.pk).update(is_active=False)
     # When the outbox is sent
-    result = services.outbox_deliver()
+    result = org_services.outbox_deliver()
     # Then only the other member's phone reaches the gateway, and the other message fails
     assert [r.json["phone"] for r in sms_gateway.received] == [cast.member_record.phone]
     assert (result.sent, result.failed) == (1, 1)
@@ -191,7 +191,7 @@ def test_wechat_messages_wait_for_a_channel(cast: Cast, sms_gateway: FakeGateway
         member=cast.tax_colleague, channel=OutboxMessage.Channel.WECHAT, body="请向居住社区报到"
     )
     # When the outbox is sent
-    result = services.outbox_deliver(now=timezone.now())
+    result = org_services.outbox_deliver(now=timezone.now())
     # Then the SMS goes out and the WeChat message is skipped, still pending
     assert (result.sent, result.failed, result.skipped) == (1, 0, 1)
     wechat.refresh_from_db()
@@ -214,7 +214,7 @@ def test_a_run_stops_when_the_gateway_keeps_failing(cast: Cast, sms_gateway: Fak
         OutboxMessage.objects.create(member=member, channel="sms", body="请向居住社区报到")
     sms_gateway.status = 502
     # When the outbox is sent
-    result = services.outbox_deliver()
+    result = org_services.outbox_deliver()
     # Then the run stops after five failures in a row, and the last two keep all their attempts
     assert (result.failed, result.stopped_early) == (5, True)
     assert [a for _s, a in _states()] == [1, 1, 1, 1, 1, 0, 0]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gongjian.reporting.services import OUTBOX_MAX_ATTEMPTS, outbox_deliver
+from gongjian.orgs.services import OUTBOX_MAX_ATTEMPTS, outbox_deliver
 
 
 class Command(BaseCommand):
