@@ -6,7 +6,9 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 VENDOR := gongjian/core/static/vendor
 
-.PHONY: check-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
+DRILL_URL ?= postgres://postgres@127.0.0.1:5432/gongjian_drill
+
+.PHONY: drill check-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +59,15 @@ test-postgres: install frontend
 		if [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at 127.0.0.1:5432: failing in CI"; exit 1; fi; \
 		echo "SKIPPED: PostgreSQL is not reachable at 127.0.0.1:5432; the PostgreSQL run did not happen"; \
 	fi
+
+# The restore drill on PostgreSQL against the demo district: back up, restore into a scratch
+# database, compare every table's count and checksum (CI runs it).
+drill: install
+	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(subst /gongjian_drill,/postgres,$(DRILL_URL))', autocommit=True); c.execute('DROP DATABASE IF EXISTS gongjian_drill WITH (FORCE)'); c.execute('CREATE DATABASE gongjian_drill')"
+	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian migrate --noinput --verbosity 0
+	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian demo > /dev/null
+	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian backup --drill
+	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(subst /gongjian_drill,/postgres,$(DRILL_URL))', autocommit=True); c.execute('DROP DATABASE IF EXISTS gongjian_drill WITH (FORCE)')"
 
 # Django's deployment checks with production settings (HTTPS, a real secret key).
 check-deploy: install

@@ -12,6 +12,21 @@ from gongjian.testing.cast import Cast, build_cast
 from gongjian.testing.sms_gateway import FakeGateway, running_gateway
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """On SQLite the test runner empties tables with DELETE between transactional tests, which
+    the audit log's delete guard (core migration 0003) refuses: the test databases drop that
+    one trigger. `core/tests/test_audit.py` puts it back to test it. (PostgreSQL empties tables
+    with TRUNCATE, which row triggers do not see.)"""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cursor:
+                    cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_recent_delete")
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,6 +21,8 @@ from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
 from gongjian.reports.api import router as reports_router
 from gongjian.service.api import router as service_router
+
+logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
@@ -55,6 +60,32 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         fields.setdefault(".".join(loc) or "request", []).append(str(error.get("msg", "")))
     body = {"code": "validation", "message": "请求参数不正确", "detail": {"fields": fields}}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    body = {"code": "not_found", "message": "对象不存在或无权查看", "detail": {}}
+    return api.create_response(request, body, status=404)
+
+
+@api.exception_handler(DatabaseError)
+def on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    """The database is down or refused the connection: 503 and when to try again. Any other
+    database error is a fault of ours: 500, in the same shape, with nothing of the error."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.error("API: database unavailable: %s", type(exc).__name__)
+        body = {"code": "unavailable", "message": "服务暂时不可用，请稍后重试", "detail": {}}
+        response = api.create_response(request, body, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return on_server_error(request, exc)
+
+
+@api.exception_handler(Exception)
+def on_server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API: unexpected error on %s %s", request.method, request.path)
+    body = {"code": "server_error", "message": "服务器内部错误", "detail": {}}
+    return api.create_response(request, body, status=500)
 
 
 @api.exception_handler(AuthenticationError)

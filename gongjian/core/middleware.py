@@ -23,3 +23,56 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             context.reset(token)
+
+
+NUL_MESSAGE = "请求参数不能包含空字符"
+
+
+def _nul_fields(request: HttpRequest) -> list[str]:
+    """The names of the query and form fields (and, for a JSON body, `body`) carrying a NUL."""
+    fields = [
+        k for k, values in request.GET.lists() if "\x00" in k or any("\x00" in v for v in values)
+    ]
+    content_type = request.META.get("CONTENT_TYPE", "")
+    if request.method in ("POST", "PUT", "PATCH"):
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            fields += [
+                k
+                for k, values in request.POST.lists()
+                if "\x00" in k or any("\x00" in v for v in values)
+            ]
+        elif content_type.startswith("application/json"):
+            body = request.body
+            if b"\\u0000" in body or b"\x00" in body:
+                fields.append("body")
+    return fields
+
+
+class RejectNulMiddleware:
+    """No text a client sends may carry a NUL character (PostgreSQL cannot store one, and no
+    person types one): the API answers 422 in its error shape, a page 400, naming the field,
+    before any view runs. Uploaded files are not text and are not looked at here."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            return self._refuse(request, ["path"])
+        fields = _nul_fields(request)
+        if fields:
+            return self._refuse(request, fields)
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest, fields: list[str]) -> HttpResponse:
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        from gongjian.core.errors import ValidationFailed
+
+        error = ValidationFailed(
+            NUL_MESSAGE, fields={name.replace("\x00", ""): [NUL_MESSAGE] for name in fields}
+        )
+        if request.path.startswith("/api/"):
+            return JsonResponse(error.as_dict(), status=422)
+        return render(request, "error.html", {"error": error}, status=400)

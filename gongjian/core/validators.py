@@ -1,5 +1,12 @@
 """Validators for personal identifiers: the resident ID-card number (GB 11643-1999,
-ISO 7064 MOD 11-2 check digit) and the mainland mobile number."""
+ISO 7064 MOD 11-2 check digit) and the mainland mobile number.
+
+Both are normalised the way people really type them before anything is checked or hashed, so
+one person has one lookup hash: NFKC (full-width to ASCII), any Unicode decimal digit to ASCII
+(Arabic-Indic, Devanagari …), zero-width and direction marks that phones add when a contact is
+copied removed, spaces, dashes, dots and brackets removed, and for phones `+86`/`0086`/`86`.
+Which mobile prefixes exist comes from the `phonenumbers` metadata (libphonenumber), not from a
+hand-written range."""
 
 from __future__ import annotations
 
@@ -19,13 +26,42 @@ _PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 61 62 63 "
     "64 65 71 81 82".split()
 )
-_SPACE = re.compile(r"[\s\u3000\-–—]+")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_SEPARATORS = re.compile(r"[\s\u3000\-–—.·()（）]+")
+_MOBILE = re.compile(r"^1\d{10}$")
+
+
+def _ascii_digits(value: str) -> str:
+    """Every Unicode decimal digit as its ASCII digit; format characters (zero-width spaces,
+    joiners, direction marks, the byte-order mark) dropped."""
+    out = []
+    for ch in value:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        digit = unicodedata.decimal(ch, None)
+        if digit is not None:
+            out.append(str(digit))
+        elif unicodedata.category(ch) != "Cf":
+            out.append(ch)
+    return "".join(out)
 
 
 def normalize_text(value: str) -> str:
-    """Full-width digits and letters to ASCII (NFKC), and spaces and dashes removed."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", value or ""))
+    """What a person typed, as one canonical string: NFKC, ASCII digits, no invisible marks,
+    no spaces, dashes, dots or brackets."""
+    return _SEPARATORS.sub("", _ascii_digits(unicodedata.normalize("NFKC", value or "")))
+
+
+def _is_mainland_mobile(value: str) -> bool:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_valid_number_for_region(number, "CN") and phonenumbers.number_type(
+        number
+    ) in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
 
 def id_check_digit(first17: str) -> str:
@@ -44,6 +80,9 @@ class IdNumber:
 def parse_id_number(raw: str, *, field_name: str = "id_number") -> IdNumber:
     """Validate and normalise an 18-digit resident ID-card number, or raise ValidationFailed."""
     value = normalize_text(raw).upper()
+    if not value.isascii():
+        message = _("身份证号只能包含数字，最后一位可以是X")
+        raise ValidationFailed(message, fields={field_name: [message]})
 
     def fail(message: str) -> ValidationFailed:
         return ValidationFailed(message, fields={field_name: [message]})
@@ -68,7 +107,9 @@ def parse_id_number(raw: str, *, field_name: str = "id_number") -> IdNumber:
 
 
 def normalize_mobile(raw: str, *, field_name: str = "phone") -> str:
-    """Validate a mainland mobile number (after stripping +86, spaces and dashes)."""
+    """Validate a mainland mobile number, typed in any common form (`+86 138-0013-8000`,
+    `(+86)13800138000`, `０１３８…` is not one: a leading 0 is a landline), and return its 11
+    ASCII digits. A number of a prefix no operator has is refused."""
     value = normalize_text(raw)
     for prefix in ("+86", "0086"):
         if value.startswith(prefix):
@@ -79,5 +120,8 @@ def normalize_mobile(raw: str, *, field_name: str = "phone") -> str:
             value = value[2:]
     if not _MOBILE.match(value):
         message = _("手机号应为以1开头的11位大陆手机号码")
+        raise ValidationFailed(message, fields={field_name: [message]})
+    if not _is_mainland_mobile(value):
+        message = _("手机号%(p)s开头的号段不存在，请核对") % {"p": value[:3]}
         raise ValidationFailed(message, fields={field_name: [message]})
     return value

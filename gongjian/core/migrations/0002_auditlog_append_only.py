@@ -1,5 +1,5 @@
 """On PostgreSQL the database itself refuses to change or delete audit rows (deletes only past
-the retention period). SQLite relies on the ORM guard: its test flush must empty the table."""
+the retention period). SQLite has its own triggers (0003)."""
 
 from __future__ import annotations
 

@@ -287,14 +287,29 @@ def test_the_admin_offers_no_add_change_or_delete_even_to_a_superuser(
     assert not AuditLog.objects.filter(reason="伪造").exists()
 
 
-postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="the trigger exists on PostgreSQL only; this file's SQLite run covers the ORM guard",
-)
+@pytest.fixture
+def delete_guard(db: None) -> Any:
+    """The SQLite delete guard, which the test databases drop (see `gongjian/conftest.py`),
+    put back for one test."""
+    if connection.vendor == "sqlite":
+        from importlib import import_module
+
+        migration = import_module("gongjian.core.migrations.0003_auditlog_append_only_sqlite")
+        with connection.cursor() as cursor:
+            for statement in migration.CREATE:
+                cursor.execute(statement)
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_recent_delete")
+    else:
+        yield
 
 
-@postgres_only
-def test_postgres_refuses_raw_sql_that_changes_or_deletes_a_recent_entry(entry: AuditLog) -> None:
+@pytest.mark.usefixtures("delete_guard")
+def test_the_database_refuses_raw_sql_that_changes_or_deletes_a_recent_entry(
+    entry: AuditLog,
+) -> None:
+    """On both databases, not only through the ORM: a trigger refuses."""
     table = AuditLog._meta.db_table
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
@@ -321,6 +336,7 @@ def _insert_aged(days: int, reason: str) -> None:
         )
 
 
+@pytest.mark.usefixtures("delete_guard")
 def test_the_purge_deletes_only_entries_past_the_retention(db: None) -> None:
     assert settings.AUDIT_RETENTION_DAYS == 184
     _insert_aged(400, "很旧")

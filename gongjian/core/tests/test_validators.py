@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gongjian.core import synthetic
 from gongjian.core.errors import ValidationFailed
@@ -90,3 +92,61 @@ def test_mobile_refused(raw: str) -> None:
     with pytest.raises(ValidationFailed) as info:
         normalize_mobile(raw)
     assert "phone" in info.value.detail["fields"]
+
+
+# What people really type -----------------------------------------------------------------------
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        VALID.translate(ARABIC_INDIC),
+        VALID.translate(DEVANAGARI),
+        "\u200b" + VALID + "\u200e",  # copied from a contact: zero-width space, LTR mark
+        "\u202a" + VALID + "\u202c",  # embedding marks
+        VALID[:6] + "-" + VALID[6:14] + "-" + VALID[14:],
+    ],
+)
+def test_an_id_number_in_other_digits_or_with_marks_is_the_same_number(typed: str) -> None:
+    assert parse_id_number(typed).value == VALID
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "+86 138 0013 8000",
+        "+86-138-0013-8000",
+        "(+86)13800138000",
+        "0086 13800138000",
+        "138.0013.8000",
+        "１３８００１３８０００",
+        "\u200b13800138000\u200b",
+        "13800138000".translate(ARABIC_INDIC),
+    ],
+)
+def test_mobile_numbers_in_common_typed_forms(typed: str) -> None:
+    assert normalize_mobile(typed) == "13800138000"
+
+
+@pytest.mark.parametrize("prefix", ["100", "101", "102", "104", "105", "110", "120", "140", "141"])
+def test_a_prefix_no_operator_has_is_refused(prefix: str) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        normalize_mobile(prefix + "12345678")
+    assert "phone" in info.value.detail["fields"]
+
+
+def test_the_synthetic_demo_phones_are_valid() -> None:
+    for n in (1, 77, 6999):
+        assert normalize_mobile(synthetic.phone(n)) == synthetic.phone(n)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_the_check_digit_agrees_with_python_stdnum(first17: str) -> None:
+    from stdnum.cn import ric
+
+    # stdnum takes the number with a check digit in place and ignores it.
+    assert ric.calc_check_digit(first17 + "0") == id_check_digit(first17)

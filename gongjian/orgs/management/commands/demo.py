@@ -15,6 +15,35 @@ from gongjian.orgs import demo
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 
+def _flush(database: str) -> None:
+    """Empty every table, as the operator asked with --reset. PostgreSQL empties with TRUNCATE,
+    which the audit log's row trigger does not see; SQLite deletes row by row, so its audit
+    delete guard is lifted for the flush and put back at once."""
+    from importlib import import_module
+
+    from django.db import connections
+
+    connection = connections[database]
+    if connection.vendor != "sqlite":
+        call_command("flush", interactive=False, verbosity=0, database=database)
+        return
+    guard = import_module("gongjian.core.migrations.0003_auditlog_append_only_sqlite")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+            "AND name = 'core_auditlog_no_recent_delete'"
+        )
+        guarded = cursor.fetchone()[0] > 0
+        cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_recent_delete")
+    try:
+        call_command("flush", interactive=False, verbosity=0, database=database)
+    finally:
+        if guarded:
+            with connection.cursor() as cursor:
+                for statement in guard.CREATE:
+                    cursor.execute(statement)
+
+
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -56,7 +85,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         database = options.get("database") or "default"
         if options["reset"]:
-            call_command("flush", interactive=False, verbosity=0, database=database)
+            _flush(database)
             self.stdout.write("已清空数据库。")
         elif Area.objects.filter(code=demo.DISTRICT_CODE).exists():
             raise CommandError(
