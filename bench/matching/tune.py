@@ -66,9 +66,7 @@ def main() -> None:
 
     def right(k: int, fold: int | None, inside: bool) -> int:
         return sum(
-            ok
-            for d_id, ok in marks[k].items()
-            if fold is None or (fold_of[d_id] == fold) == inside
+            ok for d_id, ok in marks[k].items() if fold is None or (fold_of[d_id] == fold) == inside
         )
 
     folds = []
@@ -98,9 +96,7 @@ def main() -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: report[k] for k in ("cross_validated_accuracy", "chosen")}, indent=1))
-    print(
-        "chosen on the whole set:", report["chosen_accuracy_on_the_whole_set"], file=sys.stderr
-    )
+    print("chosen on the whole set:", report["chosen_accuracy_on_the_whole_set"], file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -562,11 +562,9 @@ class _Explainer:
             out.append(
                 f"意思相近：{said}（同义词）" if name != key else f"意思相近：{name}（{said}）"
             )
-        grams = [
-            features[c][len(CHAR_PREFIX) :]
-            for _, c in common
-            if c >= first_char and len(features[c]) == len(CHAR_PREFIX) + 2
-        ]
+        grams = [features[c][len(CHAR_PREFIX) :] for _, c in common if c >= first_char]
+        if any(len(g) == 2 for g in grams):
+            grams = [g for g in grams if len(g) == 2]
         grams = [g for g in grams if not any(g in k for k in keywords)][:CHARS_SHOWN]
         if grams:
             out.append("字面相近：" + "、".join(f"“{g}”" for g in grams))

@@ -87,20 +87,22 @@ class Weights:
     scores are within a factor ``1 + category`` of each other, never lift a clearly better text
     match's rival above it, and never make a pair out of nothing.
 
-    The defaults were chosen by cross-validation on ``bench/data/cobuild_labelled/`` (see
-    docs/adr/0002-matching-engine.md).
+    The defaults were chosen on ``bench/data/cobuild_labelled/`` (``bench/matching/tune.py``,
+    5-fold cross-validated; docs/adr/0002-matching-engine.md): there the category and the
+    meanings block (Cilin and the party-building table) measured no gain, so both are off
+    by default and a caller may switch them on (``Weights(category=0.1, concept=0.5)``).
     """
 
     text: float = 1.0
-    category: float = 0.15
-    area_same: float = 0.10
-    area_near: float = 0.05
+    category: float = 0.0
+    area_same: float = 0.05
+    area_near: float = 0.025
     mutual: float = 0.20
-    title: float = 2.0
-    concept: float = 0.8
+    title: float = 1.0
+    concept: float = 0.0
     min_text: float = 0.02
-    words: float = 1.0
-    chars: float = 0.5
+    words: float = 0.5
+    chars: float = 2.0
 
     def __post_init__(self) -> None:
         for name in ("text", "category", "area_same", "area_near", "mutual", "title"):
