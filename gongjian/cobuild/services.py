@@ -627,7 +627,15 @@ def match_run(*, actor: Any, campaign: Campaign, top_k: int = 10) -> MatchRun:
         (pinned if kind == PairRule.Kind.PIN else forbidden).append((str(d), str(r)))
     try:
         result = matching.match(
-            demands, resources, preferences, pinned, forbidden, top_k=top_k, workers=1
+            demands,
+            resources,
+            preferences,
+            pinned,
+            forbidden,
+            top_k=top_k,
+            workers=1,
+            # reasons name areas by their names, not their codes
+            names=dict(Area.objects.filter(path__startswith=district).values_list("code", "name")),
         )
     except matching.MatchInputError as exc:
         raise _invalid("pinned", _("指定或禁止的配对有误：%(e)s") % {"e": str(exc)}) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +22,7 @@ from .model import (
     Resource,
     Weights,
 )
-from .text import CONCEPT_PREFIX, vectorise, vocabulary
+from .text import CHAR_PREFIX, CONCEPT_PREFIX, meaning_name, meanings_of, vectorise
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -36,6 +36,7 @@ DEFAULT_TOP_K = 10
 UNMATCHED_SHOWN = 3
 KEYWORDS_SHOWN = 4
 CONCEPTS_SHOWN = 2
+CHARS_SHOWN = 3
 
 
 def normalise_area(area: str) -> str:
@@ -132,6 +133,8 @@ class _Index:
             title_weight=weights.title,
             concept_weight=weights.concept,
             workers=workers,
+            word_weight=weights.words,
+            char_weight=weights.chars,
         )
         n = len(self.demands)
         self.vectors = vectors
@@ -188,9 +191,12 @@ class _Index:
         ra = self.r_areas[r]
         return ra == "" or self.d_keys[d].startswith(ra + "/")
 
-    def bonus(self, d: IntArray, r: IntArray, weights: Weights) -> FloatArray:
+    def score(self, d: IntArray, r: IntArray, text: FloatArray, weights: Weights) -> FloatArray:
+        """text × cosine × (1 + category if the same category) + the area bonus."""
         same_cat = (self.d_cat[d] == self.r_cat[r]).astype(np.float64)
-        out: FloatArray = weights.category * same_cat + self.area_bonus(d, r, weights)
+        out: FloatArray = weights.text * text * (
+            1.0 + weights.category * same_cat
+        ) + self.area_bonus(d, r, weights)
         return out
 
     def area_bonus(self, d: IntArray, r: IntArray, weights: Weights) -> FloatArray:
@@ -220,7 +226,7 @@ def _finish(
     if forbidden.size:
         keep &= ~np.isin(d * index.m + r, forbidden)
     d, r, text = d[keep], r[keep], text[keep]
-    return _Pairs(d, r, weights.text * text + index.bonus(d, r, weights)), keep
+    return _Pairs(d, r, index.score(d, r, text, weights)), keep
 
 
 def _chunk_top_k(
@@ -246,7 +252,7 @@ def _chunk_top_k(
     d_cat = index.d_cat[start : start + rows]
     same_cat = d_cat[:, None] == index.r_cat[r_idx][None, :]
     score = np.where(valid, weights.text * text.astype(np.float64), -np.inf)
-    score += weights.category * same_cat
+    score *= 1.0 + weights.category * same_cat
     if width > k:
         ramp = np.arange(width) * (1e-9 / width)
         best = np.argpartition(score - ramp, width - k, axis=1)[:, width - k :]
@@ -357,8 +363,11 @@ def match(
     *,
     fill: bool = True,
     workers: int | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> MatchResult:
-    """Propose demand–resource pairs; see the package docstring for the rules."""
+    """Propose demand–resource pairs; see the package docstring for the rules. ``names`` maps
+    the codes the caller uses for categories and area segments to the names the reasons say
+    (``{"QH0101": "青禾社区"}``); a code it does not map is said as it is."""
     weights = weights or Weights()
     if top_k < 1:
         raise MatchInputError("top_k 必须是正整数")
@@ -419,11 +428,7 @@ def match(
         pairs = _Pairs(pairs.demand, pairs.resource, pairs.score + weights.mutual * is_mutual)
         extra = ~np.isin(m_codes, codes)
         e_d, e_r = m_d[extra], m_r[extra]
-        e_s = (
-            weights.text * index.text_scores(e_d, e_r)
-            + index.bonus(e_d, e_r, weights)
-            + weights.mutual
-        )
+        e_s = index.score(e_d, e_r, index.text_scores(e_d, e_r), weights) + weights.mutual
         pairs = _Pairs.concat([pairs, _Pairs(e_d, e_r, e_s)])
 
     chosen: dict[int, int] = dict(pins)
@@ -451,10 +456,10 @@ def match(
             chosen[d] = r
             left[r] -= 1
 
-    explain = _Explainer(index, weights, d_rank, r_rank, set(pins.items()))
+    explain = _Explainer(index, weights, d_rank, r_rank, set(pins.items()), names or {})
     c_d = np.array(sorted(chosen), dtype=np.int64)
     c_r = np.array([chosen[d] for d in sorted(chosen)], dtype=np.int64)
-    c_s = weights.text * index.text_scores(c_d, c_r) + index.bonus(c_d, c_r, weights)
+    c_s = index.score(c_d, c_r, index.text_scores(c_d, c_r), weights)
     proposals = []
     for d, r, s in zip(c_d.tolist(), c_r.tolist(), c_s.tolist(), strict=True):
         if (d, r) in d_rank and (d, r) in r_rank:
@@ -475,7 +480,8 @@ def match(
 
 
 class _Explainer:
-    """Reasons in plain Chinese for one pair: only what added to its score."""
+    """Reasons in plain Chinese for one pair: only what added to its score, and names, not
+    codes."""
 
     def __init__(
         self,
@@ -484,9 +490,11 @@ class _Explainer:
         d_rank: dict[tuple[int, int], int],
         r_rank: dict[tuple[int, int], int],
         pinned: set[tuple[int, int]],
+        names: Mapping[str, str],
     ) -> None:
         self.index = index
         self.weights = weights
+        self.names = names
         self.matrices = {
             name: (m.indptr.tolist(), m.indices.tolist(), m.data.tolist())
             for name, m in (("D", index.D), ("R", index.R), ("W", index.words))
@@ -496,16 +504,16 @@ class _Explainer:
         self.pinned = pinned
         features = index.vectors.features
         n_words = index.vectors.n_words
-        word_id = {w: i for i, w in enumerate(features[:n_words])}
-        self.triggers: dict[int, set[int]] = {}
+        self.n_meanings = index.vectors.n_concepts
         concept_col = {
-            f[len(CONCEPT_PREFIX) :]: n_words + i for i, f in enumerate(features[n_words:])
+            f[len(CONCEPT_PREFIX) :]: n_words + i
+            for i, f in enumerate(features[n_words : n_words + self.n_meanings])
         }
-        for word, names in vocabulary().concepts_of.items():
-            if word in word_id:
-                for name in names:
-                    if name in concept_col:
-                        self.triggers.setdefault(concept_col[name], set()).add(word_id[word])
+        self.triggers: dict[int, set[int]] = {}
+        for word_id, word in enumerate(features[:n_words]):
+            for key in meanings_of(word):
+                if key in concept_col:
+                    self.triggers.setdefault(concept_col[key], set()).add(word_id)
 
     def _row(self, name: str, i: int) -> dict[int, float]:
         indptr, indices, data = self.matrices[name]
@@ -513,44 +521,61 @@ class _Explainer:
         return dict(zip(indices[lo:hi], data[lo:hi], strict=True))
 
     def _said(self, doc: int, col: int) -> list[str]:
-        """The words of document ``doc`` that stand for concept column ``col``."""
+        """The words of document ``doc`` that stand for meaning column ``col``."""
         indptr, indices, _ = self.matrices["W"]
         mine = self.triggers.get(col, set())
         ids = indices[indptr[doc] : indptr[doc + 1]]
         return [self.index.vectors.features[i] for i in sorted(ids) if i in mine]
+
+    def _name(self, code: str) -> str:
+        return self.names.get(code, code)
+
+    def _area(self, area: str) -> str:
+        return self._name(_last(area))
 
     def reasons(self, d: int, r: int) -> list[str]:
         index, out = self.index, []
         if (d, r) in self.pinned:
             out.append("管理员指定")
         features, n_words = index.vectors.features, index.vectors.n_words
+        first_char = n_words + self.n_meanings
         d_row, r_row = self._row("D", d), self._row("R", r)
         common = sorted((-(w * r_row[c]), c) for c, w in d_row.items() if c in r_row)
         keywords = [features[c] for _, c in common if c < n_words][:KEYWORDS_SHOWN]
         if keywords:
             out.append("共同关键词：" + "、".join(keywords))
-        shown = 0
+        shown: set[str] = set()
         for _, c in common:
-            if shown >= CONCEPTS_SHOWN:
+            if len(shown) >= CONCEPTS_SHOWN:
                 break
-            if c < n_words:
+            if c < n_words or c >= first_char:
                 continue
             mine, theirs = self._said(d, c), self._said(index.n + r, c)
-            if set(mine) == set(theirs):
+            if not mine or not theirs or set(mine) == set(theirs):
                 continue
-            name = features[c][len(CONCEPT_PREFIX) :]
+            key = features[c][len(CONCEPT_PREFIX) :]
+            said = f"需求说“{'”“'.join(mine)}”，资源说“{'”“'.join(theirs)}”"
+            if said in shown:
+                continue
+            shown.add(said)
+            name = meaning_name(key)
             out.append(
-                f"意思相近：{name}（需求说“{'”“'.join(mine)}”，资源说“{'”“'.join(theirs)}”）"
+                f"意思相近：{said}（同义词）" if name != key else f"意思相近：{name}（{said}）"
             )
-            shown += 1
+        grams = [features[c][len(CHAR_PREFIX) :] for _, c in common if c >= first_char]
+        if any(len(g) == 2 for g in grams):
+            grams = [g for g in grams if len(g) == 2]
+        grams = [g for g in grams if not any(g in k for k in keywords)][:CHARS_SHOWN]
+        if grams:
+            out.append("字面相近：" + "、".join(f"“{g}”" for g in grams))
         d_cat, r_cat = index.categories
         if self.weights.category and d_cat[d] and d_cat[d] == r_cat[r]:
-            out.append(f"同属类别：{d_cat[d]}")
+            out.append(f"同属类别：{self._name(d_cat[d])}")
         da, ra = index.d_areas[d], index.r_areas[r]
         if ra and da == ra and self.weights.area_same:
-            out.append(f"同一区域：{_last(da)}")
+            out.append(f"同一区域：{self._area(da)}")
         elif ra and parent_area(da) == ra and self.weights.area_near:
-            out.append(f"邻近区域：{_last(da)}与资源同属{_last(ra)}")
+            out.append(f"邻近区域：{self._area(da)}与资源同属{self._area(ra)}")
         if (d, r) in self.d_rank and (d, r) in self.r_rank:
             out.append(
                 f"双方互选：需求列为第{self.d_rank[(d, r)]}志愿，"

@@ -74,25 +74,45 @@ class MatchResult:
 class Weights:
     """How a pair is scored; see the module docstring of :mod:`gongjian.cobuild.matching`.
 
-    score = text × cosine(demand, resource)
-          + category          if both have the same non-empty category
+    score = text × cosine(demand, resource) × (1 + category  if both have the same category)
           + area_same         if the resource's area is the demand's area
           + area_near         if the resource's area is the parent of the demand's area
           + mutual            if each side ranked the other
 
-    The text vectors are TF-IDF over words and concepts: a title word counts ``title`` times,
-    a description word once, and each concept a word stands for adds ``concept`` times the
-    word's count. A pair is a candidate only if its cosine is at least ``min_text``.
+    The cosine mixes three blocks of TF-IDF features (:mod:`.text`) in proportion to
+    ``words`` (jieba words), ``concept`` (what the words mean: Cilin synonym rows and the
+    party-building table) and ``chars`` (characters and character bigrams); a title counts
+    ``title`` times its description. A pair is a candidate only if its cosine is at least
+    ``min_text``. The category multiplies the text score: it can reorder resources whose text
+    scores are within a factor ``1 + category`` of each other, never lift a clearly better text
+    match's rival above it, and never make a pair out of nothing.
+
+    The defaults were chosen on ``bench/data/cobuild_labelled/`` (``bench/matching/tune.py``,
+    5-fold cross-validated; docs/adr/0002-matching-engine.md): there the category and the
+    meanings block (Cilin and the party-building table) measured no gain, so both are off
+    by default and a caller may switch them on (``Weights(category=0.1, concept=0.5)``).
     """
 
     text: float = 1.0
-    category: float = 0.15
-    area_same: float = 0.10
-    area_near: float = 0.05
+    category: float = 0.0
+    area_same: float = 0.05
+    area_near: float = 0.025
     mutual: float = 0.20
-    title: float = 2.0
-    concept: float = 0.8
+    title: float = 1.0
+    concept: float = 0.0
     min_text: float = 0.02
+    words: float = 0.5
+    chars: float = 2.0
+
+    def __post_init__(self) -> None:
+        for name in ("text", "category", "area_same", "area_near", "mutual", "title"):
+            if not 0 <= getattr(self, name) < 1e6:
+                raise MatchInputError(f"权重 {name} 必须是非负数")
+        for name in ("concept", "words", "chars", "min_text"):
+            if not 0 <= getattr(self, name) < 1e6:
+                raise MatchInputError(f"权重 {name} 必须是非负数")
+        if self.words + self.concept + self.chars <= 0:
+            raise MatchInputError("词、词义和字三种文本信号的权重不能都为零")
 
 
 class MatchInputError(ValueError):
