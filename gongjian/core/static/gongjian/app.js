@@ -1,0 +1,37 @@
+/* The few behaviours every page shares, without inline scripts (the Content-Security-Policy
+   allows scripts from this site only):
+   - data-confirm="…" on a form, or on a button that submits one: ask before sending;
+   - data-check-all="name" on a checkbox: tick or untick every checkbox of that name;
+   - data-href="…" on a select: go to the chosen URL (…{value} is replaced). */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-confirm], input[type=submit][data-confirm], a[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+    var all = event.target.closest("input[type=checkbox][data-check-all]");
+    if (all) {
+      var name = all.getAttribute("data-check-all");
+      document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+        box.checked = all.checked;
+      });
+    }
+  }, true);
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.hasAttribute("data-confirm") && !form.dataset.confirmed) {
+      if (!window.confirm(form.getAttribute("data-confirm"))) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    }
+  }, true);
+  document.addEventListener("change", function (event) {
+    var select = event.target.closest("select[data-href]");
+    if (select && select.value) {
+      window.location.href = select.getAttribute("data-href").replace("{value}", encodeURIComponent(select.value));
+    }
+  });
+})();
