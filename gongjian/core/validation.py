@@ -4,9 +4,10 @@ field with a Chinese message. Services call these instead of writing their own."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,30 @@ def clean_text(
     return text
 
 
+@overload
+def clean_int(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: Literal[True] = True,
+) -> int: ...
+
+
+@overload
+def clean_int(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: bool,
+) -> int | None: ...
+
+
 def clean_int(
     field: str,
     value: Any,
@@ -74,6 +99,7 @@ def clean_int(
     return number
 
 
+@overload
 def clean_decimal(
     field: str,
     value: Any,
@@ -81,9 +107,35 @@ def clean_decimal(
     *,
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
-    places: int = 2,
+    places: int | None = 2,
+    required: Literal[True] = True,
+) -> Decimal: ...
+
+
+@overload
+def clean_decimal(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    places: int | None = 2,
+    required: bool,
+) -> Decimal | None: ...
+
+
+def clean_decimal(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    minimum: Decimal | None = None,
+    maximum: Decimal | None = None,
+    places: int | None = 2,
     required: bool = True,
 ) -> Decimal | None:
+    """A number within bounds, rounded to `places` decimals (`None`: kept as given)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise invalid(field, _("请填写%(label)s") % {"label": label})
@@ -98,7 +150,12 @@ def clean_decimal(
         raise invalid(field, _("%(label)s不能小于%(n)s") % {"label": label, "n": minimum})
     if maximum is not None and number > maximum:
         raise invalid(field, _("%(label)s不能大于%(n)s") % {"label": label, "n": maximum})
-    return number.quantize(Decimal(1).scaleb(-places))
+    if places is None:
+        return number
+    try:
+        return number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than a decimal holds
+        raise invalid(field, _("%(label)s数值过大") % {"label": label}) from None
 
 
 def clean_choice(field: str, value: Any, label: Any, choices: Iterable[Any]) -> str:
@@ -160,3 +217,13 @@ def object_id(value: Any, *, message: str | None = None) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         raise NotFound(message or _("对象不存在或无权查看"))
     return int(text)
+
+
+def public_key(value: Any, *, message: str | None = None) -> uuid.UUID:
+    """An unguessable public id from a URL or a form, else `NotFound` (the two look alike)."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value or "").strip()[:64])
+    except ValueError:
+        raise NotFound(message or _("对象不存在或无权查看")) from None
