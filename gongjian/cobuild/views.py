@@ -143,7 +143,7 @@ def resource_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
     if request.method == "POST":
-        return _resource_save(request, resource_id)
+        return _resource_save(request, resource_id=resource_id)
     resource = selectors.resource_get_for(request.user, resource_id, write=True)
     form = forms.ResourceForm(
         initial={
@@ -185,7 +185,7 @@ def resource_delete(request: HttpRequest, resource_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resource_preferences(request: HttpRequest, resource_id: int) -> HttpResponse:
     if request.method == "POST":
-        return _resource_choose(request, resource_id)
+        return _resource_choose(request, resource_id=resource_id)
     actor = request.user
     resource = selectors.resource_get_for(actor, resource_id, write=True)
     return render(
@@ -251,7 +251,7 @@ def demand_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def demand_edit(request: HttpRequest, demand_id: int) -> HttpResponse:
     if request.method == "POST":
-        return _demand_save(request, demand_id)
+        return _demand_save(request, demand_id=demand_id)
     demand = selectors.demand_get_for(request.user, demand_id, write=True)
     form = forms.DemandForm(
         initial={
@@ -286,7 +286,7 @@ def demand_delete(request: HttpRequest, demand_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def demand_preferences(request: HttpRequest, demand_id: int) -> HttpResponse:
     if request.method == "POST":
-        return _demand_choose(request, demand_id)
+        return _demand_choose(request, demand_id=demand_id)
     actor = request.user
     demand = selectors.demand_get_for(actor, demand_id, write=True)
     return render(

@@ -188,6 +188,28 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
+@overload
+def clean_date(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    required: Literal[True] = True,
+    not_before: dt.date | None = None,
+) -> dt.date: ...
+
+
+@overload
+def clean_date(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    required: bool,
+    not_before: dt.date | None = None,
+) -> dt.date | None: ...
+
+
 def clean_date(
     field: str,
     value: Any,
