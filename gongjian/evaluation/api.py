@@ -33,7 +33,7 @@ class IndicatorOut(Schema):
     evidence_required: bool
     method: str
     metric: str
-    thresholds: list[tuple[Decimal, Decimal]]  # [minimum figure, score], rising
+    thresholds: list[tuple[float, float]]  # [the figure from which, the score], rising
 
 
 class FrameworkOut(Schema):
