@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import FileResponse, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -79,7 +79,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
     actor = request.user
     districts = list(selectors.committee_districts(actor))
     if not districts:
-        raise Http404(_("只有区直机关工委可以发起创建活动"))
+        raise NotFound(_("只有区直机关工委可以发起创建活动"))
     year = timezone.localdate().year - 1
     return render(
         request,
@@ -441,7 +441,7 @@ def brand_apply(request: HttpRequest) -> HttpResponse:
         return _brand_apply(request)
     branches = selectors.brand_branches(actor=request.user)
     if not branches.exists():
-        raise Http404(_("您没有可申报品牌的党支部"))
+        raise NotFound(_("您没有可申报品牌的党支部"))
     return render(request, "evaluation/brand_form.html", {"branches": branches[:500]})
 
 
@@ -520,7 +520,7 @@ def case_submit(request: HttpRequest) -> HttpResponse:
         return _case_submit(request)
     choices = list(selectors.case_choices(actor=request.user)[:500])
     if not choices:
-        raise Http404(_("您没有可申报案例的单位"))
+        raise NotFound(_("您没有可申报案例的单位"))
     return render(request, "evaluation/case_form.html", {"choices": choices})
 
 
