@@ -99,32 +99,6 @@ def clean_int(
     return number
 
 
-@overload
-def clean_decimal(
-    field: str,
-    value: Any,
-    label: Any,
-    *,
-    minimum: Decimal | None = None,
-    maximum: Decimal | None = None,
-    places: int | None = 2,
-    required: Literal[True] = True,
-) -> Decimal: ...
-
-
-@overload
-def clean_decimal(
-    field: str,
-    value: Any,
-    label: Any,
-    *,
-    minimum: Decimal | None = None,
-    maximum: Decimal | None = None,
-    places: int | None = 2,
-    required: bool,
-) -> Decimal | None: ...
-
-
 def clean_decimal(
     field: str,
     value: Any,
