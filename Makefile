@@ -53,7 +53,7 @@ test-sqlite: install frontend
 
 PG_URL ?= postgres://postgres@127.0.0.1:5432/gongjian
 test-postgres: install frontend
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(subst /gongjian,/postgres,$(PG_URL))', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG_URL)'.rsplit('/', 1)[0] + '/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		$(TEST_ENV) DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 $(PYTEST_ARGS); \
 	else \
 		if [ -n "$$CI" ]; then echo "PostgreSQL is not reachable at 127.0.0.1:5432: failing in CI"; exit 1; fi; \

@@ -7,16 +7,15 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from gongjian.cobuild import importers as _importers  # noqa: F401 - registers the importers
-from gongjian.cobuild import selectors, services
+from gongjian.cobuild import lists, selectors, services
 from gongjian.cobuild.models import Match, Priority
-from gongjian.core.errors import ValidationFailed
+from gongjian.core.errors import NotFound
 from gongjian.core.files import read_upload
-from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import Area
+from gongjian.core.lists import paginated
 
 router = Router(tags=["cobuild"])
 
@@ -331,23 +330,22 @@ class RatingOut(Schema):
     comment: str
 
 
-def _area(pk: int | None) -> Area | None:
-    return org_selectors.area_directory().filter(pk=pk).first() if pk else None
-
-
 # Campaigns ---------------------------------------------------------------------------------
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="共建活动列表")
-@paginate(PageNumberPagination, page_size=50)
-def campaign_list(request: HttpRequest, q: str = "", status: str = "") -> Any:
-    return selectors.campaign_list(actor=request.user, q=q, status=status)
+@paginated
+def campaign_list(
+    request: HttpRequest,
+    filters: Query[lists.CAMPAIGNS.Filters],  # type: ignore[name-defined]
+) -> Any:
+    return lists.CAMPAIGNS.rows_for(request.user, filters.model_dump())
 
 
 @router.post("/campaigns", response={201: CampaignOut}, summary="发起共建活动（区直机关工委）")
 def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
     data = payload.dict()
-    district = _area(data.pop("district_id"))
+    district = data.pop("district_id")
     return Status(201, services.campaign_create(actor=request.user, district=district, **data))
 
 
@@ -358,16 +356,14 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> Any:
 
 @router.put("/campaigns/{campaign_id}", response=CampaignOut, summary="修改共建活动")
 def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignUpdateIn) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
-    return services.campaign_update(actor=request.user, campaign=campaign, **payload.dict())
+    return services.campaign_update(actor=request.user, campaign=campaign_id, **payload.dict())
 
 
 @router.post(
     "/campaigns/{campaign_id}/advance", response=CampaignOut, summary="推进活动阶段（发布清单等）"
 )
 def campaign_advance(request: HttpRequest, campaign_id: int, payload: AdvanceIn) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
-    return services.campaign_advance(actor=request.user, campaign=campaign, to=payload.to)
+    return services.campaign_advance(actor=request.user, campaign=campaign_id, to=payload.to)
 
 
 @router.get("/campaigns/{campaign_id}/figures", response=FiguresOut, summary="活动统计")
@@ -380,30 +376,26 @@ def campaign_figures(request: HttpRequest, campaign_id: int) -> Any:
 
 
 @router.get("/campaigns/{campaign_id}/resources", response=list[ResourceOut], summary="资源清单")
-@paginate(PageNumberPagination, page_size=100)
+@paginated
 def resource_list(
-    request: HttpRequest, campaign_id: int, q: str = "", category: str = "", mine: bool = False
+    request: HttpRequest,
+    campaign_id: int,
+    filters: Query[lists.RESOURCES.Filters],  # type: ignore[name-defined]
 ) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id)
-    return selectors.resource_list(
-        actor=request.user, campaign=campaign, q=q, category=category, mine=mine
-    )
+    return lists.RESOURCES.rows_for(request.user, filters.model_dump(), campaign=campaign_id)
 
 
 @router.post(
     "/campaigns/{campaign_id}/resources", response={201: ResourceOut}, summary="单位新增资源"
 )
 def resource_create(request: HttpRequest, campaign_id: int, payload: ResourceIn) -> Any:
-    actor = request.user
-    campaign = selectors.campaign_get_for(actor, campaign_id)
+    """Without `unit_id`, the resource is the caller's only managed unit's (several: 400)."""
     data = payload.dict()
-    unit_id = data.pop("unit_id")
-    units = selectors.units_for_resources(actor=actor)
-    unit = units.filter(pk=unit_id).first() if unit_id else units.first()
-    area = _area(data.pop("area_id"))
-    return Status(
-        201, services.resource_create(actor=actor, campaign=campaign, unit=unit, area=area, **data)
+    unit, area = data.pop("unit_id"), data.pop("area_id")
+    resource = services.resource_create(
+        actor=request.user, campaign=campaign_id, unit=unit, area=area, **data
     )
+    return Status(201, resource)
 
 
 @router.get("/resources/{resource_id}", response=ResourceOut, summary="资源详情")
@@ -413,17 +405,15 @@ def resource_detail(request: HttpRequest, resource_id: int) -> Any:
 
 @router.put("/resources/{resource_id}", response=ResourceOut, summary="修改资源")
 def resource_update(request: HttpRequest, resource_id: int, payload: ResourceIn) -> Any:
-    resource = selectors.resource_get_for(request.user, resource_id, write=True)
     data = payload.dict()
     data.pop("unit_id")
-    area = _area(data.pop("area_id"))
-    return services.resource_update(actor=request.user, resource=resource, area=area, **data)
+    area = data.pop("area_id")
+    return services.resource_update(actor=request.user, resource=resource_id, area=area, **data)
 
 
 @router.delete("/resources/{resource_id}", response={204: None}, summary="删除资源")
 def resource_delete(request: HttpRequest, resource_id: int) -> Any:
-    resource = selectors.resource_get_for(request.user, resource_id, write=True)
-    services.resource_delete(actor=request.user, resource=resource)
+    services.resource_delete(actor=request.user, resource=resource_id)
     return Status(204, None)
 
 
@@ -439,45 +429,32 @@ def resource_preferences(request: HttpRequest, resource_id: int) -> Any:
     "/resources/{resource_id}/preferences", response=RankedOut, summary="单位为资源排序选择需求"
 )
 def resource_preferences_set(request: HttpRequest, resource_id: int, payload: RankedIn) -> Any:
-    resource = selectors.resource_get_for(request.user, resource_id, write=True)
     created = services.resource_preferences_set(
-        actor=request.user, resource=resource, demand_ids=payload.ids
+        actor=request.user, resource=resource_id, demand_ids=payload.ids
     )
     return {"ids": [p.demand_id for p in created]}
 
 
 @router.get("/campaigns/{campaign_id}/demands", response=list[DemandOut], summary="需求清单")
-@paginate(PageNumberPagination, page_size=100)
+@paginated
 def demand_list(
     request: HttpRequest,
     campaign_id: int,
-    q: str = "",
-    category: str = "",
-    priority: str = "",
-    mine: bool = False,
+    filters: Query[lists.DEMANDS.Filters],  # type: ignore[name-defined]
 ) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id)
-    return selectors.demand_list(
-        actor=request.user,
-        campaign=campaign,
-        q=q,
-        category=category,
-        priority=priority,
-        mine=mine,
-    )
+    return lists.DEMANDS.rows_for(request.user, filters.model_dump(), campaign=campaign_id)
 
 
 @router.post("/campaigns/{campaign_id}/demands", response={201: DemandOut}, summary="社区新增需求")
 def demand_create(request: HttpRequest, campaign_id: int, payload: DemandIn) -> Any:
-    actor = request.user
-    campaign = selectors.campaign_get_for(actor, campaign_id)
+    """Without `community_id`, the demand is the caller's only managed community's (several:
+    400)."""
     data = payload.dict()
-    community_id = data.pop("community_id")
-    communities = selectors.communities_for_demands(actor=actor)
-    community = communities.filter(pk=community_id).first() if community_id else communities.first()
-    return Status(
-        201, services.demand_create(actor=actor, campaign=campaign, community=community, **data)
+    community = data.pop("community_id")
+    demand = services.demand_create(
+        actor=request.user, campaign=campaign_id, community=community, **data
     )
+    return Status(201, demand)
 
 
 @router.get("/demands/{demand_id}", response=DemandOut, summary="需求详情")
@@ -487,16 +464,14 @@ def demand_detail(request: HttpRequest, demand_id: int) -> Any:
 
 @router.put("/demands/{demand_id}", response=DemandOut, summary="修改需求")
 def demand_update(request: HttpRequest, demand_id: int, payload: DemandIn) -> Any:
-    demand = selectors.demand_get_for(request.user, demand_id, write=True)
     data = payload.dict()
     data.pop("community_id")
-    return services.demand_update(actor=request.user, demand=demand, **data)
+    return services.demand_update(actor=request.user, demand=demand_id, **data)
 
 
 @router.delete("/demands/{demand_id}", response={204: None}, summary="删除需求")
 def demand_delete(request: HttpRequest, demand_id: int) -> Any:
-    demand = selectors.demand_get_for(request.user, demand_id, write=True)
-    services.demand_delete(actor=request.user, demand=demand)
+    services.demand_delete(actor=request.user, demand=demand_id)
     return Status(204, None)
 
 
@@ -510,9 +485,8 @@ def demand_preferences(request: HttpRequest, demand_id: int) -> Any:
     "/demands/{demand_id}/preferences", response=RankedOut, summary="社区为需求排序选择资源"
 )
 def demand_preferences_set(request: HttpRequest, demand_id: int, payload: RankedIn) -> Any:
-    demand = selectors.demand_get_for(request.user, demand_id, write=True)
     created = services.demand_preferences_set(
-        actor=request.user, demand=demand, resource_ids=payload.ids
+        actor=request.user, demand=demand_id, resource_ids=payload.ids
     )
     return {"ids": [p.resource_id for p in created]}
 
@@ -546,8 +520,7 @@ def _run_out(run: Any) -> dict[str, Any]:
 
 @router.post("/campaigns/{campaign_id}/runs", response={201: RunOut}, summary="运行匹配")
 def run_create(request: HttpRequest, campaign_id: int, payload: RunIn) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
-    run = services.match_run(actor=request.user, campaign=campaign, top_k=payload.top_k)
+    run = services.match_run(actor=request.user, campaign=campaign_id, top_k=payload.top_k)
     return Status(201, _run_out(run))
 
 
@@ -556,16 +529,15 @@ def run_latest(request: HttpRequest, campaign_id: int) -> Any:
     campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
     run = selectors.latest_run(campaign=campaign)
     if run is None:
-        from gongjian.core.errors import NotFound
-
-        raise NotFound("还没有运行过匹配")
+        raise NotFound(_("还没有运行过匹配"))
     return _run_out(run)
 
 
 @router.post("/campaigns/{campaign_id}/confirm", response=ConfirmOut, summary="确认配对")
 def matches_confirm(request: HttpRequest, campaign_id: int, payload: ConfirmIn) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id, manage=True)
-    n = services.matches_confirm(actor=request.user, campaign=campaign, match_ids=payload.match_ids)
+    n = services.matches_confirm(
+        actor=request.user, campaign=campaign_id, match_ids=payload.match_ids
+    )
     return {"confirmed": n}
 
 
@@ -573,9 +545,8 @@ def matches_confirm(request: HttpRequest, campaign_id: int, payload: ConfirmIn) 
     "/matches/{match_id}/decide", response=MatchOut, summary="指定、禁止、否决或撤销确认配对"
 )
 def match_decide(request: HttpRequest, match_id: int, payload: DecideIn) -> Any:
-    match = selectors.match_get_for(request.user, match_id, manage=True)
     return services.match_decide(
-        actor=request.user, match=match, action=payload.action, note=payload.note
+        actor=request.user, match=match_id, action=payload.action, note=payload.note
     )
 
 
@@ -593,29 +564,20 @@ def pair_rule_list(request: HttpRequest, campaign_id: int) -> Any:
     summary="指定或禁止一个配对",
 )
 def pair_rule_create(request: HttpRequest, campaign_id: int, payload: PairRuleIn) -> Any:
-    actor = request.user
-    campaign = selectors.campaign_get_for(actor, campaign_id, manage=True)
-    return Status(
-        201,
-        services.pair_rule_create(
-            actor=actor,
-            campaign=campaign,
-            demand=campaign.demands.filter(pk=payload.demand_id)
-            .select_related("community")
-            .first(),
-            resource=campaign.resources.filter(pk=payload.resource_id)
-            .select_related("area")
-            .first(),
-            kind=payload.kind,
-            note=payload.note,
-        ),
+    rule = services.pair_rule_create(
+        actor=request.user,
+        campaign=campaign_id,
+        demand=payload.demand_id,
+        resource=payload.resource_id,
+        kind=payload.kind,
+        note=payload.note,
     )
+    return Status(201, rule)
 
 
 @router.delete("/pair-rules/{rule_id}", response={204: None}, summary="取消指定或禁止")
 def pair_rule_delete(request: HttpRequest, rule_id: int) -> Any:
-    rule = selectors.pair_rule_get_for(request.user, rule_id)
-    services.pair_rule_delete(actor=request.user, rule=rule)
+    services.pair_rule_delete(actor=request.user, rule=rule_id)
     return Status(204, None)
 
 
@@ -623,29 +585,28 @@ def pair_rule_delete(request: HttpRequest, rule_id: int) -> Any:
 
 
 @router.get("/matches", response=list[MatchOut], summary="已确认的配对（本单位、本社区）")
-@paginate(PageNumberPagination, page_size=100)
-def match_list(request: HttpRequest, campaign_id: int | None = None, q: str = "") -> Any:
-    actor = request.user
-    campaign = selectors.campaign_get_for(actor, campaign_id) if campaign_id else None
-    return selectors.confirmed_matches(actor=actor, campaign=campaign, q=q)
+@paginated
+def match_list(
+    request: HttpRequest,
+    filters: Query[lists.AGREEMENTS.Filters],  # type: ignore[name-defined]
+) -> Any:
+    return lists.AGREEMENTS.rows_for(request.user, filters.model_dump())
 
 
 @router.post("/matches/{match_id}/sign", response=AgreementOut, summary="签约（单位方或社区方）")
 def agreement_sign(request: HttpRequest, match_id: int, payload: SignIn) -> Any:
-    match = selectors.match_get_for(request.user, match_id)
     return services.agreement_sign(
-        actor=request.user, match=match, side=payload.side, project_name=payload.project_name
+        actor=request.user, match=match_id, side=payload.side, project_name=payload.project_name
     )
 
 
 @router.get("/projects", response=list[ProjectOut], summary="共建项目")
-@paginate(PageNumberPagination, page_size=100)
+@paginated
 def project_list(
-    request: HttpRequest, campaign_id: int | None = None, q: str = "", status: str = ""
+    request: HttpRequest,
+    filters: Query[lists.PROJECTS.Filters],  # type: ignore[name-defined]
 ) -> Any:
-    actor = request.user
-    campaign = selectors.campaign_get_for(actor, campaign_id) if campaign_id else None
-    return selectors.project_list(actor=actor, campaign=campaign, q=q, status=status)
+    return lists.PROJECTS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/projects/{project_id}", response=ProjectDetailOut, summary="共建项目详情")
@@ -655,24 +616,21 @@ def project_detail(request: HttpRequest, project_id: uuid.UUID) -> Any:
 
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="更新项目状态或日期")
 def project_update(request: HttpRequest, project_id: uuid.UUID, payload: ProjectIn) -> Any:
-    project = selectors.project_get_for(request.user, project_id, write=True)
-    return services.project_update(actor=request.user, project=project, **payload.dict())
+    return services.project_update(actor=request.user, project=project_id, **payload.dict())
 
 
 @router.post(
     "/projects/{project_id}/milestones", response={201: MilestoneOut}, summary="添加项目节点"
 )
 def milestone_add(request: HttpRequest, project_id: uuid.UUID, payload: MilestoneIn) -> Any:
-    project = selectors.project_get_for(request.user, project_id, write=True)
     return Status(
-        201, services.milestone_add(actor=request.user, project=project, **payload.dict())
+        201, services.milestone_add(actor=request.user, project=project_id, **payload.dict())
     )
 
 
 @router.post("/milestones/{milestone_id}/done", response=MilestoneOut, summary="节点完成")
 def milestone_done(request: HttpRequest, milestone_id: int) -> Any:
-    milestone = selectors.milestone_get_for(request.user, milestone_id, write=True)
-    return services.milestone_done(actor=request.user, milestone=milestone)
+    return services.milestone_done(actor=request.user, milestone=milestone_id)
 
 
 @router.post(
@@ -686,24 +644,18 @@ def progress_add(
     text: str = Form(...),  # type: ignore[type-arg]
     photos: list[UploadedFile] = File(default=[]),  # type: ignore[type-arg]  # noqa: B008 - the ninja idiom
 ) -> Any:
-    project = selectors.project_get_for(request.user, project_id, write=True)
-    files = photos or []
-    if len(files) > services.MAX_PHOTOS:
-        raise ValidationFailed(
-            f"每条进展最多{services.MAX_PHOTOS}张照片", fields={"photos": ["照片过多"]}
-        )
-    data = [(f.name or "photo", read_upload(f, max_bytes=services.MAX_PHOTO_BYTES)) for f in files]
+    data = [
+        (f.name or "photo", read_upload(f, max_bytes=services.MAX_PHOTO_BYTES))
+        for f in (photos or [])[: services.MAX_PHOTOS + 1]
+    ]
     return Status(
-        201, services.progress_add(actor=request.user, project=project, text=text, photos=data)
+        201, services.progress_add(actor=request.user, project=project_id, text=text, photos=data)
     )
 
 
 @router.post("/projects/{project_id}/rating", response={201: RatingOut}, summary="社区评价项目")
 def project_rate(request: HttpRequest, project_id: uuid.UUID, payload: RatingIn) -> Any:
-    project = selectors.project_get_for(request.user, project_id, write=True)
-    return Status(
-        201,
-        services.project_rate(
-            actor=request.user, project=project, stars=payload.stars, comment=payload.comment
-        ),
+    rating = services.project_rate(
+        actor=request.user, project=project_id, stars=payload.stars, comment=payload.comment
     )
+    return Status(201, rating)

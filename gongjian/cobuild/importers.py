@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -56,7 +57,7 @@ Campaigns = tuple[dict[str, Campaign], Campaign | None]
 
 def _campaigns(actor: Any) -> Campaigns:
     """The campaigns whose lists the actor may still fill, by name, and the newest."""
-    today = services._today()
+    today = timezone.localdate()
     open_ = [
         c
         for c in selectors.campaign_list(actor=actor)

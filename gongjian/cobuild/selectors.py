@@ -34,9 +34,11 @@ from gongjian.cobuild.models import (
     Resource,
     Side,
 )
-from gongjian.core.errors import NotFound
+from gongjian.core.access import one
 from gongjian.core.search import fold
+from gongjian.core.validation import public_key
 from gongjian.orgs import scope
+from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Role, Unit
 
 NOTHING = scope.NOTHING
@@ -46,25 +48,8 @@ COMMUNITY_SIDE_ROLES = frozenset({Role.COMMUNITY_ADMIN, Role.STREET_ADMIN})
 # Scopes --------------------------------------------------------------------------------------
 
 
-def _district_path(path: str) -> str:
-    first = path.strip("/").split("/", 1)[0]
-    return f"/{first}/"
-
-
-def districts_of(actor: Any) -> tuple[str, ...] | None:
-    """The paths of the districts the actor takes part in; None for the platform."""
-    posts = scope.posts_of(actor)
-    if posts.superuser:
-        return None
-    paths = {_district_path(p) for p in posts.paths()}
-    if posts.unit_ids:
-        for path in Unit.objects.filter(pk__in=posts.unit_ids).values_list("area__path", flat=True):
-            paths.add(_district_path(path))
-    return tuple(sorted(paths))
-
-
 def campaign_q(actor: Any) -> Q:
-    districts = districts_of(actor)
+    districts = scope.districts_of(actor)
     if districts is None:
         return Q()
     if not districts:
@@ -73,8 +58,8 @@ def campaign_q(actor: Any) -> Q:
 
 
 def campaign_manage_q(actor: Any) -> Q:
-    """The working committee: write posts over the campaign's whole district."""
-    return scope.scope_q(actor, area=("district",), write=True)
+    """The working committee of the campaign's district."""
+    return scope.committee_q(actor, "district")
 
 
 def resource_own_q(actor: Any, *, write: bool = False) -> Q:
@@ -86,7 +71,7 @@ def demand_own_q(actor: Any, *, write: bool = False) -> Q:
 
 
 def _published_q(actor: Any, prefix: str = "campaign__") -> Q:
-    districts = districts_of(actor)
+    districts = scope.districts_of(actor)
     if districts is None:
         return Q()
     if not districts:
@@ -97,7 +82,7 @@ def _published_q(actor: Any, prefix: str = "campaign__") -> Q:
 
 
 def _managed_q(actor: Any, prefix: str = "campaign__") -> Q:
-    return scope.scope_q(actor, area=(f"{prefix}district",), write=True)
+    return scope.committee_q(actor, f"{prefix}district")
 
 
 def resource_q(actor: Any) -> Q:
@@ -152,18 +137,28 @@ def campaign_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Camp
     return qs
 
 
-def campaign_get_for(actor: Any, pk: int | str, *, manage: bool = False) -> Campaign:
+def campaign_get_for(
+    actor: Any, pk: int | str | Campaign, *, manage: bool = False, lock: bool = False
+) -> Campaign:
+    """A campaign the actor sees (with `manage`, one whose working committee they are);
+    `lock` inside a service's transaction."""
     qs = campaign_list(actor=actor)
     if manage:
         qs = qs.filter(campaign_manage_q(actor))
-    campaign = qs.filter(pk=_int(pk)).first()
-    if campaign is None:
-        raise NotFound(_("共建活动不存在或无权查看"))
-    return campaign
+    return one(qs, _("共建活动不存在或无权查看"), pk=pk, lock=lock)
 
 
-def districts_managed(actor: Any) -> QuerySet[Area]:
-    return Area.objects.filter(scope.area_q(actor, write=True), kind=Area.Kind.DISTRICT)
+def _campaign(actor: Any, campaign: Campaign | int | str) -> Campaign:
+    """The campaign a list belongs to: the one the page already read, or its id from the
+    route (an export), read through the caller's scope."""
+    return campaign if isinstance(campaign, Campaign) else campaign_get_for(actor, campaign)
+
+
+def committee_districts(actor: Any) -> QuerySet[Area]:
+    """The districts whose working committee the actor is: where they may start a campaign."""
+    qs = org_selectors.area_list(actor=actor, kind=Area.Kind.DISTRICT, write=True)
+    paths = scope.committee_paths(actor)
+    return qs if paths is None else qs.filter(path__in=paths)
 
 
 @dataclass
@@ -233,12 +228,13 @@ def campaign_figures(*, campaign: Campaign) -> Figures:
 def resource_list(
     *,
     actor: Any,
-    campaign: Campaign,
+    campaign: Campaign | int | str,
     q: str = "",
     category: str = "",
     mine: bool = False,
     write: bool = False,
 ) -> QuerySet[Resource]:
+    campaign = _campaign(actor, campaign)
     own = resource_own_q(actor, write=write)
     if write:
         where = own | _managed_q(actor)
@@ -267,28 +263,25 @@ def resource_list(
     return qs.order_by("unit__code", "id")
 
 
-def resource_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Resource:
+def resource_get_for(
+    actor: Any, pk: int | str | Resource, *, write: bool = False, lock: bool = False
+) -> Resource:
     where = (resource_own_q(actor, write=True) | _managed_q(actor)) if write else resource_q(actor)
-    resource = (
-        Resource.objects.filter(where, pk=_int(pk))
-        .select_related("unit", "area", "campaign__district")
-        .first()
-    )
-    if resource is None:
-        raise NotFound(_("资源不存在或无权查看"))
-    return resource
+    qs = Resource.objects.filter(where).select_related("unit", "area", "campaign__district")
+    return one(qs, _("资源不存在或无权查看"), pk=pk, lock=lock)
 
 
 def demand_list(
     *,
     actor: Any,
-    campaign: Campaign,
+    campaign: Campaign | int | str,
     q: str = "",
     category: str = "",
     priority: str = "",
     mine: bool = False,
     write: bool = False,
 ) -> QuerySet[Demand]:
+    campaign = _campaign(actor, campaign)
     own = demand_own_q(actor, write=write)
     if write:
         where = own | _managed_q(actor)
@@ -319,16 +312,12 @@ def demand_list(
     return qs.order_by("community__path", "id")
 
 
-def demand_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Demand:
+def demand_get_for(
+    actor: Any, pk: int | str | Demand, *, write: bool = False, lock: bool = False
+) -> Demand:
     where = (demand_own_q(actor, write=True) | _managed_q(actor)) if write else demand_q(actor)
-    demand = (
-        Demand.objects.filter(where, pk=_int(pk))
-        .select_related("community", "campaign__district")
-        .first()
-    )
-    if demand is None:
-        raise NotFound(_("需求不存在或无权查看"))
-    return demand
+    qs = Demand.objects.filter(where).select_related("community", "campaign__district")
+    return one(qs, _("需求不存在或无权查看"), pk=pk, lock=lock)
 
 
 def categories(*, campaign: Campaign) -> list[str]:
@@ -399,14 +388,24 @@ def run_matches(*, run: MatchRun, q: str = "", status: str = "") -> QuerySet[Mat
     return qs
 
 
+def proposal_list(
+    *, actor: Any, campaign: Campaign | int | str, q: str = "", status: str = ""
+) -> QuerySet[Match]:
+    """The proposals of a campaign's latest run, for its working committee."""
+    if not isinstance(campaign, Campaign):
+        campaign = campaign_get_for(actor, campaign, manage=True)
+    run = latest_run(campaign=campaign)
+    return run_matches(run=run, q=q, status=status) if run else Match.objects.none()
+
+
 def confirmed_matches(
-    *, actor: Any, campaign: Campaign | None = None, q: str = ""
+    *, actor: Any, campaign: Campaign | int | None = None, q: str = ""
 ) -> QuerySet[Match]:
     qs = Match.objects.filter(side_q(actor, ""), status=Match.Status.CONFIRMED).select_related(
         "demand__community", "resource__unit", "campaign", "agreement__project"
     )
     if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+        qs = qs.filter(campaign=_campaign(actor, campaign))
     if q:
         qs = qs.filter(
             Q(demand__title__icontains=q)
@@ -418,18 +417,16 @@ def confirmed_matches(
     return qs.order_by("demand__community__path", "demand_id")
 
 
-def match_get_for(actor: Any, pk: int | str, *, manage: bool = False) -> Match:
+def match_get_for(
+    actor: Any, pk: int | str | Match, *, manage: bool = False, lock: bool = False
+) -> Match:
     where = _managed_q(actor) if manage else (side_q(actor, "") & Q(status="confirmed"))
     if not manage:
         where = where | _managed_q(actor)
-    found = (
-        Match.objects.filter(where, pk=_int(pk))
-        .select_related("demand__community", "resource__unit", "campaign", "run")
-        .first()
+    qs = Match.objects.filter(where).select_related(
+        "demand__community", "resource__unit", "campaign", "run"
     )
-    if found is None:
-        raise NotFound(_("配对不存在或无权查看"))
-    return found
+    return one(qs, _("配对不存在或无权查看"), pk=pk, lock=lock)
 
 
 def pair_rules(*, campaign: Campaign) -> QuerySet[PairRule]:
@@ -438,11 +435,9 @@ def pair_rules(*, campaign: Campaign) -> QuerySet[PairRule]:
     )
 
 
-def pair_rule_get_for(actor: Any, pk: int | str) -> PairRule:
-    rule = PairRule.objects.filter(_managed_q(actor), pk=_int(pk)).first()
-    if rule is None:
-        raise NotFound(_("指定或禁止的配对不存在或无权查看"))
-    return rule
+def pair_rule_get_for(actor: Any, pk: int | str | PairRule, *, lock: bool = False) -> PairRule:
+    qs = PairRule.objects.filter(_managed_q(actor))
+    return one(qs, _("指定或禁止的配对不存在或无权查看"), pk=pk, lock=lock)
 
 
 def unmatched_demands(*, run: MatchRun) -> list[dict[str, Any]]:
@@ -473,14 +468,10 @@ def unmatched_demands(*, run: MatchRun) -> list[dict[str, Any]]:
 
 
 def agreement_get_for(actor: Any, pk: int | str) -> Agreement:
-    found = (
-        Agreement.objects.filter(side_q(actor, "match__"), pk=_int(pk))
-        .select_related("match__demand__community", "match__resource__unit")
-        .first()
+    qs = Agreement.objects.filter(side_q(actor, "match__")).select_related(
+        "match__demand__community", "match__resource__unit"
     )
-    if found is None:
-        raise NotFound(_("共建协议不存在或无权查看"))
-    return found
+    return one(qs, _("共建协议不存在或无权查看"), pk=pk)
 
 
 def project_q(actor: Any, *, write: bool = False) -> Q:
@@ -488,7 +479,7 @@ def project_q(actor: Any, *, write: bool = False) -> Q:
 
 
 def project_list(
-    *, actor: Any, campaign: Campaign | None = None, q: str = "", status: str = ""
+    *, actor: Any, campaign: Campaign | int | None = None, q: str = "", status: str = ""
 ) -> QuerySet[Project]:
     qs = Project.objects.filter(project_q(actor)).select_related(
         "agreement__match__demand__community",
@@ -497,7 +488,7 @@ def project_list(
         "rating",
     )
     if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+        qs = qs.filter(campaign=_campaign(actor, campaign))
     if status:
         qs = qs.filter(status=status)
     if q:
@@ -511,53 +502,96 @@ def project_list(
     return qs
 
 
-def project_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Project:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFound(_("共建项目不存在或无权查看")) from None
-    found = (
-        Project.objects.filter(project_q(actor, write=write), public_id=key)
-        .select_related(
-            "agreement__match__demand__community",
-            "agreement__match__resource__unit",
-            "campaign",
-        )
-        .first()
+def project_get_for(
+    actor: Any, public_id: str | uuid.UUID | Project, *, write: bool = False, lock: bool = False
+) -> Project:
+    message = _("共建项目不存在或无权查看")
+    key = (
+        public_id.public_id
+        if isinstance(public_id, Project)
+        else public_key(public_id, message=message)
     )
-    if found is None:
-        raise NotFound(_("共建项目不存在或无权查看"))
-    return found
+    qs = Project.objects.filter(project_q(actor, write=write)).select_related(
+        "agreement__match__demand__community",
+        "agreement__match__resource__unit",
+        "campaign",
+    )
+    return one(qs, message, lock=lock, public_id=key)
 
 
-def milestone_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Milestone:
-    milestone = (
-        Milestone.objects.filter(
-            side_q(actor, "project__agreement__match__", write=write), pk=_int(pk)
-        )
-        .select_related("project")
-        .first()
-    )
-    if milestone is None:
-        raise NotFound(_("项目节点不存在或无权查看"))
-    return milestone
+def milestone_get_for(
+    actor: Any, pk: int | str | Milestone, *, write: bool = False, lock: bool = False
+) -> Milestone:
+    qs = Milestone.objects.filter(
+        side_q(actor, "project__agreement__match__", write=write)
+    ).select_related("project")
+    return one(qs, _("项目节点不存在或无权查看"), pk=pk, lock=lock)
 
 
 def photo_get_for(actor: Any, pk: int | str) -> ProgressPhoto:
-    photo = (
-        ProgressPhoto.objects.filter(
-            side_q(actor, "update__project__agreement__match__"), pk=_int(pk)
+    qs = ProgressPhoto.objects.filter(
+        side_q(actor, "update__project__agreement__match__")
+    ).select_related("update__project")
+    return one(qs, _("照片不存在或无权查看"), pk=pk)
+
+
+# What the pages show beside their lists ------------------------------------------------------
+
+
+def editable_resources(*, actor: Any, rows: list[Resource]) -> set[int]:
+    """Which of the rows of a page the actor may edit (one query for the page)."""
+    where = resource_own_q(actor, write=True) | _managed_q(actor)
+    pks = [r.pk for r in rows]
+    return set(Resource.objects.filter(where, pk__in=pks).values_list("pk", flat=True))
+
+
+def editable_demands(*, actor: Any, rows: list[Demand]) -> set[int]:
+    where = demand_own_q(actor, write=True) | _managed_q(actor)
+    pks = [d.pk for d in rows]
+    return set(Demand.objects.filter(where, pk__in=pks).values_list("pk", flat=True))
+
+
+def service_areas(*, campaign: Campaign) -> QuerySet[Area]:
+    """The places of the campaign's district a resource may serve (not a grid)."""
+    return (
+        org_selectors.area_directory()
+        .filter(
+            path__startswith=campaign.district.path,
+            kind__in=(Area.Kind.DISTRICT, Area.Kind.STREET, Area.Kind.COMMUNITY),
         )
-        .select_related("update__project")
-        .first()
+        .only("id", "name", "kind", "path")
     )
-    if photo is None:
-        raise NotFound(_("照片不存在或无权查看"))
-    return photo
 
 
-def _int(pk: int | str) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("对象不存在")) from None
+def matching_board(*, campaign: Campaign) -> dict[str, Any]:
+    """What the working committee's matching page shows besides the proposals: the latest
+    run, the demands it left unmatched, the pins and forbids, and the campaign's items to
+    pin or forbid."""
+    run = latest_run(campaign=campaign)
+    return {
+        "run": run,
+        "unmatched": unmatched_demands(run=run) if run else [],
+        "rules": pair_rules(campaign=campaign),
+        # (the campaign's key is loaded too: a related manager reads it on every row)
+        "demands": campaign.demands.select_related("community").only(
+            "id", "title", "campaign_id", "community__name"
+        ),
+        "resources": campaign.resources.select_related("unit").only(
+            "id", "title", "campaign_id", "unit__name"
+        ),
+    }
+
+
+def signing_sides(*, actor: Any, matches: list[Match]) -> dict[str, set[int]]:
+    """For the matches of a page, those the actor may sign for the unit and for the
+    community."""
+    return {
+        "unit_side": {m.pk for m in matches if may_sign_unit_side(actor, m.resource)},
+        "community_side": {
+            m.pk for m in matches if may_sign_community_side(actor, m.demand.community)
+        },
+    }
+
+
+def may_write_project(actor: Any, project: Project) -> bool:
+    return Project.objects.filter(project_q(actor, write=True), pk=project.pk).exists()

@@ -2,18 +2,22 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gongjian.cobuild import views
+from gongjian.cobuild import lists, views
 
 app_name = "cobuild"
 urlpatterns = [
     path("", views.campaign_list, name="campaign_list"),
-    path("export/", views.campaign_export, name="campaign_export"),
+    path("export/", lists.CAMPAIGNS.export_view(), name="campaign_export"),
     path("new/", views.campaign_create, name="campaign_create"),
     path("<int:campaign_id>/", views.campaign_detail, name="campaign_detail"),
     path("<int:campaign_id>/edit/", views.campaign_update, name="campaign_update"),
     path("<int:campaign_id>/advance/", views.campaign_advance, name="campaign_advance"),
     path("<int:campaign_id>/resources/", views.resource_list, name="resource_list"),
-    path("<int:campaign_id>/resources/export/", views.resource_export, name="resource_export"),
+    path(
+        "<int:campaign>/resources/export/",
+        lists.RESOURCES.export_view(),
+        name="resource_export",
+    ),
     path("<int:campaign_id>/resources/new/", views.resource_create, name="resource_create"),
     path("resources/<int:resource_id>/edit/", views.resource_edit, name="resource_edit"),
     path("resources/<int:resource_id>/delete/", views.resource_delete, name="resource_delete"),
@@ -23,7 +27,7 @@ urlpatterns = [
         name="resource_preferences",
     ),
     path("<int:campaign_id>/demands/", views.demand_list, name="demand_list"),
-    path("<int:campaign_id>/demands/export/", views.demand_export, name="demand_export"),
+    path("<int:campaign>/demands/export/", lists.DEMANDS.export_view(), name="demand_export"),
     path("<int:campaign_id>/demands/new/", views.demand_create, name="demand_create"),
     path("demands/<int:demand_id>/edit/", views.demand_edit, name="demand_edit"),
     path("demands/<int:demand_id>/delete/", views.demand_delete, name="demand_delete"),
@@ -33,7 +37,11 @@ urlpatterns = [
         name="demand_preferences",
     ),
     path("<int:campaign_id>/matching/", views.matching, name="matching"),
-    path("<int:campaign_id>/matching/export/", views.matching_export, name="matching_export"),
+    path(
+        "<int:campaign>/matching/export/",
+        lists.PROPOSALS.export_view(),
+        name="matching_export",
+    ),
     path("<int:campaign_id>/matching/run/", views.match_run, name="match_run"),
     path("<int:campaign_id>/matching/confirm/", views.match_confirm, name="match_confirm"),
     path("<int:campaign_id>/matching/rules/", views.pair_rule_create, name="pair_rule_create"),
@@ -41,9 +49,9 @@ urlpatterns = [
     path("matches/<int:match_id>/decide/", views.match_decide, name="match_decide"),
     path("matches/<int:match_id>/sign/", views.agreement_sign, name="agreement_sign"),
     path("agreements/", views.agreement_list, name="agreement_list"),
-    path("agreements/export/", views.agreement_export, name="agreement_export"),
+    path("agreements/export/", lists.AGREEMENTS.export_view(), name="agreement_export"),
     path("projects/", views.project_list, name="project_list"),
-    path("projects/export/", views.project_export, name="project_export"),
+    path("projects/export/", lists.PROJECTS.export_view(), name="project_export"),
     path("projects/<uuid:project_id>/", views.project_detail, name="project_detail"),
     path("projects/<uuid:project_id>/update/", views.project_update, name="project_update"),
     path("projects/<uuid:project_id>/milestones/", views.milestone_add, name="milestone_add"),

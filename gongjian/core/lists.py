@@ -23,7 +23,7 @@ The page, its pagination, its Excel export and the API list all come from one `L
 
     # api.py
     @router.get("/activities", response=list[ActivityOut])
-    @paginate(Pagination)
+    @paginated                                       # paginate(Pagination), annotations resolved
     def activity_list(request, filters: Query[ACTIVITIES.Filters]):
         return ACTIVITIES.rows_for(request.user, filters.model_dump())
 
@@ -35,6 +35,7 @@ keyword; `rows` resolves it through the caller's scope and raises `NotFound` oth
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -47,9 +48,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.core.errors import ValidationFailed
 from gongjian.core.exports import xlsx_response
@@ -87,7 +89,7 @@ class Column:
     """One column: its Chinese label, where its value comes from (an attribute path such as
     `"unit.name"`, `"get_status_display"`, or a function of the row) and its kind."""
 
-    label: str
+    label: str | Promise  # a lazy translation where the list is declared at import
     value: str | Callable[[Any], Any]
     kind: str = TEXT
     export: bool = True
@@ -131,13 +133,13 @@ class Filter:
     """
 
     name: str
-    label: str = ""
+    label: str | Promise = ""
     kind: str = "text"
-    choices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = ()
+    choices: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]] = ()
     default: str = ""
     to: str = ""
 
-    def options(self) -> Sequence[tuple[str, str]]:
+    def options(self) -> Sequence[tuple[str, Any]]:
         return self.choices() if callable(self.choices) else self.choices
 
     def _refuse(self, message: str) -> ValidationFailed:
@@ -209,13 +211,21 @@ class Pagination(PageNumberPagination):
         page_size: int | None = Field(None, ge=1, le=100)
 
 
+def paginated(view: Callable[..., Any]) -> Callable[..., Any]:
+    """`@paginate(Pagination)` for an API list. The view's annotations are resolved in its own
+    module first: under `from __future__ import annotations` they are text, and ninja would
+    read them in the decorator's module (`filters: Query[SPEC.Filters]` would not resolve)."""
+    view.__annotations__ = typing.get_type_hints(view, include_extras=True)
+    return paginate(Pagination)(view)  # type: ignore[no-any-return]
+
+
 @dataclass(frozen=True)
 class ListSpec:
     """A list: its name (for the audit log), its title (the export's file and sheet), the
     selector that gives its rows, its filters and its columns."""
 
     name: str
-    title: str
+    title: str | Promise
     rows: Callable[..., QuerySet[Any] | Sequence[Any]]
     columns: tuple[Column, ...]
     filters: tuple[Filter, ...] = ()
@@ -246,7 +256,7 @@ class ListSpec:
         """The filters as a ninja schema for the API's query string (all text, parsed as on
         the page)."""
         fields: dict[str, Any] = {
-            f.name: (str, Field(f.default, max_length=MAX_FILTER_LENGTH, description=f.label))
+            f.name: (str, Field(f.default, max_length=MAX_FILTER_LENGTH, description=str(f.label)))
             for f in self.filters
         }
         model_name = "".join(p.title() for p in self.name.replace(".", "_").split("_"))
@@ -278,7 +288,7 @@ class ListSpec:
             rows.iterator(chunk_size=2000) if isinstance(rows, QuerySet) else rows
         )
         return xlsx_response(
-            what=self.title,
+            what=str(self.title),
             name=self.name,
             headers=[str(c.label) for c in columns],
             kinds=[c.kind for c in columns],

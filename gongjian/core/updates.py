@@ -18,11 +18,15 @@ def model_update(
     data: Mapping[str, Any],
     allowed: frozenset[str] | set[str] | tuple[str, ...],
     action: str = "update",
+    clearable: frozenset[str] | set[str] | tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """Set the `allowed` fields given in `data` (others are ignored; a value of None leaves a
-    field as it is), run the model's own field validation on the changed fields, save them and
-    write one audit entry. Returns the changes (empty when nothing changed: no write then)."""
-    names = [name for name in data if name in allowed and data[name] is not None]
+    field as it is, except for the `clearable` fields, which None empties), run the model's
+    own field validation on the changed fields, save them and write one audit entry. Returns
+    the changes (empty when nothing changed: no write then)."""
+    names = [
+        name for name in data if name in allowed and (data[name] is not None or name in clearable)
+    ]
     before = snapshot(instance)
     for name in names:
         setattr(instance, name, data[name])

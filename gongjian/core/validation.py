@@ -4,9 +4,10 @@ field with a Chinese message. Services call these instead of writing their own."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,30 @@ def clean_text(
     return text
 
 
+@overload
+def clean_int(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: Literal[True] = True,
+) -> int: ...
+
+
+@overload
+def clean_int(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    required: bool,
+) -> int | None: ...
+
+
 def clean_int(
     field: str,
     value: Any,
@@ -81,9 +106,10 @@ def clean_decimal(
     *,
     minimum: Decimal | None = None,
     maximum: Decimal | None = None,
-    places: int = 2,
+    places: int | None = 2,
     required: bool = True,
 ) -> Decimal | None:
+    """A number within bounds, rounded to `places` decimals (`None`: kept as given)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
             raise invalid(field, _("请填写%(label)s") % {"label": label})
@@ -98,7 +124,12 @@ def clean_decimal(
         raise invalid(field, _("%(label)s不能小于%(n)s") % {"label": label, "n": minimum})
     if maximum is not None and number > maximum:
         raise invalid(field, _("%(label)s不能大于%(n)s") % {"label": label, "n": maximum})
-    return number.quantize(Decimal(1).scaleb(-places))
+    if places is None:
+        return number
+    try:
+        return number.quantize(Decimal(1).scaleb(-places))
+    except InvalidOperation:  # more digits than a decimal holds
+        raise invalid(field, _("%(label)s数值过大") % {"label": label}) from None
 
 
 def clean_choice(field: str, value: Any, label: Any, choices: Iterable[Any]) -> str:
@@ -131,6 +162,28 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
+@overload
+def clean_date(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    required: Literal[True] = True,
+    not_before: dt.date | None = None,
+) -> dt.date: ...
+
+
+@overload
+def clean_date(
+    field: str,
+    value: Any,
+    label: Any,
+    *,
+    required: bool,
+    not_before: dt.date | None = None,
+) -> dt.date | None: ...
+
+
 def clean_date(
     field: str,
     value: Any,
@@ -160,3 +213,13 @@ def object_id(value: Any, *, message: str | None = None) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         raise NotFound(message or _("对象不存在或无权查看"))
     return int(text)
+
+
+def public_key(value: Any, *, message: str | None = None) -> uuid.UUID:
+    """An unguessable public id from a URL or a form, else `NotFound` (the two look alike)."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value or "").strip()[:64])
+    except ValueError:
+        raise NotFound(message or _("对象不存在或无权查看")) from None

@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Query, Router, Schema, Status
 
-from gongjian.evaluation import metrics, selectors, services
+from gongjian.core.lists import paginated
+from gongjian.evaluation import lists, metrics, selectors, services
 
 router = Router(tags=["evaluation"])
 
@@ -33,7 +33,7 @@ class IndicatorOut(Schema):
     evidence_required: bool
     method: str
     metric: str
-    thresholds: list[list[str]]
+    thresholds: list[tuple[float, float]]  # [the figure from which, the score], rising
 
 
 class FrameworkOut(Schema):
@@ -47,6 +47,10 @@ class FrameworkOut(Schema):
 
 class FrameworkDetailOut(FrameworkOut):
     indicators: list[IndicatorOut]
+
+    @staticmethod
+    def resolve_indicators(obj: Any) -> list[Any]:
+        return [r.indicator for r in selectors.framework_tree(obj)]
 
 
 class CampaignOut(Schema):
@@ -212,25 +216,26 @@ def metric_list(request: HttpRequest) -> list[MetricOut]:
 
 
 @router.get("/frameworks", response=list[FrameworkOut])
-@paginate(PageNumberPagination, page_size=50)
-def framework_list(request: HttpRequest, q: str = "") -> Any:
-    return selectors.framework_list(actor=request.user, q=q)
+@paginated
+def framework_list(
+    request: HttpRequest,
+    filters: Query[lists.FRAMEWORKS.Filters],  # type: ignore[name-defined]
+) -> Any:
+    return lists.FRAMEWORKS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/frameworks/{framework_id}", response=FrameworkDetailOut)
 def framework_detail(request: HttpRequest, framework_id: int) -> Any:
-    fw = selectors.framework_get_for(request.user, framework_id)
-    fw.indicators_out = [r.indicator for r in selectors.framework_tree(fw)]  # type: ignore[attr-defined]
-    return {
-        **{k: getattr(fw, k) for k in ("id", "code", "name", "description", "area_id", "status")},
-        "indicators": fw.indicators_out,  # type: ignore[attr-defined]
-    }
+    return selectors.framework_get_for(request.user, framework_id)
 
 
 @router.get("/campaigns", response=list[CampaignOut])
-@paginate(PageNumberPagination, page_size=50)
-def campaign_list(request: HttpRequest, q: str = "", status: str = "") -> Any:
-    return selectors.campaign_list(actor=request.user, q=q, status=status)
+@paginated
+def campaign_list(
+    request: HttpRequest,
+    filters: Query[lists.CAMPAIGNS.Filters],  # type: ignore[name-defined]
+) -> Any:
+    return lists.CAMPAIGNS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/campaigns/{campaign_id}", response=CampaignOut)
@@ -240,6 +245,7 @@ def campaign_detail(request: HttpRequest, campaign_id: int) -> Any:
 
 @router.get("/campaigns/{campaign_id}/results", response=list[ResultOut])
 def campaign_results(request: HttpRequest, campaign_id: int) -> Any:
+    """The ranking, once published (empty before)."""
     campaign = selectors.campaign_get_for(request.user, campaign_id)
     if not selectors.results_visible(request.user, campaign):
         return []
@@ -248,9 +254,8 @@ def campaign_results(request: HttpRequest, campaign_id: int) -> Any:
 
 @router.post("/campaigns/{campaign_id}/publish", response=CampaignOut)
 def campaign_publish(request: HttpRequest, campaign_id: int, payload: PublishIn) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id)
     return services.campaign_publish(
-        actor=request.user, campaign=campaign, published_on=payload.published_on
+        actor=request.user, campaign=campaign_id, published_on=payload.published_on
     )
 
 
@@ -261,25 +266,25 @@ def assessment_detail(request: HttpRequest, assessment_id: uuid.UUID) -> Any:
 
 @router.post("/assessments/{assessment_id}/scores", response=AssessmentOut)
 def assessment_save(request: HttpRequest, assessment_id: uuid.UUID, payload: SaveIn) -> Any:
-    a = selectors.assessment_get_for(request.user, assessment_id)
     a = services.assessment_save(
-        actor=request.user, assessment=a, scores=_scores(payload.scores), summary=payload.summary
+        actor=request.user,
+        assessment=assessment_id,
+        scores=_scores(payload.scores),
+        summary=payload.summary,
     )
     return _assessment_out(a)
 
 
 @router.post("/assessments/{assessment_id}/submit", response=AssessmentOut)
 def assessment_submit(request: HttpRequest, assessment_id: uuid.UUID) -> Any:
-    a = selectors.assessment_get_for(request.user, assessment_id)
-    return _assessment_out(services.assessment_submit(actor=request.user, assessment=a))
+    return _assessment_out(services.assessment_submit(actor=request.user, assessment=assessment_id))
 
 
 @router.post("/assessments/{assessment_id}/review", response=AssessmentOut)
 def assessment_review(request: HttpRequest, assessment_id: uuid.UUID, payload: ReviewIn) -> Any:
-    a = selectors.assessment_get_for(request.user, assessment_id)
     a = services.assessment_review(
         actor=request.user,
-        assessment=a,
+        assessment=assessment_id,
         action=payload.action,
         scores=_scores(payload.scores),
         reason=payload.reason,
@@ -289,29 +294,31 @@ def assessment_review(request: HttpRequest, assessment_id: uuid.UUID, payload: R
 
 @router.post("/assessments/{assessment_id}/objections", response={201: ObjectionOut})
 def objection_submit(request: HttpRequest, assessment_id: uuid.UUID, payload: ObjectionIn) -> Any:
-    a = selectors.assessment_get_for(request.user, assessment_id)
-    return Status(
-        201, services.objection_submit(actor=request.user, assessment=a, text=payload.text)
+    objection = services.objection_submit(
+        actor=request.user, assessment=assessment_id, text=payload.text
     )
+    return Status(201, objection)
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginated
 def case_list(
-    request: HttpRequest, campaign_id: int | None = None, q: str = "", status: str = ""
+    request: HttpRequest,
+    filters: Query[lists.CASES.Filters],  # type: ignore[name-defined]
 ) -> Any:
-    campaign = selectors.campaign_get_for(request.user, campaign_id) if campaign_id else None
-    return selectors.case_list(actor=request.user, campaign=campaign, q=q, status=status)
+    return lists.CASES.rows_for(request.user, filters.model_dump())
 
 
 @router.post("/cases/{case_id}/vote", response={201: VoteOut})
 def case_vote(request: HttpRequest, case_id: uuid.UUID) -> Any:
-    case = selectors.case_get_for(request.user, case_id)
-    vote = services.case_vote(actor=request.user, case=case)
-    return Status(201, VoteOut(case_id=case.public_id, campaign_id=vote.campaign_id))
+    vote = services.case_vote(actor=request.user, case=case_id)
+    return Status(201, VoteOut(case_id=case_id, campaign_id=vote.campaign_id))
 
 
 @router.get("/brands", response=list[BrandOut])
-@paginate(PageNumberPagination, page_size=50)
-def brand_list(request: HttpRequest, q: str = "", status: str = "") -> Any:
-    return selectors.brand_list(actor=request.user, q=q, status=status)
+@paginated
+def brand_list(
+    request: HttpRequest,
+    filters: Query[lists.BRANDS.Filters],  # type: ignore[name-defined]
+) -> Any:
+    return lists.BRANDS.rows_for(request.user, filters.model_dump())

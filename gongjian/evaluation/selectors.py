@@ -21,8 +21,10 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
+from gongjian.core.validation import public_key
 from gongjian.evaluation import metrics, scoring
 from gongjian.evaluation.models import (
     Assessment,
@@ -38,7 +40,8 @@ from gongjian.evaluation.models import (
     Score,
 )
 from gongjian.orgs import scope
-from gongjian.orgs.models import Member, PartyOrg, Role
+from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs.models import Area, Member, PartyOrg
 
 NOTHING = scope.NOTHING
 
@@ -53,22 +56,13 @@ def _or(parts: list[Q]) -> Q:
     return out
 
 
-def working_committee_q(actor: Any, *lookups: str) -> Q:
-    """Objects under a district the actor administers (the working committee's post)."""
-    posts = scope.posts_of(actor)
-    if posts.superuser:
-        return Q()
-    paths = posts.area_paths.get(Role.DISTRICT_ADMIN, ())
-    return _or([Q(**{f"{lk}__path__startswith": p}) for p in paths for lk in lookups])
-
-
 def unit_level_q(actor: Any, lookup: str = "unit") -> Q:
     """Objects of a unit the actor acts for: its unit administrator, or the working
     committee over the unit's district."""
     posts = scope.posts_of(actor)
     if posts.superuser:
         return Q()
-    parts = [working_committee_q(actor, f"{lookup}__area")]
+    parts = [scope.committee_q(actor, f"{lookup}__area")]
     if posts.unit_ids:
         parts.append(Q(**{f"{lookup}__in": list(posts.unit_ids)}))
     return _or([p for p in parts if p is not NOTHING])
@@ -139,7 +133,7 @@ def framework_q(actor: Any, *, write: bool = False) -> Q:
     posts = scope.posts_of(actor)
     if posts.superuser:
         return Q()
-    own = working_committee_q(actor, "area")
+    own = scope.committee_q(actor, "area")
     if write:
         return own
     if not posts.is_staff_like:
@@ -174,23 +168,18 @@ def framework_list(*, actor: Any, q: str = "", write: bool = False) -> QuerySet[
     return qs
 
 
-def framework_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Framework:
-    fw = Framework.objects.filter(framework_q(actor, write=write), pk=_int(pk)).first()
-    if fw is None:
-        raise NotFound(_("考评体系不存在或无权查看"))
-    return fw
+def framework_get_for(
+    actor: Any, pk: int | str | Framework, *, write: bool = False, lock: bool = False
+) -> Framework:
+    qs = Framework.objects.filter(framework_q(actor, write=write))
+    return one(qs, _("考评体系不存在或无权查看"), pk=pk, lock=lock)
 
 
-def indicator_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Indicator:
-    ind = (
-        Indicator.objects.filter(pk=_int(pk))
-        .filter(framework__in=Framework.objects.filter(framework_q(actor, write=write)))
-        .select_related("framework")
-        .first()
-    )
-    if ind is None:
-        raise NotFound(_("指标不存在或无权查看"))
-    return ind
+def indicator_get_for(actor: Any, pk: int | str | Indicator, *, write: bool = False) -> Indicator:
+    qs = Indicator.objects.filter(
+        framework__in=Framework.objects.filter(framework_q(actor, write=write))
+    ).select_related("framework")
+    return one(qs, _("指标不存在或无权查看"), pk=pk)
 
 
 @dataclass
@@ -238,16 +227,30 @@ def campaign_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Camp
     return qs
 
 
-def campaign_get_for(actor: Any, pk: int | str, *, manage: bool = False) -> Campaign:
-    q = working_committee_q(actor, "area") if manage else campaign_q(actor)
-    campaign = Campaign.objects.filter(q, pk=_int(pk)).select_related("framework", "area").first()
-    if campaign is None:
-        raise NotFound(_("创建活动不存在或无权查看"))
-    return campaign
+def campaign_get_for(
+    actor: Any, pk: int | str | Campaign, *, manage: bool = False, lock: bool = False
+) -> Campaign:
+    """A campaign the actor sees (with `manage`, one whose working committee they are)."""
+    q = scope.committee_q(actor, "area") if manage else campaign_q(actor)
+    qs = Campaign.objects.filter(q).select_related("framework", "area")
+    return one(qs, _("创建活动不存在或无权查看"), pk=pk, lock=lock)
+
+
+def _campaign(actor: Any, campaign: Campaign | int | str) -> Campaign:
+    """The campaign a list belongs to: the one the page already read, or its id from the
+    route or the query (an export, the API), read through the caller's scope."""
+    return campaign if isinstance(campaign, Campaign) else campaign_get_for(actor, campaign)
+
+
+def committee_districts(actor: Any) -> QuerySet[Area]:
+    """The districts whose working committee the actor is."""
+    qs = org_selectors.area_list(actor=actor, kind=Area.Kind.DISTRICT, write=True)
+    paths = scope.committee_paths(actor)
+    return qs if paths is None else qs.filter(path__in=paths)
 
 
 def campaign_may_manage(actor: Any, campaign: Campaign) -> bool:
-    return Campaign.objects.filter(working_committee_q(actor, "area"), pk=campaign.pk).exists()
+    return Campaign.objects.filter(scope.committee_q(actor, "area"), pk=campaign.pk).exists()
 
 
 def results_visible(actor: Any, campaign: Campaign) -> bool:
@@ -264,11 +267,11 @@ def results_visible(actor: Any, campaign: Campaign) -> bool:
 
 
 def assessment_list(
-    *, actor: Any, campaign: Campaign | None = None, q: str = "", status: str = ""
+    *, actor: Any, campaign: Campaign | int | None = None, q: str = "", status: str = ""
 ) -> QuerySet[Assessment]:
     qs = Assessment.objects.filter(assessment_q(actor)).select_related("unit", "campaign")
     if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+        qs = qs.filter(campaign=_campaign(actor, campaign))
     if status:
         qs = qs.filter(status=status)
     if q:
@@ -278,16 +281,16 @@ def assessment_list(
     return qs.order_by("unit__code")
 
 
-def assessment_get_for(actor: Any, public_id: str | uuid.UUID) -> Assessment:
-    key = _uuid(public_id, _("测评不存在或无权查看"))
-    a = (
-        Assessment.objects.filter(assessment_q(actor), public_id=key)
-        .select_related("unit", "campaign__framework", "campaign__area")
-        .first()
+def assessment_get_for(actor: Any, public_id: str | uuid.UUID | Assessment) -> Assessment:
+    qs = Assessment.objects.filter(assessment_q(actor)).select_related(
+        "unit", "campaign__framework", "campaign__area"
     )
-    if a is None:
-        raise NotFound(_("测评不存在或无权查看"))
-    return a
+    return one(qs, _("测评不存在或无权查看"), public_id=_key(public_id, _("测评不存在或无权查看")))
+
+
+def _key(value: Any, message: str) -> uuid.UUID:
+    """The public id of a row already read, or the one given in a URL or a form."""
+    return value.public_id if hasattr(value, "public_id") else public_key(value, message=message)
 
 
 def my_assessments(*, actor: Any) -> QuerySet[Assessment]:
@@ -306,7 +309,7 @@ def may_fill(actor: Any, assessment: Assessment) -> bool:
 
 def may_review_final(actor: Any, assessment: Assessment) -> bool:
     return Assessment.objects.filter(
-        working_committee_q(actor, "campaign__area"), pk=assessment.pk
+        scope.committee_q(actor, "campaign__area"), pk=assessment.pk
     ).exists()
 
 
@@ -415,10 +418,12 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
 # Evidence -------------------------------------------------------------------------------------
 
 
-def evidence_get_for(actor: Any, public_id: str | uuid.UUID) -> Evidence:
+def evidence_get_for(actor: Any, public_id: str | uuid.UUID | Evidence) -> Evidence:
     """A file, for whoever may see what it belongs to."""
-    key = _uuid(public_id, _("文件不存在或无权查看"))
-    ev = Evidence.objects.filter(public_id=key).first()
+    key = _key(public_id, _("文件不存在或无权查看"))
+    ev = (
+        Evidence.objects.filter(public_id=key).select_related("assessment", "brand", "case").first()
+    )
     if ev is None:
         raise NotFound(_("文件不存在或无权查看"))
     if ev.assessment_id is not None:
@@ -445,15 +450,10 @@ def objection_list(*, actor: Any, campaign: Campaign) -> QuerySet[Objection]:
 
 
 def objection_get_for(actor: Any, pk: int | str) -> Objection:
-    obj = (
-        Objection.objects.filter(pk=_int(pk))
-        .filter(assessment__in=Assessment.objects.filter(assessment_q(actor)))
-        .select_related("assessment__campaign", "assessment__unit")
-        .first()
-    )
-    if obj is None:
-        raise NotFound(_("异议不存在或无权查看"))
-    return obj
+    qs = Objection.objects.filter(
+        assessment__in=Assessment.objects.filter(assessment_q(actor))
+    ).select_related("assessment__campaign", "assessment__unit")
+    return one(qs, _("异议不存在或无权查看"), pk=pk)
 
 
 # Brands ---------------------------------------------------------------------------------------
@@ -479,16 +479,10 @@ def brand_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Brand]:
     return qs
 
 
-def brand_get_for(actor: Any, public_id: str | uuid.UUID) -> Brand:
-    key = _uuid(public_id, _("品牌不存在或无权查看"))
-    brand = (
-        Brand.objects.filter(brand_q(actor), public_id=key)
-        .select_related("party_org__unit")
-        .first()
-    )
-    if brand is None:
-        raise NotFound(_("品牌不存在或无权查看"))
-    return brand
+def brand_get_for(actor: Any, public_id: str | uuid.UUID | Brand) -> Brand:
+    message = _("品牌不存在或无权查看")
+    qs = Brand.objects.filter(brand_q(actor)).select_related("party_org__unit")
+    return one(qs, message, public_id=_key(public_id, message))
 
 
 def brand_branches(*, actor: Any) -> QuerySet[PartyOrg]:
@@ -503,7 +497,7 @@ def brand_branches(*, actor: Any) -> QuerySet[PartyOrg]:
         [
             p
             for p in (
-                working_committee_q(actor, "unit__area", "area"),
+                scope.committee_q(actor, "unit__area", "area"),
                 Q(unit_id__in=list(posts.unit_ids)) if posts.unit_ids else NOTHING,
             )
             if p is not NOTHING
@@ -514,7 +508,7 @@ def brand_branches(*, actor: Any) -> QuerySet[PartyOrg]:
 
 def brand_may_review(actor: Any, brand: Brand) -> bool:
     return Brand.objects.filter(
-        working_committee_q(actor, "party_org__unit__area", "party_org__area"), pk=brand.pk
+        scope.committee_q(actor, "party_org__unit__area", "party_org__area"), pk=brand.pk
     ).exists()
 
 
@@ -551,11 +545,11 @@ def case_q(actor: Any) -> Q:
 
 
 def case_list(
-    *, actor: Any, campaign: Campaign | None = None, q: str = "", status: str = ""
+    *, actor: Any, campaign: Campaign | int | None = None, q: str = "", status: str = ""
 ) -> QuerySet[Case]:
     qs = Case.objects.filter(case_q(actor)).select_related("unit", "campaign")
     if campaign is not None:
-        qs = qs.filter(campaign=campaign)
+        qs = qs.filter(campaign=_campaign(actor, campaign))
     if status:
         qs = qs.filter(status=status)
     if q:
@@ -565,14 +559,10 @@ def case_list(
     return qs
 
 
-def case_get_for(actor: Any, public_id: str | uuid.UUID) -> Case:
-    key = _uuid(public_id, _("案例不存在或无权查看"))
-    case = (
-        Case.objects.filter(case_q(actor), public_id=key).select_related("campaign", "unit").first()
-    )
-    if case is None:
-        raise NotFound(_("案例不存在或无权查看"))
-    return case
+def case_get_for(actor: Any, public_id: str | uuid.UUID | Case) -> Case:
+    message = _("案例不存在或无权查看")
+    qs = Case.objects.filter(case_q(actor)).select_related("campaign", "unit")
+    return one(qs, message, public_id=_key(public_id, message))
 
 
 def my_vote(*, actor: Any, campaign: Campaign) -> CaseVote | None:
@@ -585,7 +575,9 @@ def my_vote(*, actor: Any, campaign: Campaign) -> CaseVote | None:
 # Awards ---------------------------------------------------------------------------------------
 
 
-def award_list(*, actor: Any, campaign: Campaign | None = None, q: str = "") -> QuerySet[Award]:
+def award_list(
+    *, actor: Any, campaign: Campaign | int | None = None, q: str = ""
+) -> QuerySet[Award]:
     qs = Award.objects.filter(
         campaign__in=Campaign.objects.filter(campaign_q(actor))
     ).select_related("unit", "campaign")
@@ -597,25 +589,43 @@ def award_list(*, actor: Any, campaign: Campaign | None = None, q: str = "") -> 
 
 
 def award_get_for(actor: Any, public_id: str | uuid.UUID) -> Award:
-    key = _uuid(public_id, _("表彰不存在或无权查看"))
-    award = award_list(actor=actor).filter(public_id=key).first()
-    if award is None:
-        raise NotFound(_("表彰不存在或无权查看"))
-    return award
+    message = _("表彰不存在或无权查看")
+    return one(award_list(actor=actor), message, public_id=_key(public_id, message))
 
 
-# Helpers --------------------------------------------------------------------------------------
+# What the pages show beside their lists ------------------------------------------------------
 
 
-def _int(pk: int | str) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("对象不存在")) from None
+def result_list(*, actor: Any, campaign: Campaign | int | str, q: str = "") -> list[ResultRow]:
+    """The ranking of a campaign, once the actor may see it (not found before)."""
+    campaign = _campaign(actor, campaign)
+    if not results_visible(actor, campaign):
+        raise NotFound(_("结果尚未公布"))
+    return results(campaign=campaign, q=q)
 
 
-def _uuid(value: str | uuid.UUID, message: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise NotFound(message) from None
+def own_units(*, actor: Any, campaign: Campaign) -> set[int]:
+    """The units of a campaign whose detail the actor sees (their own rows in the ranking)."""
+    return set(assessment_list(actor=actor, campaign=campaign).values_list("unit_id", flat=True))
+
+
+def case_choices(*, actor: Any) -> QuerySet[Assessment]:
+    """The campaigns and units the actor may submit a case for: a unit they act for, in a
+    campaign still open or published."""
+    return (
+        Assessment.objects.filter(
+            unit_level_q(actor),
+            campaign__status__in=(Campaign.Status.OPEN, Campaign.Status.PUBLISHED),
+        )
+        .select_related("campaign", "unit")
+        .order_by("-campaign__period_end", "unit__code")
+    )
+
+
+def framework_writable(actor: Any, framework: Framework) -> bool:
+    return framework_list(actor=actor, write=True).filter(pk=framework.pk).exists()
+
+
+def campaign_units(*, actor: Any, area: Area) -> QuerySet[Any]:
+    """The units of a district the actor sees, to choose a campaign's participants."""
+    return org_selectors.unit_list(actor=actor, area=area).select_related(None).only("id", "name")

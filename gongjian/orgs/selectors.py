@@ -270,3 +270,8 @@ def notice_get_for(actor: Any, pk: int | str) -> Notice:
     if notice is None:
         raise NotFound(_("通知不存在"))
     return notice
+
+
+def area_names_under(path: str) -> dict[str, str]:
+    """The name of every area under `path`, by code (for texts that would otherwise show codes)."""
+    return dict(Area.objects.filter(path__startswith=path).values_list("code", "name"))

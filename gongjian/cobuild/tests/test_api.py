@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
-from gongjian.cobuild.models import Match, Project
+from gongjian.cobuild.models import Match, Project, Resource
 from gongjian.cobuild.tests.helpers import build_world, png_bytes
 from gongjian.testing.cast import Cast
 
@@ -154,3 +155,30 @@ def test_lists_are_paginated_and_scoped(cast: Cast) -> None:
     secretary = _client(cast.community_secretary)
     mine = secretary.get(f"{API}/campaigns/{w.campaign.pk}/demands?mine=true").json()
     assert {d["id"] for d in mine["items"]} == {w.chenhui_law.pk, w.chenhui_elderly.pk}
+
+
+def test_a_resource_without_a_unit_is_decided_once_for_page_and_api(cast: Cast) -> None:
+    # Given an open campaign, the unit administrator of one unit and the working committee,
+    # who manages every unit of the district
+    w = build_world(cast)
+    unit, committee = _client(cast.unit_admin), _client(cast.district_admin)
+    body = {"title": "税务志愿服务", "capacity": 1}
+    url = f"/campaigns/{w.campaign.pk}/resources"
+    page = reverse("cobuild:resource_create", args=[w.campaign.pk])
+
+    # When the unit administrator names no unit, by the API and by the page
+    r = _send(unit, "post", url, body)
+    unit.post(page, {"title": "税务志愿服务（页面）", "capacity": "1"})
+
+    # Then both resources are their only unit's
+    assert r.status_code == 201, r.content
+    assert r.json()["unit_id"] == cast.tax.pk
+    assert Resource.objects.get(title="税务志愿服务（页面）").unit_id == cast.tax.pk
+
+    # And the committee, who manages several, is asked which, by both alike
+    r = _send(committee, "post", url, {**body, "title": "委员会的资源"})
+    assert r.status_code == 400
+    assert "unit" in r.json()["detail"]["fields"]
+    response = committee.post(page, {"title": "委员会的资源", "capacity": "1"})
+    assert response.status_code == 302
+    assert not Resource.objects.filter(title="委员会的资源").exists()
