@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongjian.accounts.services import second_factor_fresh_required
 from gongjian.core import crypto, sms
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import ApplicationError, PermissionDenied, ValidationFailed
@@ -422,6 +423,8 @@ def member_unmask(*, actor: Any, member: Member, field_name: str, reason: str = 
             changes={"field": field_name},
         )
         raise PermissionDenied(_("您的岗位不能查看完整的个人信息"))
+    if field_name == "id_number":
+        second_factor_fresh_required(actor)  # a code within 15 minutes (ADR 0011)
     audit_record(
         actor=actor,
         action="unmask",
