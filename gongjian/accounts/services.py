@@ -373,11 +373,14 @@ def user_access_end(*, user: User, reason: str, actor: Any = None) -> None:
     """Close an account at once: it can no longer log in, its sessions end and its tokens are
     revoked (a member who left the unit or was deleted)."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.is_active:
+    was_active = user.is_active
+    if was_active:
         user.is_active = False
         user.save(update_fields=["is_active"])
     sessions = _end_all_sessions(user)
     tokens = ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
+    if not (was_active or sessions or tokens):
+        return
     audit_record(
         action="update",
         obj=user,
