@@ -12,7 +12,7 @@ from gongjian.accounts import services
 from gongjian.accounts.models import TotpDevice
 
 # 32 base32 characters: a 20-byte key, the size authenticator apps expect.
-DEMO_TOTP_SECRET = "GONGJIANDEMOSECRETKEYFORTOTPQRST"
+DEMO_TOTP_SECRET = "GONGJIANDEMOSECRETKEYFORTOTPQRST"  # noqa: S105 - a published demo secret
 
 
 def demo_key_hex() -> str:

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.accounts import services
+from gongjian.accounts import selectors, services
 from gongjian.accounts.services import (
     SESSION_LOGIN_AT,
     SESSION_MUST_SET_PASSWORD,
@@ -102,7 +102,7 @@ class SessionPolicyMiddleware:
                 )
             if path.startswith(_OTP_PREFIX):
                 return None
-            has_device = services.selectors.totp_device_of(user) is not None
+            has_device = selectors.totp_device_of(user) is not None
             name = "accounts:otp_verify" if has_device else "accounts:otp_enrol"
             return redirect(_with_next(name, request))
         if path.startswith(_OTP_PREFIX):

@@ -20,7 +20,7 @@ from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who logs in, with a username or a mainland mobile number."""
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
@@ -145,25 +145,25 @@ class UserSession(TimeStampedModel):
 
 
 def _default_key() -> str:
-    return random_hex(20)
+    return str(random_hex(20))
 
 
-class TotpDevice(TimestampMixin, ThrottlingMixin, Device):
+class TotpDevice(TimestampMixin, ThrottlingMixin, Device):  # type: ignore[misc]
     """A TOTP authenticator (RFC 6238) as a django-otp device, its secret encrypted like every
     personal field (ADR 0011). The algorithm, throttling and session binding are django-otp's
     (`django_otp.oath.TOTP`, `ThrottlingMixin`, `django_otp.login`); only where the key lives
     differs from `otp_totp.TOTPDevice`, whose key column is plain hex."""
 
     key = EncryptedTextField(default=_default_key, editable=False)
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    step = models.PositiveSmallIntegerField(default=30)  # type: ignore[var-annotated]
+    t0 = models.BigIntegerField(default=0)  # type: ignore[var-annotated]
+    digits = models.PositiveSmallIntegerField(default=6)  # type: ignore[var-annotated]
+    tolerance = models.PositiveSmallIntegerField(default=1)  # type: ignore[var-annotated]
+    drift = models.SmallIntegerField(default=0)  # type: ignore[var-annotated]
+    last_t = models.BigIntegerField(default=-1)  # type: ignore[var-annotated]
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)  # type: ignore[var-annotated]
 
-    class Meta(Device.Meta):
+    class Meta(Device.Meta):  # type: ignore[misc]
         ordering = ("user_id", "id")
         verbose_name = _("动态口令设备")
         verbose_name_plural = _("动态口令设备")
@@ -235,7 +235,7 @@ def recovery_code_hash(code: str) -> str:
     return crypto.blind_index(f"recovery:{normal}")[:16]
 
 
-class RecoveryCodes(StaticDevice):
+class RecoveryCodes(StaticDevice):  # type: ignore[misc]
     """django-otp's static device for the one-time recovery codes, with each code stored as a
     keyed hash instead of in plain text."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib import import_module
 from typing import Any
 
@@ -48,6 +49,7 @@ def my_sessions(*, actor: Any) -> list[UserSession]:
     rows = list(UserSession.objects.filter(user_id=actor.pk).order_by("-created_at", "-id")[:50])
     if not rows:
         return rows
+    expiry: dict[str, dt.datetime | None]
     if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
         from django.contrib.sessions.models import Session
 
@@ -66,7 +68,7 @@ def my_sessions(*, actor: Any) -> list[UserSession]:
     for r in live:
         until = expiry[r.session_key]
         r.last_active = (  # type: ignore[attr-defined]
-            until - timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE) if until else None
+            until - dt.timedelta(seconds=settings.SESSION_COOKIE_AGE) if until else None
         )
     return live
 
@@ -94,6 +96,7 @@ def api_token_get_for(actor: Any, pk: int | str) -> ApiToken:
 
 
 def totp_device_of(user: Any, *, confirmed: bool = True) -> TotpDevice | None:
-    return (
+    device: TotpDevice | None = (
         TotpDevice.objects.filter(user_id=user.pk, confirmed=confirmed).order_by("-id").first()
     )
+    return device

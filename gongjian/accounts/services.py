@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
+import django_otp
 from django.conf import settings
 from django.contrib.auth import login as django_login
 from django.contrib.auth.password_validation import validate_password
@@ -23,7 +24,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-import django_otp
 from gongjian.accounts import selectors
 from gongjian.accounts.directory import directory
 from gongjian.accounts.models import (
@@ -49,7 +49,7 @@ logger = logging.getLogger(__name__)
 BACKEND = "gongjian.accounts.backends.PhoneOrUsernameBackend"
 SESSION_LOGIN_AT = "gongjian_login_at"
 SESSION_OTP_AT = "gongjian_otp_at"
-SESSION_MUST_SET_PASSWORD = "gongjian_must_set_password"
+SESSION_MUST_SET_PASSWORD = "gongjian_must_set_password"  # noqa: S105 - a session key
 SESSION_METHOD = "gongjian_login_method"
 
 CODE_DIGITS = 6
@@ -187,9 +187,7 @@ def _throttled(limit: Limit, until: dt.datetime, now: dt.datetime) -> Throttled:
     elif limit.kind == "sms-source":
         message = _("获取验证码的请求太多，请%(m)d分钟后再试") % {"m": minutes}
     else:
-        message = _(
-            "登录失败次数过多，请%(m)d分钟后再试，或使用短信验证码登录"
-        ) % {"m": minutes}
+        message = _("登录失败次数过多，请%(m)d分钟后再试，或使用短信验证码登录") % {"m": minutes}
     return Throttled(message, detail={"retry_after": seconds, "limit": limit.kind})
 
 
@@ -465,9 +463,11 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
         )
     if on_record:
         what = _("重置密码") if purpose == SmsCode.Purpose.RESET else _("登录")
-        text = _(
-            "您的共建平台%(what)s验证码为%(code)s，%(m)d分钟内有效。请勿告诉他人。"
-        ) % {"what": what, "code": code, "m": CODE_VALID.seconds // 60}
+        text = _("您的共建平台%(what)s验证码为%(code)s，%(m)d分钟内有效。请勿告诉他人。") % {
+            "what": what,
+            "code": code,
+            "m": CODE_VALID.seconds // 60,
+        }
         _send_quietly(mobile, text)
 
 
@@ -673,7 +673,8 @@ def second_factor_needed(user: Any) -> bool:
 def totp_enrol_start(*, user: User) -> TotpDevice:
     """A new, unconfirmed authenticator for the user (the previous unconfirmed one goes)."""
     TotpDevice.objects.filter(user=user, confirmed=False).delete()
-    return TotpDevice.objects.create(user=user, name=_("动态口令"), confirmed=False)
+    device: TotpDevice = TotpDevice.objects.create(user=user, name=_("动态口令"), confirmed=False)
+    return device
 
 
 @transaction.atomic
@@ -684,7 +685,10 @@ def totp_enrol_confirm(*, user: User, code: str, may_replace: bool = False) -> l
     if not may_replace and TotpDevice.objects.filter(user=user, confirmed=True).exists():
         raise PermissionDenied(_("请先用现有的动态口令完成验证，再更换"))
     device = (
-        TotpDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-id").first()
+        TotpDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("-id")
+        .first()
     )
     if device is None:
         raise invalid("code", _("请先扫描二维码添加动态口令"))
@@ -725,7 +729,7 @@ def recovery_codes_renew(*, user: User) -> list[str]:
 def second_factor_verify(*, request: HttpRequest, code: str) -> Any:
     """Check a TOTP code or a recovery code of the logged-in user and mark the session
     verified (now). Throttled by django-otp (1, 2, 4 … seconds after each failure)."""
-    user = request.user
+    user: Any = request.user
     text = "".join(str(code or "").split())
     if not text or "\x00" in text or len(text) > 32:
         raise invalid("code", _("请输入6位动态口令或恢复码"))
@@ -812,7 +816,9 @@ def api_token_create(*, user: User, name: str, days: Any = 90) -> tuple[ApiToken
     """A token for an integration, valid `days` (1 to 90); the key is returned once."""
     name = clean_text("name", name, _("令牌名称"), 100)
     limit = settings.API_TOKEN_MAX_DAYS
-    days = clean_int("days", limit if days is None else days, _("有效天数"), minimum=1, maximum=limit)
+    days = clean_int(
+        "days", limit if days is None else days, _("有效天数"), minimum=1, maximum=limit
+    )
     key = "gj_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -867,9 +873,7 @@ def api_token_authenticate(*, key: str) -> User | None:
     if (token.last_used_at or token.created_at) < now - idle:
         return None
     if user_password_expired(user=token.user):
-        raise PermissionDenied(
-            _("密码已超过有效期，请先登录平台修改密码"), code="password_expired"
-        )
+        raise PermissionDenied(_("密码已超过有效期，请先登录平台修改密码"), code="password_expired")
     if token.last_used_at is None or token.last_used_at < now - dt.timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -231,7 +231,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
     codes = services.recovery_codes_renew(user=request.user)  # type: ignore[arg-type]
     return render(
-        request, "accounts/recovery_codes.html", {"codes": codes, "next": reverse("accounts:security")}
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:security")},
     )
 
 

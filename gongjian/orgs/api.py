@@ -405,7 +405,6 @@ def role_assignment_delete(request: HttpRequest, post_id: int) -> Any:
 # The same lists, invitations and leaving as the pages (issue 12).
 
 
-
 class MemberAccountOut(Schema):
     id: uuid.UUID
     name: str
@@ -481,9 +480,7 @@ def account_rate_list(request: HttpRequest, q: str = "") -> Any:
     return selectors.account_rates(actor=request.user, q=q[:100])
 
 
-@router.post(
-    "/member-accounts/invitations", response=InviteOut, summary="邀请未开通账号的党员激活"
-)
+@router.post("/member-accounts/invitations", response=InviteOut, summary="邀请未开通账号的党员激活")
 def member_accounts_invite(request: HttpRequest, payload: InviteIn) -> Any:
     return services.member_accounts_invite(
         actor=request.user, unit_id=payload.unit_id, member_ids=payload.member_ids

@@ -744,7 +744,9 @@ def member_accounts_invite(
         qs = qs.filter(public_id__in=keys)
     elif unit_id in (None, ""):
         raise invalid("unit", _("请选择单位，或勾选要邀请的党员"))
-    rows = list(qs.order_by("pk").values_list("pk", "name", "phone_hash", "unit__short_name", "unit__name"))
+    rows = list(
+        qs.order_by("pk").values_list("pk", "name", "phone_hash", "unit__short_name", "unit__name")
+    )
     with_phone = [r for r in rows if r[2]]
     today = timezone.localdate().isoformat()
     link = reverse("accounts:code_start") + "?purpose=activate"
@@ -775,7 +777,9 @@ def member_accounts_invite(
         changes={"invited": len(fresh), "members": fresh[:500]},
     )
     return InviteResult(
-        invited=len(fresh), already=len(with_phone) - len(fresh), no_phone=len(rows) - len(with_phone)
+        invited=len(fresh),
+        already=len(with_phone) - len(fresh),
+        no_phone=len(rows) - len(with_phone),
     )
 
 
@@ -803,7 +807,11 @@ def member_leave(*, actor: Any, member_id: Any, reason: str) -> Member:
     member.is_active = False
     member.save(update_fields=["is_active", "updated_at"])
     audit_record(
-        actor=actor, action="update", obj=member, changes={"is_active": [True, False]}, reason=reason
+        actor=actor,
+        action="update",
+        obj=member,
+        changes={"is_active": [True, False]},
+        reason=reason,
     )
     if member.user_id:
         user_access_end(user=member.user, reason=reason, actor=actor)  # type: ignore[arg-type]

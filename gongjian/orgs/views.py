@@ -19,10 +19,10 @@ from gongjian.core.files import read_upload
 from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.core.models import ImportBatch
 from gongjian.core.pages import file_response, paginate, query_without_page, xlsx_export
+from gongjian.core.web import action, done
 from gongjian.orgs import scope, selectors, services
 from gongjian.orgs.forms import MemberForm
 from gongjian.orgs.models import Area, Member, PartyOrg, Role
-from gongjian.core.web import action, done
 
 
 def _get(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -537,9 +537,9 @@ def accounts_members(request: HttpRequest) -> HttpResponse:
         "orgs/accounts_members.html",
         {
             "listing": listing,
-            "units": selectors.unit_list(actor=request.user).select_related(None).only("id", "name")[
-                :500
-            ],
+            "units": selectors.unit_list(actor=request.user)
+            .select_related(None)
+            .only("id", "name")[:500],
             "unit_id": unit,
             "may_invite": selectors.unit_list(actor=request.user, write=True).exists(),
         },

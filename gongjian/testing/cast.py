@@ -106,7 +106,8 @@ def make_user(username: str, display_name: str = "", **extra: Any) -> User:
 
 def enrol_totp(user: User) -> TotpDevice:
     """A confirmed authenticator for `user` (as if they had scanned the QR code)."""
-    return TotpDevice.objects.create(user=user, name="动态口令", confirmed=True)
+    device: TotpDevice = TotpDevice.objects.create(user=user, name="动态口令", confirmed=True)
+    return device
 
 
 def totp_code(user: User, *, fresh: bool = True) -> str:

@@ -6,6 +6,7 @@ attempt is audited."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from typing import Any
 
@@ -171,7 +172,9 @@ def test_failures_from_many_addresses_lock_the_password_log_in_and_tell_the_owne
     assert len(sent) == 1
     assert sent[0][0] == "19900123456"
     assert "短信验证码登录" in sent[0][1]
-    assert AuditLog.objects.filter(action="login_locked", object_id=str(cast.member.pk)).count() == 1
+    assert (
+        AuditLog.objects.filter(action="login_locked", object_id=str(cast.member.pk)).count() == 1
+    )
     with django_capture_on_commit_callbacks(execute=True):
         _fail("member", 1, ip="10.3.3.3")
     assert len(sent) == 1
@@ -224,7 +227,9 @@ def test_every_log_in_and_failure_is_audited_with_its_address(cast: Cast) -> Non
     ok = AuditLog.objects.get(action="login", ip="10.0.0.9")
     assert (ok.success, ok.actor_id, ok.object_id) == (True, cast.member.pk, str(cast.member.pk))
     refused = (
-        AuditLog.objects.filter(action="login_failed", actor_label="unitadmin").order_by("id").last()
+        AuditLog.objects.filter(action="login_failed", actor_label="unitadmin")
+        .order_by("id")
+        .last()
     )
     assert refused is not None
     assert refused.reason == "throttled:pair"
@@ -304,7 +309,7 @@ def test_none_of_the_last_five_passwords_may_come_back(cast: Cast) -> None:
     client = Client()
     client.force_login(cast.member)
     passwords = [PASSWORD] + [f"Qinghe-Street#{n}0" for n in range(1, 6)]
-    for old, new in zip(passwords, passwords[1:], strict=False):
+    for old, new in itertools.pairwise(passwords):
         assert _change_password(client, new, old=old).status_code == 302, new
     current = passwords[-1]
     # The last five (the current one and four before it) are refused

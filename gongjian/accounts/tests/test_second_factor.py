@@ -144,7 +144,9 @@ def test_unmasking_an_id_number_after_15_minutes_asks_for_a_code(cast: Cast) -> 
     detail = reverse("orgs:member_detail", args=[cast.tax_colleague.public_id])
     data = {"field": "id_number", "reason": "核对"}
     # Within 15 minutes of the last code: the number is shown
-    response = client.post(url, data, HTTP_HX_REQUEST="true", HTTP_REFERER=f"http://testserver{detail}")
+    response = client.post(
+        url, data, HTTP_HX_REQUEST="true", HTTP_REFERER=f"http://testserver{detail}"
+    )
     assert response.status_code == 200
     assert cast.tax_colleague.id_number in response.content.decode()
     # Sixteen minutes later: the page is sent to the code page, and back
@@ -152,7 +154,9 @@ def test_unmasking_an_id_number_after_15_minutes_asks_for_a_code(cast: Cast) -> 
     session[services.SESSION_OTP_AT] = (timezone.now() - dt.timedelta(minutes=16)).timestamp()
     session.save()
     before = AuditLog.objects.filter(action="unmask").count()
-    response = client.post(url, data, HTTP_HX_REQUEST="true", HTTP_REFERER=f"http://testserver{detail}")
+    response = client.post(
+        url, data, HTTP_HX_REQUEST="true", HTTP_REFERER=f"http://testserver{detail}"
+    )
     assert response.status_code == 204
     assert response["HX-Redirect"].startswith(reverse("accounts:otp_verify"))
     assert "next=" in response["HX-Redirect"]

@@ -72,7 +72,9 @@ def test_staff_make_a_named_token_for_at_most_90_days_and_see_its_key_once(cast:
     token = ApiToken.objects.get()
     assert token.name == "城市App"
     assert token.expires_at is not None
-    assert abs(token.expires_at - (timezone.now() + dt.timedelta(days=30))) < dt.timedelta(minutes=1)
+    assert abs(token.expires_at - (timezone.now() + dt.timedelta(days=30))) < dt.timedelta(
+        minutes=1
+    )
     assert key not in client.get(reverse("accounts:security")).content.decode()
     # It works, and once revoked it does not.
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -104,9 +106,12 @@ def test_the_api_lists_creates_and_revokes_my_tokens(cast: Cast) -> None:
     assert response.status_code == 201
     body = response.json()
     assert body["key"].startswith("gj_")
-    assert client.post(
-        "/api/v1/accounts/tokens", {"name": "x", "days": 91}, content_type="application/json"
-    ).status_code == 422
+    assert (
+        client.post(
+            "/api/v1/accounts/tokens", {"name": "x", "days": 91}, content_type="application/json"
+        ).status_code
+        == 422
+    )
     listed = client.get("/api/v1/accounts/tokens").json()
     assert [t["name"] for t in listed] == ["报表系统"]
     assert "key" not in listed[0]
@@ -120,14 +125,10 @@ def test_a_token_idle_for_30_days_stops_working(cast: Cast) -> None:
     token, key = services.api_token_create(user=cast.unit_admin, name="对接", days=90)
     api = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
     # Used 29 days ago: still works
-    ApiToken.objects.filter(pk=token.pk).update(
-        last_used_at=timezone.now() - dt.timedelta(days=29)
-    )
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - dt.timedelta(days=29))
     assert api.get("/api/v1/units").status_code == 200
     # Not used for 31 days (nor since it was made): refused
-    ApiToken.objects.filter(pk=token.pk).update(
-        last_used_at=timezone.now() - dt.timedelta(days=31)
-    )
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - dt.timedelta(days=31))
     assert api.get("/api/v1/units").status_code == 401
     ApiToken.objects.filter(pk=token.pk).update(
         last_used_at=None, created_at=timezone.now() - dt.timedelta(days=31)

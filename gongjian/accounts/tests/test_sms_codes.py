@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,14 +23,14 @@ NOBODY = "19912345678"
 
 
 @pytest.fixture
-def texts(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, str]]]:
+def texts(settings: Any, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """The texts handed to the SMS gateway, instead of sending them."""
     settings.SMS_BACKEND = "log"
     sent: list[tuple[str, str]] = []
     monkeypatch.setattr(
         "gongjian.core.sms.send_sms", lambda *, phone, text: sent.append((phone, text))
     )
-    yield sent
+    return sent
 
 
 def _code(texts: list[tuple[str, str]], phone: str) -> str:
@@ -176,7 +175,9 @@ def test_a_number_on_no_record_gets_the_same_answer_and_no_text(
     assert (a.status_code, a["Location"]) == (b.status_code, b["Location"])
     page_a = known.get(a["Location"]).content.decode()
     page_b = unknown.get(b["Location"]).content.decode()
-    masked = re.compile(r"1\d\d\*{4}\d{4}|csrfmiddlewaretoken\" value=\"[^\"]+|CSRFToken\": \"[^\"]+")
+    masked = re.compile(
+        r"1\d\d\*{4}\d{4}|csrfmiddlewaretoken\" value=\"[^\"]+|CSRFToken\": \"[^\"]+"
+    )
     assert masked.sub("", page_a) == masked.sub("", page_b)
     assert [p for p, _t in texts] == [cast.tax_colleague.phone]
     # A code typed for the unknown number is refused like a wrong one, and nobody gets in.

@@ -41,10 +41,14 @@ def test_the_chase_list_shows_those_without_an_account_first_and_filters(cast: C
     response = client.get(reverse("orgs:accounts_members"), {"unit": cast.tax.pk})
     names = [m.name for m in response.context["listing"].rows]
     assert names == ["王静", "李晓东"]
-    response = client.get(reverse("orgs:accounts_members"), {"unit": cast.tax.pk, "account": "no"})
+    response = client.get(
+        reverse("orgs:accounts_members"), {"unit": str(cast.tax.pk), "account": "no"}
+    )
     assert [m.name for m in response.context["listing"].rows] == ["王静"]
     # A unit outside the scope is not found; a malformed one is a clear 400.
-    assert client.get(reverse("orgs:accounts_members"), {"unit": cast.justice.pk}).status_code == 404
+    assert (
+        client.get(reverse("orgs:accounts_members"), {"unit": cast.justice.pk}).status_code == 404
+    )
     assert client.get(reverse("orgs:accounts_members"), {"unit": "x"}).status_code == 400
 
 
@@ -127,7 +131,14 @@ def test_the_api_lists_the_same_as_the_page(cast: Cast) -> None:
     assert client.get("/api/v1/member-accounts", {"unit": "x"}).status_code == 400
     rates = client.get("/api/v1/member-accounts/rates").json()
     assert rates == [
-        {"unit_id": cast.tax.pk, "name": "区税务局", "total": 2, "done": 1, "missing": 1, "rate": 0.5}
+        {
+            "unit_id": cast.tax.pk,
+            "name": "区税务局",
+            "total": 2,
+            "done": 1,
+            "missing": 1,
+            "rate": 0.5,
+        }
     ]
     outsider = _client(cast.outsider)
     assert outsider.get("/api/v1/member-accounts").json()["count"] == 0
