@@ -47,7 +47,11 @@ class MemberDirectory:
         members = _members_with(phone)
         if len(members) != 1:
             return None
-        member = Member.objects.select_for_update().select_related("user").get(pk=members[0].pk)
+        member = (
+            Member.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .get(pk=members[0].pk)
+        )
         if member.user is not None:
             return member.user if member.user.is_active else None
         user = account_services.user_create(
