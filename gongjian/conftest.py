@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from gongjian.testing.cast import Cast, build_cast
+from gongjian.testing.cast import Cast, build_cast, totp_code
 from gongjian.testing.sms_gateway import FakeGateway, running_gateway
 
 
@@ -36,6 +37,48 @@ def cast(db: None) -> Cast:
 def _fast_password_hasher(settings: object) -> None:
     """Tests hash dozens of passwords; production's hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+TEST_LOGIN_RECEIVER = "gongjian_test_second_factor"
+
+
+def _verify_test_logins(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A log-in made by the test client itself (`force_login`, `login`: a bare HttpRequest,
+    not a page) is verified with the user's authenticator, enrolled here if they have none,
+    so that tests logging staff in that way meet the pages as a verified administrator
+    does. Log-ins through the pages are left alone: the policy's own tests use those."""
+    from django.http import HttpRequest
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from gongjian.accounts import selectors, services
+    from gongjian.accounts.models import TotpDevice
+
+    if type(request) is not HttpRequest or not services.second_factor_needed(user):
+        return
+    device = selectors.totp_device_of(user) or TotpDevice.objects.create(
+        user=user, name="动态口令", confirmed=True
+    )
+    request.session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    request.session[services.SESSION_OTP_AT] = timezone.now().timestamp()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_for_test_logins() -> Iterator[None]:
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.connect(_verify_test_logins, dispatch_uid=TEST_LOGIN_RECEIVER)
+    yield
+    user_logged_in.disconnect(dispatch_uid=TEST_LOGIN_RECEIVER)
+
+
+@pytest.fixture
+def unverified_logins() -> None:
+    """`force_login` without the second factor: the session is as a real log-in leaves it
+    before the code is given."""
+    from django.contrib.auth.signals import user_logged_in
+
+    user_logged_in.disconnect(dispatch_uid=TEST_LOGIN_RECEIVER)
 
 
 CHROMIUM = os.environ.get("GONGJIAN_CHROMIUM", "/usr/bin/chromium")
@@ -83,11 +126,28 @@ def browser_page(live_server: Any) -> Iterator[Any]:
 
 
 def browser_login(page: Any, username: str, password: str) -> None:
+    """Log in through the real page; where the post asks for a second factor, type the code
+    of the user's authenticator (or enrol one from the key the page shows)."""
     page.goto("/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    if "/accounts/second-factor/verify/" in page.url:
+        from gongjian.accounts.models import User
+
+        page.fill("#id_otp", totp_code(User.objects.get(username=username)))
+        page.click("#verify-otp")
+        page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
+    elif "/accounts/second-factor/enrol/" in page.url:
+        from django_otp.oath import TOTP
+
+        secret = page.locator("#totp-secret").inner_text().strip()
+        key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+        page.fill("#id_code", f"{TOTP(key).token():06d}")
+        page.click("#confirm-otp")
+        page.click("#continue")
+        page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
 
 
 GATEWAY_TOKEN = "gateway-token"  # noqa: S105 - the stand-in gateway's, for the tests

@@ -12,6 +12,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from gongjian.accounts import checks  # noqa: F401 - registers the deploy check
         from gongjian.accounts.middleware import remember_login_time
 
         user_logged_in.connect(remember_login_time, dispatch_uid="gongjian_login_time")

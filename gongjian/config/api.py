@@ -11,7 +11,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from gongjian.accounts.services import api_token_authenticate
+from gongjian.accounts.api import router as accounts_router
+from gongjian.accounts.services import SecondFactorRequired, api_token_authenticate
 from gongjian.cobuild.api import router as cobuild_router
 from gongjian.core import context
 from gongjian.core.api import router as core_router
@@ -48,6 +49,12 @@ api = NinjaAPI(
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(SecondFactorRequired)
+def on_second_factor_required(request: HttpRequest, exc: SecondFactorRequired) -> HttpResponse:
+    body = {"code": "second_factor_stale", "message": exc.message, "detail": {}}
+    return api.create_response(request, body, status=403)
 
 
 @api.exception_handler(NinjaValidationError)
@@ -101,3 +108,4 @@ api.add_router("/service/", service_router)
 api.add_router("/evaluation/", evaluation_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/cobuild/", cobuild_router)
+api.add_router("/accounts/", accounts_router)

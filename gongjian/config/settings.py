@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
+    "django_otp",
+    "django_otp.plugins.otp_static",
     "gongjian.core",
     "gongjian.accounts",
     "gongjian.orgs",
@@ -110,6 +112,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gongjian.core.middleware.RejectNulMiddleware",
     "gongjian.accounts.middleware.SessionPolicyMiddleware",
@@ -199,6 +202,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gongjian.accounts.validators.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "gongjian.accounts.validators.NotPersonalValidator"},
+    {"NAME": "gongjian.accounts.validators.PasswordHistoryValidator", "OPTIONS": {"last": 5}},
 ]
 PASSWORD_HASHERS = env.list(
     "GONGJIAN_PASSWORD_HASHERS",
@@ -208,8 +213,19 @@ PASSWORD_HASHERS = env.list(
     ],
 )
 PASSWORD_MAX_AGE_DAYS = env.int("GONGJIAN_PASSWORD_MAX_AGE_DAYS", default=90)
+# The log-in policy (ADR 0011): failures per account and source address lock that pair; many
+# more across all sources lock the account's password log-in (SMS codes still work).
 LOCKOUT_FAILURES = env.int("GONGJIAN_LOCKOUT_FAILURES", default=5)
 LOCKOUT_WINDOW_MINUTES = env.int("GONGJIAN_LOCKOUT_WINDOW_MINUTES", default=15)
+LOCKOUT_ACCOUNT_FAILURES = env.int("GONGJIAN_LOCKOUT_ACCOUNT_FAILURES", default=50)
+LOCKOUT_SOURCE_FAILURES = env.int("GONGJIAN_LOCKOUT_SOURCE_FAILURES", default=300)
+SMS_CODES_PER_SOURCE_HOUR = env.int("GONGJIAN_SMS_CODES_PER_SOURCE_HOUR", default=100)
+# Second factors (TOTP) for the posts that can unmask or export; off only for a trial.
+OTP_REQUIRED = env.bool("GONGJIAN_OTP_REQUIRED", default=True)
+OTP_FRESH_MINUTES = env.int("GONGJIAN_OTP_FRESH_MINUTES", default=15)
+OTP_TOTP_ISSUER = env.str("GONGJIAN_OTP_ISSUER", default="共建平台")
+API_TOKEN_MAX_DAYS = 90
+API_TOKEN_IDLE_DAYS = env.int("GONGJIAN_API_TOKEN_IDLE_DAYS", default=30)
 SESSION_IDLE_MINUTES = env.int("GONGJIAN_SESSION_IDLE_MINUTES", default=30)
 SESSION_ABSOLUTE_HOURS = env.int("GONGJIAN_SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60

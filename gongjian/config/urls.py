@@ -3,11 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from gongjian.accounts.views import login_view
 from gongjian.config.api import api
 from gongjian.orgs import views as org_views
 
 admin.site.site_header = "共建平台管理后台"
 admin.site.site_title = "共建平台"
+# One log-in policy for every door: the admin logs in through the project's page.
+admin.site.login = login_view  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("", org_views.home, name="home"),

@@ -8,7 +8,9 @@ catches `ApplicationError`: `PageErrorMiddleware` does, for every page:
 - any other `ApplicationError` on a POST (or an htmx request) → its message, shown on the page
   the user came from: the checked `next`, else the view's declared `back`, else the referring
   page of this site, else the home page;
-- any other `ApplicationError` on a GET → the error page with the message and the error's status.
+- any other `ApplicationError` on a GET → the error page with the message and the error's status;
+- on the POST of a page declared with `@form_page(template)`, the form again, with the message
+  and the error's status (a log-in refused is a 401 showing what was typed, not a redirect).
 
 The API is not a page: django-ninja renders the same errors as `{"code", "message", "detail"}`
 (`config/api.py`).
@@ -103,6 +105,43 @@ def action(back: str | Callable[..., str] | None = None) -> Callable[[View], Vie
     return decorate
 
 
+_FORM_ATTR = "_gongjian_form_page"
+
+
+def form_page(
+    template: str, context: Callable[..., dict[str, Any]] | None = None
+) -> Callable[[View], View]:
+    """A page whose form, when its POST breaks a rule, is shown again with the message, the
+    fields' errors, what was typed (`form`) and the error's status (400, 401, 429 …) instead
+    of going back: for forms whose input a user should not lose and whose answer must be a
+    4xx (log-in, codes). `context(request, **url)` gives what the template needs besides."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            setattr(request, _FORM_ATTR, (template, context, kwargs))
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def render_form_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse | None:
+    declared = getattr(request, _FORM_ATTR, None)
+    if declared is None or request.method != "POST":
+        return None
+    template, context, kwargs = declared
+    data: dict[str, Any] = dict(context(request, **kwargs)) if context else {}
+    typed = {k: v for k, v in request.POST.items() if "password" not in k and k != "code"}
+    data.update(error=exc, errors=exc.detail.get("fields", {}), form=typed)
+    response = render(request, template, data, status=exc.status)
+    retry = exc.detail.get("retry_after")
+    if retry:
+        response["Retry-After"] = str(retry)
+    return response
+
+
 def done(request: HttpRequest, message: str = "", to: str | None = None) -> HttpResponse:
     """After a successful action: the message, then `to` (or back where the user came from)."""
     if message:
@@ -146,6 +185,9 @@ class PageErrorMiddleware:
             return response_for_exception(request, Http404(exc.message))
         if isinstance(exc, PermissionDenied):
             return response_for_exception(request, DjangoPermissionDenied(exc.message))
+        form = render_form_error(request, exc)
+        if form is not None:
+            return form
         if request.headers.get("HX-Request") == "true":
             messages.error(request, exc.message)
             response = HttpResponse(status=204)

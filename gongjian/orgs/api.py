@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from gongjian.core.lists import Pagination
 from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.orgs import selectors, services
 
@@ -398,3 +399,96 @@ def role_assignment_delete(request: HttpRequest, post_id: int) -> Any:
     assignment = selectors.role_assignment_get_for(request.user, post_id, write=True)
     services.role_revoke(actor=request.user, assignment=assignment)
     return Status(204, None)
+
+
+# Member accounts ---------------------------------------------------------------------------------
+# The same lists, invitations and leaving as the pages (issue 12).
+
+
+class MemberAccountOut(Schema):
+    id: uuid.UUID
+    name: str
+    party_org: str
+    unit: str
+    phone: str
+    has_account: bool
+    last_login: dt.datetime | None
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_party_org(obj: Any) -> str:
+        return str(obj.party_org.name)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return str(obj.unit.name) if obj.unit else ""
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str:
+        return mask_phone(obj.phone)
+
+    @staticmethod
+    def resolve_last_login(obj: Any) -> dt.datetime | None:
+        return obj.user.last_login if obj.user else None
+
+
+class AccountRateOut(Schema):
+    unit_id: int | None
+    name: str
+    total: int
+    done: int
+    missing: int
+    rate: float | None
+
+
+class InviteIn(Schema):
+    unit_id: int | None = None
+    member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=5000)
+
+
+class InviteOut(Schema):
+    invited: int
+    already: int
+    no_phone: int
+
+
+class LeaveIn(Schema):
+    reason: str = Field(max_length=200)
+
+
+@router.get(
+    "/member-accounts", response=list[MemberAccountOut], summary="党员账号开通情况（催办名单）"
+)
+@paginate(Pagination)
+def member_account_list(
+    request: HttpRequest,
+    unit: str = "",
+    account: str = "",
+    q: str = "",
+) -> Any:
+    """`unit` (an id), `account` (`yes`/`no`), `q` (a name): parsed by the page's own list
+    declaration (`MEMBER_ACCOUNTS`), so both refuse the same things."""
+    data = {"unit": unit, "account": account, "q": q}
+    return selectors.MEMBER_ACCOUNTS.rows_for(request.user, data)
+
+
+@router.get("/member-accounts/rates", response=list[AccountRateOut], summary="各单位账号开通率")
+def account_rate_list(request: HttpRequest, q: str = "") -> Any:
+    return selectors.account_rates(actor=request.user, q=q[:100])
+
+
+@router.post("/member-accounts/invitations", response=InviteOut, summary="邀请未开通账号的党员激活")
+def member_accounts_invite(request: HttpRequest, payload: InviteIn) -> Any:
+    return services.member_accounts_invite(
+        actor=request.user, unit_id=payload.unit_id, member_ids=payload.member_ids
+    )
+
+
+@router.post(
+    "/members/{member_id}/leave", response=MemberOut, summary="标记党员不在册（账号随即停用）"
+)
+def member_leave(request: HttpRequest, member_id: str, payload: LeaveIn) -> Any:
+    return services.member_leave(actor=request.user, member_id=member_id, reason=payload.reason)

@@ -10,4 +10,9 @@ class OrgsConfig(AppConfig):
     verbose_name = _("组织与党员")
 
     def ready(self) -> None:
-        from gongjian.orgs import importers  # noqa: F401 - registers the importers
+        from gongjian.orgs import (
+            accounts,
+            importers,  # noqa: F401 - registers the importers
+        )
+
+        accounts.connect()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -275,3 +276,121 @@ def notice_get_for(actor: Any, pk: int | str) -> Notice:
 def area_names_under(path: str) -> dict[str, str]:
     """The name of every area under `path`, by code (for texts that would otherwise show codes)."""
     return dict(Area.objects.filter(path__startswith=path).values_list("code", "name"))
+
+
+# Member accounts ---------------------------------------------------------------------------------
+# Who among the members in the caller's scope can log in (has activated an account), by unit,
+# and the chase list of those who cannot yet (issue 12).
+
+ACCOUNT_YES = "yes"
+ACCOUNT_NO = "no"
+
+
+def _has_account() -> Q:
+    return Q(user__isnull=False, user__is_active=True)
+
+
+def member_account_rows(
+    *, actor: Any, unit: int | None = None, account: str = "", q: str = "", write: bool = False
+) -> QuerySet[Member]:
+    """The members on record in scope with `has_account`, those without an account first.
+    `unit` is an id resolved through the caller's scope (else `NotFound`)."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    qs = member_list(
+        actor=actor, q=q, write=write, unit=unit_get_for(actor, unit) if unit else None
+    ).select_related("user")
+    qs = qs.annotate(has_account=ExpressionWrapper(_has_account(), output_field=BooleanField()))
+    if account == ACCOUNT_YES:
+        qs = qs.filter(_has_account())
+    elif account == ACCOUNT_NO:
+        qs = qs.exclude(_has_account())
+    return qs.order_by("has_account", "party_org__path", "name", "id")
+
+
+@dataclass(frozen=True)
+class AccountRate:
+    """One unit's line: members on record, those with an account, the rate."""
+
+    unit_id: int | None
+    name: str
+    total: int
+    done: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.done / self.total if self.total else None
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.done
+
+
+def account_rates(*, actor: Any, q: str = "") -> list[AccountRate]:
+    """For each unit in scope (and one line for members of no unit), how many of its members
+    on record have an account; lowest rate first, in two queries."""
+    rows = (
+        member_list(actor=actor)
+        .order_by()
+        .values("unit_id")
+        .annotate(total=Count("id"), done=Count("id", filter=_has_account()))
+    )
+    counts = {r["unit_id"]: (r["total"], r["done"]) for r in rows}
+    names = dict(Unit.objects.filter(pk__in=[k for k in counts if k]).values_list("pk", "name"))
+    out = [
+        AccountRate(pk, names.get(pk, "") if pk else _("不属于单位的党员"), total, done)
+        for pk, (total, done) in counts.items()
+    ]
+    if q:
+        out = [r for r in out if q in r.name]
+    return sorted(out, key=lambda r: (r.rate if r.rate is not None else 1.0, r.name))
+
+
+def account_rate_overall(rows: list[AccountRate]) -> AccountRate:
+    return AccountRate(None, _("合计"), sum(r.total for r in rows), sum(r.done for r in rows))
+
+
+def _account_lists() -> tuple[Any, Any]:
+    from gongjian.core.lists import MASKED_PHONE, NUMBER, PERCENT, Column, Filter, ListSpec
+
+    members = ListSpec(
+        name="orgs.member_accounts",
+        title=_("党员账号开通情况"),
+        rows=member_account_rows,
+        filters=(
+            Filter("unit", _("单位"), kind="int"),
+            Filter(
+                "account",
+                _("账号"),
+                kind="choice",
+                choices=((ACCOUNT_NO, _("未开通")), (ACCOUNT_YES, _("已开通"))),
+            ),
+            Filter("q", _("姓名")),
+        ),
+        columns=(
+            Column(_("姓名"), "name"),
+            Column(_("所在党组织"), "party_org.name"),
+            Column(_("工作单位"), lambda m: m.unit.name if m.unit else ""),
+            Column(_("手机号"), "phone", kind=MASKED_PHONE),
+            Column(_("账号"), lambda m: _("已开通") if m.has_account else _("未开通")),
+            Column(_("最近登录"), lambda m: m.user.last_login if m.user else None, kind="datetime"),
+        ),
+    )
+    rates = ListSpec(
+        name="orgs.account_rates",
+        title=_("各单位党员账号开通率"),
+        rows=account_rates,
+        filters=(Filter("q", _("单位名称")),),
+        columns=(
+            Column(_("单位"), "name"),
+            Column(_("党员"), "total", kind=NUMBER),
+            Column(_("已开通"), "done", kind=NUMBER),
+            Column(_("未开通"), "missing", kind=NUMBER),
+            Column(_("开通率"), "rate", kind=PERCENT),
+        ),
+        per_page=100,
+    )
+    return members, rates
+
+
+MEMBER_ACCOUNTS, ACCOUNT_RATES = _account_lists()

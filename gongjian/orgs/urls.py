@@ -27,3 +27,14 @@ urlpatterns = [
     path("import/<str:token>/", views.import_preview, name="import_preview"),
     path("import/<str:token>/errors.xlsx", views.import_errors, name="import_errors"),
 ]
+
+
+# Member accounts ---------------------------------------------------------------------------------
+urlpatterns += [
+    path("accounts/", views.accounts_rates, name="accounts_rates"),
+    path("accounts/export/", views.accounts_rates_export, name="accounts_rates_export"),
+    path("accounts/members/", views.accounts_members, name="accounts_members"),
+    path("accounts/members/export/", views.accounts_members_export, name="accounts_members_export"),
+    path("accounts/invite/", views.accounts_invite, name="accounts_invite"),
+    path("members/<uuid:member_id>/leave/", views.member_leave, name="member_leave"),
+]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +19,7 @@ from gongjian.core.files import read_upload
 from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.core.models import ImportBatch
 from gongjian.core.pages import file_response, paginate, query_without_page, xlsx_export
+from gongjian.core.web import action, done
 from gongjian.orgs import scope, selectors, services
 from gongjian.orgs.forms import MemberForm
 from gongjian.orgs.models import Area, Member, PartyOrg, Role
@@ -506,4 +508,69 @@ def member_edit(request: HttpRequest, member_id: str) -> HttpResponse:
         "orgs/member_form.html",
         {"form": form, "title": _("修改党员信息"), "member": member},
         status=400 if form.errors else 200,
+    )
+
+
+# Member accounts ---------------------------------------------------------------------------------
+# The unit's account rate and chase list (who can log in, who cannot yet), invitations, and a
+# member leaving the record (issue 12).
+
+
+@login_required
+def accounts_rates(request: HttpRequest) -> HttpResponse:
+    listing = selectors.ACCOUNT_RATES.page(request)
+    total = selectors.account_rate_overall(
+        selectors.account_rates(actor=request.user, q=listing.filters["q"])
+    )
+    return render(request, "orgs/accounts_rates.html", {"listing": listing, "total": total})
+
+
+accounts_rates_export = selectors.ACCOUNT_RATES.export_view()
+
+
+@login_required
+def accounts_members(request: HttpRequest) -> HttpResponse:
+    listing = selectors.MEMBER_ACCOUNTS.page(request)
+    unit = listing.filters["unit"]
+    return render(
+        request,
+        "orgs/accounts_members.html",
+        {
+            "listing": listing,
+            "units": selectors.unit_list(actor=request.user)
+            .select_related(None)
+            .only("id", "name")[:500],
+            "unit_id": unit,
+            "may_invite": selectors.unit_list(actor=request.user, write=True).exists(),
+        },
+    )
+
+
+accounts_members_export = selectors.MEMBER_ACCOUNTS.export_view()
+
+
+@action(back="orgs:accounts_members")
+def accounts_invite(request: HttpRequest) -> HttpResponse:
+    result = services.member_accounts_invite(
+        actor=request.user,
+        unit_id=request.POST.get("unit") or None,
+        member_ids=request.POST.getlist("member"),
+    )
+    message = _("已邀请%(n)d名党员激活账号") % {"n": result.invited}
+    if result.already:
+        message += _("；%(n)d名今天已邀请过") % {"n": result.already}
+    if result.no_phone:
+        message += _("；%(n)d名未登记手机号，请先补充") % {"n": result.no_phone}
+    return done(request, message)
+
+
+@action(back=lambda member_id: reverse("orgs:member_detail", args=[member_id]))
+def member_leave(request: HttpRequest, member_id: str) -> HttpResponse:
+    member = services.member_leave(
+        actor=request.user, member_id=member_id, reason=request.POST.get("reason", "")
+    )
+    return done(
+        request,
+        _("%(name)s已标记为不在册，其账号已停用") % {"name": member.name},
+        to=reverse("orgs:member_list"),
     )

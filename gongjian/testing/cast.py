@@ -10,6 +10,9 @@ Two units: 区税务局 (the cast's unit) and 区司法局 (outside the unit adm
 - unit_admin — 区税务局;
 - member — an in-service member of 区税务局 who lives in 晨辉社区第一网格;
 - outsider — logged in, with no post and no member record.
+
+The posts that need a second factor (platform, district, street, community and unit
+administrators) have an enrolled authenticator (`totp_code` gives its current code).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from gongjian.accounts.models import User
+from gongjian.accounts.models import TotpDevice, User
 from gongjian.core import crypto, synthetic
 from gongjian.orgs.models import Area, Member, PartyOrg, RoleAssignment, Unit
 
@@ -101,6 +104,25 @@ def make_user(username: str, display_name: str = "", **extra: Any) -> User:
     return user
 
 
+def enrol_totp(user: User) -> TotpDevice:
+    """A confirmed authenticator for `user` (as if they had scanned the QR code)."""
+    device: TotpDevice = TotpDevice.objects.create(user=user, name="动态口令", confirmed=True)
+    return device
+
+
+def totp_code(user: User, *, fresh: bool = True) -> str:
+    """The code the user's authenticator shows now (or, when this step's code was already
+    used, the next step's, which the one-step tolerance accepts)."""
+    import time
+
+    device = TotpDevice.objects.get(user=user, confirmed=True)
+    at = time.time()
+    totp = device.totp(at)
+    if fresh and totp.t() <= device.last_t:
+        totp = device.totp(at + device.step)
+    return f"{totp.token():0{device.digits}d}"
+
+
 @dataclass
 class Cast:
     district: Area
@@ -180,6 +202,8 @@ def build_cast() -> Cast:
     RoleAssignment.objects.create(user=secretary, role="community_admin", area=chenhui)
     RoleAssignment.objects.create(user=grid_leader, role="grid_leader", area=g1)
     RoleAssignment.objects.create(user=unit_admin, role="unit_admin", unit=tax)
+    for staff in (platform_admin, district_admin, street_admin, secretary, unit_admin):
+        enrol_totp(staff)
 
     member_record = make_member("李晓东", tax_b, user=member_user, home=chenhui, grid=g1)
     colleague = make_member("王静", tax_b, home=xingguang, grid=xg1)

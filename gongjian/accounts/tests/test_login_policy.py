@@ -1,9 +1,13 @@
-"""The log-in policy, told through the real pages: log in by username or phone, lockout by
-account, password rules and age, and the two session limits. Every attempt is audited."""
+"""The log-in policy, told through the real pages: log in by username or phone, throttling by
+account and source address that a stranger cannot turn into a lockout of the owner, the same
+policy at the Django admin's door, password rules and age, and the two session limits. Every
+attempt is audited."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from typing import Any
 
 import pytest
@@ -14,14 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongjian.accounts.middleware import SESSION_LOGIN_AT
-from gongjian.accounts.models import User
+from gongjian.accounts.models import Throttle, User
 from gongjian.core import crypto
 from gongjian.core.models import AuditLog
 from gongjian.testing.cast import PASSWORD, Cast
 
 LOGIN = "/accounts/login/"
 OFFICE_IP = "10.20.30.40"
-LOCKED_MESSAGE = "账号已临时锁定"
+STRANGER_IP = "10.66.66.66"
+WRONG = "Wrong-Passw0rd!"
+LOCKED_MESSAGE = "登录失败次数过多"
 
 
 def _post_login(client: Client, login: str, password: str, ip: str = OFFICE_IP) -> Any:
@@ -37,6 +43,15 @@ def _give_phone(user: User, phone: str) -> None:
     user.phone = phone
     user.phone_hash = crypto.blind_index(phone)
     user.save(update_fields=["phone", "phone_hash"])
+
+
+def _without_tokens(html: str) -> str:
+    return re.sub(r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+', "", html)
+
+
+def _fail(login: str, times: int, ip: str = OFFICE_IP) -> None:
+    for _ in range(times):
+        _post_login(Client(), login, WRONG, ip=ip)
 
 
 # Logging in ---------------------------------------------------------------------------------
@@ -62,105 +77,144 @@ def test_a_member_logs_in_with_the_phone_number_in_any_common_form(cast: Cast) -
 def test_a_wrong_password_is_refused_with_a_message_that_does_not_tell_who_exists(
     cast: Cast,
 ) -> None:
-    client = Client()
+    bodies = []
     for login in ("member", "nobody-at-all"):
-        response = _post_login(client, login, "Wrong-Passw0rd!")
-        assert response.status_code == 200
-        assert "账号或密码不正确" in response.content.decode()
+        client = Client()
+        response = _post_login(client, login, WRONG)
+        assert response.status_code == 401
+        html = response.content.decode()
+        assert "账号或密码不正确" in html
+        assert login in html  # what was typed is kept
+        assert WRONG not in html
         assert _logged_in_as(client) is None
+        bodies.append(_without_tokens(html.replace(login, "LOGIN")))
+    assert bodies[0] == bodies[1]
 
 
-# Lockout --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("login", ["a\x00b", "x" * 400, "", "   "])
+def test_odd_input_is_a_clear_4xx(cast: Cast, login: str) -> None:
+    response = _post_login(Client(), login, "x\x00y")
+    assert 400 <= response.status_code < 500
+    assert "error" in response.content.decode()
 
 
-def _fail(client: Client, login: str, times: int) -> None:
-    for _ in range(times):
-        _post_login(client, login, "Wrong-Passw0rd!")
+# Throttling -----------------------------------------------------------------------------------
 
 
-def test_five_failures_lock_the_account_even_against_the_right_password(cast: Cast) -> None:
-    # Given four failed attempts, the right password still works …
+def test_five_failures_from_one_address_lock_that_pair_even_against_the_right_password(
+    cast: Cast,
+) -> None:
+    # Given four failed attempts, the right password still works, and clears the count
+    _fail("member", 4)
+    assert _post_login(Client(), "member", PASSWORD).status_code == 302
+    _fail("member", 4)
+    assert _post_login(Client(), "member", PASSWORD).status_code == 302
+    # When five fail in a row from the office
+    _fail("member", 5)
+    # Then the right password from that address is refused, with a clear message and a 429.
     client = Client()
-    _fail(client, "member", 4)
-    assert _post_login(client, "member", PASSWORD).status_code == 302
-    # … and a success starts the count again.
-    client = Client()
-    _fail(client, "member", 4)
-    cast.member.refresh_from_db()
-    assert cast.member.failed_login_count == 4
-    assert cast.member.locked_until is None
-    # When the fifth failure comes
-    _fail(client, "member", 1)
-    # Then the account is locked and the right password is refused, with a clear message.
-    cast.member.refresh_from_db()
-    assert cast.member.locked_until is not None
-    assert cast.member.locked_until > timezone.now() + dt.timedelta(minutes=14)
     response = _post_login(client, "member", PASSWORD)
-    assert response.status_code == 200
+    assert response.status_code == 429
     html = response.content.decode()
     assert LOCKED_MESSAGE in html
-    assert "15分钟后再试" in html
+    assert "短信验证码登录" in html
+    assert int(response["Retry-After"]) > 14 * 60
     assert _logged_in_as(client) is None
 
 
-def test_the_lock_is_by_account_not_by_ip(cast: Cast) -> None:
-    # Given the member's account locked from the shared office address
-    _fail(Client(), "member", 5)
-    assert LOCKED_MESSAGE in _post_login(Client(), "member", PASSWORD).content.decode()
-    # When a colleague logs in from the same address, they are let in.
-    client = Client()
-    response = _post_login(client, "unitadmin", PASSWORD, ip=OFFICE_IP)
-    assert response.status_code == 302
-    assert _logged_in_as(client) == cast.unit_admin.pk
-    # And the member is still locked from any other address.
-    elsewhere = _post_login(Client(), "member", PASSWORD, ip="10.9.9.9")
-    assert LOCKED_MESSAGE in elsewhere.content.decode()
-
-
-def test_the_lock_also_holds_when_logging_in_by_phone(cast: Cast) -> None:
+def test_a_stranger_cannot_lock_the_owner_out_from_another_address(cast: Cast) -> None:
+    # Given a stranger who failed ten times from their address, by username and by phone
     _give_phone(cast.member, "19900123456")
-    _fail(Client(), "19900123456", 5)
-    response = _post_login(Client(), "member", PASSWORD)
-    assert LOCKED_MESSAGE in response.content.decode()
+    _fail("member", 5, ip=STRANGER_IP)
+    _fail("19900123456", 5, ip=STRANGER_IP)
+    assert _post_login(Client(), "member", PASSWORD, ip=STRANGER_IP).status_code == 429
+    # When the owner logs in from the office, they are let in
+    client = Client()
+    assert _post_login(client, "member", PASSWORD, ip=OFFICE_IP).status_code == 302
+    assert _logged_in_as(client) == cast.member.pk
+    # and colleagues sharing the stranger's address are not affected either.
+    assert _post_login(Client(), "unitadmin", PASSWORD, ip=STRANGER_IP).status_code == 302
 
 
-def test_the_account_unlocks_when_the_window_has_passed(cast: Cast) -> None:
-    _fail(Client(), "member", 5)
-    assert LOCKED_MESSAGE in _post_login(Client(), "member", PASSWORD).content.decode()
-    # When the fifteen minutes have passed
-    past = timezone.now() - dt.timedelta(seconds=1)
-    User.objects.filter(pk=cast.member.pk).update(
-        locked_until=past, first_failed_login_at=past - dt.timedelta(minutes=15)
+def test_an_unknown_name_is_throttled_exactly_like_a_real_one(cast: Cast) -> None:
+    _fail("member", 5)
+    _fail("nobody-at-all", 5)
+    real = _post_login(Client(), "member", PASSWORD)
+    unknown = _post_login(Client(), "nobody-at-all", PASSWORD)
+    assert real.status_code == unknown.status_code == 429
+    assert _without_tokens(real.content.decode().replace("member", "X")) == _without_tokens(
+        unknown.content.decode().replace("nobody-at-all", "X")
     )
-    # Then the right password is accepted and the counters are cleared.
+
+
+def test_failures_from_many_addresses_lock_the_password_log_in_and_tell_the_owner(
+    cast: Cast,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    # Given a low account-wide limit and an owner with a phone
+    settings.LOCKOUT_ACCOUNT_FAILURES = 8
+    settings.SMS_BACKEND = "log"
+    sent: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        "gongjian.core.sms.send_sms", lambda *, phone, text: sent.append((phone, text))
+    )
+    _give_phone(cast.member, "19900123456")
+    # When eight addresses each fail once
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(8):
+            _fail("member", 1, ip=f"10.1.1.{n}")
+    # Then the password log-in is refused from a new address too
+    response = _post_login(Client(), "member", PASSWORD, ip="10.2.2.2")
+    assert response.status_code == 429
+    # and the owner was told once, by text, and the lock is in the audit log.
+    assert len(sent) == 1
+    assert sent[0][0] == "19900123456"
+    assert "短信验证码登录" in sent[0][1]
+    assert (
+        AuditLog.objects.filter(action="login_locked", object_id=str(cast.member.pk)).count() == 1
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _fail("member", 1, ip="10.3.3.3")
+    assert len(sent) == 1
+
+
+def test_the_pair_unlocks_when_the_window_has_passed(cast: Cast) -> None:
+    _fail("member", 5)
+    assert _post_login(Client(), "member", PASSWORD).status_code == 429
+    # When the fifteen minutes have passed
+    past = timezone.now() - dt.timedelta(minutes=16)
+    Throttle.objects.update(locked_until=past, window_started_at=past)
+    # Then the right password is accepted and the pair's count starts again.
     client = Client()
     assert _post_login(client, "member", PASSWORD).status_code == 302
     assert _logged_in_as(client) == cast.member.pk
-    cast.member.refresh_from_db()
-    assert (cast.member.failed_login_count, cast.member.locked_until) == (0, None)
+    pair = Throttle.objects.get(key__startswith=f"pair:u{cast.member.pk}:")
+    assert (pair.count, pair.locked_until) == (0, None)
 
 
 def test_failures_spread_over_more_than_the_window_do_not_lock(
     cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given four failures, then the clock of the log-in service moved on sixteen minutes
-    _fail(Client(), "member", 4)
+    _fail("member", 4)
     later = timezone.now() + dt.timedelta(minutes=16)
     monkeypatch.setattr("gongjian.accounts.services.timezone.now", lambda: later)
     # When the fifth failure comes, it starts a new window instead of locking.
-    _fail(Client(), "member", 1)
-    cast.member.refresh_from_db()
-    assert cast.member.locked_until is None
-    assert cast.member.failed_login_count == 1
+    _fail("member", 1)
+    pair = Throttle.objects.get(key__startswith=f"pair:u{cast.member.pk}:")
+    assert pair.count == 1
     assert _post_login(Client(), "member", PASSWORD).status_code == 302
 
 
-def test_every_log_in_and_failure_is_audited_with_its_ip(cast: Cast) -> None:
-    _post_login(Client(), "member", "Wrong-Passw0rd!", ip="10.0.0.7")
-    _post_login(Client(), "nobody-at-all", "Wrong-Passw0rd!", ip="10.0.0.8")
+def test_every_log_in_and_failure_is_audited_with_its_address(cast: Cast) -> None:
+    _post_login(Client(), "member", WRONG, ip="10.0.0.7")
+    _post_login(Client(), "nobody-at-all", WRONG, ip="10.0.0.8")
     _post_login(Client(), "member", PASSWORD, ip="10.0.0.9")
-    _fail(Client(), "unitadmin", 5)
-    _post_login(Client(), "unitadmin", PASSWORD, ip="10.0.0.10")
+    _fail("unitadmin", 5)
+    _post_login(Client(), "unitadmin", PASSWORD, ip=OFFICE_IP)
+    _post_login(Client(), "19900000001", WRONG, ip="10.0.0.11")
 
     failed = AuditLog.objects.get(action="login_failed", ip="10.0.0.7")
     assert (failed.success, failed.actor_label, failed.object_id) == (
@@ -172,19 +226,59 @@ def test_every_log_in_and_failure_is_audited_with_its_ip(cast: Cast) -> None:
     assert (unknown.success, unknown.actor_label) == (False, "nobody-at-all")
     ok = AuditLog.objects.get(action="login", ip="10.0.0.9")
     assert (ok.success, ok.actor_id, ok.object_id) == (True, cast.member.pk, str(cast.member.pk))
-    refused_while_locked = AuditLog.objects.get(action="login_failed", ip="10.0.0.10")
-    assert (refused_while_locked.success, refused_while_locked.reason) == (False, "locked")
+    refused = (
+        AuditLog.objects.filter(action="login_failed", actor_label="unitadmin")
+        .order_by("id")
+        .last()
+    )
+    assert refused is not None
+    assert refused.reason == "throttled:pair"
     assert AuditLog.objects.filter(action="login_failed", actor_label="unitadmin").count() == 6
-    assert "Wrong-Passw0rd!" not in str(list(AuditLog.objects.values_list("changes", "reason")))
+    # A phone typed as the log-in is kept masked.
+    assert AuditLog.objects.get(ip="10.0.0.11").actor_label == "199****0001"
+    assert WRONG not in str(list(AuditLog.objects.values_list("changes", "reason")))
+
+
+# The Django admin's door ---------------------------------------------------------------------
+
+
+def test_the_admin_log_in_goes_through_the_same_policy(cast: Cast) -> None:
+    # Given the admin's own log-in form fields, posted straight to /admin/login/
+    def admin_login(password: str, ip: str = OFFICE_IP) -> Any:
+        return Client().post(
+            "/admin/login/?next=/admin/",
+            {"username": "platform", "password": password, "next": "/admin/"},
+            REMOTE_ADDR=ip,
+        )
+
+    # Each failure is refused and audited like the page's
+    for _ in range(5):
+        assert admin_login(WRONG).status_code == 401
+    assert AuditLog.objects.filter(action="login_failed", actor_label="platform").count() == 5
+    # and the sixth, with the right password, is refused: the pair is locked.
+    assert admin_login(PASSWORD).status_code == 429
+    assert AuditLog.objects.filter(action="login_failed", reason="throttled:pair").count() == 1
+    # From another address the right password gets in, to the second factor first.
+    response = admin_login(PASSWORD, ip="10.9.9.9")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:otp_verify"))
+    assert "next=/admin/" in response["Location"]
+    assert AuditLog.objects.filter(action="login", actor_label="platform").count() == 1
+
+
+def test_the_admin_log_in_page_is_the_project_s(cast: Cast) -> None:
+    response = Client().get("/admin/login/?next=/admin/")
+    assert response.status_code == 200
+    assert "登录共建平台" in response.content.decode()
 
 
 # Password rules and age --------------------------------------------------------------------
 
 
-def _change_password(client: Client, new: str) -> Any:
+def _change_password(client: Client, new: str, old: str = PASSWORD) -> Any:
     return client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        {"old_password": old, "new_password1": new, "new_password2": new},
     )
 
 
@@ -194,24 +288,46 @@ def _change_password(client: Client, new: str) -> Any:
         ("Abcdefg-123", "密码太短，至少需要12个字符"),  # 11 characters, four classes
         ("abcdefghij12", "至少3类"),  # 12 characters, two classes
         ("Password1234", "太常见"),  # three classes, but one of the most common passwords
+        ("Xx-member-2026!", "不能包含用户名"),
+        ("Ab-19900123456", "不能包含手机号"),
+        ("Ab-199 0012 3456", "不能包含手机号"),
     ],
 )
 def test_weak_passwords_are_refused_on_the_change_page(cast: Cast, new: str, why: str) -> None:
+    _give_phone(cast.member, "19900123456")
     client = Client()
     client.force_login(cast.member)
     before = User.objects.get(pk=cast.member.pk).password
     response = _change_password(client, new)
-    assert response.status_code == 200
-    errors = " ".join(response.context["form"].errors.get("new_password1", []))
-    assert why in errors
+    assert response.status_code == 400
     assert why in response.content.decode()
     assert User.objects.get(pk=cast.member.pk).password == before
     assert not AuditLog.objects.filter(action="password_change").exists()
 
 
-def test_a_good_password_is_accepted_and_audited(cast: Cast) -> None:
+def test_none_of_the_last_five_passwords_may_come_back(cast: Cast) -> None:
     client = Client()
     client.force_login(cast.member)
+    passwords = [PASSWORD] + [f"Qinghe-Street#{n}0" for n in range(1, 6)]
+    for old, new in itertools.pairwise(passwords):
+        assert _change_password(client, new, old=old).status_code == 302, new
+    current = passwords[-1]
+    # The last five (the current one and four before it) are refused
+    for reused in passwords[1:]:
+        response = _change_password(client, reused, old=current)
+        assert response.status_code == 400, reused
+        assert "不能与当前密码相同" in response.content.decode() or "最近5次" in (
+            response.content.decode()
+        )
+    # and the sixth back is allowed again.
+    assert _change_password(client, passwords[0], old=current).status_code == 302
+
+
+def test_a_good_password_is_accepted_audited_and_ends_the_other_sessions(cast: Cast) -> None:
+    elsewhere = Client()
+    assert _post_login(elsewhere, "member", PASSWORD, ip="10.5.5.5").status_code == 302
+    client = Client()
+    assert _post_login(client, "member", PASSWORD).status_code == 302
     User.objects.filter(pk=cast.member.pk).update(
         password_changed_at=timezone.now() - dt.timedelta(days=10)
     )
@@ -221,11 +337,20 @@ def test_a_good_password_is_accepted_and_audited(cast: Cast) -> None:
     assert user.check_password("Qinghe-Street#2026")
     assert user.password_changed_at is not None
     assert user.password_changed_at > timezone.now() - dt.timedelta(minutes=1)
-    # The session survives the change, and the change is in the audit log without the password.
+    # This session survives the change, the other one is over.
     assert client.get(reverse("home")).status_code == 200
+    assert elsewhere.get(reverse("home")).status_code == 302
     entry = AuditLog.objects.get(action="password_change")
     assert entry.object_id == str(user.pk)
     assert "Qinghe-Street#2026" not in str(entry.changes)
+
+
+def test_the_old_password_must_be_given(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.member)
+    response = _change_password(client, "Qinghe-Street#2026", old="not-it")
+    assert response.status_code == 400
+    assert "当前密码不正确" in response.content.decode()
 
 
 def test_a_password_older_than_90_days_sends_the_user_to_change_it(cast: Cast) -> None:
@@ -244,6 +369,27 @@ def test_a_password_older_than_90_days_sends_the_user_to_change_it(cast: Cast) -
     assert response["Location"] == reverse("accounts:password_change")
     # The change page itself stays open.
     assert client.get(reverse("accounts:password_change")).status_code == 200
+
+
+def test_an_expired_password_stops_the_api_too(cast: Cast) -> None:
+    from gongjian.accounts import services
+
+    _token, key = services.api_token_create(user=cast.unit_admin, name="对接")
+    session = Client()
+    session.force_login(cast.unit_admin)
+    assert session.get("/api/v1/units").status_code == 200
+    User.objects.filter(pk=cast.unit_admin.pk).update(
+        password_changed_at=timezone.now() - dt.timedelta(days=91)
+    )
+    # Through the session cookie
+    response = session.get("/api/v1/units")
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_expired"
+    # and through a token.
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get("/api/v1/units")
+    assert response.status_code == 403
+    assert response.json()["code"] == "password_expired"
+    assert "修改密码" in response.json()["message"]
 
 
 def test_the_password_age_is_configurable(cast: Cast, settings: object) -> None:

@@ -100,6 +100,7 @@ def _found_by_id_number(cast: Cast, id_number: str) -> list[Member]:
 def test_the_rotation_finds_every_encrypted_field_and_its_hash() -> None:
     found = {(c.label, c.hash_field.name if c.hash_field else None) for c in encrypted_columns()}
     assert found == {
+        ("accounts.totpdevice.key", None),
         ("accounts.user.phone", "phone_hash"),
         ("orgs.member.id_number", "id_number_hash"),
         ("orgs.member.phone", "phone_hash"),

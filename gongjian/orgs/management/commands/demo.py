@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from gongjian.accounts.demo import DEMO_TOTP_SECRET
 from gongjian.accounts.models import User
 from gongjian.orgs import demo
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
@@ -121,3 +122,13 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write("演示账号（仅用于演示，请勿在生产环境中使用）：")
         self.stdout.write(login_table(ctx.logins, ctx.password))
+        self.stdout.write("")
+        self.stdout.write(
+            f"动态口令（TOTP）演示密钥：{DEMO_TOTP_SECRET}\n"
+            "  admin、district、street、community、unit 登录时还需输入动态口令："
+            "在手机验证器应用中手动添加此密钥（基于时间，6位，30秒）。"
+        )
+        self.stdout.write(
+            "短信验证码：GONGJIAN_SMS_BACKEND=log 时，验证码显示在本终端（手机号已脱敏），"
+            "不会真正发送。"
+        )
