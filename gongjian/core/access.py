@@ -22,8 +22,12 @@ def one(
     **lookup: Any,
 ) -> M:
     """The one row of `qs` (already filtered by the caller's scope) with `pk` or `lookup`, or
-    `NotFound` with `message`. `lock=True` takes its row lock (`SELECT … FOR UPDATE OF` the
-    row itself, on PostgreSQL) inside the caller's transaction."""
+    `NotFound` with `message`. `pk` may be an id as a URL or a form gives it, or an object
+    the caller already holds (it is read again, through the scope). `lock=True` takes its row
+    lock (`SELECT … FOR UPDATE OF` the row itself, on PostgreSQL) inside the caller's
+    transaction."""
+    if isinstance(pk, models.Model):
+        pk = pk.pk
     if pk is not None:
         lookup["pk"] = pk if isinstance(pk, int) else object_id(pk, message=message)
     if lock:
@@ -32,3 +36,9 @@ def one(
     if obj is None:
         raise NotFound(message)
     return obj
+
+
+def user_of(actor: Any) -> Any:
+    """The user to store as the author of a row: the actor when logged in, else None (a
+    command, a test, an anonymous request)."""
+    return actor if getattr(actor, "is_authenticated", False) else None

@@ -10,8 +10,8 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongjian.core import imports
+from gongjian.core.exports import XLSX_TYPE, file_response
 from gongjian.core.files import read_upload
-from gongjian.core.pages import XLSX_TYPE, file_response
 
 router = Router(tags=["imports"])
 
@@ -43,6 +43,15 @@ def import_run(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Any
         actor=request.user, kind=kind, data=data, filename=file.name or "upload"
     )
     return Status(400 if batch.errors else 201, batch)
+
+
+@router.post(
+    "/imports/{token}/discard",
+    response=ImportOut,
+    summary="放弃一个已检查、尚未导入的批次（之后不能再导入）",
+)
+def import_discard(request: HttpRequest, token: str) -> Any:
+    return imports.import_discard(actor=request.user, token=token)
 
 
 @router.get("/imports/{kind}/template", summary="下载导入模板（.xlsx）")
