@@ -11,7 +11,6 @@ both sides sign each confirmed match; the project then runs and the community ra
 from __future__ import annotations
 
 import datetime as dt
-import io
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -44,11 +43,10 @@ from gongjian.cobuild.models import (
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import (
     Conflict,
-    FileTooLarge,
     PermissionDenied,
-    UnsupportedFile,
     ValidationFailed,
 )
+from gongjian.core.files import check_image
 from gongjian.orgs.models import Area, Unit
 
 MAX_PREFERENCES = 10
@@ -1015,39 +1013,6 @@ def milestone_done(*, actor: Any, milestone: Milestone) -> Milestone:
     return milestone
 
 
-_MAGIC = (
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-)
-_PIL_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png")}
-
-
-def check_photo(data: bytes, name: str) -> tuple[str, str]:
-    """The photo's extension and content type, told by its content (Pillow when installed,
-    otherwise the magic bytes); anything else, or over the size limit, is refused."""
-    if len(data) > MAX_PHOTO_BYTES:
-        raise FileTooLarge(
-            _("照片“%(n)s”超过%(mb)dMB") % {"n": name, "mb": MAX_PHOTO_BYTES // (1024 * 1024)}
-        )
-    refused = UnsupportedFile(_("“%(n)s”不是JPEG或PNG图片") % {"n": name})
-    try:
-        from PIL import Image
-    except ImportError:  # pragma: no cover - Pillow is a dependency where installed
-        for magic, ext, content_type in _MAGIC:
-            if data.startswith(magic):
-                return ext, content_type
-        raise refused from None
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            fmt = image.format or ""
-            image.verify()
-    except Exception:
-        raise refused from None
-    if fmt not in _PIL_FORMATS:
-        raise refused
-    return _PIL_FORMATS[fmt]
-
-
 @transaction.atomic
 def progress_add(
     *, actor: Any, project: Project, text: str, photos: Sequence[tuple[str, bytes]] = ()
@@ -1056,11 +1021,11 @@ def progress_add(
     text = _text("text", text, _("进展情况"), 5000, required=True)
     if len(photos) > MAX_PHOTOS:
         raise _invalid("photos", _("每条进展最多%(n)d张照片") % {"n": MAX_PHOTOS})
-    checked = [(data, *check_photo(data, name)) for name, data in photos]
+    checked = [(d, check_image(d, name=n, max_bytes=MAX_PHOTO_BYTES)) for n, d in photos]
     update = ProgressUpdate.objects.create(project=project, text=text, author=_user(actor))
-    for data, ext, content_type in checked:
-        photo = ProgressPhoto(update=update, content_type=content_type)
-        photo.image.save(f"photo.{ext}", ContentFile(data), save=True)
+    for data, found in checked:
+        photo = ProgressPhoto(update=update, content_type=found.content_type)
+        photo.image.save(f"photo.{found.kind}", ContentFile(data), save=True)
     changes = diff({}, snapshot(update))
     changes["photos"] = len(checked)
     audit_record(action="create", obj=update, changes=changes)

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, Model
@@ -21,12 +18,11 @@ from django.utils.translation import gettext as _
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import (
     Conflict,
-    FileTooLarge,
     NotFound,
     PermissionDenied,
-    UnsupportedFile,
     ValidationFailed,
 )
+from gongjian.core.files import check_document
 from gongjian.evaluation import metrics, scoring, selectors
 from gongjian.evaluation.models import (
     Assessment,
@@ -720,57 +716,6 @@ def assessment_save(
     return a
 
 
-def check_evidence(data: bytes, name: str = "") -> str:
-    """The type of an evidence file, told by its bytes: PDF, JPEG, PNG, or a Word or Excel
-    document (a zip whose content types say so). Anything else is refused."""
-    if len(data) > EVIDENCE_MAX_BYTES:
-        raise FileTooLarge(
-            _("文件“%(n)s”超过%(mb)dMB上限")
-            % {"n": name, "mb": EVIDENCE_MAX_BYTES // (1024 * 1024)}
-        )
-    if not data:
-        raise UnsupportedFile(_("文件“%(n)s”是空的") % {"n": name})
-    if data.startswith(b"%PDF-"):
-        return Evidence.Kind.PDF
-    if data.startswith(b"\xff\xd8\xff"):
-        return Evidence.Kind.JPEG
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return Evidence.Kind.PNG
-    if data.startswith(b"PK\x03\x04"):
-        return _check_office(data, name)
-    raise UnsupportedFile(
-        _("文件“%(n)s”不是PDF、JPEG、PNG、Word(.docx)或Excel(.xlsx)文件") % {"n": name}
-    )
-
-
-def _check_office(data: bytes, name: str) -> str:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise UnsupportedFile(_("文件“%(n)s”已损坏") % {"n": name}) from None
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > settings.UPLOAD_MAX_ZIP_ENTRIES:
-            raise UnsupportedFile(_("文件“%(n)s”内部条目过多，已拒绝") % {"n": name})
-        total = 0
-        for info in entries:
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if total > settings.UPLOAD_MAX_UNZIPPED_BYTES or (
-                info.file_size > 1024 * 1024 and ratio > 200
-            ):
-                raise UnsupportedFile(_("文件“%(n)s”解压后过大，已拒绝") % {"n": name})
-        names = {i.filename for i in entries}
-        if "[Content_Types].xml" not in names:
-            raise UnsupportedFile(_("文件“%(n)s”不是Word或Excel文档") % {"n": name})
-        types = archive.read("[Content_Types].xml")[:200_000]
-    if b"wordprocessingml.document.main+xml" in types and "word/document.xml" in names:
-        return Evidence.Kind.DOCX
-    if b"spreadsheetml.sheet.main+xml" in types and "xl/workbook.xml" in names:
-        return Evidence.Kind.XLSX
-    raise UnsupportedFile(_("文件“%(n)s”不是Word(.docx)或Excel(.xlsx)文档") % {"n": name})
-
-
 def _store(ev: Evidence, data: bytes) -> None:
     ev.size = len(data)
     ev.sha256 = hashlib.sha256(data).hexdigest()
@@ -793,7 +738,10 @@ def evidence_add(
         raise _invalid("files", _("请选择要上传的文件"))
     if indicator is not None and indicator.framework_id != a.campaign.framework_id:
         raise _invalid("indicator", _("指标不属于本次考评体系"))
-    checked = [(name, data, check_evidence(data, name)) for name, data in files]
+    checked = [
+        (name, data, check_document(data, name=name, max_bytes=EVIDENCE_MAX_BYTES).kind)
+        for name, data in files
+    ]
     existing = a.evidence.filter(indicator=indicator).count()
     if existing + len(checked) > EVIDENCE_PER_INDICATOR:
         raise _invalid("files", _("每项指标最多%(n)d个佐证材料") % {"n": EVIDENCE_PER_INDICATOR})
@@ -1075,7 +1023,9 @@ def brand_apply(
         raise _invalid("description", _("请填写品牌简介"))
     if not files:
         raise _invalid("files", _("请上传至少一份佐证材料"))
-    checked = [(n, d, check_evidence(d, n)) for n, d in files]
+    checked = [
+        (n, d, check_document(d, name=n, max_bytes=EVIDENCE_MAX_BYTES).kind) for n, d in files
+    ]
     brand = Brand(
         party_org=party_org,
         campaign=campaign,
@@ -1165,7 +1115,9 @@ def case_submit(
         raise _invalid("title", _("案例标题不能超过100字"))
     if not summary:
         raise _invalid("summary", _("请填写案例简介"))
-    checked = [(n, d, check_evidence(d, n)) for n, d in files]
+    checked = [
+        (n, d, check_document(d, name=n, max_bytes=EVIDENCE_MAX_BYTES).kind) for n, d in files
+    ]
     case = Case.objects.create(
         campaign=campaign,
         unit=unit,

@@ -160,7 +160,7 @@ def test_the_unit_list_pages_in_code_order(cast: Cast) -> None:
         Unit.objects.create(code=f"U{i:04d}", name=f"单位{i:04d}", area=cast.district)
     client = logged_in(cast.district_admin)
     pages = [
-        [u.code for u in client.get(reverse("orgs:unit_list"), {"page": p}).context["page"]]
+        [u.code for u in client.get(reverse("orgs:unit_list"), {"page": p}).context["listing"].rows]
         for p in (1, 2)
     ]
     everything = pages[0] + pages[1]
