@@ -222,6 +222,20 @@ def run_worker(
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+def run_per_database(script: str | Path, *args: str, postgres: str | None = None) -> dict[str, Any]:
+    """The script's worker on a fresh SQLite database and, when `postgres` names a scratch
+    database, on it too (created, and dropped at the end): the SQLite figures, with the
+    others under `other_databases`."""
+    result = run_worker(script, *args)
+    if postgres:
+        recreate_database(postgres)
+        try:
+            result["other_databases"] = [run_worker(script, *args, database_url=postgres)]
+        finally:
+            drop_database(postgres)
+    return result
+
+
 def database_vendor_version() -> tuple[str, str]:
     """The database Django is connected to, and its version."""
     from django.db import connection

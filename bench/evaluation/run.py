@@ -55,17 +55,8 @@ def main() -> None:
         print(json.dumps(worker(args.units)))
         return
     size = ("--units", str(args.units))
-    runs = [h.run_worker(__file__, *size)]
-    if args.postgres:
-        h.recreate_database(args.postgres)
-        try:
-            runs.append(h.run_worker(__file__, *size, database_url=args.postgres))
-        finally:
-            h.drop_database(args.postgres)
-    result: dict[str, Any] = dict(runs[0])
-    if len(runs) > 1:
-        result["other_databases"] = runs[1:]
-    for run in runs:
+    result = h.run_per_database(__file__, *size, postgres=args.postgres)
+    for run in [result, *result.get("other_databases", [])]:
         print(
             f"{run['database']:<10} {run['units']} units: publish p50 {run['publish_s_p50']:.2f} s "
             f"(compute {run['compute_s_p50']:.2f} s, rank {run['rank_s_p50']:.2f} s), "

@@ -52,17 +52,8 @@ def main() -> None:
         return
 
     size = ("--rows", str(args.rows))
-    runs = [h.run_worker(__file__, *size)]
-    if args.postgres:
-        h.recreate_database(args.postgres)
-        try:
-            runs.append(h.run_worker(__file__, *size, database_url=args.postgres))
-        finally:
-            h.drop_database(args.postgres)
-    result: dict[str, Any] = dict(runs[0])
-    if len(runs) > 1:
-        result["other_databases"] = runs[1:]
-    for run in runs:
+    result = h.run_per_database(__file__, *size, postgres=args.postgres)
+    for run in [result, *result.get("other_databases", [])]:
         print(
             f"{run['database']:<10} import {run['rows']} rows: check {run['check_s']:.2f} s + "
             f"commit {run['commit_s']:.2f} s = {run['total_s']:.2f} s "

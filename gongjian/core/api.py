@@ -10,7 +10,6 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from gongjian.core import imports
-from gongjian.core.exports import XLSX_TYPE, file_response
 from gongjian.core.files import read_upload
 
 router = Router(tags=["imports"])
@@ -56,9 +55,4 @@ def import_discard(request: HttpRequest, token: str) -> Any:
 
 @router.get("/imports/{kind}/template", summary="下载导入模板（.xlsx）")
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    importer = imports.importer_get(kind)
-    return file_response(
-        imports.template_workbook(importer),
-        filename=f"{importer.title}导入模板.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return imports.template_response(kind)

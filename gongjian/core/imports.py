@@ -14,11 +14,12 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
-from gongjian.core.exports import write_xlsx
+from gongjian.core.exports import XLSX_TYPE, file_response, write_xlsx
 from gongjian.core.files import check_spreadsheet, read_upload
 from gongjian.core.models import ImportBatch
 from gongjian.core.tabular import Table, read_table
@@ -270,6 +271,25 @@ def error_report(batch: ImportBatch) -> bytes:
     headers = [_("行号"), _("列"), _("错误原因")]
     rows = [(e["row"], e["column"], e["message"]) for e in batch.errors]
     return write_xlsx(headers, rows, title=_("错误报告"))
+
+
+def template_response(kind: str) -> HttpResponse:
+    """The blank workbook of an import kind, to download (the page and the API)."""
+    importer = importer_get(kind)
+    return file_response(
+        template_workbook(importer),
+        filename=f"{importer.title}导入模板.xlsx",
+        content_type=XLSX_TYPE,
+    )
+
+
+def error_report_response(batch: ImportBatch) -> HttpResponse:
+    """A batch's errors, row by row, as a workbook to download."""
+    return file_response(
+        error_report(batch),
+        filename=f"导入错误报告-{batch.filename}.xlsx",
+        content_type=XLSX_TYPE,
+    )
 
 
 def template_workbook(importer: Importer) -> bytes:

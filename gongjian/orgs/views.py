@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from gongjian.core import imports
 from gongjian.core.errors import NotFound
-from gongjian.core.exports import XLSX_TYPE, file_response
 from gongjian.core.web import action, done, form_save, render_form
 from gongjian.orgs import lists, scope, selectors, services
 from gongjian.orgs.forms import ImportForm, MemberForm, PostForm, member_initial
@@ -182,12 +181,7 @@ def import_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    importer = imports.importer_get(kind)
-    return file_response(
-        imports.template_workbook(importer),
-        filename=f"{importer.title}导入模板.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return imports.template_response(kind)
 
 
 @action(back="orgs:import_preview")
@@ -222,12 +216,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def import_errors(request: HttpRequest, token: str) -> HttpResponse:
-    batch = imports.import_batch_get_for(request.user, token)
-    return file_response(
-        imports.error_report(batch),
-        filename=f"导入错误报告-{batch.filename}.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return imports.error_report_response(imports.import_batch_get_for(request.user, token))
 
 
 # Posts ---------------------------------------------------------------------------------------
