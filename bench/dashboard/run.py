@@ -32,18 +32,15 @@ Figures go to bench/results/dashboard.json; targets: warm < 200 ms, cold < 2 s, 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results" / "dashboard.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _harness as h
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gongjian_bench_dashboard"
 
 DISTRICTS = 10
@@ -54,40 +51,6 @@ MEMBERS = 200_000
 IN_SERVICE = 170_000
 ATTENDANCES = 5_000_000
 PER_ACTIVITY = 30
-
-
-def _machine() -> dict[str, Any]:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"nproc": os.cpu_count(), "cpu": cpu, "python": platform.python_version()}
-
-
-def _admin_url(url: str) -> tuple[str, str]:
-    base, name = url.rsplit("/", 1)
-    return base + "/postgres", name
-
-
-def recreate(url: str) -> None:
-    import psycopg
-
-    admin, name = _admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def drop(url: str) -> None:
-    import psycopg
-
-    admin, name = _admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def generate(scale: float) -> dict[str, int]:
@@ -287,15 +250,6 @@ def _sizes() -> dict[str, int]:
     return {"members": n_mem, "attendances": n_att, "activities": n_act}
 
 
-def _median_ms(fn: Any, n: int) -> float:
-    times = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
-
-
 def measure() -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
@@ -326,16 +280,16 @@ def measure() -> dict[str, Any]:
     def city_year() -> figures.Figures:
         return figures.figures_for(admin, city, year)
 
-    started = time.perf_counter()
-    first = city_year()
-    cold_ms = round((time.perf_counter() - started) * 1000, 1)
-    warm_ms = _median_ms(city_year, 7)
-    computed_ms = _median_ms(lambda: figures.figures_for(admin, city, year, cached=False), 3)
-    naive_ms = _median_ms(lambda: figures.figures_for(admin, city, year, rollups=False), 3)
-    month_ms = _median_ms(lambda: figures.figures_for(admin, city, month, cached=False), 5)
+    cold_ms, first = h.once_ms(city_year)
+    warm_ms = h.median_ms(city_year, repeat=7)
+    computed_ms = h.median_ms(
+        lambda: figures.figures_for(admin, city, year, cached=False), repeat=3
+    )
+    naive_ms = h.median_ms(lambda: figures.figures_for(admin, city, year, rollups=False), repeat=3)
+    month_ms = h.median_ms(lambda: figures.figures_for(admin, city, month, cached=False), repeat=5)
     node = figures.node_get_for(district_user, f"area:{district.pk}")
-    district_ms = _median_ms(
-        lambda: figures.figures_for(district_user, node, year, cached=False), 5
+    district_ms = h.median_ms(
+        lambda: figures.figures_for(district_user, node, year, cached=False), repeat=5
     )
 
     started = time.perf_counter()
@@ -345,13 +299,13 @@ def measure() -> dict[str, Any]:
     client = Client()
     client.force_login(admin)
     assert client.get("/reports/").status_code == 200
-    page_ms = _median_ms(lambda: client.get("/reports/"), 5)
+    page_ms = h.median_ms(lambda: client.get("/reports/"), repeat=5)
 
     # Distinct people as they were counted before the masks: one COUNT(DISTINCT), alone.
     from gongjian.service.models import Attendance
 
     lo, hi = figures._span(year)
-    people_ms = _median_ms(
+    people_ms = h.median_ms(
         lambda: (
             Attendance.objects.filter(
                 activity__status="published",
@@ -362,7 +316,7 @@ def measure() -> dict[str, Any]:
             .distinct()
             .count()
         ),
-        3,
+        repeat=3,
     )
     # The same figure as figures_for counts it: the masks of the whole clean months, united
     # with the members of the raw edges (named by id, as figures_for names them).
@@ -371,7 +325,9 @@ def measure() -> dict[str, Any]:
     clean, raw = figures.split_period(year, today=today, rollups=True)
     edge_ids = list(Activity.objects.filter(raw, status="published").values_list("pk", flat=True))
     edge = Attendance.objects.filter(activity_id__in=edge_ids) if edge_ids else None
-    people_masks_ms = _median_ms(lambda: figures._people(city, clean=clean, raw_att=edge), 3)
+    people_masks_ms = h.median_ms(
+        lambda: figures._people(city, clean=clean, raw_att=edge), repeat=3
+    )
     assert figures._people(city, clean=clean, raw_att=edge) == first.people
     return {
         "cold_ms": cold_ms,
@@ -399,42 +355,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DASHBOARD_URL", DEFAULT_URL))
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the city")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="fraction of the city (below 1: not written)"
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",
         help="measure on the city a previous --keep run left (migrate and refresh only)",
     )
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    data_dir = tempfile.mkdtemp(prefix="gongjian-bench-")
-    os.environ.update(
-        {
-            "DATABASE_URL": args.postgres,
-            "GONGJIAN_DATA_DIR": data_dir,
-            "DJANGO_SETTINGS_MODULE": "gongjian.config.settings",
-            "GONGJIAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-            "GONGJIAN_LOG_LEVEL": "ERROR",
-            "GONGJIAN_FIELD_KEY": "VGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=",
-            "GONGJIAN_SECRET_KEY": "bench-only-secret-key-not-for-production-use-0123456789",
-        }
-    )
     try:
         if not args.reuse:
-            recreate(args.postgres)
+            h.recreate_database(args.postgres)
     except Exception as exc:  # any failure to reach the server
         if os.environ.get("CI"):
             raise
         print(f"SKIPPED: PostgreSQL is not reachable for the dashboard benchmark ({exc})")
         return
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
     try:
         t0 = time.monotonic()
-        call_command("migrate", verbosity=0)
+        h.django_setup(args.postgres)
+        from django.core.management import call_command
+
         if args.reuse:
             sizes = _sizes()
         else:
@@ -447,11 +389,12 @@ def main() -> None:
         print(f"generated in {generate_s} s, rollups in {refresh_s} s", flush=True)
         figures = measure()
     finally:
-        from django.db import connections
+        if "django" in sys.modules:
+            from django.db import connections
 
-        connections.close_all()
+            connections.close_all()
         if not args.keep:
-            drop(args.postgres)
+            h.drop_database(args.postgres)
     result = {
         "members": sizes["members"],
         "attendances": sizes["attendances"],
@@ -459,17 +402,11 @@ def main() -> None:
         **figures,
         "generate_s": generate_s,
         "refresh_rollups_s": refresh_s,
-        "targets": {"warm_ms": 200, "cold_ms": 2000, "briefing_s": 5},
         "scale": args.scale,
         "reused_city": args.reuse,
-        "load_average": [round(x, 2) for x in os.getloadavg()],
-        "machine": _machine(),
-        "date": time.strftime("%Y-%m-%d"),
     }
-    if args.scale == 1.0:
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    targets = {"warm_ms": 200, "cold_ms": 2000, "briefing_s": 5}
+    h.write_result("dashboard", result, targets=targets, save=args.scale == 1.0)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 Each database is measured in its own process, on a fresh database in a temporary data
 directory: SQLite always; PostgreSQL when a URL is given (the database it names is dropped and
-created again — point it at a scratch database). The figures go to
+created again, and dropped at the end — point it at a scratch database). The figures go to
 bench/results/evaluation.json; the target is publishing (compute + total + grade + rank) in
 under 5 s.
 
@@ -24,20 +24,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results" / "evaluation.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _harness as h
+
 UNITS = 2_000
 MEMBERS_PER_UNIT = 10
 ACTIVITIES = 500
@@ -46,103 +43,33 @@ RUNS = 3
 TARGET_S = 5.0
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "system": f"{platform.system()} {platform.release()}",
-    }
-
-
-def log(message: str) -> None:
-    sys.stderr.write(f"  {message}\n")
-    sys.stderr.flush()
-
-
-def run_worker(database_url: str | None) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="gongjian-bench-") as data_dir:
-        env = dict(os.environ)
-        env.update(
-            {
-                "GONGJIAN_DATA_DIR": data_dir,
-                "DJANGO_SETTINGS_MODULE": "gongjian.config.settings",
-                "GONGJIAN_LOG_LEVEL": "ERROR",
-            }
-        )
-        env.pop("DATABASE_URL", None)
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker"],
-            env=env,
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        sys.stderr.write(out.stderr)
-        if out.returncode != 0:
-            raise SystemExit(f"the benchmark failed on {database_url or 'SQLite'}")
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
-def recreate_postgres(url: str) -> None:
-    import urllib.parse
-
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"unexpected database name: {name!r}")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
     parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL db")
+    parser.add_argument(
+        "--units", type=int, default=UNITS, help="a smaller campaign: a short run, not written"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker()))
+        print(json.dumps(worker(args.units)))
         return
-    runs = [run_worker(None)]
-    if args.postgres:
-        recreate_postgres(args.postgres)
-        runs.append(run_worker(args.postgres))
-    result: dict[str, Any] = dict(runs[0])
-    result["machine"] = machine()
-    result["date"] = dt.date.today().isoformat()  # noqa: DTZ011 - the day of the run
-    result["targets"] = {"publish_s_p50": TARGET_S}
-    if len(runs) > 1:
-        result["other_databases"] = runs[1:]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for run in runs:
+    size = ("--units", str(args.units))
+    result = h.run_per_database(__file__, *size, postgres=args.postgres)
+    for run in [result, *result.get("other_databases", [])]:
         print(
             f"{run['database']:<10} {run['units']} units: publish p50 {run['publish_s_p50']:.2f} s "
             f"(compute {run['compute_s_p50']:.2f} s, rank {run['rank_s_p50']:.2f} s), "
             f"{run['queries']} queries; world built in {run['world_s']:.1f} s"
         )
-    print(f"written: {RESULTS.relative_to(ROOT)}")
+    targets = {"publish_s_p50": TARGET_S}
+    h.write_result("evaluation", result, targets=targets, save=args.units == UNITS)
 
 
 # The worker ---------------------------------------------------------------------------------------
 
 
-def build_world(rng: random.Random) -> dict[str, Any]:
+def build_world(rng: random.Random, n_units: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from gongjian.accounts.models import User
@@ -167,7 +94,7 @@ def build_world(rng: random.Random) -> dict[str, Any]:
         ]
     )
     units = Unit.objects.bulk_create(
-        [Unit(code=f"U{k:05d}", name=f"单位{k}", area=district) for k in range(UNITS)],
+        [Unit(code=f"U{k:05d}", name=f"单位{k}", area=district) for k in range(n_units)],
         batch_size=1000,
     )
     wc = PartyOrg.objects.create(
@@ -269,7 +196,7 @@ def build_world(rng: random.Random) -> dict[str, Any]:
         batch_size=1000,
     )
     pairs = set()
-    while len(pairs) < ATTENDANCES:
+    while len(pairs) < ATTENDANCES * n_units // UNITS:
         pairs.add((rng.randrange(len(activities)), rng.randrange(len(members))))
     Attendance.objects.bulk_create(
         [
@@ -314,25 +241,20 @@ def build_campaign(world: dict[str, Any], rng: random.Random) -> Any:
     return campaign
 
 
-def worker() -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+def worker(units: int) -> dict[str, Any]:
+    h.django_setup()
     from django.db import connection, reset_queries
     from django.test.utils import CaptureQueriesContext
 
     from gongjian.evaluation import services
     from gongjian.evaluation.models import Assessment, Campaign
 
-    call_command("migrate", verbosity=0)
     rng = random.Random(20260101)
     started = time.perf_counter()
-    world = build_world(rng)
+    world = build_world(rng, units)
     campaign = build_campaign(world, rng)
     world_s = time.perf_counter() - started
-    log(f"world built in {world_s:.1f} s ({connection.vendor})")
+    h.log("evaluation", f"world built in {world_s:.1f} s ({connection.vendor})")
 
     publish, compute, rank, queries = [], [], [], 0
     for _run in range(RUNS):
@@ -353,12 +275,12 @@ def worker() -> dict[str, Any]:
         compute.append(t1 - t0)
         rank.append(t2 - t1)
     ranked = Assessment.objects.filter(campaign=campaign, rank__isnull=False).count()
-    assert ranked == UNITS, ranked
+    assert ranked == units, ranked
     return {
         "database": connection.vendor,
-        "units": UNITS,
-        "members": UNITS * MEMBERS_PER_UNIT,
-        "attendances": ATTENDANCES,
+        "units": units,
+        "members": units * MEMBERS_PER_UNIT,
+        "attendances": ATTENDANCES * units // UNITS,
         "indicators": {"manual": 7, "computed": 4},
         "publish_s_p50": round(statistics.median(publish), 3),
         "publish_s_runs": [round(x, 3) for x in publish],
@@ -366,7 +288,7 @@ def worker() -> dict[str, Any]:
         "rank_s_p50": round(statistics.median(rank), 3),
         "queries": queries,
         "world_s": round(world_s, 1),
-        "load_average_1min": round(os.getloadavg()[0], 2),
+        "load_average_1min": h.load_average()[0],
     }
 
 

@@ -4,7 +4,7 @@
 
 Each database is measured in its own process, on a fresh database in a temporary data
 directory: SQLite always; PostgreSQL when a URL is given (the database it names is dropped and
-created again — point it at a scratch database). The figures go to
+created again, and dropped at the end — point it at a scratch database). The figures go to
 bench/results/import_members.json; the targets are an import under 10 s and a member list
 page under 300 ms.
 
@@ -21,18 +21,16 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results" / "import_members.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _harness as h
+
 ROWS = 10_000
 LIST_DISTRICT_MEMBERS = 6_834
 LIST_REQUESTS = 20
@@ -41,81 +39,21 @@ LIST_REQUESTS = 20
 # The parent: one worker process per database --------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory_gb = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gb": memory_gb,
-        "python": platform.python_version(),
-        "system": f"{platform.system()} {platform.release()}",
-    }
-
-
-def run_worker(database_url: str | None) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="gongjian-bench-") as data_dir:
-        env = dict(os.environ)
-        env.update(
-            {
-                "GONGJIAN_DATA_DIR": data_dir,
-                "DJANGO_SETTINGS_MODULE": "gongjian.config.settings",
-                "GONGJIAN_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
-                "GONGJIAN_LOG_LEVEL": "ERROR",
-            }
-        )
-        env.pop("DATABASE_URL", None)
-        if database_url:
-            env["DATABASE_URL"] = database_url
-        out = subprocess.run(
-            [sys.executable, __file__, "--worker"],
-            env=env,
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-        )
-        sys.stderr.write(out.stderr)
-        if out.returncode != 0:
-            raise SystemExit(f"the benchmark failed on {database_url or 'SQLite'}")
-        return dict(json.loads(out.stdout.strip().splitlines()[-1]))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL db")
+    parser.add_argument(
+        "--rows", type=int, default=ROWS, help="a smaller roster: a short run, not written"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker()))
+        print(json.dumps(worker(args.rows)))
         return
 
-    runs = [run_worker(None)]
-    if args.postgres:
-        recreate_postgres(args.postgres)
-        runs.append(run_worker(args.postgres))
-    result: dict[str, Any] = dict(runs[0])
-    result["machine"] = machine()
-    result["date"] = dt.date.today().isoformat()  # noqa: DTZ011 - the day of the run
-    result["targets"] = {"total_s": 10.0, "member_list_ms_p50": 300.0}
-    if len(runs) > 1:
-        result["other_databases"] = runs[1:]
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    for run in runs:
+    size = ("--rows", str(args.rows))
+    result = h.run_per_database(__file__, *size, postgres=args.postgres)
+    for run in [result, *result.get("other_databases", [])]:
         print(
             f"{run['database']:<10} import {run['rows']} rows: check {run['check_s']:.2f} s + "
             f"commit {run['commit_s']:.2f} s = {run['total_s']:.2f} s "
@@ -123,38 +61,16 @@ def main() -> None:
             f"{run['member_list_members']} members: p50 {run['member_list_ms_p50']:.1f} ms, "
             f"{run['member_list_queries']} queries"
         )
-    print(f"written: {RESULTS.relative_to(ROOT)}")
-
-
-def recreate_postgres(url: str) -> None:
-    """Drop and create the database the URL names, through the server's `postgres` db."""
-    import urllib.parse
-
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"unexpected database name: {name!r}")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    targets = {"total_s": 10.0, "member_list_ms_p50": 300.0}
+    h.write_result("import_members", result, targets=targets, save=args.rows == ROWS)
 
 
 # The worker: a fresh database, the world, the measurements ---------------------------------------
 
 
-def worker() -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
+def worker(rows: int) -> dict[str, Any]:
     phase = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    h.django_setup()
     log(f"migrated in {time.perf_counter() - phase:.1f} s")
     phase = time.perf_counter()
     world = build_world()
@@ -165,8 +81,8 @@ def worker() -> dict[str, Any]:
     from gongjian.core.imports import import_check, import_commit
     from gongjian.core.models import ImportBatch
 
-    data = roster(rng, ROWS, world["a_orgs"], start=0)
-    log(f"roster of {ROWS} rows: {len(data) // 1024} KiB")
+    data = roster(rng, rows, world["a_orgs"], start=0)
+    log(f"roster of {rows} rows: {len(data) // 1024} KiB")
     started, cpu_started = time.perf_counter(), time.process_time()
     batch = import_check(
         actor=world["a_admin"], kind="members", data=data, filename="党员名册.xlsx"
@@ -177,16 +93,18 @@ def worker() -> dict[str, Any]:
     batch = import_commit(actor=world["a_admin"], token=batch.token)
     committed, cpu_committed = time.perf_counter(), time.process_time()
     log(f"imported: check {checked - started:.2f} s, commit {committed - checked:.2f} s")
-    assert batch.written == ROWS, batch.written
+    assert batch.written == rows, batch.written
 
     # District B: 6,834 members, then its administrator's member list.
-    data_b = roster(rng, LIST_DISTRICT_MEMBERS, world["b_orgs"], start=ROWS)
+    listed = LIST_DISTRICT_MEMBERS * rows // ROWS
+    data_b = roster(rng, listed, world["b_orgs"], start=rows)
     batch_b = import_check(actor=world["b_admin"], kind="members", data=data_b, filename="b.xlsx")
     import_commit(actor=world["b_admin"], token=batch_b.token)
     p50, queries, shown = member_list(world["b_admin"])
+    vendor, version = h.database_vendor_version()
 
     return {
-        "rows": ROWS,
+        "rows": rows,
         "check_s": round(checked - started, 3),
         "commit_s": round(committed - checked, 3),
         "total_s": round(committed - started, 3),
@@ -194,29 +112,18 @@ def worker() -> dict[str, Any]:
         "check_cpu_s": round(cpu_checked - cpu_started, 3),
         "commit_cpu_s": round(cpu_committed - cpu_checked, 3),
         "total_cpu_s": round(cpu_committed - cpu_started, 3),
-        "load_average_1min": round(os.getloadavg()[0], 2),
+        "load_average_1min": h.load_average()[0],
         "file_bytes": len(data),
         "member_list_members": shown,
         "member_list_ms_p50": round(p50, 1),
         "member_list_queries": queries,
-        "database": connection.vendor,
-        "database_version": database_version(connection),
+        "database": vendor,
+        "database_version": version,
     }
 
 
 def log(message: str) -> None:
-    print(
-        f"  [{os.environ.get('DATABASE_URL', 'sqlite').split('://')[0]}] {message}", file=sys.stderr
-    )
-
-
-def database_version(connection: Any) -> str:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-        else:
-            cursor.execute("SELECT sqlite_version()")
-        return str(cursor.fetchone()[0])
+    h.log(f"import_members {os.environ.get('DATABASE_URL', 'sqlite').split('://')[0]}", message)
 
 
 def build_world() -> dict[str, Any]:
@@ -301,7 +208,7 @@ _SEEN: set[str] = set()  # ID numbers handed out so far, over both districts
 def roster(rng: random.Random, n: int, orgs: list[str], *, start: int) -> bytes:
     """An .xlsx roster of `n` synthetic members with distinct ID numbers."""
     from gongjian.core import synthetic
-    from gongjian.core.tabular import write_xlsx
+    from gongjian.core.exports import write_xlsx
 
     headers = ["姓名", "身份证号", "手机号", "党员类别", "入党日期", "所在党组织编码", "在职党员"]
     rows = []

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -24,9 +22,13 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _harness as h
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-sys.path[:0] = [str(ROOT), str(HERE)]
+ROOT = h.ROOT
+sys.path.insert(0, str(ROOT))
 
 PEER_SIZES = {1000, 10000}
 PEER_TIMEOUT = 600
@@ -118,29 +120,6 @@ def run_size(size: int, workdir: Path) -> dict[str, object]:
     return out
 
 
-def machine() -> dict[str, object]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-    except (OSError, StopIteration):
-        mem_kb = 0
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "memory_gb": round(mem_kb / 1024 / 1024, 1),
-        "python": platform.python_version(),
-        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
-    }
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -154,7 +133,8 @@ def main() -> None:
 
     report: dict[str, object] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
-        "machine": machine(),
+        "machine": h.machine(),
+        "load_average_at_start": h.load_average(),
         "sizes": [],
     }
     for size in [int(s) for s in args.sizes.split(",") if s]:
@@ -166,7 +146,7 @@ def main() -> None:
             check=True,
         )
         row = json.loads(done.stdout.strip().splitlines()[-1])
-        row["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+        row["load_average_after"] = h.load_average()
         print(row, file=sys.stderr, flush=True)
         report["sizes"].append(row)  # type: ignore[attr-defined]
     if not args.no_quality:
@@ -174,10 +154,7 @@ def main() -> None:
 
         report["quality"] = evaluate()
         print(report["quality"], file=sys.stderr)
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(
-        json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    h.write_result("matching", report, path=Path(args.out))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,26 +29,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results" / "reporting_rates.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _harness as h
+
 LEVELS = ("unit", "org", "community", "street")
 DEMO_LIMIT_MS = 300
 CITY_LIMIT_MS = 1000
 REPEAT = 7
-
-
-def _setup(database_url: str | None, data_dir: str) -> None:
-    os.environ["GONGJIAN_DATA_DIR"] = data_dir
-    os.environ["GONGJIAN_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.config.settings")
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+CITY = {"--city-members": 200_000, "--city-communities": 3_000, "--city-units": 2_000}
 
 
 def _measure(user: Any) -> dict[str, Any]:
@@ -320,32 +307,21 @@ def run_city(members: int, communities: int, units: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--part", choices=("all", "demo", "city"), default="all")
-    parser.add_argument("--city-members", type=int, default=200_000)
-    parser.add_argument("--city-communities", type=int, default=3_000)
-    parser.add_argument("--city-units", type=int, default=2_000)
+    for option, default in CITY.items():
+        parser.add_argument(
+            option, type=int, default=default, help="below the default: a short run"
+        )
     args = parser.parse_args()
     pg_url = os.environ.get("PG_URL", "postgres://postgres@127.0.0.1:5432/gongjian_bench")
+    size = (args.city_members, args.city_communities, args.city_units)
     if args.part == "all":
         # Each part in its own process: each has its own database settings.
-        results = {}
-        for part in ("demo", "city"):
-            out = subprocess.run(
-                [sys.executable, __file__, "--part", part,
-                 "--city-members", str(args.city_members),
-                 "--city-communities", str(args.city_communities),
-                 "--city-units", str(args.city_units)],
-                capture_output=True, text=True, check=False,
-            )  # fmt: skip
-            sys.stderr.write(out.stderr[-3000:])
-            if out.returncode != 0:
-                print(out.stdout)
-                return out.returncode
-            results[part] = json.loads(out.stdout.strip().splitlines()[-1])
-        results["measured_at"] = time.strftime("%Y-%m-%d")
-        results["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
-        results["cpus"] = os.cpu_count()
-        RESULTS.parent.mkdir(parents=True, exist_ok=True)
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
+        city = [str(x) for pair in zip(CITY, size, strict=True) for x in pair]
+        demo_url = os.environ.get("DATABASE_URL")
+        results: dict[str, Any] = {
+            "demo": h.run_worker(__file__, "demo", *city, database_url=demo_url, flag="--part"),
+            "city": h.run_worker(__file__, "city", *city, database_url=pg_url, flag="--part"),
+        }
         ok = True
         for part in ("demo", "city"):
             r = results[part]
@@ -356,15 +332,16 @@ def main() -> int:
                     f"{part:5} {r['database']:10} {level:9} median {m['median_ms']:7.1f} ms"
                     f"  max {m['max_ms']:7.1f} ms  {m['queries']:3d} queries  {flag}"
                 )
-        print(f"results: {RESULTS.relative_to(ROOT)}")
+        h.write_result("reporting_rates", results, save=size == tuple(CITY.values()))
         return 0 if ok else 1
     with tempfile.TemporaryDirectory() as data_dir:
+        os.environ["GONGJIAN_DATA_DIR"] = data_dir
         if args.part == "demo":
-            _setup(os.environ.get("DATABASE_URL"), data_dir)
+            h.django_setup(os.environ.get("DATABASE_URL"), migrate=False)
             result = run_demo()
         else:
-            _setup(pg_url, data_dir)
-            result = run_city(args.city_members, args.city_communities, args.city_units)
+            h.django_setup(pg_url, migrate=False)
+            result = run_city(*size)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 

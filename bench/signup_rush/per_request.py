@@ -21,11 +21,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import run  # noqa: E402 - the benchmark's own world builder
+import _harness as h
+import run  # the benchmark's own world builder
 
 
 def cpu_ms_per_request(client: Any, method: str, paths: list[tuple[str, str]]) -> list[float]:
@@ -52,15 +51,10 @@ def main() -> None:
     parser.add_argument("--cprofile", action="store_true", help="profile 100 waiting sign-ups")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="gongjian-profile-") as data_dir:
-        os.environ["GONGJIAN_DATA_DIR"] = data_dir
-        os.environ["DJANGO_SETTINGS_MODULE"] = "gongjian.config.settings"
-        os.environ["GONGJIAN_ALLOWED_HOSTS"] = "testserver,127.0.0.1"
-        os.environ["GONGJIAN_LOG_LEVEL"] = "ERROR"
+        os.environ.pop("DATABASE_URL", None)
         if args.postgres:
-            run.recreate_postgres(args.postgres)
-            os.environ["DATABASE_URL"] = args.postgres
-        else:
-            os.environ.pop("DATABASE_URL", None)
+            h.recreate_database(args.postgres)
+        os.environ.update(h.django_env(args.postgres or None, data_dir))
         world = run.setup(people=args.members)
         profile(world, cprofile=args.cprofile)
 

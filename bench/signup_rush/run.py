@@ -39,7 +39,6 @@ import asyncio
 import datetime as dt
 import json
 import os
-import platform
 import signal
 import socket
 import statistics
@@ -47,12 +46,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-RESULTS = ROOT / "bench" / "results" / "signup_rush.json"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import _harness as h
+
+ROOT = h.ROOT
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gongjian_bench_signup"
 QUOTA = 100
 REQUESTS = 2_000
@@ -65,48 +65,6 @@ REQUEST_TIMEOUT_S = 30.0
 # The parent ---------------------------------------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "system": f"{platform.system()} {platform.release()}",
-    }
-
-
-def postgres_reachable(url: str) -> bool:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    try:
-        psycopg.connect(admin, connect_timeout=3).close()
-    except psycopg.Error:
-        return False
-    return True
-
-
-def recreate_postgres(url: str) -> None:
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.replace("_", "").isalnum():
-        raise SystemExit(f"unexpected database name: {name!r}")
-    admin = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -114,7 +72,7 @@ def free_port() -> int:
 
 
 def log(message: str) -> None:
-    print(f"[signup_rush] {message}", file=sys.stderr, flush=True)
+    h.log("signup_rush", message)
 
 
 def main() -> None:
@@ -128,41 +86,19 @@ def main() -> None:
     if args.setup:
         print(json.dumps(setup()))
         return
-    if not postgres_reachable(args.postgres):
+    if not h.postgres_reachable(args.postgres):
         print(f"SKIPPED: PostgreSQL is not reachable at {args.postgres}; nothing measured")
         return
-    recreate_postgres(args.postgres)
+    h.recreate_database(args.postgres)
     with tempfile.TemporaryDirectory(prefix="gongjian-bench-") as data_dir:
-        env = dict(os.environ)
-        env.update(
-            {
-                "GONGJIAN_DATA_DIR": data_dir,
-                "DATABASE_URL": args.postgres,
-                "DJANGO_SETTINGS_MODULE": "gongjian.config.settings",
-                "GONGJIAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
-                "GONGJIAN_LOG_LEVEL": "ERROR",
-            }
-        )
         phase = time.perf_counter()
-        out = subprocess.run(
-            [sys.executable, __file__, "--setup"],
-            env=env,
-            cwd=ROOT,
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=600,
+        world = h.run_worker(
+            __file__, database_url=args.postgres, data_dir=data_dir, timeout=600, flag="--setup"
         )
-        sys.stderr.write(out.stderr)
-        if out.returncode != 0:
-            raise SystemExit("the benchmark's setup failed")
-        world = json.loads(out.stdout.strip().splitlines()[-1])
         log(f"world built in {time.perf_counter() - phase:.1f} s")
+        env = {**os.environ, **h.django_env(args.postgres, data_dir)}
+        env["GONGJIAN_ALLOWED_HOSTS"] = "127.0.0.1,localhost"
         result = measure(world, env, args.postgres, threads=args.threads)
-    result["machine"] = machine()
-    result["date"] = dt.date.today().isoformat()  # noqa: DTZ011 - the day of the run
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     met = result["targets_met"]
     print(
         f"signup rush: {result['requests']} requests, {result['concurrency']} clients, "
@@ -172,7 +108,7 @@ def main() -> None:
         f"p50 {result['p50_ms']:.0f} ms, p99 {result['p99_ms']:.0f} ms; "
         f"targets {'met' if all(met.values()) else 'NOT met: ' + str(met)}"
     )
-    print(f"written: {RESULTS.relative_to(ROOT)}")
+    h.write_result("signup_rush", result)
 
 
 def measure(
@@ -194,7 +130,7 @@ def measure(
         "warning",
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    load_before = os.getloadavg()
+    load_before = h.load_average()
     rounds: list[dict[str, Any]] = []
     try:
         wait_ready(port)
@@ -233,8 +169,8 @@ def measure(
         "db_floor_connections": WORKERS * threads,
         "rounds": rounds,
         "reported_round": "the median of the rounds by sign-up rps",
-        "load_average_before": [round(x, 2) for x in load_before],
-        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        "load_average_before": load_before,
+        "load_average_after": h.load_average(),
     }
     result["targets_met"] = {
         "accepted_equals_quota": all(
@@ -381,11 +317,7 @@ def count_confirmed(url: str, activity_id: int) -> int:
 
 
 def setup(*, people: int = REQUESTS) -> dict[str, Any]:
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    h.django_setup()
     from django.db import transaction
     from django.utils import timezone
 
@@ -395,7 +327,6 @@ def setup(*, people: int = REQUESTS) -> dict[str, Any]:
     from gongjian.orgs.models import Area, Member, PartyOrg, Unit
     from gongjian.service.models import Activity, ServiceCategory
 
-    call_command("migrate", verbosity=0)
     with transaction.atomic():
         district = Area.objects.create(
             code="BR", name="示范区", kind="district", path="/BR/", depth=0

@@ -11,7 +11,6 @@ from ninja.files import UploadedFile
 
 from gongjian.core import imports
 from gongjian.core.files import read_upload
-from gongjian.core.pages import XLSX_TYPE, file_response
 
 router = Router(tags=["imports"])
 
@@ -45,11 +44,15 @@ def import_run(request: HttpRequest, kind: str, file: File[UploadedFile]) -> Any
     return Status(400 if batch.errors else 201, batch)
 
 
+@router.post(
+    "/imports/{token}/discard",
+    response=ImportOut,
+    summary="放弃一个已检查、尚未导入的批次（之后不能再导入）",
+)
+def import_discard(request: HttpRequest, token: str) -> Any:
+    return imports.import_discard(actor=request.user, token=token)
+
+
 @router.get("/imports/{kind}/template", summary="下载导入模板（.xlsx）")
 def import_template(request: HttpRequest, kind: str) -> HttpResponse:
-    importer = imports.importer_get(kind)
-    return file_response(
-        imports.template_workbook(importer),
-        filename=f"{importer.title}导入模板.xlsx",
-        content_type=XLSX_TYPE,
-    )
+    return imports.template_response(kind)

@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from gongjian.core.audit import audit_record
-from gongjian.core.errors import ApplicationError, NotFound, ValidationFailed
-from gongjian.core.exports import write_xlsx
-from gongjian.core.files import check_spreadsheet
+from gongjian.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from gongjian.core.exports import XLSX_TYPE, file_response, write_xlsx
+from gongjian.core.files import check_spreadsheet, read_upload
 from gongjian.core.models import ImportBatch
 from gongjian.core.tabular import Table, read_table
 
@@ -145,8 +146,6 @@ def import_check(*, actor: Any, kind: str, data: bytes, filename: str) -> Import
     """Check an upload and keep it for the preview; writes no domain record."""
     importer = importer_get(kind)
     if not importer.may_use(actor):
-        from gongjian.core.errors import PermissionDenied
-
         raise PermissionDenied(_("您的岗位不能导入%(t)s") % {"t": importer.title})
     prepared, rows = _check(importer, actor, data, filename)
     errors = sorted(prepared.errors, key=lambda e: (e.row, e.column))
@@ -172,10 +171,54 @@ def import_check(*, actor: Any, kind: str, data: bytes, filename: str) -> Import
     return batch
 
 
+def _token(token: str) -> str:
+    """A batch token as a URL gives it; one that cannot be a token matches no batch."""
+    text = str(token)
+    return "" if "\x00" in text or len(text) > 64 else text
+
+
+def import_check_file(*, actor: Any, kind: str, upload: Any) -> ImportBatch:
+    """`import_check` of an uploaded file (read within the size limit)."""
+    name = getattr(upload, "name", "") or ""
+    data = read_upload(upload, name=name)
+    return import_check(actor=actor, kind=kind, data=data, filename=name or "upload")
+
+
 def import_batch_get_for(actor: Any, token: str) -> ImportBatch:
-    batch = ImportBatch.objects.filter(token=token, actor=actor).first()
+    batch = ImportBatch.objects.filter(token=_token(token), actor=actor).first()
     if batch is None:
         raise NotFound(_("导入批次不存在"))
+    return batch
+
+
+def import_batches_of(actor: Any, *, limit: int = 10) -> list[ImportBatch]:
+    """The actor's latest uploads, newest first."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    return list(ImportBatch.objects.filter(actor=actor)[:limit])
+
+
+@transaction.atomic
+def import_discard(*, actor: Any, token: str) -> ImportBatch:
+    """Give up a checked batch: it can no longer be committed. A batch already committed,
+    invalid or discarded is refused."""
+    batch = ImportBatch.objects.select_for_update().filter(token=_token(token), actor=actor).first()
+    if batch is None:
+        raise NotFound(_("导入批次不存在"))
+    if batch.status != ImportBatch.Status.CHECKED:
+        raise ApplicationError(
+            _("该批次不能放弃（状态：%(s)s）") % {"s": batch.get_status_display()},
+            code="batch_state",
+        )
+    batch.status = ImportBatch.Status.DISCARDED
+    batch.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=batch,
+        changes={"status": [ImportBatch.Status.CHECKED, ImportBatch.Status.DISCARDED]},
+        object_repr=batch.filename,
+    )
     return batch
 
 
@@ -183,7 +226,9 @@ def import_commit(*, actor: Any, token: str) -> ImportBatch:
     """Write every row of a checked batch in one transaction, or none. The file is validated
     again inside the transaction, so nothing that changed since the preview slips in."""
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().filter(token=token, actor=actor).first()
+        batch = (
+            ImportBatch.objects.select_for_update().filter(token=_token(token), actor=actor).first()
+        )
         if batch is None:
             raise NotFound(_("导入批次不存在"))
         if batch.status != ImportBatch.Status.CHECKED:
@@ -226,6 +271,25 @@ def error_report(batch: ImportBatch) -> bytes:
     headers = [_("行号"), _("列"), _("错误原因")]
     rows = [(e["row"], e["column"], e["message"]) for e in batch.errors]
     return write_xlsx(headers, rows, title=_("错误报告"))
+
+
+def template_response(kind: str) -> HttpResponse:
+    """The blank workbook of an import kind, to download (the page and the API)."""
+    importer = importer_get(kind)
+    return file_response(
+        template_workbook(importer),
+        filename=f"{importer.title}导入模板.xlsx",
+        content_type=XLSX_TYPE,
+    )
+
+
+def error_report_response(batch: ImportBatch) -> HttpResponse:
+    """A batch's errors, row by row, as a workbook to download."""
+    return file_response(
+        error_report(batch),
+        filename=f"导入错误报告-{batch.filename}.xlsx",
+        content_type=XLSX_TYPE,
+    )
 
 
 def template_workbook(importer: Importer) -> bytes:

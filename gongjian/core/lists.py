@@ -23,7 +23,7 @@ The page, its pagination, its Excel export and the API list all come from one `L
 
     # api.py
     @router.get("/activities", response=list[ActivityOut])
-    @paginated                                       # paginate(Pagination), annotations resolved
+    @paginated                                       # or @paginated(page_size=100)
     def activity_list(request, filters: Query[ACTIVITIES.Filters]):
         return ACTIVITIES.rows_for(request.user, filters.model_dump())
 
@@ -69,8 +69,14 @@ MASKED_PHONE = "masked_phone"
 MASKED_ID = "masked_id"
 KINDS = (TEXT, CODE, NUMBER, DECIMAL, PERCENT, DATE, DATETIME, MASKED_PHONE, MASKED_ID)
 
+# A label: text, or text translated when it is shown (`gettext_lazy`, for module-level lists).
+Label = str | Promise
+Choices = Sequence[tuple[str, Label]]
+
 MAX_FILTER_LENGTH = 100
 MAX_PAGE = 100_000
+_YES = frozenset({"1", "true", "yes", "on"})
+_NO = frozenset({"0", "false", "no", "off"})
 
 
 def _path_value(obj: Any, path: str) -> Any:
@@ -89,7 +95,7 @@ class Column:
     """One column: its Chinese label, where its value comes from (an attribute path such as
     `"unit.name"`, `"get_status_display"`, or a function of the row) and its kind."""
 
-    label: str | Promise  # a lazy translation where the list is declared at import
+    label: Label
     value: str | Callable[[Any], Any]
     kind: str = TEXT
     export: bool = True
@@ -126,20 +132,21 @@ class Filter:
     """One filter of a list, read from the query string (`?q=…&status=…`).
 
     kind: `text` (stripped, at most 100 characters), `choice` (one of `choices`, else the
-    default), `bool` (`1`/`true`), `int`, `date` (YYYY-MM-DD), `year` (2000–2100). A value
+    default), `bool` (`1`/`true`), `yesno` (`1`/`true` or `0`/`false`; empty: None, either),
+    `int`, `date` (YYYY-MM-DD), `year` (2000–2100). A value
     that does not parse is refused with a message naming the filter, on the page and the API
     alike, except `choice`, whose unknown values fall back to the default.
     `to`: the keyword of the selector, when it differs from `name`.
     """
 
     name: str
-    label: str | Promise = ""
+    label: Label = ""
     kind: str = "text"
-    choices: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]] = ()
+    choices: Choices | Callable[[], Choices] = ()
     default: str = ""
     to: str = ""
 
-    def options(self) -> Sequence[tuple[str, Any]]:
+    def options(self) -> Choices:
         return self.choices() if callable(self.choices) else self.choices
 
     def _refuse(self, message: str) -> ValidationFailed:
@@ -157,9 +164,13 @@ class Filter:
             keys = {k for k, _label in self.options()}
             return raw if raw in keys else self.default
         if self.kind == "bool":
-            return raw.lower() in ("1", "true", "yes", "on")
+            return raw.lower() in _YES
         if not raw:
             return None
+        if self.kind == "yesno":
+            if raw.lower() not in _YES | _NO:
+                raise self._refuse(_("应为是或否"))
+            return raw.lower() in _YES
         if self.kind == "int":
             if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 12:
                 raise self._refuse(_("应为整数"))
@@ -199,24 +210,42 @@ class Listing:
     def columns(self) -> tuple[Column, ...]:
         return self.spec.columns
 
+    @property
+    def choices(self) -> dict[str, Choices]:
+        """The options of each `choice` filter, for its select (`listing.choices.status`)."""
+        return {f.name: f.options() for f in self.spec.filters if f.kind == "choice"}
+
     def table(self) -> list[list[Any]]:
         return [[c.cell(r) for c in self.spec.columns] for r in self.page.object_list]
 
 
 class Pagination(PageNumberPagination):
-    """The API's page numbers: at most 100 rows a page, pages past 100,000 refused (422)."""
+    """The API's page numbers: pages past 100,000 refused (422); a `page_size` above the
+    largest page (100, `NINJA_MAX_PER_PAGE_SIZE`) is served as the largest page."""
 
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=100)
+        page_size: int | None = Field(None, ge=1, le=1_000_000)
 
 
-def paginated(view: Callable[..., Any]) -> Callable[..., Any]:
-    """`@paginate(Pagination)` for an API list. The view's annotations are resolved in its own
-    module first: under `from __future__ import annotations` they are text, and ninja would
-    read them in the decorator's module (`filters: Query[SPEC.Filters]` would not resolve)."""
-    view.__annotations__ = typing.get_type_hints(view, include_extras=True)
-    return paginate(Pagination)(view)  # type: ignore[no-any-return]
+F = typing.TypeVar("F", bound=Callable[..., Any])
+
+
+@typing.overload
+def paginated(view: F) -> F: ...
+@typing.overload
+def paginated(*, page_size: int = 50) -> Callable[[F], F]: ...
+def paginated(view: F | None = None, *, page_size: int = 50) -> F | Callable[[F], F]:
+    """An API list paginated by `Pagination` (`@paginated` or `@paginated(page_size=…)`), with
+    the endpoint's annotations resolved first in its own module. (django-ninja resolves the
+    string annotations of `from __future__ import annotations` in the module of its
+    decorator, where `Query[SPEC.Filters]` names nothing.)"""
+
+    def decorate(func: F) -> F:
+        func.__annotations__ = typing.get_type_hints(func, include_extras=True)
+        return paginate(Pagination, page_size=page_size)(func)  # type: ignore[no-any-return]
+
+    return decorate(view) if view is not None else decorate
 
 
 @dataclass(frozen=True)
@@ -225,7 +254,7 @@ class ListSpec:
     selector that gives its rows, its filters and its columns."""
 
     name: str
-    title: str | Promise
+    title: Label
     rows: Callable[..., QuerySet[Any] | Sequence[Any]]
     columns: tuple[Column, ...]
     filters: tuple[Filter, ...] = ()

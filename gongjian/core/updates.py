@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,14 +16,16 @@ def model_update(
     *,
     instance: models.Model,
     data: Mapping[str, Any],
-    allowed: frozenset[str] | set[str] | tuple[str, ...],
+    allowed: Collection[str],
     action: str = "update",
-    clearable: frozenset[str] | set[str] | tuple[str, ...] = (),
+    clearable: Collection[str] = (),
+    actor: Any = None,
 ) -> dict[str, Any]:
     """Set the `allowed` fields given in `data` (others are ignored; a value of None leaves a
     field as it is, except for the `clearable` fields, which None empties), run the model's
-    own field validation on the changed fields, save them and write one audit entry. Returns
-    the changes (empty when nothing changed: no write then)."""
+    own field validation on the changed fields, save them and write one audit entry (by
+    `actor`, else the request's user). Returns the changes (empty when nothing changed: no
+    write then)."""
     names = [
         name for name in data if name in allowed and (data[name] is not None or name in clearable)
     ]
@@ -45,5 +47,5 @@ def model_update(
     if any(f.name == "updated_at" for f in instance._meta.concrete_fields):
         update_fields.append("updated_at")
     instance.save(update_fields=update_fields)
-    audit_record(action=action, obj=instance, changes=changes)
+    audit_record(action=action, obj=instance, changes=changes, actor=actor)
     return changes

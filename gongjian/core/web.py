@@ -12,6 +12,12 @@ catches `ApplicationError`: `PageErrorMiddleware` does, for every page:
 - on the POST of a page declared with `@form_page(template)`, the form again, with the message
   and the error's status (a log-in refused is a 401 showing what was typed, not a redirect).
 
+A page whose form the user fills in at length (a member's record, an upload) keeps what was
+typed when the service refuses it: `form_save` runs the one service call and puts a broken
+rule on the form (beside the fields a `ValidationFailed` names, else above the form), and
+`render_form` shows the form again with the error's status. `NotFound` and
+`PermissionDenied` still become the 404 and 403 pages.
+
 The API is not a page: django-ninja renders the same errors as `{"code", "message", "detail"}`
 (`config/api.py`).
 """
@@ -37,7 +43,9 @@ from django.views.decorators.http import require_POST
 from gongjian.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
+T = TypeVar("T")
 _BACK_ATTR = "_gongjian_back"
+_STATUS_ATTR = "_gongjian_status"
 
 
 def is_safe_url(request: HttpRequest, url: str | None) -> bool:
@@ -161,6 +169,44 @@ def form_data(
     label = form.fields[first_field].label if first_field in form.fields else ""
     message = f"{label}：{first[0]}" if label else first[0]
     raise ValidationFailed(message, fields=fields)
+
+
+def form_errors(form: forms.BaseForm, exc: ApplicationError) -> None:
+    """Put a broken rule on the form: a `ValidationFailed`'s messages beside the fields it
+    names (above the form for a field the form does not have), any other error's message
+    above the form; the form remembers the error's status for `render_form`."""
+    fields = exc.detail.get("fields", {}) if isinstance(exc, ValidationFailed) else {}
+    if not fields:
+        form.add_error(None, exc.message)
+    for name, field_messages in fields.items():
+        for message in field_messages:
+            form.add_error(name if name in form.fields else None, message)
+    setattr(form, _STATUS_ATTR, exc.status)
+
+
+def form_save(form: forms.BaseForm, save: Callable[[dict[str, Any]], T]) -> T | None:
+    """What `save` (one service call) returns for the form's cleaned data; None when the form
+    is not valid or the service refused it (the refusal is then on the form, see
+    `form_errors`). `NotFound` and `PermissionDenied` go on to the 404 and 403 pages."""
+    if not form.is_valid():
+        return None
+    try:
+        return save(dict(form.cleaned_data))
+    except (NotFound, PermissionDenied):
+        raise
+    except ApplicationError as exc:
+        form_errors(form, exc)
+        return None
+
+
+def render_form(
+    request: HttpRequest, template: str, context: dict[str, Any], *, form: str = "form"
+) -> HttpResponse:
+    """The page of a form: 200, or, when the form holds errors, the status of the error (400
+    for a field, 409 for a conflict, 413 or 415 for a refused file)."""
+    bound = context[form]
+    status = getattr(bound, _STATUS_ATTR, 400) if bound.errors else 200
+    return render(request, template, context, status=status)
 
 
 def render_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:

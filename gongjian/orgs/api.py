@@ -8,12 +8,11 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
 
-from gongjian.core.lists import Pagination
+from gongjian.core.lists import paginated
 from gongjian.core.masking import mask_id_number, mask_phone
-from gongjian.orgs import selectors, services
+from gongjian.orgs import lists, selectors, services
 
 router = Router(tags=["orgs"])
 
@@ -164,12 +163,9 @@ class UnmaskOut(Schema):
 
 
 @router.get("/areas", response=list[AreaOut], summary="区域列表")
-@paginate(PageNumberPagination, page_size=100)
-def area_list(
-    request: HttpRequest, kind: str = "", q: str = "", parent_id: int | None = None
-) -> Any:
-    parent = selectors.area_get_for(request.user, parent_id) if parent_id else None
-    return selectors.area_list(actor=request.user, kind=kind, q=q, parent=parent)
+@paginated(page_size=100)
+def area_list(request: HttpRequest, filters: Query[lists.AREAS.Filters]) -> Any:  # type: ignore[name-defined]
+    return lists.AREAS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/areas/{area_id}", response=AreaOut, summary="区域详情")
@@ -179,32 +175,28 @@ def area_detail(request: HttpRequest, area_id: int) -> Any:
 
 @router.post("/areas", response={201: AreaOut}, summary="新建区域")
 def area_create(request: HttpRequest, payload: AreaIn) -> Any:
-    parent = selectors.area_get_for(request.user, payload.parent_id) if payload.parent_id else None
-    return Status(
-        201,
-        services.area_create(
-            actor=request.user,
-            code=payload.code,
-            name=payload.name,
-            kind=payload.kind,
-            parent=parent,
-        ),
+    area = services.area_create(
+        actor=request.user,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        parent=payload.parent_id,
     )
+    return Status(201, area)
 
 
 @router.patch("/areas/{area_id}", response=AreaOut, summary="修改区域")
 def area_update(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
-    area = selectors.area_get_for(request.user, area_id)
-    return services.area_update(actor=request.user, area=area, name=payload.name)
+    return services.area_update(actor=request.user, area=area_id, name=payload.name)
 
 
 # Units
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表")
-@paginate(PageNumberPagination, page_size=100)
-def unit_list(request: HttpRequest, q: str = "") -> Any:
-    return selectors.unit_list(actor=request.user, q=q)
+@paginated(page_size=100)
+def unit_list(request: HttpRequest, filters: Query[lists.UNITS.Filters]) -> Any:  # type: ignore[name-defined]
+    return lists.UNITS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/units/{unit_id}", response=UnitOut, summary="单位详情")
@@ -214,34 +206,23 @@ def unit_detail(request: HttpRequest, unit_id: int) -> Any:
 
 @router.post("/units", response={201: UnitOut}, summary="新建单位")
 def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
-    area = selectors.area_get_for(request.user, payload.area_id)
-    return Status(
-        201,
-        services.unit_create(
-            actor=request.user,
-            code=payload.code,
-            name=payload.name,
-            area=area,
-            short_name=payload.short_name,
-            category=payload.category,
-            address=payload.address,
-        ),
-    )
+    data = payload.dict(exclude={"area_id"})
+    return Status(201, services.unit_create(actor=request.user, area=payload.area_id, **data))
 
 
 @router.patch("/units/{unit_id}", response=UnitOut, summary="修改单位")
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
-    unit = selectors.unit_get_for(request.user, unit_id)
-    return services.unit_update(actor=request.user, unit=unit, **payload.dict(exclude_unset=True))
+    fields = payload.dict(exclude_unset=True)
+    return services.unit_update(actor=request.user, unit=unit_id, **fields)
 
 
 # Party organisations
 
 
 @router.get("/party-orgs", response=list[PartyOrgOut], summary="党组织列表")
-@paginate(PageNumberPagination, page_size=100)
-def party_org_list(request: HttpRequest, q: str = "", kind: str = "") -> Any:
-    return selectors.party_org_list(actor=request.user, q=q, kind=kind)
+@paginated(page_size=100)
+def party_org_list(request: HttpRequest, filters: Query[lists.PARTY_ORGS.Filters]) -> Any:  # type: ignore[name-defined]
+    return lists.PARTY_ORGS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/party-orgs/{org_id}", response=PartyOrgOut, summary="党组织详情")
@@ -251,55 +232,32 @@ def party_org_detail(request: HttpRequest, org_id: int) -> Any:
 
 @router.post("/party-orgs", response={201: PartyOrgOut}, summary="新建党组织")
 def party_org_create(request: HttpRequest, payload: PartyOrgIn) -> Any:
-    actor = request.user
-    parent = selectors.party_org_get_for(actor, payload.parent_id) if payload.parent_id else None
-    unit = selectors.unit_get_for(actor, payload.unit_id) if payload.unit_id else None
-    area = selectors.area_get_for(actor, payload.area_id) if payload.area_id else None
-    return Status(
-        201,
-        services.party_org_create(
-            actor=actor,
-            code=payload.code,
-            name=payload.name,
-            kind=payload.kind,
-            parent=parent,
-            unit=unit,
-            area=area,
-            secretary=payload.secretary,
-        ),
+    org = services.party_org_create(
+        actor=request.user,
+        code=payload.code,
+        name=payload.name,
+        kind=payload.kind,
+        parent=payload.parent_id,
+        unit=payload.unit_id,
+        area=payload.area_id,
+        secretary=payload.secretary,
     )
+    return Status(201, org)
 
 
 @router.patch("/party-orgs/{org_id}", response=PartyOrgOut, summary="修改党组织")
 def party_org_update(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
-    org = selectors.party_org_get_for(request.user, org_id)
-    return services.party_org_update(
-        actor=request.user, org=org, **payload.dict(exclude_unset=True)
-    )
+    fields = payload.dict(exclude_unset=True)
+    return services.party_org_update(actor=request.user, org=org_id, **fields)
 
 
 # Members
 
 
 @router.get("/members", response=list[MemberOut], summary="党员列表（个人信息已脱敏）")
-@paginate(PageNumberPagination, page_size=50)
-def member_list(
-    request: HttpRequest,
-    q: str = "",
-    party_org_id: int | None = None,
-    unit_id: int | None = None,
-    status: str = "",
-    in_service: bool | None = None,
-) -> Any:
-    actor = request.user
-    return selectors.member_list(
-        actor=actor,
-        q=q,
-        status=status,
-        in_service=in_service,
-        party_org=selectors.party_org_get_for(actor, party_org_id) if party_org_id else None,
-        unit=selectors.unit_get_for(actor, unit_id) if unit_id else None,
-    )
+@paginated(page_size=50)
+def member_list(request: HttpRequest, filters: Query[lists.MEMBERS.Filters]) -> Any:  # type: ignore[name-defined]
+    return lists.MEMBERS.rows_for(request.user, filters.model_dump())
 
 
 @router.get("/members/{member_id}", response=MemberOut, summary="党员详情（个人信息已脱敏）")
@@ -309,37 +267,31 @@ def member_detail(request: HttpRequest, member_id: str) -> Any:
 
 @router.post("/members", response={201: MemberOut}, summary="新增党员")
 def member_create(request: HttpRequest, payload: MemberIn) -> Any:
-    actor = request.user
-    org = selectors.party_org_get_for(actor, payload.party_org_id)
-    unit = selectors.unit_get_for(actor, payload.unit_id) if payload.unit_id else None
     data = payload.dict(exclude={"party_org_id", "unit_id"})
-    return Status(201, services.member_create(actor=actor, party_org=org, unit=unit, **data))
+    member = services.member_create(
+        actor=request.user, party_org=payload.party_org_id, unit=payload.unit_id, **data
+    )
+    return Status(201, member)
 
 
 @router.patch("/members/{member_id}", response=MemberOut, summary="修改党员信息")
 def member_update(request: HttpRequest, member_id: str, payload: MemberPatch) -> Any:
-    actor = request.user
-    member = selectors.member_get_for(actor, member_id)
     fields = payload.dict(exclude_unset=True)
     if "unit_id" in fields:
-        unit_id = fields.pop("unit_id")
-        fields["unit"] = selectors.unit_get_for(actor, unit_id) if unit_id else None
-    return services.member_update(actor=actor, member=member, **fields)
+        fields["unit"] = fields.pop("unit_id")
+    return services.member_update(actor=request.user, member=member_id, **fields)
 
 
 @router.post("/members/{member_id}/transfer", response=MemberOut, summary="组织关系转接")
 def member_transfer(request: HttpRequest, member_id: str, payload: TransferIn) -> Any:
-    actor = request.user
-    member = selectors.member_get_for(actor, member_id)
-    to_org = selectors.party_org_get_for(actor, payload.to_org_id)
-    services.member_transfer(
-        actor=actor,
-        member=member,
-        to_org=to_org,
+    transfer = services.member_transfer(
+        actor=request.user,
+        member=member_id,
+        to_org=payload.to_org_id,
         effective_on=payload.effective_on,
         reason=payload.reason,
     )
-    return selectors.member_get_for(actor, member_id)
+    return transfer.member
 
 
 @router.post(
@@ -348,9 +300,8 @@ def member_transfer(request: HttpRequest, member_id: str, payload: TransferIn) -
     summary="查看完整身份证号或手机号（记入审计日志）",
 )
 def member_unmask(request: HttpRequest, member_id: str, payload: UnmaskIn) -> Any:
-    member = selectors.member_get_for(request.user, member_id)
     value = services.member_unmask(
-        actor=request.user, member=member, field_name=payload.field, reason=payload.reason
+        actor=request.user, member=member_id, field_name=payload.field, reason=payload.reason
     )
     return {"field": payload.field, "value": value}
 
@@ -383,10 +334,9 @@ class RoleAssignmentIn(Schema):
 
 
 @router.get("/posts", response=list[RoleAssignmentOut], summary="岗位列表")
-@paginate(PageNumberPagination, page_size=100)
-def role_assignment_list(request: HttpRequest, role: str = "") -> Any:
-    qs = selectors.role_assignment_list(actor=request.user)
-    return qs.filter(role=role) if role else qs
+@paginated(page_size=100)
+def role_assignment_list(request: HttpRequest, filters: Query[lists.POSTS.Filters]) -> Any:  # type: ignore[name-defined]
+    return lists.POSTS.rows_for(request.user, filters.model_dump())
 
 
 @router.post("/posts", response={201: RoleAssignmentOut}, summary="分配岗位")
@@ -396,8 +346,7 @@ def role_assignment_create(request: HttpRequest, payload: RoleAssignmentIn) -> A
 
 @router.delete("/posts/{post_id}", response={204: None}, summary="撤销岗位")
 def role_assignment_delete(request: HttpRequest, post_id: int) -> Any:
-    assignment = selectors.role_assignment_get_for(request.user, post_id, write=True)
-    services.role_revoke(actor=request.user, assignment=assignment)
+    services.role_revoke(actor=request.user, assignment=post_id)
     return Status(204, None)
 
 
@@ -462,7 +411,7 @@ class LeaveIn(Schema):
 @router.get(
     "/member-accounts", response=list[MemberAccountOut], summary="党员账号开通情况（催办名单）"
 )
-@paginate(Pagination)
+@paginated(page_size=100)
 def member_account_list(
     request: HttpRequest,
     unit: str = "",

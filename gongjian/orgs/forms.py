@@ -1,4 +1,4 @@
-"""Forms of the member pages: they only parse; the rules live in services."""
+"""Forms of the member, post and import pages: they only parse; the rules live in services."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongjian.core.errors import ValidationFailed
-from gongjian.orgs.models import Member
+from gongjian.orgs.models import Member, Role
 
 
 class MemberForm(forms.Form):
@@ -34,10 +33,35 @@ class MemberForm(forms.Form):
             del self.fields["id_number"]
             del self.fields["party_org"]
 
-    def add_service_errors(self, exc: ValidationFailed) -> None:
-        fields = exc.detail.get("fields", {})
-        if not fields:
-            self.add_error(None, exc.message)
-        for name, messages in fields.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+
+def member_initial(member: Member) -> dict[str, Any]:
+    """The edit form's starting values."""
+    return {
+        "name": member.name,
+        "phone": member.phone,
+        "status": member.status,
+        "joined_on": member.joined_on,
+        "in_service": member.in_service,
+        "is_deputy": member.is_deputy,
+        "is_committee_member": member.is_committee_member,
+    }
+
+
+class PostForm(forms.Form):
+    """Give an account a post: the account by username or phone, the place by code."""
+
+    login = forms.CharField(label=_("用户名或手机号"), max_length=150)
+    role = forms.ChoiceField(label=_("岗位"), choices=Role.choices)
+    area_code = forms.CharField(label=_("区域编码"), max_length=32, required=False)
+    unit_code = forms.CharField(label=_("单位编码"), max_length=32, required=False)
+
+
+class ImportForm(forms.Form):
+    """An upload for the import pipeline; which kinds the actor may use is its business."""
+
+    kind = forms.CharField(label=_("导入类型"), max_length=32)
+    file = forms.FileField(
+        label=_("文件"),
+        allow_empty_file=True,  # an empty file gets the pipeline's own message
+        error_messages={"required": _("请选择要上传的文件")},
+    )

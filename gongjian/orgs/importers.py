@@ -6,7 +6,6 @@ in bulk; `core.imports` runs them all-or-nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from collections import Counter
 from typing import Any
@@ -19,6 +18,7 @@ from gongjian.core.context import current
 from gongjian.core.errors import ValidationFailed
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.core.models import AuditLog
+from gongjian.core.validation import parse_date
 from gongjian.orgs import scope, selectors, services
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
@@ -37,23 +37,6 @@ def _bool(value: str) -> bool | None:
     if v in NO:
         return False
     return None
-
-
-def _date(value: str) -> dt.date | None:
-    v = value.strip().replace("/", "-").replace(".", "-")
-    if not v:
-        return None
-    v = v.replace("年", "-").replace("月", "-").replace("日", "")
-    try:
-        return dt.date.fromisoformat(v[:10] if "T" in v or " " in v else v)
-    except ValueError:
-        parts = v.split("-")
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            try:
-                return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
-            except ValueError:
-                return None
-        raise
 
 
 def _managers(actor: Any) -> bool:
@@ -412,11 +395,9 @@ def _validate_members(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Pre
         status = STATUS_BY_LABEL.get(v.get("status", "").strip() or "正式党员")
         if status is None:
             err("status", _("党员类别应为正式党员或预备党员"))
-        try:
-            joined = _date(v.get("joined_on", ""))
-        except ValueError:
+        joined = parse_date(v.get("joined_on", ""))
+        if joined is None and v.get("joined_on", "").strip():
             err("joined_on", _("入党日期格式不正确，应如2010-07-01"))
-            joined = None
         flags = {}
         for key in ("in_service", "is_deputy", "is_committee_member"):
             flag = _bool(v.get(key, ""))

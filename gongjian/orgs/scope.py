@@ -188,6 +188,13 @@ SCOPES = {
 }
 
 
+def may_assign_posts(actor: Any) -> bool:
+    """Whether the actor may give posts at all: the platform administrator and the area
+    posts that may write (a grid leader may not); which areas and units is the scope's."""
+    posts = posts_of(actor)
+    return posts.superuser or bool(posts.paths(write=True))
+
+
 def may_unmask(actor: Any, *, field_name: str, member: Member | None = None) -> bool:
     """Who may see a whole ID number or phone (always audited): the platform and district
     administrators and the member's unit administrator; for phones also the street and

@@ -6,10 +6,11 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from gongjian.core import crypto
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.search import fold
 from gongjian.core.validators import normalize_mobile, parse_id_number
@@ -23,6 +24,10 @@ from gongjian.orgs.models import (
     RoleAssignment,
     Unit,
 )
+
+# An object's id as a URL, a form or the API gives it, or the object itself (read again,
+# through the caller's scope).
+Ref = int | str | Model
 
 
 def area_list(
@@ -38,11 +43,25 @@ def area_list(
     return qs
 
 
-def area_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Area:
-    area = area_list(actor=actor, write=write).filter(pk=_int(pk)).first()
-    if area is None:
-        raise NotFound(_("区域不存在或无权查看"))
-    return area
+def area_get_for(actor: Any, pk: Ref, *, write: bool = False, lock: bool = False) -> Area:
+    return one(area_list(actor=actor, write=write), _("区域不存在或无权查看"), pk=pk, lock=lock)
+
+
+def area_rows(
+    *, actor: Any, kind: str = "", q: str = "", parent_id: int | None = None
+) -> QuerySet[Area]:
+    """The area list of the page, its export and the API."""
+    parent = area_get_for(actor, parent_id) if parent_id is not None else None
+    return area_list(actor=actor, kind=kind, q=q, parent=parent)
+
+
+def area_overview(*, actor: Any) -> list[Area]:
+    """The areas in scope above the grids, each with its number of children."""
+    return list(
+        area_list(actor=actor)
+        .exclude(kind=Area.Kind.GRID)
+        .annotate(children_count=Count("children"))
+    )
 
 
 def area_subtree(area: Area) -> QuerySet[Area]:
@@ -76,11 +95,18 @@ def unit_list(
     return qs
 
 
-def unit_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Unit:
-    unit = unit_list(actor=actor, write=write).filter(pk=_int(pk)).first()
-    if unit is None:
-        raise NotFound(_("单位不存在或无权查看"))
-    return unit
+def unit_get_for(actor: Any, pk: Ref, *, write: bool = False, lock: bool = False) -> Unit:
+    return one(unit_list(actor=actor, write=write), _("单位不存在或无权查看"), pk=pk, lock=lock)
+
+
+def unit_rows(*, actor: Any, q: str = "") -> QuerySet[Unit]:
+    """The unit list of the page, its export and the API: with each unit's member count."""
+    # An aggregate drops Meta.ordering: order explicitly, or the pages are unstable.
+    return (
+        unit_list(actor=actor, q=q)
+        .annotate(member_count=Count("members", distinct=True))
+        .order_by("code")
+    )
 
 
 def party_org_list(
@@ -98,20 +124,40 @@ def party_org_list(
     return qs
 
 
-def party_org_get_for(actor: Any, pk: int | str, *, write: bool = False) -> PartyOrg:
-    org = party_org_list(actor=actor, write=write).filter(pk=_int(pk)).first()
-    if org is None:
-        raise NotFound(_("党组织不存在或无权查看"))
-    return org
+def party_org_get_for(actor: Any, pk: Ref, *, write: bool = False, lock: bool = False) -> PartyOrg:
+    return one(
+        party_org_list(actor=actor, write=write), _("党组织不存在或无权查看"), pk=pk, lock=lock
+    )
+
+
+def party_org_rows(*, actor: Any, q: str = "", kind: str = "") -> QuerySet[PartyOrg]:
+    """The party organisation list of the export and the API, with member counts."""
+    return (
+        party_org_list(actor=actor, q=q, kind=kind)
+        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
+        .order_by("path")
+    )
+
+
+def party_org_options(
+    *, actor: Any, write: bool = False, committees: bool = False
+) -> QuerySet[PartyOrg]:
+    """The organisations in scope for a picker (ids, names and depths only), without the
+    working committees unless `committees` (a member belongs to a real organisation)."""
+    qs = party_org_list(actor=actor, write=write)
+    if not committees:
+        qs = qs.exclude(kind=PartyOrg.Kind.WORKING_COMMITTEE)
+    return qs.select_related(None).only("id", "name", "depth")
+
+
+def unit_party_orgs(*, actor: Any, unit: Unit) -> QuerySet[PartyOrg]:
+    """A unit's organisations in scope, each with its member count."""
+    return party_org_list(actor=actor, unit=unit).annotate(member_count=Count("members"))
 
 
 def party_org_tree(*, actor: Any) -> list[dict[str, Any]]:
     """The organisations in scope as nested dicts, with member counts, in one query."""
-    orgs = list(
-        party_org_list(actor=actor)
-        .annotate(member_count=Count("members", filter=Q(members__is_active=True)))
-        .order_by("path")
-    )
+    orgs = list(party_org_rows(actor=actor))
     nodes: dict[int, dict[str, Any]] = {o.pk: {"org": o, "children": []} for o in orgs}
     roots: list[dict[str, Any]] = []
     for o in orgs:
@@ -168,59 +214,107 @@ def _member_search(q: str) -> Q:
     return Q(name__icontains=fold(q)) | Q(name__icontains=q)
 
 
-def member_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Member:
+def member_rows(
+    *,
+    actor: Any,
+    q: str = "",
+    party_org_id: int | None = None,
+    unit_id: int | None = None,
+    status: str = "",
+    in_service: bool | None = None,
+) -> QuerySet[Member]:
+    """The member list of the page, its export and the API: the organisation and the unit
+    named by id, each resolved through the caller's scope."""
+    return member_list(
+        actor=actor,
+        q=q,
+        status=status,
+        in_service=in_service,
+        party_org=party_org_get_for(actor, party_org_id) if party_org_id is not None else None,
+        unit=unit_get_for(actor, unit_id) if unit_id is not None else None,
+    )
+
+
+def member_get_for(
+    actor: Any, public_id: str | uuid.UUID | Member, *, write: bool = False, lock: bool = False
+) -> Member:
+    message = _("党员不存在或无权查看")
+    if isinstance(public_id, Member):
+        public_id = public_id.public_id
     try:
         key = uuid.UUID(str(public_id))
     except ValueError:
-        raise NotFound(_("党员不存在或无权查看")) from None
-    member = (
-        member_list(actor=actor, write=write, include_inactive=True).filter(public_id=key).first()
-    )
-    if member is None:
-        raise NotFound(_("党员不存在或无权查看"))
-    return member
+        raise NotFound(message) from None
+    qs = member_list(actor=actor, write=write, include_inactive=True)
+    return one(qs, message, lock=lock, public_id=key)
+
+
+def member_may_write(*, actor: Any, member: Member) -> bool:
+    """Whether the actor may change this member's record (their unit or organisation)."""
+    return member_list(actor=actor, write=True, include_inactive=True).filter(pk=member.pk).exists()
 
 
 def member_transfers(*, member: Member) -> QuerySet[MemberTransfer]:
     return member.transfers.select_related("from_org", "to_org", "by")
 
 
-def role_assignment_list(*, actor: Any, write: bool = False) -> QuerySet[RoleAssignment]:
-    return RoleAssignment.objects.filter(
-        scope.role_assignment_q(actor, write=write)
-    ).select_related("user", "area", "unit")
+def role_assignment_list(
+    *, actor: Any, role: str = "", write: bool = False
+) -> QuerySet[RoleAssignment]:
+    qs = RoleAssignment.objects.filter(scope.role_assignment_q(actor, write=write)).select_related(
+        "user", "area", "unit"
+    )
+    return qs.filter(role=role) if role else qs
 
 
-def role_assignment_get_for(actor: Any, pk: int | str, *, write: bool = False) -> RoleAssignment:
-    ra = role_assignment_list(actor=actor, write=write).filter(pk=_int(pk)).first()
-    if ra is None:
-        raise NotFound(_("岗位不存在或无权查看"))
-    return ra
+def role_assignment_get_for(
+    actor: Any, pk: Ref, *, write: bool = False, lock: bool = False
+) -> RoleAssignment:
+    return one(
+        role_assignment_list(actor=actor, write=write), _("岗位不存在或无权查看"), pk=pk, lock=lock
+    )
 
 
 def grid_leaders(*, grid: Area) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.filter(role="grid_leader", area=grid).select_related("user")
 
 
-def _int(pk: int | str) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("对象不存在")) from None
+def _code(code: str) -> str:
+    """A code as typed; one that no code can be (a NUL, too long) matches nothing."""
+    text = str(code or "").strip()
+    return "" if "\x00" in text or len(text) > 32 else text
 
 
 def area_get_by_code_for(actor: Any, code: str, *, write: bool = False) -> Area:
-    area = area_list(actor=actor, write=write).filter(code=code.strip()).first()
-    if area is None:
-        raise NotFound(_("区域编码%(c)s不存在或不在您的管辖范围") % {"c": code})
-    return area
+    message = _("区域编码%(c)s不存在或不在您的管辖范围") % {"c": _code(code)}
+    return one(area_list(actor=actor, write=write), message, code=_code(code))
 
 
 def unit_get_by_code_for(actor: Any, code: str, *, write: bool = False) -> Unit:
-    unit = unit_list(actor=actor, write=write).filter(code=code.strip()).first()
-    if unit is None:
-        raise NotFound(_("单位编码%(c)s不存在或不在您的管辖范围") % {"c": code})
-    return unit
+    message = _("单位编码%(c)s不存在或不在您的管辖范围") % {"c": _code(code)}
+    return one(unit_list(actor=actor, write=write), message, code=_code(code))
+
+
+# The home page's figures ---------------------------------------------------------------------
+
+
+def home_figures(*, actor: Any) -> dict[str, Any]:
+    """What the home page counts for a post: areas by level, units, organisations, members and
+    in-service members in scope, and the actor's own posts."""
+    members = member_list(actor=actor)
+    order = list(Area.Kind.values)
+    by_kind = area_list(actor=actor).order_by().values("kind").annotate(n=Count("id"))
+    return {
+        "areas": sorted(by_kind, key=lambda row: order.index(row["kind"])),
+        "units": unit_list(actor=actor).count(),
+        "party_orgs": party_org_list(actor=actor).count(),
+        "members": members.count(),
+        "in_service": members.filter(in_service=True).count(),
+    }
+
+
+def my_posts(*, actor: Any) -> QuerySet[RoleAssignment]:
+    return role_assignment_list(actor=actor).filter(user=actor)
 
 
 # The caller's own member record --------------------------------------------------------------
@@ -266,11 +360,8 @@ def unread_notice_count(*, actor: Any) -> int:
     return my_notices(actor=actor).filter(read_at__isnull=True).count()
 
 
-def notice_get_for(actor: Any, pk: int | str) -> Notice:
-    notice = my_notices(actor=actor).filter(pk=_int(pk)).first()
-    if notice is None:
-        raise NotFound(_("通知不存在"))
-    return notice
+def notice_get_for(actor: Any, pk: Ref, *, lock: bool = False) -> Notice:
+    return one(my_notices(actor=actor), _("通知不存在"), pk=pk, lock=lock)
 
 
 def area_names_under(path: str) -> dict[str, str]:

@@ -2,25 +2,26 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gongjian.orgs import views
+from gongjian.orgs import lists, views
 
 app_name = "orgs"
 urlpatterns = [
     path("tree/", views.tree, name="tree"),
     path("areas/", views.area_list, name="area_list"),
-    path("areas/export/", views.area_export, name="area_export"),
+    path("areas/export/", lists.AREAS.export_view(), name="area_export"),
     path("units/", views.unit_list, name="unit_list"),
-    path("units/export/", views.unit_export, name="unit_export"),
+    path("units/export/", lists.UNITS.export_view(), name="unit_export"),
     path("units/<int:unit_id>/", views.unit_detail, name="unit_detail"),
+    path("party-orgs/export/", lists.PARTY_ORGS.export_view(), name="party_org_export"),
     path("members/", views.member_list, name="member_list"),
-    path("members/export/", views.member_export, name="member_export"),
+    path("members/export/", lists.MEMBERS.export_view(), name="member_export"),
     path("members/new/", views.member_create, name="member_create"),
     path("members/<uuid:member_id>/", views.member_detail, name="member_detail"),
     path("members/<uuid:member_id>/edit/", views.member_edit, name="member_edit"),
     path("members/<uuid:member_id>/unmask/", views.member_unmask, name="member_unmask"),
     path("members/<uuid:member_id>/transfer/", views.member_transfer, name="member_transfer"),
     path("posts/", views.role_list, name="role_list"),
-    path("posts/export/", views.role_export, name="role_export"),
+    path("posts/export/", lists.POSTS.export_view(), name="role_export"),
     path("posts/<int:post_id>/revoke/", views.role_revoke, name="role_revoke"),
     path("import/", views.import_start, name="import_start"),
     path("import/template/<str:kind>/", views.import_template, name="import_template"),

@@ -32,12 +32,11 @@ from gongjian.core.audit import (
 from gongjian.core.errors import (
     ApplicationError,
     Conflict,
-    FileTooLarge,
     NotFound,
     PermissionDenied,
-    UnsupportedFile,
     ValidationFailed,
 )
+from gongjian.core.files import check_image
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, Role, Unit
@@ -972,16 +971,6 @@ def attendance_mark(
 # Outcomes -----------------------------------------------------------------------------------
 
 
-def _check_photo(data: bytes, name: str) -> str:
-    if len(data) > MAX_PHOTO_BYTES:
-        raise FileTooLarge(_("照片“%(name)s”超过5MB") % {"name": name})
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    raise UnsupportedFile(_("“%(name)s”不是JPEG或PNG图片") % {"name": name})
-
-
 @transaction.atomic
 def outcome_record(
     *,
@@ -1007,7 +996,10 @@ def outcome_record(
         if value is None or value < 0 or value > 10_000_000:
             raise _invalid(field, _("%(label)s应为不小于0的整数") % {"label": label})
     summary = _text("summary", summary, _("活动小结"), 5000, required=False)
-    checked = [(name, data, _check_photo(data, name)) for name, data in photos]
+    checked = [
+        (name, data, check_image(data, name=name, max_bytes=MAX_PHOTO_BYTES).kind)
+        for name, data in photos
+    ]
     outcome = Outcome.objects.select_for_update().filter(activity=activity).first()
     before = snapshot(outcome) if outcome else {}
     if outcome is None:

@@ -94,7 +94,8 @@ def milestone_done(*, actor: Any, milestone: Milestone | int | str) -> Milestone
 def check_photo(data: bytes, name: str) -> tuple[str, str]:
     """The photo's extension and content type, told by its content; anything but a JPEG or
     PNG within the size limit is refused."""
-    return check_image(data, name=name, max_bytes=MAX_PHOTO_BYTES)
+    checked = check_image(data, name=name, max_bytes=MAX_PHOTO_BYTES)
+    return checked.kind, checked.content_type
 
 
 @transaction.atomic

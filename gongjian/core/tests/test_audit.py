@@ -162,9 +162,10 @@ def test_an_export_is_recorded_with_its_size_and_filters(cast: Cast) -> None:
     response = client.get(reverse("orgs:member_export"), {"q": "王"}, REMOTE_ADDR="10.1.2.5")
     assert response.status_code == 200
     entry = AuditLog.objects.get(action="export")
-    assert (entry.actor_id, entry.ip, entry.object_type) == (
+    assert (entry.actor_id, entry.ip, entry.object_type, entry.object_repr) == (
         cast.district_admin.pk,
         "10.1.2.5",
+        "orgs.members",  # the list's name
         "党员名册",
     )
     assert entry.changes["rows"] == 1  # 王静

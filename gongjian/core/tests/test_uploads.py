@@ -1,6 +1,7 @@
 """Uploads are read safely: what is not a spreadsheet is refused by its bytes, not its name;
 archives are measured before they are opened; CSV in GBK or UTF-8 (with a BOM) reads the same.
-Every refusal is a clear 4xx on the import page, and nothing is imported."""
+Every refusal is a clear 4xx on the import page, and nothing is imported. Photos and evidence
+go through one check each (`check_image`, `check_document`), by content too."""
 
 from __future__ import annotations
 
@@ -16,11 +17,19 @@ from django.urls import reverse
 
 from gongjian.core.errors import FileTooLarge, UnsupportedFile
 from gongjian.core.exports import write_xlsx
-from gongjian.core.files import CSV, XLSX, check_spreadsheet, read_upload
+from gongjian.core.files import (
+    CSV,
+    XLSX,
+    check_document,
+    check_image,
+    check_spreadsheet,
+    read_upload,
+)
 from gongjian.core.models import ImportBatch
 from gongjian.core.tabular import read_table
 from gongjian.orgs.models import Member
 from gongjian.testing.cast import Cast
+from gongjian.testing.files import docx_bytes, image_bytes, pdf_bytes
 
 XLSX_PARTS = {
     "[Content_Types].xml": b'<?xml version="1.0"?><Types/>',
@@ -192,3 +201,64 @@ def test_a_gbk_csv_is_not_mistaken_for_utf8() -> None:
     with pytest.raises(UnicodeDecodeError):
         encoded.decode("utf-8")  # the case the reader must handle
     assert "欧阳娜" in read_table(check_spreadsheet(encoded)).rows[0][1].values()
+
+
+# Photos and documents: one check each, by content ------------------------------------------------
+
+
+@pytest.mark.parametrize(("fmt", "kind"), [("JPEG", "jpg"), ("PNG", "png")])
+def test_a_real_photo_is_told_by_its_content(fmt: str, kind: str) -> None:
+    checked = check_image(image_bytes(fmt), name="活动.jpg")  # the name does not matter
+    assert (checked.kind, checked.content_type) == (
+        kind,
+        f"image/{'jpeg' if kind == 'jpg' else 'png'}",
+    )
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\xff\xd8\xff\xe0" + b"0" * 100,  # begins like a JPEG and is not one
+        b"MZ\x90\x00 a program",
+        b"<?php echo 1; ?>",
+        image_bytes("GIF"),  # a real image of another format
+    ],
+    ids=["fake-jpeg", "program", "script", "gif"],
+)
+def test_what_is_not_a_jpeg_or_png_photo_is_refused_naming_the_file(data: bytes) -> None:
+    with pytest.raises(UnsupportedFile, match=r"“探访\.jpg”不是JPEG或PNG图片"):
+        check_image(data, name="探访.jpg")
+
+
+def test_a_photo_over_the_limit_is_refused_with_its_name() -> None:
+    with pytest.raises(FileTooLarge, match=r"照片“大\.jpg”超过1MB"):
+        check_image(image_bytes() + bytes(1024 * 1024), name="大.jpg", max_bytes=1024 * 1024)
+
+
+def test_documents_are_told_by_their_content() -> None:
+    assert check_document(pdf_bytes(), name="记录.docx").kind == "pdf"
+    assert check_document(docx_bytes(), name="方案.pdf").kind == "docx"
+    assert check_document(write_xlsx(["姓名"], [["张三"]]), name="台账").kind == "xlsx"
+    assert check_document(image_bytes("PNG"), name="照片").content_type == "image/png"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "是空的"),
+        (b"MZ\x90\x00 a program", "不是PDF、JPEG、PNG"),
+        (_zip({"readme.txt": b"hello"}), "不是Word或Excel文档"),
+        (b"PK\x03\x04not really a zip", "已损坏"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(64), "不是JPEG或PNG图片"),
+    ],
+    ids=["empty", "program", "other-zip", "broken-zip", "fake-png"],
+)
+def test_what_is_not_a_document_is_refused_naming_the_file(data: bytes, message: str) -> None:
+    with pytest.raises(UnsupportedFile, match=message) as caught:
+        check_document(data, name="材料.pdf")
+    assert "材料.pdf" in caught.value.message
+
+
+def test_a_document_bomb_is_refused_before_it_is_inflated(zip_bomb: bytes) -> None:
+    with pytest.raises(UnsupportedFile, match="压缩炸弹"):
+        check_document(zip_bomb, name="台账.xlsx")

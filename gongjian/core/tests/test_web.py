@@ -3,7 +3,10 @@ way for every app. Told with a tiny set of routes that raise what services raise
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
@@ -110,3 +113,51 @@ def test_safe_next_refuses_other_hosts_and_nul(rf: pytest.FixtureRequest) -> Non
     assert web.safe_next(request, "/home/") == "/home/"
     request = rf.post("/", {"next": "/reporting/"})  # type: ignore[attr-defined]
     assert web.safe_next(request, "/home/") == "/reporting/"
+
+
+# A form the user typed at length keeps what was typed when the service refuses it -------------
+
+
+class _MemberForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=10)
+    phone = forms.CharField(label="手机号", required=False)
+
+
+def _raise(exc: Exception) -> Any:
+    raise exc
+
+
+def test_a_valid_form_is_saved_by_the_service(rf: Any) -> None:
+    form = _MemberForm({"name": " 王芳 "})
+    assert web.form_save(form, lambda data: data["name"]) == "王芳"
+    response = web.render_form(rf.get("/"), "error.html", {"form": form, "error": None})
+    assert response.status_code == 200
+
+
+def test_a_service_s_field_errors_go_beside_the_fields_with_400(rf: Any) -> None:
+    form = _MemberForm({"name": "王芳", "phone": "123"})
+    refused = ValidationFailed("手机号格式不正确", fields={"phone": ["手机号格式不正确"]})
+    assert web.form_save(form, lambda data: _raise(refused)) is None
+    assert form.errors == {"phone": ["手机号格式不正确"]}
+    response = web.render_form(rf.post("/"), "error.html", {"form": form, "error": refused})
+    assert response.status_code == 400
+
+
+def test_another_broken_rule_goes_above_the_form_with_its_status(rf: Any) -> None:
+    form = _MemberForm({"name": "王芳"})
+    assert web.form_save(form, lambda data: _raise(Conflict("名额已满"))) is None
+    assert form.non_field_errors() == ["名额已满"]
+    response = web.render_form(rf.post("/"), "error.html", {"form": form, "error": None})
+    assert response.status_code == 409
+
+
+def test_an_invalid_form_never_reaches_the_service() -> None:
+    form = _MemberForm({"name": "名字长得超过了十个字的人名字"})
+    assert web.form_save(form, lambda data: _raise(AssertionError("called"))) is None
+    assert "name" in form.errors
+
+
+@pytest.mark.parametrize("exc", [NotFound("不存在"), PermissionDenied("无权")])
+def test_not_found_and_forbidden_are_not_a_form_s_business(exc: Exception) -> None:
+    with pytest.raises(type(exc)):
+        web.form_save(_MemberForm({"name": "王芳"}), lambda data: _raise(exc))

@@ -132,7 +132,7 @@ def assessment_save(
 def check_evidence(data: bytes, name: str = "") -> str:
     """The type of an evidence file, told by its bytes: PDF, JPEG, PNG, or a Word or Excel
     document (`core.files.check_document`). Anything else is refused."""
-    return check_document(data, name=name, max_bytes=EVIDENCE_MAX_BYTES)
+    return check_document(data, name=name, max_bytes=EVIDENCE_MAX_BYTES).kind
 
 
 def store_evidence(ev: Evidence, data: bytes) -> None:

@@ -92,6 +92,7 @@ PAGE_MATRIX: dict[str, Entry] = {
     "orgs:area_export": ("get", lambda c: reverse("orgs:area_export"), _all(200)),
     "orgs:unit_list": ("get", lambda c: reverse("orgs:unit_list"), _all(200)),
     "orgs:unit_export": ("get", lambda c: reverse("orgs:unit_export"), _all(200)),
+    "orgs:party_org_export": ("get", lambda c: reverse("orgs:party_org_export"), _all(200)),
     "orgs:unit_detail": (
         "get",
         lambda c: reverse("orgs:unit_detail", args=[c.tax.pk]),
@@ -153,6 +154,7 @@ PAGE_MATRIX: dict[str, Entry] = {
 # The API: every operation in the schema is listed here and exercised in its own tests.
 API_MATRIX: set[tuple[str, str]] = {
     ("post", "/api/v1/imports/{kind}"),
+    ("post", "/api/v1/imports/{token}/discard"),
     ("get", "/api/v1/imports/{kind}/template"),
     ("get", "/api/v1/posts"),
     ("post", "/api/v1/posts"),

@@ -449,3 +449,56 @@ def test_an_empty_workbook_says_so(cast: Cast) -> None:
     response = upload(client, "members", out.getvalue())
     assert response.status_code == 415
     assert "表格是空的" in response.content.decode()
+
+
+# Giving up a checked batch ------------------------------------------------------------------
+
+
+def test_a_checked_batch_given_up_on_the_page_is_audited_and_can_no_longer_be_imported(
+    cast: Cast,
+) -> None:
+    client = logged_in(cast.district_admin)
+    batch = check(client, "members", xlsx(MEMBER_HEADERS, roster(3)))
+    before = Member.objects.count()
+    # When the administrator gives it up
+    url = reverse("orgs:import_preview", args=[batch.token])
+    response = client.post(url, {"action": "discard"})
+    # Then they are back at the upload page, the batch says so, and the log has it
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orgs:import_start")
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DISCARDED
+    entry = AuditLog.objects.get(action="update", object_type="core.importbatch")
+    assert (entry.actor_id, entry.changes) == (
+        cast.district_admin.pk,
+        {"status": ["checked", "discarded"]},
+    )
+    # And confirming it afterwards writes nothing, with the reason on the preview page
+    followed = client.post(url, {"action": "commit"}, follow=True)
+    assert "该批次不能导入" in followed.content.decode()
+    assert Member.objects.count() == before
+
+
+def test_someone_else_s_batch_cannot_be_given_up(cast: Cast) -> None:
+    batch = check(logged_in(cast.district_admin), "members", xlsx(MEMBER_HEADERS, roster(2)))
+    url = reverse("orgs:import_preview", args=[batch.token])
+    response = logged_in(cast.unit_admin).post(url, {"action": "discard"})
+    assert response.status_code == 404
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.CHECKED
+
+
+def test_the_api_gives_up_a_batch_like_the_page(cast: Cast) -> None:
+    client = logged_in(cast.district_admin)
+    batch = check(client, "members", xlsx(MEMBER_HEADERS, roster(2)))
+    # A batch of another account is not found
+    other = logged_in(cast.unit_admin).post(f"/api/v1/imports/{batch.token}/discard")
+    assert other.status_code == 404
+    response = client.post(f"/api/v1/imports/{batch.token}/discard")
+    assert response.status_code == 200
+    assert response.json()["status"] == "discarded"
+    # A second time it is refused: the batch is no longer checked
+    again = client.post(f"/api/v1/imports/{batch.token}/discard")
+    assert again.status_code == 400
+    assert again.json()["code"] == "batch_state"
+    assert AuditLog.objects.filter(action="update", object_type="core.importbatch").count() == 1

@@ -160,9 +160,59 @@ def test_the_unit_list_pages_in_code_order(cast: Cast) -> None:
         Unit.objects.create(code=f"U{i:04d}", name=f"单位{i:04d}", area=cast.district)
     client = logged_in(cast.district_admin)
     pages = [
-        [u.code for u in client.get(reverse("orgs:unit_list"), {"page": p}).context["page"]]
+        [u.code for u in client.get(reverse("orgs:unit_list"), {"page": p}).context["listing"].rows]
         for p in (1, 2)
     ]
     everything = pages[0] + pages[1]
     assert everything == sorted(everything)
     assert len(set(everything)) == len(everything) == 62
+
+
+OTHER_LISTS: dict[str, Callable[[], str]] = {
+    "area list page": lambda: reverse("orgs:area_list"),
+    "area list API": lambda: "/api/v1/areas",
+    "post list page": lambda: reverse("orgs:role_list"),
+    "post list API": lambda: "/api/v1/posts",
+    "post export": lambda: reverse("orgs:role_export"),
+    "unit export": lambda: reverse("orgs:unit_export"),
+    "party org export": lambda: reverse("orgs:party_org_export"),
+}
+
+
+def add_posts(cast: Cast, n: int) -> None:
+    from gongjian.accounts.models import User
+    from gongjian.orgs.models import Area, RoleAssignment
+
+    start = User.objects.count()
+    users = User.objects.bulk_create(User(username=f"post{start + i}") for i in range(n))
+    grids = Area.objects.bulk_create(
+        Area(
+            code=f"G{start + i}",
+            name=f"网格{start + i}",
+            kind="grid",
+            parent=cast.chenhui,
+            path=f"{cast.chenhui.path}G{start + i}/",
+            depth=cast.chenhui.depth + 1,
+        )
+        for i in range(n)
+    )
+    RoleAssignment.objects.bulk_create(
+        RoleAssignment(user=u, role="grid_leader", area=g)
+        for u, g in zip(users, grids, strict=True)
+    )
+
+
+@pytest.mark.parametrize("what", list(OTHER_LISTS))
+def test_the_other_lists_and_exports_make_the_same_few_queries_for_few_or_many(
+    cast: Cast, what: str
+) -> None:
+    client = logged_in(cast.district_admin)
+    url = OTHER_LISTS[what]()
+    add_units(cast, 3)
+    add_posts(cast, 3)
+    few = count_queries(client, url)
+    add_units(cast, 60)
+    add_posts(cast, 60)
+    many = count_queries(client, url)
+    assert many == few, f"{what}: {few} → {many} queries"
+    assert many <= CEILING

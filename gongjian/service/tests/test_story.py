@@ -16,6 +16,7 @@ from gongjian.service import selectors, services, tokens
 from gongjian.service.models import Activity, Attendance, ServiceNotice, Signup
 from gongjian.service.tests.helpers import publish, shift, volunteer
 from gongjian.testing.cast import Cast
+from gongjian.testing.files import image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +98,7 @@ def test_the_whole_story(cast: Cast) -> None:
         people_served=120,
         leaflets=300,
         summary="清理楼道杂物，宣传垃圾分类。",
-        photos=[("a.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100)],
+        photos=[("a.jpg", image_bytes("JPEG"))],
     )
     assert outcome.photos.count() == 1
 
