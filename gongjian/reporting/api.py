@@ -10,7 +10,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongjian.core.errors import NotFound
@@ -23,6 +23,7 @@ from gongjian.orgs.models import Area
 from gongjian.reporting import lists, selectors, services
 
 router = Router(tags=["reporting"])
+PairingFilters = lists.PAIRINGS.Filters
 
 
 class MemberReportOut(Schema):
@@ -337,8 +338,11 @@ def rates(request: HttpRequest, level: str = "unit", date: dt.date | None = None
 
 @router.get("/reporting/org-reports", response=list[OrgReportOut], summary="组织结对列表")
 @paginate(Pagination, page_size=100)
-def org_report_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
-    return lists.PAIRINGS.rows_for(request.user, {"status": status, "q": q})
+def org_report_list(
+    request: HttpRequest,
+    filters: Query[PairingFilters],  # type: ignore[valid-type]
+) -> Any:
+    return lists.PAIRINGS.rows_for(request.user, filters.model_dump())  # type: ignore[attr-defined]
 
 
 @router.post("/reporting/org-reports", response={201: OrgReportOut}, summary="单位党组织申请结对")
