@@ -17,12 +17,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import Greatest
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.cobuild.models import Agreement, Demand, Match, Project, Resource
-from gongjian.core.figures import Figure, Scope
+from gongjian.core.figures import Figure, Scope, list_url
 from gongjian.core.periods import Period
 
 # The models whose saved or deleted rows change the figures (`reports` listens to them).
@@ -50,9 +49,11 @@ class Counts:
 
 def _span(period: Period) -> tuple[dt.datetime, dt.datetime]:
     tz = timezone.get_current_timezone()
-    lo = dt.datetime.combine(period.start, dt.time.min, tz)
-    hi = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tz)
-    return lo, hi
+    start, stop = period.start, period.end + dt.timedelta(days=1)
+    return (
+        timezone.make_aware(dt.datetime.combine(start, dt.time.min), tz),
+        timezone.make_aware(dt.datetime.combine(stop, dt.time.min), tz),
+    )
 
 
 def _prefix(scope: Scope, *lookups: str) -> Q:
@@ -63,6 +64,14 @@ def _prefix(scope: Scope, *lookups: str) -> Q:
     for lookup in lookups:
         q |= Q(**{f"{lookup}__path__startswith": scope.area_path})
     return q
+
+
+def _matches(scope: Scope, on: str = "") -> Q:
+    """Matches on either side of the scope: the unit's resources, or the demands of the
+    area's communities and the resources of its units (`on`: the path to the match)."""
+    if scope.unit_id is not None:
+        return Q(**{f"{on}resource__unit_id": scope.unit_id})
+    return _prefix(scope, f"{on}demand__community", f"{on}resource__unit__area")
 
 
 def _years(period: Period) -> list[int]:
@@ -80,10 +89,8 @@ def counts(*, scope: Scope, period: Period) -> Counts:
     lo, hi = _span(period)
     if scope.unit_id is not None:
         resources = Resource.objects.filter(campaign__year__in=years, unit_id=scope.unit_id)
-        match_q = Q(resource__unit_id=scope.unit_id)
     else:
         resources = Resource.objects.filter(_prefix(scope, "unit__area"), campaign__year__in=years)
-        match_q = _prefix(scope, "demand__community", "resource__unit__area")
     demands = _demands(scope, period)
     out = Counts(
         resources=resources.count(),
@@ -92,16 +99,16 @@ def counts(*, scope: Scope, period: Period) -> Counts:
         demand_communities=demands.values("community_id").distinct().count(),
     )
     out.matched = Match.objects.filter(
-        match_q, status=Match.Status.CONFIRMED, confirmed_at__gte=lo, confirmed_at__lt=hi
+        _matches(scope), status=Match.Status.CONFIRMED, confirmed_at__gte=lo, confirmed_at__lt=hi
     ).count()
     out.signed = (
-        Agreement.objects.filter(_on(match_q, "match__"))
+        Agreement.objects.filter(_matches(scope, "match__"))
         .filter(unit_signed_at__isnull=False, community_signed_at__isnull=False)
         .annotate(signed=Greatest("unit_signed_at", "community_signed_at"))
         .filter(signed__gte=lo, signed__lt=hi)
         .count()
     )
-    projects = Project.objects.filter(_on(match_q, "agreement__match__"))
+    projects = Project.objects.filter(_matches(scope, "agreement__match__"))
     out.projects_finished = projects.filter(
         status=Project.Status.FINISHED, finished_at__gte=lo, finished_at__lt=hi
     ).count()
@@ -118,20 +125,6 @@ def demands_by_community(*, scope: Scope, period: Period) -> dict[int, int]:
         .annotate(n=Count("pk"))
         .values_list("community_id", "n")
     )
-
-
-def _on(q: Q, prefix: str) -> Q:
-    """`q` (on a Match) moved onto a relation (`match__`)."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    children: list[Any] = list(q.children)
-    for child in children:
-        if isinstance(child, Q):
-            out.children.append(_on(child, prefix))
-        else:
-            key, value = child
-            out.children.append((prefix + key, value))
-    return out
 
 
 # For computed indicators (evaluation) ----------------------------------------------------------
@@ -161,48 +154,19 @@ def projects_finished_by_unit(
 # The core contract ---------------------------------------------------------------------------
 
 
-def _url(name: str) -> str:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return ""
-
-
 def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     """Resources, demands, matches, agreements and projects of the scope over the period (the
     caller has resolved the scope through its own access check)."""
     c = counts(scope=scope, period=period)
-    group = _("直联共建")
-    return [
-        Figure("cobuild.resources", _("资源项目"), c.resources, _("项"), "", group),
-        Figure("cobuild.resource_units", _("提供资源的单位"), c.resource_units, _("个"), "", group),
-        Figure("cobuild.demands", _("需求项目"), c.demands, _("项"), "", group),
-        Figure(
-            "cobuild.demand_communities",
-            _("提出需求的社区"),
-            c.demand_communities,
-            _("个"),
-            "",
-            group,
-        ),
-        Figure("cobuild.matched", _("对接成功"), c.matched, _("对"), "", group),
-        Figure(
-            "cobuild.signed", _("签约"), c.signed, _("份"), _url("cobuild:agreement_list"), group
-        ),
-        Figure(
-            "cobuild.projects_finished",
-            _("完成共建项目"),
-            c.projects_finished,
-            _("个"),
-            _url("cobuild:project_list"),
-            group,
-        ),
-        Figure(
-            "cobuild.projects_active",
-            _("在建共建项目"),
-            c.projects_active,
-            _("个"),
-            _url("cobuild:project_list"),
-            group,
-        ),
-    ]
+    projects = list_url("cobuild:project_list")
+    rows = (
+        ("resources", _("资源项目"), c.resources, _("项"), ""),
+        ("resource_units", _("提供资源的单位"), c.resource_units, _("个"), ""),
+        ("demands", _("需求项目"), c.demands, _("项"), ""),
+        ("demand_communities", _("提出需求的社区"), c.demand_communities, _("个"), ""),
+        ("matched", _("对接成功"), c.matched, _("对"), ""),
+        ("signed", _("签约"), c.signed, _("份"), list_url("cobuild:agreement_list")),
+        ("projects_finished", _("完成共建项目"), c.projects_finished, _("个"), projects),
+        ("projects_active", _("在建共建项目"), c.projects_active, _("个"), projects),
+    )
+    return [Figure(f"cobuild.{k}", label, v, u, url, _("直联共建")) for k, label, v, u, url in rows]

@@ -17,12 +17,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from gongjian.core.figures import Figure, Scope
+from gongjian.core.figures import Figure, Scope, list_url
 from gongjian.core.periods import Period
 from gongjian.orgs.models import Member
 from gongjian.reporting.models import MemberReport, OrgReport
@@ -133,15 +131,6 @@ def pairings_by_unit(unit_ids: Sequence[int], moment: dt.datetime) -> dict[int, 
 # The core contract ---------------------------------------------------------------------------
 
 
-def _url(name: str, **params: Any) -> str:
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return ""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{url}?{query}" if query else url
-
-
 def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     """The scope's 双报到 at the end of the period (or today, if sooner): in-service members,
     reported, waiting, the reporting rate, the reports its communities hold and its pairings
@@ -149,60 +138,37 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     day = min(period.end, timezone.localdate())
     moment = end_of_day(day)
     counts = unit_counts(scope=scope, moment=moment)
-    total = sum(t for t, _d, _w in counts.values())
-    done = sum(d for _t, d, _w in counts.values())
-    waiting = sum(w for _t, _d, w in counts.values())
+    total, done, waiting = (sum(c[i] for c in counts.values()) for i in range(3))
     rate = (Decimal(done) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
-    unit = scope.unit_id or ""
-    on = day.isoformat()
-    group = _("双报到")
-    out = [
-        Figure("reporting.in_service", _("在职党员"), total, _("人"), "", group),
-        Figure(
-            "reporting.reported",
+    rates = list_url("reporting:rates", level="unit", date=day.isoformat())
+    unit = scope.unit_id
+    rows: list[tuple[str, str, int | Decimal, str, str]] = [
+        ("in_service", _("在职党员"), total, _("人"), ""),
+        (
+            "reported",
             _("已报到"),
             done,
             _("人"),
-            _url("reporting:unit_status", unit=unit)
-            if unit
-            else _url("reporting:rates", level="unit", date=on),
-            group,
+            list_url("reporting:unit_status", unit=unit) if unit else rates,
         ),
-        Figure(
-            "reporting.pending",
+        (
+            "pending",
             _("待社区确认"),
             waiting,
             _("人"),
-            _url("reporting:report_list", status="submitted"),
-            group,
+            list_url("reporting:report_list", status="submitted"),
         ),
-        Figure(
-            "reporting.rate",
-            _("报到率"),
-            rate,
-            "%",
-            _url("reporting:rates", level="unit", date=on),
-            group,
-        ),
-        Figure(
-            "reporting.pairings",
+        ("rate", _("报到率"), rate, "%", rates),
+        (
+            "pairings",
             _("结对组织"),
             pairings_count(scope=scope, moment=moment),
             _("个"),
-            _url("reporting:pairing_list"),
-            group,
+            list_url("reporting:pairing_list"),
         ),
     ]
-    if scope.unit_id is None:
-        received, _per = community_reports(scope=scope, moment=moment)
-        out.append(
-            Figure(
-                "reporting.reports_received",
-                _("社区收到报到"),
-                received,
-                _("人"),
-                _url("reporting:rates", level="community", date=on),
-                group,
-            )
-        )
-    return out
+    if unit is None:
+        received = community_reports(scope=scope, moment=moment)[0]
+        url = list_url("reporting:rates", level="community", date=day.isoformat())
+        rows.append(("reports_received", _("社区收到报到"), received, _("人"), url))
+    return [Figure(f"reporting.{k}", label, v, u, url, _("双报到")) for k, label, v, u, url in rows]

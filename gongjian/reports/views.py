@@ -9,13 +9,13 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongjian.core.audit import audit_record
 from gongjian.core.exports import file_response
+from gongjian.core.figures import list_url as _url
 from gongjian.reports import briefing, briefing_text, figures, selectors
 from gongjian.reports.types import Figures
 
@@ -28,16 +28,6 @@ def _selection(request: HttpRequest) -> tuple[figures.Node, Any, dict[str, str]]
     raw["node"] = node.key
     raw["period"] = period.kind
     return node, period, raw
-
-
-def _url(name: str, *args: Any, **params: Any) -> str:
-    """The list behind a figure; empty where that list's page does not exist (yet)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{url}?{query}" if query else url
 
 
 def links(node: figures.Node, f: Figures) -> dict[str, str]:

@@ -19,12 +19,10 @@ from typing import Any
 
 from django.db.models import Count, DateField, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from gongjian.core.figures import Figure, Scope
+from gongjian.core.figures import Figure, Scope, list_url
 from gongjian.core.periods import Period
 from gongjian.orgs.models import Area, Member
 from gongjian.service.models import Activity, Attendance, Outcome, ServiceCategory
@@ -55,34 +53,21 @@ def _tz() -> Any:
     return timezone.get_current_timezone()
 
 
-def _published() -> Q:
-    return Q(status=Activity.Status.PUBLISHED)
+def _published(on: str = "") -> Q:
+    """Published activities (`on="activity__"`: the attendances or outcomes of those)."""
+    return Q(**{f"{on}status": Activity.Status.PUBLISHED})
 
 
-def _within(ranges: Ranges) -> Q:
+def _within(ranges: Ranges, on: str = "") -> Q:
     q = Q(pk__in=[])
     for lo, hi in ranges:
-        q |= Q(starts_at__gte=lo, starts_at__lt=hi)
+        q |= Q(**{f"{on}starts_at__gte": lo, f"{on}starts_at__lt": hi})
     return q
 
 
-def _place(scope: Scope) -> Q:
+def _place(scope: Scope, on: str = "") -> Q:
     """Activities that took place in the scope's area (everything for an empty scope)."""
-    return Q(area__path__startswith=scope.area_path) if scope.area_path else Q()
-
-
-def _on_activity(q: Q) -> Q:
-    """`q` (on an Activity) moved onto an attendance's or an outcome's `activity__`."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    children: list[Any] = list(q.children)
-    for child in children:
-        if isinstance(child, Q):
-            out.children.append(_on_activity(child))
-        else:
-            key, value = child
-            out.children.append(("activity__" + key, value))
-    return out
+    return Q(**{f"{on}area__path__startswith": scope.area_path}) if scope.area_path else Q()
 
 
 def _member_unit(scope: Scope) -> Q:
@@ -158,8 +143,8 @@ def first_activity_start() -> dt.datetime | None:
 
 def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitService:
     """The service of the unit's members in [lo, hi), read raw (a unit's few attendances)."""
-    window = _published() & Q(starts_at__gte=lo, starts_at__lt=hi)
-    att = Attendance.objects.filter(_on_activity(window), member__unit_id=unit_id)
+    window = _published("activity__") & _within([(lo, hi)], "activity__")
+    att = Attendance.objects.filter(window, member__unit_id=unit_id)
     out = UnitService(
         activities=att.values("activity_id").distinct().count(),
         people=att.values("member_id").distinct().count(),
@@ -182,7 +167,7 @@ def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitServi
     ]
     out.households = [
         (cat_id, hh or 0)
-        for cat_id, hh in Outcome.objects.filter(_on_activity(window), activity__unit_id=unit_id)
+        for cat_id, hh in Outcome.objects.filter(window, activity__unit_id=unit_id)
         .order_by()
         .values("activity__category_id")
         .annotate(hh=Sum("households_visited"))
@@ -213,9 +198,9 @@ def area_service(*, scope: Scope, ranges: Ranges, name_edges: bool) -> AreaServi
     ranges are the small edges of a period whose middle is rolled up) the activities are read
     first and named, so the attendances are read through their (activity, member) index
     rather than by a scan of the whole table."""
-    where = _published() & _within(ranges) & _place(scope)
-    acts = Activity.objects.filter(where)
-    att = Attendance.objects.filter(_on_activity(where))
+    acts = Activity.objects.filter(_published() & _within(ranges) & _place(scope))
+    on = "activity__"
+    att = Attendance.objects.filter(_published(on) & _within(ranges, on) & _place(scope, on))
     edge = _edges(acts) if name_edges else None
     if edge is not None:
         acts = Activity.objects.filter(pk__in=list(edge))
@@ -271,15 +256,17 @@ def unit_service_raw(
     """(unit, person-times, hours) of the members of the scope's units, wherever they served,
     at published activities that began within `ranges`. `reuse`: the raw part of everything
     already read (its attendances are these, at every place)."""
-    if reuse is not None and reuse.edges is not None and not scope.area_path:
-        att = Attendance.objects.filter(activity_id__in=reuse.edges)
-    else:
-        where = _published() & _within(ranges)
-        att = Attendance.objects.filter(_on_activity(where))
-        if name_edges:
-            ids = list(Activity.objects.filter(where).values_list("pk", flat=True)[: EDGE_IDS + 1])
-            if len(ids) <= EDGE_IDS:
-                att = Attendance.objects.filter(activity_id__in=ids)
+    on = "activity__"
+    att = Attendance.objects.filter(_published(on) & _within(ranges, on))
+    everything = not scope.area_path and scope.unit_id is None
+    if reuse is not None and everything:
+        if reuse.edges is not None:  # every place: the edges' attendances already named
+            att = Attendance.objects.filter(activity_id__in=reuse.edges)
+    elif name_edges:
+        acts = Activity.objects.filter(_published() & _within(ranges))
+        ids = list(acts.values_list("pk", flat=True)[: EDGE_IDS + 1])
+        if len(ids) <= EDGE_IDS:
+            att = Attendance.objects.filter(activity_id__in=ids)
     return [
         (unit_id, n, h or Decimal(0))
         for unit_id, n, h in att.filter(_member_unit(scope))
@@ -385,21 +372,11 @@ def person_times_of_party_org(*, party_org_id: int, lo: dt.datetime, hi: dt.date
 # The core contract ---------------------------------------------------------------------------
 
 
-def _url(name: str, **params: Any) -> str:
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return ""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{url}?{query}" if query else url
-
-
 def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     """Activities, person-times, people, hours and households of the scope over the period,
     read from this app's tables (the caller has resolved the scope through its own access
     check). Each links to the list of the records it counts."""
     lo, hi = span(period)
-    year = period.start.year
     if scope.unit_id is not None:
         unit = unit_service(unit_id=scope.unit_id, lo=lo, hi=hi)
         activities, people = unit.activities, unit.people
@@ -413,46 +390,32 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
         person_times = sum(n for *_k, n, _h in area.attendances)
         hours = sum((h for *_k, h in area.attendances), Decimal(0))
         people = distinct_members(area.members)
-    group = _("志愿服务")
+    year, past = period.start.year, list_url("service:activity_list", when="past")
     return [
-        Figure(
-            "service.activities",
-            _("志愿服务活动"),
-            activities,
-            _("场"),
-            _url("service:activity_list", when="past"),
-            group,
-        ),
-        Figure(
-            "service.person_times",
-            _("参与人次"),
-            person_times,
-            _("人次"),
-            _url("service:stats", by="month", year=year),
-            group,
-        ),
-        Figure(
-            "service.people",
-            _("参与党员"),
-            people,
-            _("人"),
-            _url("service:stats", by="unit", year=year),
-            group,
-        ),
-        Figure(
-            "service.hours",
-            _("服务时长"),
-            hours.quantize(Decimal("0.1")),
-            _("小时"),
-            _url("service:stats", by="category", year=year),
-            group,
-        ),
-        Figure(
-            "service.households",
-            _("入户走访"),
-            households,
-            _("户"),
-            _url("service:activity_list", when="past"),
-            group,
-        ),
+        Figure(f"service.{key}", label, value, unit, url, _("志愿服务"))
+        for key, label, value, unit, url in (
+            ("activities", _("志愿服务活动"), activities, _("场"), past),
+            (
+                "person_times",
+                _("参与人次"),
+                person_times,
+                _("人次"),
+                list_url("service:stats", by="month", year=year),
+            ),
+            (
+                "people",
+                _("参与党员"),
+                people,
+                _("人"),
+                list_url("service:stats", by="unit", year=year),
+            ),
+            (
+                "hours",
+                _("服务时长"),
+                hours.quantize(Decimal("0.1")),
+                _("小时"),
+                list_url("service:stats", by="category", year=year),
+            ),
+            ("households", _("入户走访"), households, _("户"), past),
+        )
     ]
