@@ -114,9 +114,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/report_list.html",
         {
-            "page": listing.page,
-            "raw": listing.raw,
-            "query": listing.query,
+            **vars(listing),  # page, raw, filters, query
             "status": listing.filters["status"],
             "decidable": selectors.member_report_decidable_ids(actor=actor, reports=listing.rows),
             "statuses": MemberReport.Status.choices,
@@ -144,9 +142,7 @@ def residents(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/residents.html",
         {
-            "page": listing.page,
-            "raw": listing.raw,
-            "query": listing.query,
+            **vars(listing),  # page, raw, filters, query
             "may_unmask_phone": scope.may_unmask(actor, field_name="phone"),
             "grids": selectors.grids_of(actor),
         },
@@ -198,9 +194,7 @@ def unit_status(request: HttpRequest) -> HttpResponse:
         listing = lists.UNIT_MEMBERS.page(request)
         context.update(
             {
-                "page": listing.page,
-                "raw": listing.raw,
-                "query": listing.query,
+                **vars(listing),  # page, raw, filters, query
                 "figures": selectors.unit_rate_for(unit=unit, on=timezone.localdate()),
                 "may_remind": selectors.may_remind(actor, unit),
             }
@@ -258,9 +252,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/pairing_list.html",
         {
-            "page": listing.page,
-            "raw": listing.raw,
-            "query": listing.query,
+            **vars(listing),  # page, raw, filters, query
             "statuses": OrgReport.Status.choices,
             "decidable": selectors.org_report_decidable_ids(actor=actor, reports=listing.rows),
             "endable": selectors.org_report_endable_ids(actor=actor, reports=listing.rows),

@@ -41,9 +41,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         request,
         "service/activity_list.html",
         {
-            "page": listing.page,
-            "raw": listing.raw,
-            "query": listing.query,
+            **vars(listing),  # page, raw, filters, query
             "categories": selectors.category_list(),
             "member": selectors.member_of(request.user),
             "is_organiser": selectors.may_organise(request.user),
