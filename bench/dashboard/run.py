@@ -320,15 +320,15 @@ def measure() -> dict[str, Any]:
     )
     # The same figure as figures_for counts it: the masks of the whole clean months, united
     # with the members of the raw edges (named by id, as figures_for names them).
-    from gongjian.service.models import Activity
+    from gongjian.core.figures import Scope
+    from gongjian.service import figures as service_figures
 
-    clean, raw = figures.split_period(year, today=today, rollups=True)
-    edge_ids = list(Activity.objects.filter(raw, status="published").values_list("pk", flat=True))
-    edge = Attendance.objects.filter(activity_id__in=edge_ids) if edge_ids else None
+    clean, ranges = figures.split_period(year, today=today, rollups=True)
+    edge = service_figures.area_service(scope=Scope(), ranges=ranges, name_edges=True).members
     people_masks_ms = h.median_ms(
-        lambda: figures._people(city, clean=clean, raw_att=edge), repeat=3
+        lambda: figures._people(city, clean=clean, raw_members=edge), repeat=3
     )
-    assert figures._people(city, clean=clean, raw_att=edge) == first.people
+    assert figures._people(city, clean=clean, raw_members=edge) == first.people
     return {
         "cold_ms": cold_ms,
         "warm_ms": warm_ms,

@@ -80,3 +80,17 @@ def all_figures(*, actor: Any, scope: Scope, period: Period) -> dict[str, Figure
         for figure in fn(actor=actor, scope=scope, period=period):
             out[figure.key] = figure
     return out
+
+
+def list_url(name: str, *args: Any, **params: Any) -> str:
+    """The address of the list behind a figure (a URL name, its arguments, its filters), or
+    "" where that list's page does not exist (yet)."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.http import urlencode
+
+    try:
+        url = reverse(name, args=args or None)
+    except NoReverseMatch:
+        return ""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return f"{url}?{query}" if query else url

@@ -12,12 +12,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from gongjian.core.exports import XLSX_TYPE, file_response, xlsx_response
-
-__all__ = ["XLSX_TYPE", "file_response", "paginate", "query_without_page", "xlsx_export"]
-
-# The apps' own export views go (issue: lists declared once); until then they call this.
-xlsx_export = xlsx_response
+__all__ = ["paginate", "query_without_page"]
 
 
 def paginate(

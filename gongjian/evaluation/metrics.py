@@ -2,11 +2,10 @@
 `{unit_id: value}` for every unit that has a value, each one or two aggregate queries
 grouped by unit, never a query per unit.
 
-The records are other apps'. Their selectors answer for one unit or for a caller's scope;
-none answers "these units, this period, grouped by unit", so the reads are written here,
-reusing their published rules where they exist (`reporting.selectors.reported_q`: a member
-counts as reported at a moment by the same rule as the reporting rates). A source whose app
-is not installed (or whose models have not landed yet) is simply not offered.
+The records are other apps': each app's `figures.py` answers "these units, this period, grouped
+by unit" by its own rules (a member counts as reported at a moment by the same rule as the
+reporting rates), and this module only divides and rounds. A source whose app is not
+installed is simply not offered.
 
 Members are counted as they are now (in service and on the roll); the platform keeps no
 history of a member's unit beyond transfers, which a campaign's figures do not replay.
@@ -18,11 +17,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.apps import apps
-from django.core.exceptions import FieldError
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,41 +83,17 @@ def _link(name: str, query: str) -> Callable[[int], str]:
 def reporting_rate(unit_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, Decimal]:
     """Per cent of the unit's in-service members reported to their community at the end of
     the period (a confirmed report holding then), in one query."""
-    from gongjian.reporting.models import MemberReport
-    from gongjian.reporting.selectors import reported_q
+    from gongjian.reporting import figures
 
-    moment = end_of(end)
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
-    rows = (
-        Member.objects.filter(unit_id__in=list(unit_ids), in_service=True, is_active=True)
-        .order_by()
-        .values("unit_id")
-        .annotate(total=Count("pk"), done=Count("pk", filter=Q(reported)))
-        .values_list("unit_id", "total", "done")
-    )
-    return {u: _q(Decimal(done) * 100 / total) for u, total, done in rows if total}
+    return {u: _q(v) for u, v in figures.reporting_rate_by_unit(unit_ids, end_of(end)).items()}
 
 
 def pairings(unit_ids: Sequence[int], start: dt.date, end: dt.date) -> dict[int, Decimal]:
     """Communities the unit's party organisations were paired with (结对) at the end of the
     period, in one query."""
-    from gongjian.reporting.models import OrgReport
+    from gongjian.reporting import figures
 
-    moment = end_of(end)
-    rows = (
-        OrgReport.objects.filter(
-            party_org__unit_id__in=list(unit_ids), submitted_at__lt=moment, decided_at__lt=moment
-        )
-        .filter(
-            Q(status=OrgReport.Status.CONFIRMED)
-            | Q(status=OrgReport.Status.ENDED, ended_at__gte=moment)
-        )
-        .order_by()
-        .values("party_org__unit_id")
-        .annotate(n=Count("community", distinct=True))
-        .values_list("party_org__unit_id", "n")
-    )
-    return {u: Decimal(n) for u, n in rows}
+    return figures.pairings_by_unit(unit_ids, end_of(end))
 
 
 # 志愿服务 (gongjian.service) ------------------------------------------------------------------
@@ -131,21 +104,9 @@ def _attendance(
 ) -> dict[int, tuple[int, Decimal]]:
     """(person-times, hours) of the unit's members at published activities that began in the
     period: one GROUP BY. One member at one activity is one person-time."""
-    from gongjian.service.models import Activity, Attendance
+    from gongjian.service import figures
 
-    rows = (
-        Attendance.objects.filter(
-            member__unit_id__in=list(unit_ids),
-            activity__status=Activity.Status.PUBLISHED,
-            activity__starts_at__gte=start_of(start),
-            activity__starts_at__lt=end_of(end),
-        )
-        .order_by()
-        .values("member__unit_id")
-        .annotate(n=Count("pk"), hours=Sum("hours"))
-        .values_list("member__unit_id", "n", "hours")
-    )
-    return {u: (n, hours or Decimal(0)) for u, n, hours in rows}
+    return figures.attendance_by_unit(unit_ids, start_of(start), end_of(end))
 
 
 def _per_member(
@@ -176,46 +137,15 @@ def service_hours_per_member(
 # 直联共建 (gongjian.cobuild) ------------------------------------------------------------------
 
 
-PROJECT_UNIT = "agreement__match__resource__unit"
-
-
-def _cobuild_project_model() -> Any:
-    """cobuild's co-building project, once it has landed with a status, a finish time and a
-    way back to the unit (agreement → match → resource → unit)."""
-    if not apps.is_installed("gongjian.cobuild"):
-        return None
-    try:
-        model = apps.get_model("cobuild", "Project")
-        names = {f.name for f in model._meta.get_fields()}
-        if not {"status", "finished_at"} <= names:
-            return None
-        model._default_manager.filter(**{f"{PROJECT_UNIT}_id__in": []}).query  # noqa: B018
-    except (LookupError, FieldError):
-        return None
-    return model
-
-
 def cobuild_projects_finished(
     unit_ids: Sequence[int], start: dt.date, end: dt.date
 ) -> dict[int, Decimal]:
     """Co-building projects of the unit finished in the period, in one query."""
-    model = _cobuild_project_model()
-    if model is None:
+    if not apps.is_installed("gongjian.cobuild"):
         return {}
-    key = f"{PROJECT_UNIT}_id"
-    rows = (
-        model._default_manager.filter(
-            **{f"{key}__in": list(unit_ids)},
-            status="finished",
-            finished_at__gte=start_of(start),
-            finished_at__lt=end_of(end),
-        )
-        .order_by()
-        .values(key)
-        .annotate(n=Count("pk"))
-        .values_list(key, "n")
-    )
-    return {u: Decimal(n) for u, n in rows}
+    from gongjian.cobuild import figures
+
+    return figures.projects_finished_by_unit(unit_ids, start_of(start), end_of(end))
 
 
 # The registry ---------------------------------------------------------------------------------
@@ -254,7 +184,7 @@ def registry() -> dict[str, Metric]:
             service_hours_per_member,
             _link("service:stats", "?by=unit&unit={}"),
         )
-    if _cobuild_project_model() is not None:
+    if apps.is_installed("gongjian.cobuild"):
         out["cobuild_projects_finished"] = Metric(
             "cobuild_projects_finished",
             str(_("完成共建项目数")),

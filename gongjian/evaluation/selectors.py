@@ -520,16 +520,12 @@ def brand_figures(brand: Brand, *, year: int) -> dict[str, Any]:
         "members": Member.objects.filter(party_org=brand.party_org, is_active=True).count()
     }
     if brand.party_org.unit_id and "person_times_per_member" in metrics.registry():
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        from gongjian.service.models import Activity, Attendance
+        from gongjian.service import figures
 
-        agg = Attendance.objects.filter(
-            member__party_org=brand.party_org,
-            activity__status=Activity.Status.PUBLISHED,
-            activity__starts_at__gte=metrics.start_of(start),
-            activity__starts_at__lt=metrics.end_of(end),
-        ).aggregate(n=Count("pk"))
-        out["person_times"] = agg["n"] or 0
+        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        out["person_times"] = figures.person_times_of_party_org(
+            party_org_id=brand.party_org_id, lo=metrics.start_of(start), hi=metrics.end_of(end)
+        )
     return out
 
 

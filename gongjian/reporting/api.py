@@ -1,6 +1,7 @@
-"""双报到 over the API: the same services and selectors as the pages."""
+"""双报到 over the API: the same services, selectors and lists as the pages.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: ninja reads a paginated endpoint's parameters
+from the pagination module's namespace, where annotations written as text would not resolve."""
 
 import datetime as dt
 import uuid
@@ -9,17 +10,20 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from gongjian.core.errors import NotFound, ValidationFailed
+from gongjian.core.errors import NotFound
+from gongjian.core.lists import Pagination
 from gongjian.core.masking import mask_phone
+from gongjian.core.validation import invalid
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs import services as org_services
 from gongjian.orgs.models import Area
-from gongjian.reporting import selectors, services
+from gongjian.reporting import lists, selectors, services
 
 router = Router(tags=["reporting"])
+PairingFilters = lists.PAIRINGS.Filters
 
 
 class MemberReportOut(Schema):
@@ -178,10 +182,9 @@ class PlaceOut(Schema):
     kind: str
 
 
-def _place(pk: int | None, kind: str) -> Area | None:
-    if pk is None:
-        return None
-    return org_selectors.area_directory(kind=kind).filter(pk=pk).first()
+def _text(value: Any) -> str:
+    """An optional query parameter as the lists parse it (empty when absent)."""
+    return "" if value is None else str(value)
 
 
 # The member
@@ -204,28 +207,21 @@ def my_reports(request: HttpRequest) -> Any:
 
 @router.post("/reporting/my-reports", response={201: MemberReportOut}, summary="我要报到")
 def report_submit(request: HttpRequest, payload: ReportIn) -> Any:
-    return Status(
-        201,
-        services.member_report_submit(
-            actor=request.user,
-            community=_place(payload.community_id, Area.Kind.COMMUNITY),
-            grid=_place(payload.grid_id, Area.Kind.GRID),
-        ),
+    report = services.member_report_submit(
+        actor=request.user, community=payload.community_id, grid=payload.grid_id
     )
+    return Status(201, report)
 
 
 @router.post(
     "/reporting/my-reports/{report_id}/withdraw", response=MemberReportOut, summary="撤回报到"
 )
 def report_withdraw(request: HttpRequest, report_id: uuid.UUID) -> Any:
-    report = selectors.my_reports(actor=request.user).filter(public_id=report_id).first()
-    if report is None:
-        raise NotFound(_("报到记录不存在或无权查看"))
-    return services.member_report_withdraw(actor=request.user, report=report)
+    return services.member_report_withdraw(actor=request.user, report=report_id)
 
 
 @router.get("/reporting/notices", response=list[NoticeOut], summary="我的通知")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def notices(request: HttpRequest) -> Any:
     return selectors.my_notices(actor=request.user)
 
@@ -239,13 +235,12 @@ def notice_read(request: HttpRequest, notice_id: int) -> Any:
 
 
 @router.get("/reporting/member-reports", response=list[MemberReportOut], summary="党员报到列表")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def member_report_list(
     request: HttpRequest, status: str = "", q: str = "", community_id: int | None = None
 ) -> Any:
-    actor = request.user
-    community = selectors.community_get_for(actor, community_id) if community_id else None
-    return selectors.member_report_list(actor=actor, status=status, q=q, community=community)
+    data = {"status": status or lists.ALL, "q": q, "community": _text(community_id)}
+    return lists.REPORTS.rows_for(request.user, data)
 
 
 @router.get(
@@ -261,8 +256,7 @@ def member_report_detail(request: HttpRequest, report_id: uuid.UUID) -> Any:
     summary="社区确认报到",
 )
 def member_report_confirm(request: HttpRequest, report_id: uuid.UUID) -> Any:
-    report = selectors.member_report_get_for(request.user, report_id)
-    return services.member_report_confirm(actor=request.user, report=report)
+    return services.member_report_confirm(actor=request.user, report=report_id)
 
 
 @router.post(
@@ -271,35 +265,26 @@ def member_report_confirm(request: HttpRequest, report_id: uuid.UUID) -> Any:
     summary="社区退回报到（须填原因）",
 )
 def member_report_reject(request: HttpRequest, report_id: uuid.UUID, payload: RejectIn) -> Any:
-    report = selectors.member_report_get_for(request.user, report_id)
-    return services.member_report_reject(actor=request.user, report=report, reason=payload.reason)
+    return services.member_report_reject(
+        actor=request.user, report=report_id, reason=payload.reason
+    )
 
 
 @router.post("/reporting/member-reports/decide", response=DecideOut, summary="批量确认或退回")
 def member_reports_decide(request: HttpRequest, payload: DecideIn) -> Any:
-    actor = request.user
-    ids = set(payload.ids)
-    reports = list(selectors.member_report_list(actor=actor).filter(public_id__in=ids))
-    if len(reports) != len(ids):
-        raise NotFound(_("报到记录不存在或无权查看"))
     n = services.member_reports_decide(
-        actor=actor, reports=reports, action=payload.action, reason=payload.reason
+        actor=request.user, reports=payload.ids, action=payload.action, reason=payload.reason
     )
     return {"decided": n}
 
 
 @router.get("/reporting/residents", response=list[ResidentOut], summary="居住在社区的党员")
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def residents(
     request: HttpRequest, community_id: int | None = None, grid_id: int | None = None, q: str = ""
 ) -> Any:
-    actor = request.user
-    return selectors.residents(
-        actor=actor,
-        q=q,
-        community=org_selectors.area_get_for(actor, community_id) if community_id else None,
-        grid=org_selectors.area_get_for(actor, grid_id) if grid_id else None,
-    )
+    data = {"community": _text(community_id), "grid": _text(grid_id), "q": q}
+    return lists.RESIDENTS.rows_for(request.user, data)
 
 
 # The unit
@@ -310,29 +295,28 @@ def residents(
     response=list[UnitMemberOut],
     summary="单位在职党员报到情况",
 )
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def unit_members(request: HttpRequest, unit_id: int, state: str = "", q: str = "") -> Any:
-    unit = org_selectors.unit_get_for(request.user, unit_id)
-    return selectors.unit_members_status(actor=request.user, unit=unit, state=state, q=q)
+    data = {"unit": str(unit_id), "state": state, "q": q}
+    return lists.UNIT_MEMBERS.rows_for(request.user, data)
 
 
 @router.post("/reporting/units/{unit_id}/remind", response=RemindOut, summary="提醒未报到的党员")
 def remind(request: HttpRequest, unit_id: int) -> Any:
-    unit = org_selectors.unit_get_for(request.user, unit_id, write=True)
-    return {"reminded": services.reminders_send(actor=request.user, unit=unit)}
+    return {"reminded": services.reminders_send(actor=request.user, unit=unit_id)}
 
 
 @router.get("/reporting/rates", response=RatesOut, summary="报到率（后进在前）")
 def rates(request: HttpRequest, level: str = "unit", date: dt.date | None = None) -> Any:
-    if level not in selectors.LEVELS:
-        raise ValidationFailed(
-            _("统计层级应为unit、org、community或street之一"), fields={"level": [_("取值不正确")]}
-        )
-    on = date or timezone.localdate()
-    rows = selectors.rates(actor=request.user, level=level, on=on)
+    data = {"level": level, "date": _text(date)}
+    if level not in lists.LEVEL_LABELS:
+        raise invalid("level", _("统计层级应为unit、org、community或street之一"))
+    spec = lists.rates_for(data)
+    filters = spec.parse(data)
+    rows = spec.rows(actor=request.user, **filters)
     return {
         "level": level,
-        "date": on,
+        "date": filters["on"] or timezone.localdate(),
         "rows": [
             {
                 "id": r.id,
@@ -353,24 +337,23 @@ def rates(request: HttpRequest, level: str = "unit", date: dt.date | None = None
 
 
 @router.get("/reporting/org-reports", response=list[OrgReportOut], summary="组织结对列表")
-@paginate(PageNumberPagination, page_size=100)
-def org_report_list(request: HttpRequest, status: str = "", q: str = "") -> Any:
-    return selectors.org_report_list(actor=request.user, status=status, q=q)
+@paginate(Pagination, page_size=100)
+def org_report_list(
+    request: HttpRequest,
+    filters: Query[PairingFilters],  # type: ignore[valid-type]
+) -> Any:
+    return lists.PAIRINGS.rows_for(request.user, filters.model_dump())  # type: ignore[attr-defined]
 
 
 @router.post("/reporting/org-reports", response={201: OrgReportOut}, summary="单位党组织申请结对")
 def org_report_create(request: HttpRequest, payload: OrgReportIn) -> Any:
-    actor = request.user
-    org = org_selectors.party_org_get_for(actor, payload.party_org_id)
-    return Status(
-        201,
-        services.org_report_create(
-            actor=actor,
-            party_org=org,
-            community=_place(payload.community_id, Area.Kind.COMMUNITY),
-            note=payload.note,
-        ),
+    pairing = services.org_report_create(
+        actor=request.user,
+        party_org=payload.party_org_id,
+        community=payload.community_id,
+        note=payload.note,
     )
+    return Status(201, pairing)
 
 
 @router.post(
@@ -379,12 +362,6 @@ def org_report_create(request: HttpRequest, payload: OrgReportIn) -> Any:
     summary="确认、退回或结束结对",
 )
 def org_report_decide(request: HttpRequest, org_report_id: int, payload: OrgDecideIn) -> Any:
-    actor = request.user
-    pairing = selectors.org_report_get_for(actor, org_report_id)
-    if payload.action == "confirm":
-        return services.org_report_confirm(actor=actor, org_report=pairing)
-    if payload.action == "reject":
-        return services.org_report_reject(actor=actor, org_report=pairing, reason=payload.reason)
-    if payload.action == "end":
-        return services.org_report_end(actor=actor, org_report=pairing, reason=payload.reason)
-    raise ValidationFailed(_("操作应为confirm、reject或end"), fields={"action": [_("取值不正确")]})
+    return services.org_report_decide(
+        actor=request.user, org_report=org_report_id, action=payload.action, reason=payload.reason
+    )

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
 from gongjian.orgs import scope
@@ -52,15 +53,60 @@ def org_report_end_q(actor: Any) -> Q:
 # The member's own -----------------------------------------------------------------------------
 
 
-def my_member(actor: Any) -> Member | None:
-    member_id = scope.posts_of(actor).member_id
-    if member_id is None:
+# The caller's own member record (with their unit and where they live), for every app.
+my_member = org_selectors.member_of
+
+
+def report_key(value: Any) -> uuid.UUID:
+    """A report's public id as a URL or a client gives it."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(_("报到记录不存在或无权查看")) from None
+
+
+def place(pk: Any, kind: str) -> Area | None:
+    """A place of the public directory (for the member's form): None when absent."""
+    if pk in (None, "") or not str(pk).isdigit() or len(str(pk)) > 18:
         return None
-    return (
-        Member.objects.select_related("unit", "home_community", "home_grid")
-        .filter(pk=member_id)
-        .first()
-    )
+    return org_selectors.area_directory(kind=kind).filter(pk=int(pk)).first()
+
+
+def report_form_places(
+    *, code: str = "", street: Any = None, community: Any = None, grid: Any = None
+) -> dict[str, Any]:
+    """What the member's form shows selected and offers: a community by its code (from the
+    poster's QR link) or id, its grid, its street, and the options under each."""
+    found = None
+    if code:
+        found = org_selectors.area_directory(kind=Area.Kind.COMMUNITY).filter(code=code).first()
+    found = place(community, Area.Kind.COMMUNITY) or found
+    picked_grid = place(grid, Area.Kind.GRID)
+    picked_street = (found.parent if found else None) or place(street, Area.Kind.STREET)
+    return {
+        "streets": org_selectors.area_directory(kind=Area.Kind.STREET).order_by("path"),
+        "communities": org_selectors.area_directory(parent=picked_street).order_by("path")
+        if picked_street
+        else [],
+        "grids": org_selectors.area_directory(parent=found).order_by("path") if found else [],
+        "street": picked_street,
+        "community": found,
+        "grid": picked_grid,
+    }
+
+
+def place_options(*, street: Any = None, community: Any = None) -> tuple[list[Area], bool]:
+    """The options of the form's next select: the grids of a community (True), or the
+    communities of a street (False)."""
+    if community is not None:
+        parent = place(community, Area.Kind.COMMUNITY)
+        by_community = True
+    else:
+        parent = place(street, Area.Kind.STREET)
+        by_community = False
+    if parent is None:
+        return [], by_community
+    return list(org_selectors.area_directory(parent=parent).order_by("path")), by_community
 
 
 def my_reports(*, actor: Any) -> QuerySet[MemberReport]:
@@ -83,10 +129,14 @@ def member_report_list(
     *,
     actor: Any,
     status: str = "",
-    community: Area | None = None,
+    community: Area | int | None = None,
     q: str = "",
     decidable: bool = False,
 ) -> QuerySet[MemberReport]:
+    """The reports the caller sees (or, `decidable`, may decide); `community` (an id the caller
+    sees, else NotFound) narrows them to that community."""
+    if community is not None and not isinstance(community, Area):
+        community = community_get_for(actor, community)
     qs = MemberReport.objects.filter(
         member_report_decide_q(actor) if decidable else member_report_q(actor)
     ).select_related("member__unit", "community__parent", "grid", "decided_by")
@@ -108,14 +158,20 @@ def member_report_list(
 def member_report_get_for(
     actor: Any, public_id: str | uuid.UUID, *, decidable: bool = False
 ) -> MemberReport:
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFound(_("报到记录不存在或无权查看")) from None
-    report = member_report_list(actor=actor, decidable=decidable).filter(public_id=key).first()
-    if report is None:
-        raise NotFound(_("报到记录不存在或无权查看"))
-    return report
+    return one(
+        member_report_list(actor=actor, decidable=decidable),
+        _("报到记录不存在或无权查看"),
+        public_id=report_key(public_id),
+    )
+
+
+def member_report_decidable_ids(*, actor: Any, reports: Any) -> set[int]:
+    """Of these reports (a page of them), the pending ones the caller may decide."""
+    return set(
+        member_report_list(actor=actor, decidable=True)
+        .filter(pk__in=[r.pk for r in reports], status=MemberReport.Status.SUBMITTED)
+        .values_list("pk", flat=True)
+    )
 
 
 def community_get_for(actor: Any, pk: int | str, *, write: bool = False) -> Area:
@@ -129,10 +185,19 @@ def communities_of(actor: Any, *, write: bool = False) -> QuerySet[Area]:
     return org_selectors.area_list(actor=actor, kind=Area.Kind.COMMUNITY, write=write)
 
 
+def grids_of(actor: Any) -> QuerySet[Area]:
+    return org_selectors.area_list(actor=actor, kind=Area.Kind.GRID).select_related("parent")
+
+
 def residents(
-    *, actor: Any, community: Area | None = None, grid: Area | None = None, q: str = ""
+    *, actor: Any, community: Area | int | None = None, grid: Area | int | None = None, q: str = ""
 ) -> QuerySet[Member]:
-    """Members who live in the actor's communities (by their confirmed report), by grid."""
+    """Members who live in the actor's communities (by their confirmed report), by grid; the
+    community and grid given by id must be the caller's to see (else NotFound)."""
+    if community is not None and not isinstance(community, Area):
+        community = org_selectors.area_get_for(actor, community)
+    if grid is not None and not isinstance(grid, Area):
+        grid = org_selectors.area_get_for(actor, grid)
     qs = (
         org_selectors.member_list(actor=actor, q=q)
         .filter(home_community__isnull=False)
@@ -157,10 +222,25 @@ STATE_PENDING = "pending"
 STATE_NONE = "none"
 
 
+def status_unit(actor: Any, unit: Unit | int | str | None = None) -> Unit | None:
+    """The unit whose members' reporting the page shows: the one asked for (NotFound when the
+    caller does not see it), else the first the caller sees, else None."""
+    if isinstance(unit, Unit):
+        return unit
+    if unit not in (None, ""):
+        return org_selectors.unit_get_for(actor, unit)  # type: ignore[arg-type]
+    return org_selectors.unit_list(actor=actor).first()
+
+
 def unit_members_status(
-    *, actor: Any, unit: Unit, state: str = "", q: str = ""
+    *, actor: Any, unit: Unit | int | None = None, state: str = "", q: str = ""
 ) -> QuerySet[Member]:
-    """The unit's in-service members with where each stands: confirmed, pending or none."""
+    """The unit's in-service members with where each stands: confirmed, pending or none. The
+    unit is the one asked for or the caller's first (`status_unit`); NotFound without one."""
+    found = status_unit(actor, unit)
+    if found is None:
+        raise NotFound(_("没有可查看的单位"))
+    unit = found
     qs = (
         org_selectors.member_list(actor=actor, unit=unit, in_service=True, q=q)
         .annotate(
@@ -184,6 +264,11 @@ def unit_members_status(
     elif state == STATE_NONE:
         qs = qs.filter(has_confirmed=False, has_pending=False)
     return qs
+
+
+def may_remind(actor: Any, unit: Unit) -> bool:
+    """Reminders are sent by those who administer the unit."""
+    return org_selectors.unit_list(actor=actor, write=True).filter(pk=unit.pk).exists()
 
 
 def members_to_remind(*, unit: Unit) -> QuerySet[Member]:
@@ -215,10 +300,23 @@ def org_report_list(
 
 
 def org_report_get_for(actor: Any, pk: int | str) -> OrgReport:
-    report = org_report_list(actor=actor).filter(pk=_int(pk)).first()
-    if report is None:
-        raise NotFound(_("结对记录不存在或无权查看"))
-    return report
+    return one(org_report_list(actor=actor), _("结对记录不存在或无权查看"), pk=pk)
+
+
+def org_report_decidable_ids(*, actor: Any, reports: Any) -> set[int]:
+    """Of these pairings (a page of them), those the caller may confirm or reject."""
+    ids = [r.pk for r in reports]
+    return set(
+        org_report_list(actor=actor, decidable=True).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+
+
+def org_report_endable_ids(*, actor: Any, reports: Any) -> set[int]:
+    """Of these pairings (a page of them), those the caller may end."""
+    ids = [r.pk for r in reports]
+    return set(
+        OrgReport.objects.filter(org_report_end_q(actor), pk__in=ids).values_list("pk", flat=True)
+    )
 
 
 def pairable_orgs(*, actor: Any) -> QuerySet[PartyOrg]:
@@ -438,6 +536,14 @@ def street_rates(*, actor: Any, on: dt.date) -> list[RateRow]:
     return _sorted(list(streets.values()))
 
 
+def rate_rows(*, actor: Any, level: str, on: dt.date | None = None, q: str = "") -> list[RateRow]:
+    """The rates of one level on a day (today by default), narrowed to a name or a code."""
+    rows = rates(actor=actor, level=level, on=on or timezone.localdate())
+    if q:
+        rows = [r for r in rows if q in r.name or q == r.code]
+    return rows
+
+
 def rates(*, actor: Any, level: str, on: dt.date) -> list[RateRow]:
     if level == "org":
         return org_rates(actor=actor, on=on)
@@ -462,10 +568,3 @@ def overall_rate_for(*, actor: Any, on: dt.date) -> RateRow:
     counts = _member_counts({"unit__in": visible}, "in_service", end_of_day(on))
     total, done, waiting = counts.get(True, (0, 0, 0))
     return RateRow(0, "", _("合计"), total, done, waiting)
-
-
-def _int(pk: int | str) -> int:
-    try:
-        return int(pk)
-    except (TypeError, ValueError):
-        raise NotFound(_("对象不存在")) from None

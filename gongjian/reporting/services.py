@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+import uuid
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjian.core.access import one
 from gongjian.core.audit import audit_record, diff, snapshot
-from gongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gongjian.core.errors import Conflict, NotFound, PermissionDenied
+from gongjian.core.validation import clean_choice, clean_text, invalid
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs import services as org_services
@@ -22,15 +24,13 @@ from gongjian.reporting import selectors
 from gongjian.reporting.models import MemberReport, OrgReport
 
 REASON_MAX = 200
+NOTE_MAX = 200
 M = TypeVar("M", bound=Model)
-logger = logging.getLogger(__name__)
 # The kinds of notice this app sends (orgs.Notice.kind).
 REMINDER = "reminder"
 DECISION = "decision"
-
-
-def _invalid(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={field: [message]})
+# What a community may do with a pairing (`org_report_decide`).
+PAIRING_ACTIONS = ("confirm", "reject", "end")
 
 
 def _user(actor: Any) -> Any:
@@ -42,11 +42,22 @@ def _lock(qs: QuerySet[M]) -> QuerySet[M]:
     return qs.select_for_update(of=("self",))
 
 
+def _place(value: Area | int | str | None, kind: str) -> Area | None:
+    """A place of the public directory, given as an area or its id; None when absent."""
+    if isinstance(value, Area) or value is None:
+        return value
+    return selectors.place(value, kind)
+
+
 def check_place(*, community: Area | None, grid: Area | None) -> None:
     if community is None or community.kind != Area.Kind.COMMUNITY:
-        raise _invalid("community", _("请选择居住的社区"))
+        raise invalid("community", _("请选择居住的社区"))
     if grid is not None and (grid.kind != Area.Kind.GRID or grid.parent_id != community.pk):
-        raise _invalid("grid", _("所选网格不属于%(c)s") % {"c": community.name})
+        raise invalid("grid", _("所选网格不属于%(c)s") % {"c": community.name})
+
+
+def _key(report: MemberReport | uuid.UUID | str) -> Any:
+    return report.public_id if isinstance(report, MemberReport) else report
 
 
 # A member reports -----------------------------------------------------------------------------
@@ -54,19 +65,25 @@ def check_place(*, community: Area | None, grid: Area | None) -> None:
 
 @transaction.atomic
 def member_report_submit(
-    *, actor: Any, community: Area | None, grid: Area | None = None
+    *,
+    actor: Any,
+    community: Area | int | str | None,
+    grid: Area | int | str | None = None,
 ) -> MemberReport:
-    """The member reports to the community (and grid) where they live. A pending report must
-    be withdrawn first; a confirmed one stays until the new one is confirmed."""
+    """The member reports to the community (and grid) where they live, given as places of the
+    public directory or their ids. A pending report must be withdrawn first; a confirmed one
+    stays until the new one is confirmed."""
     member_id = scope.posts_of(actor).member_id
     if member_id is None:
         raise PermissionDenied(_("您的账号未关联党员档案，不能报到"))
+    community = _place(community, Area.Kind.COMMUNITY)
+    grid = _place(grid, Area.Kind.GRID)
     # Serialise one member's submissions (the constraints hold regardless).
     member = Member.objects.select_for_update().filter(pk=member_id).first()
     if member is None or not member.is_active:
         raise PermissionDenied(_("您的党员档案已不在册，不能报到"))
     if not member.in_service:
-        raise _invalid("member", _("只有在职党员需要向居住社区报到"))
+        raise invalid("member", _("只有在职党员需要向居住社区报到"))
     check_place(community=community, grid=grid)
     assert community is not None  # noqa: S101 - checked just above
     active = {
@@ -96,11 +113,13 @@ def member_report_submit(
 
 
 @transaction.atomic
-def member_report_withdraw(*, actor: Any, report: MemberReport) -> MemberReport:
-    member_id = scope.posts_of(actor).member_id or 0
-    locked = _lock(MemberReport.objects.filter(pk=report.pk, member_id=member_id)).first()
-    if locked is None:
-        raise NotFound(_("报到记录不存在或无权查看"))
+def member_report_withdraw(*, actor: Any, report: MemberReport | uuid.UUID | str) -> MemberReport:
+    """The member withdraws their own pending report (by its public id)."""
+    locked = one(
+        _lock(selectors.my_reports(actor=actor).select_related(None)),
+        _("报到记录不存在或无权查看"),
+        public_id=selectors.report_key(_key(report)),
+    )
     if locked.status != MemberReport.Status.SUBMITTED:
         raise Conflict(_("只能撤回待确认的报到"), code="report_state")
     before = snapshot(locked)
@@ -116,14 +135,17 @@ def member_report_withdraw(*, actor: Any, report: MemberReport) -> MemberReport:
 # The community decides ------------------------------------------------------------------------
 
 
-def _decidable(actor: Any, reports: Sequence[MemberReport]) -> list[MemberReport]:
-    """Lock the reports, in a fixed order, refusing any the actor may not decide."""
-    ids = sorted({r.pk for r in reports})
+def _decidable(actor: Any, reports: Sequence[MemberReport | uuid.UUID | str]) -> list[MemberReport]:
+    """Lock the reports (given by public id), in a fixed order, refusing any the actor may
+    not decide."""
+    ids = {selectors.report_key(_key(r)) for r in reports}
     if not ids:
-        raise _invalid("reports", _("请选择要处理的报到"))
+        raise invalid("reports", _("请选择要处理的报到"))
     locked = list(
         _lock(
-            MemberReport.objects.filter(selectors.member_report_decide_q(actor), pk__in=ids)
+            MemberReport.objects.filter(
+                selectors.member_report_decide_q(actor), public_id__in=ids
+            ).select_related("member", "community")
         ).order_by("pk")
     )
     if len(locked) != len(ids):
@@ -204,24 +226,23 @@ def _reject_one(actor: Any, report: MemberReport, reason: str, now: Any) -> None
     )
 
 
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise _invalid("reject_reason", _("退回时请填写原因"))
-    if len(reason) > REASON_MAX:
-        raise _invalid("reject_reason", _("退回原因不能超过%(n)d个字") % {"n": REASON_MAX})
-    return reason
+def _reason(reason: str, field: str = "reject_reason") -> str:
+    if not (reason or "").strip():
+        raise invalid(field, _("退回时请填写原因"))
+    return clean_text(field, reason, _("退回原因"), REASON_MAX)
 
 
 @transaction.atomic
-def member_report_confirm(*, actor: Any, report: MemberReport) -> MemberReport:
+def member_report_confirm(*, actor: Any, report: MemberReport | uuid.UUID | str) -> MemberReport:
     (locked,) = _decidable(actor, [report])
     _confirm_one(actor, locked, timezone.now())
     return locked
 
 
 @transaction.atomic
-def member_report_reject(*, actor: Any, report: MemberReport, reason: str) -> MemberReport:
+def member_report_reject(
+    *, actor: Any, report: MemberReport | uuid.UUID | str, reason: str
+) -> MemberReport:
     reason = _reason(reason)
     (locked,) = _decidable(actor, [report])
     _reject_one(actor, locked, reason, timezone.now())
@@ -230,11 +251,11 @@ def member_report_reject(*, actor: Any, report: MemberReport, reason: str) -> Me
 
 @transaction.atomic
 def member_reports_decide(
-    *, actor: Any, reports: Sequence[MemberReport], action: str, reason: str = ""
+    *, actor: Any, reports: Sequence[MemberReport | uuid.UUID | str], action: str, reason: str = ""
 ) -> int:
-    """Confirm or reject several reports at once: all of them, or none."""
+    """Confirm or reject several reports (by public id) at once: all of them, or none."""
     if action not in ("confirm", "reject"):
-        raise _invalid("action", _("操作应为确认或退回"))
+        raise invalid("action", _("操作应为确认或退回"))
     if action == "reject":
         reason = _reason(reason)
     locked = _decidable(actor, reports)
@@ -251,11 +272,13 @@ def member_reports_decide(
 
 
 @transaction.atomic
-def reminders_send(*, actor: Any, unit: Unit) -> int:
+def reminders_send(*, actor: Any, unit: Unit | int | str) -> int:
     """Remind the unit's in-service members who have neither a confirmed nor a pending report:
     an in-app notice and an SMS in the outbox, at most once a day each. Returns how many
     members were newly reminded."""
-    unit = org_selectors.unit_get_for(actor, unit.pk, write=True)
+    unit = org_selectors.unit_get_for(
+        actor, unit.pk if isinstance(unit, Unit) else unit, write=True
+    )
     today = timezone.localdate().isoformat()
     targets = list(selectors.members_to_remind(unit=unit).values_list("pk", "name"))
     keys = {pk: f"remind:{pk}:{today}" for pk, _n in targets}
@@ -291,11 +314,20 @@ def reminders_send(*, actor: Any, unit: Unit) -> int:
 
 @transaction.atomic
 def org_report_create(
-    *, actor: Any, party_org: PartyOrg, community: Area | None, note: str = ""
+    *,
+    actor: Any,
+    party_org: PartyOrg | int | str,
+    community: Area | int | str | None,
+    note: str = "",
 ) -> OrgReport:
-    org = selectors.pairable_orgs(actor=actor).filter(pk=party_org.pk).first()
+    """A unit's party organisation (one the caller sees, else NotFound) asks to pair with a
+    community of the public directory."""
+    key = party_org.pk if isinstance(party_org, PartyOrg) else party_org
+    visible = org_selectors.party_org_get_for(actor, key)
+    org = selectors.pairable_orgs(actor=actor).filter(pk=visible.pk).first()
     if org is None:
-        raise _invalid("party_org", _("请选择本单位的党组织"))
+        raise invalid("party_org", _("请选择本单位的党组织"))
+    community = _place(community, Area.Kind.COMMUNITY)
     check_place(community=community, grid=None)
     assert community is not None  # noqa: S101 - checked just above
     if OrgReport.objects.filter(
@@ -306,7 +338,10 @@ def org_report_create(
             code="pair_exists",
         )
     report = OrgReport(
-        party_org=org, community=community, note=note.strip()[:200], submitted_by=_user(actor)
+        party_org=org,
+        community=community,
+        note=clean_text("note", note, _("结对内容"), NOTE_MAX, required=False),
+        submitted_by=_user(actor),
     )
     try:
         with transaction.atomic():
@@ -317,10 +352,13 @@ def org_report_create(
     return report
 
 
-def _org_report_locked(actor: Any, report: OrgReport, q: Any, state: str) -> OrgReport:
-    locked = _lock(OrgReport.objects.filter(q, pk=report.pk)).first()
-    if locked is None:
-        raise NotFound(_("结对记录不存在，或不在您的管理范围"))
+def _org_report_locked(actor: Any, report: OrgReport | int | str, q: Any, state: str) -> OrgReport:
+    """The pairing, read and locked through the rule of what the caller may do with it:
+    NotFound when they may not see it or may not do this."""
+    key = report.pk if isinstance(report, OrgReport) else report
+    locked = one(
+        _lock(OrgReport.objects.filter(q)), _("结对记录不存在，或不在您的管理范围"), pk=key
+    )
     if locked.status != state:
         raise Conflict(
             _("该结对当前为“%(s)s”，不能这样处理") % {"s": locked.get_status_display()},
@@ -330,7 +368,7 @@ def _org_report_locked(actor: Any, report: OrgReport, q: Any, state: str) -> Org
 
 
 @transaction.atomic
-def org_report_confirm(*, actor: Any, org_report: OrgReport) -> OrgReport:
+def org_report_confirm(*, actor: Any, org_report: OrgReport | int | str) -> OrgReport:
     locked = _org_report_locked(
         actor, org_report, selectors.org_report_decide_q(actor), OrgReport.Status.SUBMITTED
     )
@@ -344,16 +382,14 @@ def org_report_confirm(*, actor: Any, org_report: OrgReport) -> OrgReport:
 
 
 @transaction.atomic
-def org_report_reject(*, actor: Any, org_report: OrgReport, reason: str) -> OrgReport:
-    reason = (reason or "").strip()
-    if not reason:
-        raise _invalid("reason", _("退回时请填写原因"))
+def org_report_reject(*, actor: Any, org_report: OrgReport | int | str, reason: str) -> OrgReport:
+    reason = _reason(reason, "reason")
     locked = _org_report_locked(
         actor, org_report, selectors.org_report_decide_q(actor), OrgReport.Status.SUBMITTED
     )
     before = snapshot(locked)
     locked.status = OrgReport.Status.REJECTED
-    locked.reason = reason[:REASON_MAX]
+    locked.reason = reason
     locked.decided_at = timezone.now()
     locked.decided_by = _user(actor)
     locked.save(update_fields=["status", "reason", "decided_at", "decided_by", "updated_at"])
@@ -362,14 +398,26 @@ def org_report_reject(*, actor: Any, org_report: OrgReport, reason: str) -> OrgR
 
 
 @transaction.atomic
-def org_report_end(*, actor: Any, org_report: OrgReport, reason: str = "") -> OrgReport:
+def org_report_end(*, actor: Any, org_report: OrgReport | int | str, reason: str = "") -> OrgReport:
     locked = _org_report_locked(
         actor, org_report, selectors.org_report_end_q(actor), OrgReport.Status.CONFIRMED
     )
     before = snapshot(locked)
     locked.status = OrgReport.Status.ENDED
-    locked.reason = (reason or "").strip()[:REASON_MAX]
+    locked.reason = clean_text("reason", reason, _("结束原因"), REASON_MAX, required=False)
     locked.ended_at = timezone.now()
     locked.save(update_fields=["status", "reason", "ended_at", "updated_at"])
     audit_record(action="update", obj=locked, changes=diff(before, snapshot(locked)), reason=reason)
     return locked
+
+
+def org_report_decide(
+    *, actor: Any, org_report: OrgReport | int | str, action: str, reason: str = ""
+) -> OrgReport:
+    """The one door of the pairing page and API: confirm, reject (with a reason) or end."""
+    action = clean_choice("action", action, _("操作"), PAIRING_ACTIONS)
+    if action == "confirm":
+        return org_report_confirm(actor=actor, org_report=org_report)
+    if action == "reject":
+        return org_report_reject(actor=actor, org_report=org_report, reason=reason)
+    return org_report_end(actor=actor, org_report=org_report, reason=reason)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gongjian.reporting import views
+from gongjian.reporting import lists, views
 
 app_name = "reporting"
 urlpatterns = [
@@ -13,20 +13,20 @@ urlpatterns = [
     path("notices/", views.notices, name="notices"),
     path("notices/<int:notice_id>/read/", views.notice_read, name="notice_read"),
     path("reports/", views.report_list, name="report_list"),
-    path("reports/export/", views.report_export, name="report_export"),
+    path("reports/export/", lists.REPORTS.export_view(), name="report_export"),
     path("reports/decide/", views.report_decide, name="report_decide"),
     path("residents/", views.residents, name="residents"),
-    path("residents/export/", views.residents_export, name="residents_export"),
+    path("residents/export/", lists.RESIDENTS.export_view(), name="residents_export"),
     path("poster/", views.poster, name="poster"),
     path("poster/<int:community_id>/qr.png", views.poster_png, name="poster_png"),
     path("poster/<int:community_id>/poster.pdf", views.poster_pdf, name="poster_pdf"),
     path("unit/", views.unit_status, name="unit_status"),
-    path("unit/export/", views.unit_status_export, name="unit_status_export"),
+    path("unit/export/", lists.UNIT_MEMBERS.export_view(), name="unit_status_export"),
     path("unit/<int:unit_id>/remind/", views.remind, name="remind"),
     path("rates/", views.rates, name="rates"),
-    path("rates/export/", views.rates_export, name="rates_export"),
+    path("rates/export/", lists.rates_export, name="rates_export"),
     path("pairings/", views.pairing_list, name="pairing_list"),
-    path("pairings/export/", views.pairing_export, name="pairing_export"),
+    path("pairings/export/", lists.PAIRINGS.export_view(), name="pairing_export"),
     path("pairings/new/", views.pairing_create, name="pairing_create"),
     path("pairings/<int:pairing_id>/decide/", views.pairing_decide, name="pairing_decide"),
 ]

@@ -27,25 +27,24 @@ with the members of the raw rest (`_people`, ADR 0009). `rollups=False` reads ev
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Greatest, TruncMonth
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
+from gongjian.core.figures import Scope
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
-from gongjian.reporting.models import MemberReport, OrgReport
-from gongjian.reporting.selectors import end_of_day, pending_q, reported_q
+from gongjian.reporting import figures as reporting_figures
+from gongjian.reporting.selectors import end_of_day
 from gongjian.reports.models import (
     MemberPlaceFact,
     MemberYearFact,
@@ -65,8 +64,8 @@ from gongjian.reports.types import (
     month_end,
     next_month,
 )
+from gongjian.service import figures as service_figures
 
-EDGE_IDS = 20_000  # up to this many activities at the edges are named, not joined
 CACHE_SECONDS = 60  # the longest a cached answer may miss a write that sent no signal
 
 # Scope nodes ---------------------------------------------------------------------------------
@@ -179,13 +178,13 @@ def members_q(node: Node) -> Q:
     return _prefix(node, "party_org__area", "party_org__unit__area")
 
 
-def in_service_q(node: Node, prefix: str = "") -> Q:
-    """The in-service members counted for 双报到: those of the units counted."""
+def scope_of(node: Node) -> Scope:
+    """The node as the domain apps' figures take it (`core.figures.Scope`)."""
     if node.is_unit:
-        return Q(**{f"{prefix}unit_id": node.unit_id})
+        return Scope(unit_id=node.unit_id)
     if node.kind == "all":
-        return Q(**{f"{prefix}unit__isnull": False})
-    return Q(**{f"{prefix}unit__area__path__startswith": node.path})
+        return Scope()
+    return Scope(area_id=node.area_id, area_path=node.path, area_kind=node.kind)
 
 
 # Time ----------------------------------------------------------------------------------------
@@ -195,9 +194,11 @@ def _span(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(period.start), local_midnight(period.end + dt.timedelta(days=1))
 
 
-def split_period(period: Period, *, today: dt.date, rollups: bool) -> tuple[list[dt.date], Q]:
-    """The whole past months of the period whose rollups are clean, and a filter on
-    `starts_at` for the rest (the edges, the current month, dirty months)."""
+def split_period(
+    period: Period, *, today: dt.date, rollups: bool
+) -> tuple[list[dt.date], list[tuple[dt.datetime, dt.datetime]]]:
+    """The whole past months of the period whose rollups are clean, and the ranges of
+    `starts_at` of the rest (the edges, the current month, dirty months), [from, to)."""
     clean: list[dt.date] = []
     if rollups:
         whole = [
@@ -220,34 +221,7 @@ def split_period(period: Period, *, today: dt.date, rollups: bool) -> tuple[list
         cursor = next_month(m)
     if cursor < stop:
         ranges.append((cursor, stop))
-    raw = Q(pk__in=[])
-    for lo, hi in ranges:
-        raw |= Q(starts_at__gte=local_midnight(lo), starts_at__lt=local_midnight(hi))
-    return clean, raw
-
-
-def _prefixed(q: Q, prefix: str) -> Q:
-    """`q` (on an Activity) moved onto a relation (`activity__`)."""
-    out = Q()
-    out.connector, out.negated = q.connector, q.negated
-    children: list[Any] = list(q.children)
-    for child in children:
-        if isinstance(child, Q):
-            out.children.append(_prefixed(child, prefix))
-        else:
-            key, value = child
-            out.children.append((prefix + key, value))
-    return out
-
-
-def _month_key(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-    if isinstance(value, str):
-        return value[:7]
-    return f"{value:%Y-%m}"
+    return clean, [(local_midnight(lo), local_midnight(hi)) for lo, hi in ranges]
 
 
 def _hours(value: Any) -> float:
@@ -296,8 +270,10 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
         as_of=min(period.end, today),
         computed_at=timezone.now(),
     )
+    where = scope_of(node)
+    moment = end_of_day(f.as_of)
     _organisation(f, node)
-    units = _reporting(f, node, moment=end_of_day(f.as_of))
+    units = _reporting(f, node, where, moment=moment)
     communities = _communities(node)
     if apps.is_installed("gongjian.service"):
         f.has_service = True
@@ -306,8 +282,12 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
         )
     if apps.is_installed("gongjian.cobuild"):
         f.has_cobuild = True
-        _cobuild(f, node, period, communities=communities)
-    _community_reports(f, node, communities, moment=end_of_day(f.as_of))
+        _cobuild(f, where, period, communities=communities)
+    if not node.is_unit:
+        f.reports_received, per = reporting_figures.community_reports(scope=where, moment=moment)
+        for pk, n in per.items():
+            if pk in communities:
+                communities[pk].reports = n
     f.unit_ranking = sorted(
         units.values(),
         key=lambda r: (r.rate is None, -(r.rate or 0), -r.person_times, r.code),
@@ -325,47 +305,24 @@ def _organisation(f: Figures, node: Node) -> None:
     f.members = Member.objects.filter(members_q(node), is_active=True).count()
 
 
-def _reporting(f: Figures, node: Node, *, moment: dt.datetime) -> dict[int, UnitRank]:
+def _reporting(f: Figures, node: Node, where: Scope, *, moment: dt.datetime) -> dict[int, UnitRank]:
     units = {
         pk: UnitRank(pk, code, name)
         for pk, code, name in Unit.objects.filter(units_q(node))
         .order_by()
         .values_list("pk", "code", "name")
     }
-    # Three grouped counts with the EXISTS in the WHERE clause, where the planner turns it into
-    # one hash (anti-)semi-join over the reports, instead of a correlated EXISTS per member in
-    # an aggregate's FILTER (one index probe per in-service member: seconds at city scale).
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
-    pending = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment)))
-    members = Member.objects.filter(in_service_q(node), in_service=True, is_active=True)
-
-    def per_unit(qs: QuerySet[Member]) -> dict[int, int]:
-        return dict(
-            qs.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n")
-        )
-
-    totals = per_unit(members)
-    done = per_unit(members.filter(reported))
-    waiting = per_unit(members.filter(pending).exclude(reported))
-    for unit_id, total in totals.items():
+    for unit_id, (total, done, waiting) in reporting_figures.unit_counts(
+        scope=where, moment=moment
+    ).items():
         f.in_service += total
-        f.reported += done.get(unit_id, 0)
-        f.pending += waiting.get(unit_id, 0)
+        f.reported += done
+        f.pending += waiting
         row = units.get(unit_id)
         if row is not None:
-            row.in_service, row.reported = total, done.get(unit_id, 0)
-    if node.is_unit:
-        f.pairings = _pairings(moment).filter(party_org__unit_id=node.unit_id or 0).count()
-    else:
-        f.pairings = _pairings(moment).filter(_prefix(node, "community")).count()
+            row.in_service, row.reported = total, done
+    f.pairings = reporting_figures.pairings_count(scope=where, moment=moment)
     return units
-
-
-def _pairings(moment: dt.datetime) -> QuerySet[OrgReport]:
-    return OrgReport.objects.filter(submitted_at__lt=moment).filter(
-        Q(status=OrgReport.Status.CONFIRMED, decided_at__lt=moment)
-        | Q(status=OrgReport.Status.ENDED, decided_at__lt=moment, ended_at__gte=moment)
-    )
 
 
 def _communities(node: Node) -> dict[int, CommunityRank]:
@@ -382,25 +339,8 @@ def _communities(node: Node) -> dict[int, CommunityRank]:
     }
 
 
-def _community_reports(
-    f: Figures, node: Node, communities: dict[int, CommunityRank], *, moment: dt.datetime
-) -> None:
-    if node.is_unit:
-        return
-    reports = MemberReport.objects.filter(reported_q(moment)).filter(_prefix(node, "community"))
-    f.reports_received = reports.count()
-    if communities:
-        for pk, n in (
-            reports.order_by()
-            .values("community_id")
-            .annotate(n=Count("pk"))
-            .values_list("community_id", "n")
-        ):
-            if pk in communities:
-                communities[pk].reports = n
-
-
 # Volunteer service ---------------------------------------------------------------------------
+# The raw parts come from `service.figures`; the whole clean months from this app's rollups.
 
 
 def _service(
@@ -413,56 +353,25 @@ def _service(
     units: dict[int, UnitRank],
     communities: dict[int, CommunityRank],
 ) -> None:
-    from gongjian.service.models import Activity, Attendance, Outcome, ServiceCategory
-
     cats: dict[int, CategoryFigure] = {
-        pk: CategoryFigure(code, name, colour)
-        for pk, code, name, colour in ServiceCategory.objects.values_list(
-            "pk", "code", "name", "colour"
-        )
+        c.id: CategoryFigure(c.code, c.name, c.colour) for c in service_figures.categories()
     }
     months: dict[str, MonthFigure] = {
         f"{m:%Y-%m}": MonthFigure(f"{m:%Y-%m}") for m in period.months()
     }
-    published = Q(status=Activity.Status.PUBLISHED)
-    tz = timezone.get_current_timezone()
-    lo, hi = _span(period)
-    whole = Q(starts_at__gte=lo, starts_at__lt=hi)
-
     if node.is_unit:
-        att = Attendance.objects.filter(
-            _prefixed(published & whole, "activity__"), member__unit_id=node.unit_id or 0
-        )
-        f.activities = att.values("activity_id").distinct().count()
-        f.people = att.values("member_id").distinct().count()
-        for cat_id, n, h, a in (
-            att.order_by()
-            .values("activity__category_id")
-            .annotate(n=Count("pk"), h=Sum("hours"), a=Count("activity_id", distinct=True))
-            .values_list("activity__category_id", "n", "h", "a")
-        ):
+        lo, hi = _span(period)
+        own_service = service_figures.unit_service(unit_id=node.unit_id or 0, lo=lo, hi=hi)
+        f.activities, f.people = own_service.activities, own_service.people
+        for cat_id, n, h, a in own_service.by_category:
             c = cats[cat_id]
             c.person_times, c.hours, c.activities = n, _hours(h), a
-        for m, n, h, a in (
-            att.annotate(m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=tz))
-            .order_by()
-            .values("m")
-            .annotate(n=Count("pk"), h=Sum("hours"), a=Count("activity_id", distinct=True))
-            .values_list("m", "n", "h", "a")
-        ):
-            row = months.get(_month_key(m))
+        for m, n, h, a in own_service.by_month:
+            row = months.get(m)
             if row is not None:
                 row.person_times, row.hours, row.activities = n, _hours(h), a
-        for cat_id, hh in (
-            Outcome.objects.filter(
-                _prefixed(published & whole, "activity__"), activity__unit_id=node.unit_id or 0
-            )
-            .order_by()
-            .values("activity__category_id")
-            .annotate(hh=Sum("households_visited"))
-            .values_list("activity__category_id", "hh")
-        ):
-            cats[cat_id].households = hh or 0
+        for cat_id, hh in own_service.households:
+            cats[cat_id].households = hh
         own = units.get(node.unit_id or 0)
         f.person_times = sum(c.person_times for c in cats.values())
         if own is not None:
@@ -470,107 +379,24 @@ def _service(
             own.hours = sum(c.hours for c in cats.values())
     else:
         exact_place = node.kind == "grid"  # rollups go down to communities, not grids
-        clean, raw = split_period(period, today=today, rollups=rollups and not exact_place)
-        where = _prefix(node, "area")
-        acts = Activity.objects.filter(published & raw & where)
-        att = Attendance.objects.filter(_prefixed(published & raw & where, "activity__"))
-        edge: dict[int, tuple[int, Any, int | None]] | None = None
-        if rollups:
-            # The edges are small: name their activities, so the attendances are read through
-            # their (activity, member) index rather than by a scan of the whole table, and
-            # grouped by activity alone, placed by category × month × place from these rows.
-            rows = list(
-                acts.annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=tz))
-                .order_by()
-                .values_list("pk", "category_id", "m", "community_id")[: EDGE_IDS + 1]
-            )
-            if len(rows) <= EDGE_IDS:
-                edge = {pk: (cat_id, m, place) for pk, cat_id, m, place in rows}
-                acts = Activity.objects.filter(pk__in=list(edge))
-                att = Attendance.objects.filter(activity_id__in=list(edge))
-        # Raw part: activities and households, then attendances, by category × month × place.
-        for cat_id, m, place, n, hh in (
-            acts.annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=tz))
-            .order_by()
-            .values("category_id", "m", "community_id")
-            .annotate(n=Count("pk"), hh=Sum("outcome__households_visited"))
-            .values_list("category_id", "m", "community_id", "n", "hh")
-        ):
+        clean, ranges = split_period(period, today=today, rollups=rollups and not exact_place)
+        where = scope_of(node)
+        raw = service_figures.area_service(scope=where, ranges=ranges, name_edges=rollups)
+        for cat_id, m, place, n, hh in raw.activities:
+            _add(cats[cat_id], months.get(m), communities.get(place), activities=n, households=hh)
+        for cat_id, m, place, n, h in raw.attendances:
             _add(
                 cats[cat_id],
-                months.get(_month_key(m)),
-                communities.get(place),
-                activities=n,
-                households=hh or 0,
-            )
-        grouped: Iterable[tuple[int, Any, int | None, int, Any]]
-        if edge is not None:
-            grouped = (
-                (*edge[pk], n, h)
-                for pk, n, h in att.order_by()
-                .values("activity_id")
-                .annotate(n=Count("pk"), h=Sum("hours"))
-                .values_list("activity_id", "n", "h")
-            )
-        else:
-            grouped = (
-                att.annotate(
-                    m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=tz)
-                )
-                .order_by()
-                .values("activity__category_id", "m", "activity__community_id")
-                .annotate(n=Count("pk"), h=Sum("hours"))
-                .values_list("activity__category_id", "m", "activity__community_id", "n", "h")
-            )
-        for cat_id, m, community_id, n, h in grouped:
-            _add(
-                cats[cat_id],
-                months.get(_month_key(m)),
-                communities.get(community_id or 0),
+                months.get(m),
+                communities.get(place or 0),
                 person_times=n,
                 hours=_hours(h),
             )
-        # Rolled-up part: whole clean months.
         if clean:
-            facts = ServiceFact.objects.filter(month__in=clean)
-            if node.kind != "all":
-                facts = facts.filter(path__startswith=node.path)
-            for cat_id, m, a, n, h, hh in (
-                facts.order_by()
-                .values("category_id", "month")
-                .annotate(
-                    a=Sum("activities"),
-                    n=Sum("person_times"),
-                    h=Sum("hours"),
-                    hh=Sum("households"),
-                )
-                .values_list("category_id", "month", "a", "n", "h", "hh")
-            ):
-                _add(
-                    cats[cat_id],
-                    months.get(_month_key(m)),
-                    None,
-                    activities=a,
-                    person_times=n,
-                    hours=_hours(h),
-                    households=hh,
-                )
-            if communities:
-                for place, a, n, hh in (
-                    facts.exclude(community_id=None)
-                    .order_by()
-                    .values("community_id")
-                    .annotate(a=Sum("activities"), n=Sum("person_times"), hh=Sum("households"))
-                    .values_list("community_id", "a", "n", "hh")
-                ):
-                    rank = communities.get(place)
-                    if rank is not None:
-                        rank.activities += a
-                        rank.person_times += n
-                        rank.households += hh
-        f.people = _people(node, clean=clean, raw_att=None if edge == {} else att)
+            _rolled_up(node, clean, cats, months, communities)
+        f.people = _people(node, clean=clean, raw_members=raw.members)
         f.person_times = sum(c.person_times for c in cats.values())
-        _unit_service(units, node, period, clean=clean, raw=raw, att=att if rollups else None)
+        _unit_service(units, node, clean=clean, ranges=ranges, raw=raw if rollups else None)
     f.activities = f.activities if node.is_unit else sum(c.activities for c in cats.values())
     f.hours = round(sum(c.hours for c in cats.values()), 1)
     f.households = sum(c.households for c in cats.values())
@@ -578,15 +404,54 @@ def _service(
     f.months = list(months.values())
 
 
-def _people(node: Node, *, clean: list[dt.date], raw_att: QuerySet[Any] | None) -> int:
+def _rolled_up(
+    node: Node,
+    clean: list[dt.date],
+    cats: dict[int, CategoryFigure],
+    months: dict[str, MonthFigure],
+    communities: dict[int, CommunityRank],
+) -> None:
+    """The whole clean months, from the rollups."""
+    facts = ServiceFact.objects.filter(month__in=clean)
+    if node.kind != "all":
+        facts = facts.filter(path__startswith=node.path)
+    for cat_id, m, a, n, h, hh in (
+        facts.order_by()
+        .values("category_id", "month")
+        .annotate(a=Sum("activities"), n=Sum("person_times"), h=Sum("hours"), hh=Sum("households"))
+        .values_list("category_id", "month", "a", "n", "h", "hh")
+    ):
+        _add(
+            cats[cat_id],
+            months.get(service_figures.month_key(m)),
+            None,
+            activities=a,
+            person_times=n,
+            hours=_hours(h),
+            households=hh,
+        )
+    if communities:
+        for place, a, n, hh in (
+            facts.exclude(community_id=None)
+            .order_by()
+            .values("community_id")
+            .annotate(a=Sum("activities"), n=Sum("person_times"), hh=Sum("households"))
+            .values_list("community_id", "a", "n", "hh")
+        ):
+            rank = communities.get(place)
+            if rank is not None:
+                rank.activities += a
+                rank.person_times += n
+                rank.households += hh
+
+
+def _people(node: Node, *, clean: list[dt.date], raw_members: QuerySet[Any] | None) -> int:
     """Distinct members who served in the period, exactly: those whose yearly mask meets the
     bits of the period's whole clean months (`MemberYearFact` for everything, the places under
     the node's path otherwise), united with the members of the raw part's attendances
     (`None`: known to be empty). Sums of people cannot be added; a `UNION` of members can."""
     if not clean:
-        if raw_att is None:
-            return 0
-        return raw_att.order_by().values("member_id").distinct().count()
+        return service_figures.distinct_members(raw_members)
     masks: dict[int, int] = {}
     for m in clean:
         masks[m.year] = masks.get(m.year, 0) | month_bit(m)
@@ -599,10 +464,10 @@ def _people(node: Node, *, clean: list[dt.date], raw_att: QuerySet[Any] | None) 
     else:
         facts = MemberPlaceFact.objects.filter(served, area__path__startswith=node.path)
     members = facts.order_by().values("member_id")
-    if raw_att is None:
+    if raw_members is None:
         return members.distinct().count()
     # The UNION removes the duplicates of both parts at once; no DISTINCT inside each.
-    return members.union(raw_att.order_by().values("member_id")).count()
+    return members.union(raw_members).count()
 
 
 def _add(
@@ -632,38 +497,18 @@ def _add(
 def _unit_service(
     units: dict[int, UnitRank],
     node: Node,
-    period: Period,
     *,
     clean: list[dt.date],
-    raw: Q,
-    att: QuerySet[Any] | None = None,
+    ranges: list[tuple[dt.datetime, dt.datetime]],
+    raw: service_figures.AreaService | None,
 ) -> None:
-    """Person-times and hours of the members of each unit, wherever they served."""
-    from gongjian.service.models import Activity, Attendance
-
+    """Person-times and hours of the members of each unit, wherever they served: the raw part
+    from `service.figures` (reusing the edges already read, `raw`), the clean months from the
+    rollups."""
     if not units:
         return
-    published = Q(status=Activity.Status.PUBLISHED)
-    if node.kind == "all" and att is not None:
-        raw_att = att  # every place: the edges' attendances already read
-    else:
-        raw_att = Attendance.objects.filter(_prefixed(published & raw, "activity__"))
-        if att is not None:  # the fast path: name the edges' activities
-            ids = list(
-                Activity.objects.filter(published & raw).values_list("pk", flat=True)[
-                    : EDGE_IDS + 1
-                ]
-            )
-            if len(ids) <= EDGE_IDS:
-                raw_att = Attendance.objects.filter(activity_id__in=ids)
-    att = raw_att.filter(
-        in_service_q(node, "member__") if node.kind != "all" else Q(member__unit__isnull=False)
-    )
-    rows: Iterable[tuple[int, int, Any]] = (
-        att.order_by()
-        .values("member__unit_id")
-        .annotate(n=Count("pk"), h=Sum("hours"))
-        .values_list("member__unit_id", "n", "h")
+    rows = service_figures.unit_service_raw(
+        scope=scope_of(node), ranges=ranges, reuse=raw, name_edges=raw is not None
     )
     for unit_id, n, h in rows:
         u = units.get(unit_id)
@@ -689,50 +534,19 @@ def _unit_service(
 
 
 # Co-building ---------------------------------------------------------------------------------
-# gongjian.cobuild has no selectors yet: these are the reads this app needs, kept here until
-# it does (then they move there, unchanged).
 
 
 def _cobuild(
-    f: Figures, node: Node, period: Period, *, communities: dict[int, CommunityRank]
+    f: Figures, where: Scope, period: Period, *, communities: dict[int, CommunityRank]
 ) -> None:
-    from gongjian.cobuild.models import Agreement, Demand, Match, Project, Resource
+    from gongjian.cobuild import figures as cobuild_figures
 
-    years = list(range(period.start.year, period.end.year + 1))
-    lo, hi = _span(period)
-    if node.is_unit:
-        resources = Resource.objects.filter(campaign__year__in=years, unit_id=node.unit_id or 0)
-        demands = Demand.objects.none()
-        match_q = Q(resource__unit_id=node.unit_id or 0)
-    else:
-        resources = Resource.objects.filter(_prefix(node, "unit__area"), campaign__year__in=years)
-        demands = Demand.objects.filter(_prefix(node, "community"), campaign__year__in=years)
-        match_q = _prefix(node, "demand__community", "resource__unit__area")
-    f.resources = resources.count()
-    f.resource_units = resources.values("unit_id").distinct().count()
-    f.demands = demands.count()
-    f.demand_communities = demands.values("community_id").distinct().count()
-    f.matched = Match.objects.filter(
-        match_q, status=Match.Status.CONFIRMED, confirmed_at__gte=lo, confirmed_at__lt=hi
-    ).count()
-    f.signed = (
-        Agreement.objects.filter(_prefixed(match_q, "match__"))
-        .filter(unit_signed_at__isnull=False, community_signed_at__isnull=False)
-        .annotate(signed=Greatest("unit_signed_at", "community_signed_at"))
-        .filter(signed__gte=lo, signed__lt=hi)
-        .count()
-    )
-    projects = Project.objects.filter(_prefixed(match_q, "agreement__match__"))
-    f.projects_finished = projects.filter(
-        status=Project.Status.FINISHED, finished_at__gte=lo, finished_at__lt=hi
-    ).count()
-    f.projects_active = projects.filter(status=Project.Status.ACTIVE).count()
+    c = cobuild_figures.counts(scope=where, period=period)
+    f.resources, f.resource_units = c.resources, c.resource_units
+    f.demands, f.demand_communities = c.demands, c.demand_communities
+    f.matched, f.signed = c.matched, c.signed
+    f.projects_finished, f.projects_active = c.projects_finished, c.projects_active
     if communities:
-        for pk, n in (
-            demands.order_by()
-            .values("community_id")
-            .annotate(n=Count("pk"))
-            .values_list("community_id", "n")
-        ):
+        for pk, n in cobuild_figures.demands_by_community(scope=where, period=period).items():
             if pk in communities:
                 communities[pk].demands = n

@@ -1,5 +1,6 @@
 """The one write of this app: rebuilding the monthly rollups (docs/adr/0007) and the month's
-bit of the members' yearly masks (docs/adr/0009). The domain tables are only read here."""
+bit of the members' yearly masks (docs/adr/0009). The domain tables are only read, through the
+SQL that `service.figures` gives: this app writes its own tables with it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import time
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.db.models import Min
 from django.utils import timezone
 
 from gongjian.reports.models import (
@@ -19,12 +19,9 @@ from gongjian.reports.models import (
     UnitServiceFact,
 )
 from gongjian.reports.types import month_end, next_month
+from gongjian.service import figures as service_figures
 
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone()
-    )
+local_midnight = service_figures.local_midnight
 
 
 def last_complete_month(today: dt.date) -> dt.date:
@@ -34,9 +31,7 @@ def last_complete_month(today: dt.date) -> dt.date:
 def months_to_refresh(*, today: dt.date) -> list[dt.date]:
     """Every complete month since the first activity that has no rollup yet or a dirty one,
     and always the last complete month (writes that send no signal land there)."""
-    from gongjian.service.models import Activity
-
-    first = Activity.objects.aggregate(m=Min("starts_at"))["m"]
+    first = service_figures.first_activity_start()
     if first is None:
         return []
     last = last_complete_month(today)
@@ -51,41 +46,20 @@ def months_to_refresh(*, today: dt.date) -> list[dt.date]:
 
 
 def _sql_month_facts() -> tuple[str, str]:
-    from gongjian.orgs.models import Area, Member
-    from gongjian.service.models import Activity, Attendance, Outcome
-
-    act, att = Activity._meta.db_table, Attendance._meta.db_table
-    out, area, member = Outcome._meta.db_table, Area._meta.db_table, Member._meta.db_table
+    """One `INSERT … SELECT` per rollup table; parameters: the month, then the month's
+    `lo, hi, lo, hi` (places) and `lo, hi` (units)."""
+    places, units = service_figures.month_facts_sql(lead="%s, ")
     service = f"""
         INSERT INTO {ServiceFact._meta.db_table}
             (month, area_id, community_id, path, category_id,
              activities, person_times, hours, households)
-        SELECT %s, ar.id, a.community_id, ar.path, a.category_id,
-               COUNT(*), COALESCE(SUM(t.n), 0), COALESCE(SUM(t.h), 0),
-               COALESCE(SUM(o.households_visited), 0)
-        FROM {act} a
-        JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
-        LEFT JOIN (
-            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h
-            FROM {att} t JOIN {act} a2 ON a2.id = t.activity_id
-            WHERE a2.starts_at >= %s AND a2.starts_at < %s
-            GROUP BY t.activity_id
-        ) t ON t.activity_id = a.id
-        LEFT JOIN {out} o ON o.activity_id = a.id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-        GROUP BY ar.id, a.community_id, ar.path, a.category_id
-    """  # noqa: S608 - table names from the models, values as parameters
+        {places}
+    """
     unit = f"""
         INSERT INTO {UnitServiceFact._meta.db_table}
             (month, unit_id, category_id, person_times, hours)
-        SELECT %s, m.unit_id, a.category_id, COUNT(*), COALESCE(SUM(t.hours), 0)
-        FROM {att} t
-        JOIN {act} a ON a.id = t.activity_id
-        JOIN {member} m ON m.id = t.member_id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-          AND m.unit_id IS NOT NULL
-        GROUP BY m.unit_id, a.category_id
-    """  # noqa: S608
+        {units}
+    """
     return service, unit
 
 
@@ -102,40 +76,33 @@ def _sql_people() -> list[tuple[str, str]]:
     rewrite of every mask. Bitwise `&`, `|`, `~` and `INSERT … ON CONFLICT DO UPDATE … WHERE`
     read the same on PostgreSQL and SQLite (whose upsert needs the `WHERE` of the `SELECT`,
     present here)."""
-    from gongjian.service.models import Activity, Attendance
-
-    act, att = Activity._meta.db_table, Attendance._meta.db_table
+    source, where, member = service_figures.served_sql()
     year, place = MemberYearFact._meta.db_table, MemberPlaceFact._meta.db_table
-    served = f"""
-        SELECT 1 FROM {att} t JOIN {act} a ON a.id = t.activity_id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-    """  # noqa: S608 - table names from the models, values as parameters
+    served = f"SELECT 1 FROM {source}"  # noqa: S608 - SQL of the service app, values as parameters
     clear_year = f"""
         UPDATE {year} SET months = months & ~%s
         WHERE year = %s AND (months & %s) <> 0
-          AND NOT EXISTS ({served} AND t.member_id = {year}.member_id)
+          AND NOT EXISTS ({served} AND {member} = {year}.member_id)
     """  # noqa: S608
     clear_place = f"""
         UPDATE {place} SET months = months & ~%s
         WHERE year = %s AND (months & %s) <> 0
-          AND NOT EXISTS ({served} AND t.member_id = {place}.member_id
-                          AND COALESCE(a.community_id, a.area_id) = {place}.area_id)
+          AND NOT EXISTS ({served} AND {member} = {place}.member_id
+                          AND {where} = {place}.area_id)
     """  # noqa: S608
     set_year = f"""
         INSERT INTO {year} (year, member_id, months)
-        SELECT %s, t.member_id, %s
-        FROM {att} t JOIN {act} a ON a.id = t.activity_id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-        GROUP BY t.member_id
+        SELECT %s, {member}, %s
+        FROM {source}
+        GROUP BY {member}
         ON CONFLICT (year, member_id) DO UPDATE SET months = {year}.months | excluded.months
         WHERE ({year}.months & excluded.months) = 0
     """  # noqa: S608
     set_place = f"""
         INSERT INTO {place} (year, area_id, member_id, months)
-        SELECT %s, COALESCE(a.community_id, a.area_id), t.member_id, %s
-        FROM {att} t JOIN {act} a ON a.id = t.activity_id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-        GROUP BY COALESCE(a.community_id, a.area_id), t.member_id
+        SELECT %s, {where}, {member}, %s
+        FROM {source}
+        GROUP BY {where}, {member}
         ON CONFLICT (year, area_id, member_id)
         DO UPDATE SET months = {place}.months | excluded.months
         WHERE ({place}.months & excluded.months) = 0

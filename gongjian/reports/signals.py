@@ -1,5 +1,7 @@
 """The domain apps cannot call up into `reports` (imports point down the floors), so this app
-listens: a saved or deleted attendance, activity or outcome marks its month's rollups dirty,
+listens to the models each of them names in its `figures.WATCHED` (by label, through the app
+registry: no domain model is imported here): a saved or deleted attendance, activity or
+outcome marks its month's rollups dirty,
 and the figures read the raw tables for that month until the next refresh. One conditional
 UPDATE of one row, inside the writer's transaction; nothing when the month was never rolled
 up. Writes through `QuerySet.update()` send no signal (the check-out sets hours that way): the
@@ -18,33 +20,31 @@ import datetime as dt
 import time
 from typing import Any
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import DateField, F
-from django.db.models.functions import TruncMonth
-from django.db.models.signals import post_delete, post_save
+from django.db.models import F
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from gongjian.reporting import figures as reporting_figures
 from gongjian.reports.models import RollupMonth
+from gongjian.service import figures as service_figures
 
 VERSION_KEY = "reports:data-version"
 
-# The tables the figures read, beside those of volunteer service (which also mark months dirty).
-WATCHED = (
-    "orgs.Area",
-    "orgs.Unit",
-    "orgs.PartyOrg",
-    "orgs.Member",
-    "reporting.MemberReport",
-    "reporting.OrgReport",
-    "service.ServiceCategory",
-    "cobuild.Campaign",
-    "cobuild.Resource",
-    "cobuild.Demand",
-    "cobuild.Match",
-    "cobuild.Agreement",
-    "cobuild.Project",
-)
+# The tables the figures read, beside those of volunteer service's activities (which also mark
+# months dirty): the org trees, and what each domain app's figures name.
+ORGS = ("orgs.Area", "orgs.Unit", "orgs.PartyOrg", "orgs.Member")
+
+
+def watched() -> tuple[str, ...]:
+    out = [*ORGS, *reporting_figures.WATCHED, *service_figures.WATCHED]
+    if apps.is_installed("gongjian.cobuild"):
+        from gongjian.cobuild import figures as cobuild_figures
+
+        out.extend(cobuild_figures.WATCHED)
+    return tuple(out)
 
 
 def data_version() -> int:
@@ -92,18 +92,8 @@ def _activity_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def _child_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     """One UPDATE whatever happens: the activity's month is found inside it."""
-    from gongjian.service.models import Activity
-
     data_changed()
-    month = (
-        Activity.objects.filter(pk=instance.activity_id)
-        .annotate(
-            m=TruncMonth(
-                "starts_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
-            )
-        )
-        .values("m")
-    )
+    month = service_figures.activity_month(instance.activity_id)
     RollupMonth.objects.filter(month__in=month).update(dirty=True, version=F("version") + 1)
 
 
@@ -114,25 +104,26 @@ def _remember_old_month(sender: Any, instance: Any, **kwargs: Any) -> None:
     instance._reports_old_month = month_of(old)
 
 
-def connect() -> None:
-    from django.apps import apps
-    from django.db.models.signals import pre_save
+def _model(label: str) -> Any:
+    app_label, _dot, name = label.partition(".")
+    if not apps.is_installed(f"gongjian.{app_label}"):
+        return None
+    return apps.get_model(app_label, name)
 
-    for label in WATCHED:
-        app_label, _dot, name = label.partition(".")
-        if not apps.is_installed(f"gongjian.{app_label}"):
+
+def connect() -> None:
+    for label in watched():
+        model = _model(label)
+        if model is None:
             continue
-        model = apps.get_model(app_label, name)
         for signal in (post_save, post_delete):
             signal.connect(_data_changed, sender=model, dispatch_uid=f"reports_v_{label}_{signal}")
-    if not apps.is_installed("gongjian.service"):
+    activity = _model(service_figures.ACTIVITY)
+    if activity is None:
         return
-    from gongjian.service.models import Activity, Attendance, Outcome
-
-    pre_save.connect(_remember_old_month, sender=Activity, dispatch_uid="reports_activity_pre")
+    pre_save.connect(_remember_old_month, sender=activity, dispatch_uid="reports_activity_pre")
     for signal in (post_save, post_delete):
-        signal.connect(_activity_changed, sender=Activity, dispatch_uid=f"reports_act_{signal}")
-        for model in (Attendance, Outcome):
-            signal.connect(
-                _child_changed, sender=model, dispatch_uid=f"reports_{model.__name__}_{signal}"
-            )
+        signal.connect(_activity_changed, sender=activity, dispatch_uid=f"reports_act_{signal}")
+        for label in service_figures.ACTIVITY_MODELS:
+            child = _model(label)
+            signal.connect(_child_changed, sender=child, dispatch_uid=f"reports_{label}_{signal}")

@@ -2,13 +2,17 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gongjian.reports import views
+from gongjian.reports import lists, views
 
 app_name = "reports"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("briefing/", views.briefing_preview, name="briefing"),
     path("briefing.docx", views.briefing_docx, name="briefing_docx"),
-    path("units/export/", views.unit_ranking_export, name="unit_ranking_export"),
-    path("communities/export/", views.community_ranking_export, name="community_ranking_export"),
+    path("units/export/", lists.UNIT_RANKING.export_view(), name="unit_ranking_export"),
+    path(
+        "communities/export/",
+        lists.COMMUNITY_RANKING.export_view(),
+        name="community_ranking_export",
+    ),
 ]

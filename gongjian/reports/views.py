@@ -1,21 +1,21 @@
-"""The dashboard (驾驶舱), its full-screen mode, the briefing preview and download, and the
-exports of the rankings. Thin: every figure comes from `figures.figures_for`."""
+"""The dashboard (驾驶舱), its full-screen mode, the briefing preview and download. Thin: every
+figure comes from `figures.figures_for`; the rankings' exports are declared in `lists.py`, a
+scope the caller may not see is the 404 page (`core.web`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from gongjian.core.audit import audit_record
-from gongjian.core.errors import NotFound
-from gongjian.core.pages import file_response, xlsx_export
+from gongjian.core.exports import file_response
+from gongjian.core.figures import list_url as _url
 from gongjian.reports import briefing, briefing_text, figures, selectors
 from gongjian.reports.types import Figures
 
@@ -24,23 +24,10 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 def _selection(request: HttpRequest) -> tuple[figures.Node, Any, dict[str, str]]:
     raw = {k: request.GET.get(k, "").strip() for k in ("node", "period", "start", "end")}
-    try:
-        node, period = selectors.selection_for(request.user, **raw)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    node, period = selectors.selection_for(request.user, **raw)
     raw["node"] = node.key
     raw["period"] = period.kind
     return node, period, raw
-
-
-def _url(name: str, *args: Any, **params: Any) -> str:
-    """The list behind a figure; empty where that list's page does not exist (yet)."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return f"{url}?{query}" if query else url
 
 
 def links(node: figures.Node, f: Figures) -> dict[str, str]:
@@ -138,72 +125,4 @@ def briefing_docx(request: HttpRequest) -> HttpResponse:
     stamp = timezone.localtime().strftime("%Y%m%d")
     return file_response(
         data, filename=f"{f.scope_name}工作简报-{stamp}.docx", content_type=DOCX_TYPE
-    )
-
-
-@login_required
-def unit_ranking_export(request: HttpRequest) -> HttpResponse:
-    node, period, raw = _selection(request)
-    f = figures.figures_for(request.user, node, period)
-    return xlsx_export(
-        what=_("单位排名"),
-        headers=[
-            _("名次"),
-            _("单位编码"),
-            _("单位名称"),
-            _("在职党员"),
-            _("已报到"),
-            _("报到率（%）"),
-            _("参与志愿服务人次"),
-            _("服务时长（小时）"),
-        ],
-        rows=(
-            (
-                i,
-                u.code,
-                u.name,
-                u.in_service,
-                u.reported,
-                round(u.rate * 100, 1) if u.rate is not None else "",
-                u.person_times,
-                u.hours,
-            )
-            for i, u in enumerate(f.unit_ranking, 1)
-        ),
-        filters=raw,
-    )
-
-
-@login_required
-def community_ranking_export(request: HttpRequest) -> HttpResponse:
-    node, period, raw = _selection(request)
-    f = figures.figures_for(request.user, node, period)
-    return xlsx_export(
-        what=_("社区排名"),
-        headers=[
-            _("名次"),
-            _("社区编码"),
-            _("社区名称"),
-            _("所属街道"),
-            _("报到党员"),
-            _("志愿服务活动（场）"),
-            _("参与人次"),
-            _("入户（户）"),
-            _("需求（项）"),
-        ],
-        rows=(
-            (
-                i,
-                c.code,
-                c.name,
-                c.street,
-                c.reports,
-                c.activities,
-                c.person_times,
-                c.households,
-                c.demands,
-            )
-            for i, c in enumerate(f.community_ranking, 1)
-        ),
-        filters=raw,
     )

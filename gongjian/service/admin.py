@@ -9,7 +9,6 @@ from gongjian.service.models import (
     Activity,
     Attendance,
     ServiceCategory,
-    ServiceNotice,
     Signup,
     Team,
 )
@@ -53,10 +52,3 @@ class AttendanceAdmin(SuperuserOnly):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
-
-
-@admin.register(ServiceNotice)
-class ServiceNoticeAdmin(SuperuserOnly):
-    list_display = ("member", "kind", "text", "created_at", "read_at")
-    list_filter = ("kind",)
-    raw_id_fields = ("member", "activity")

@@ -1,6 +1,8 @@
-"""Volunteer service over the API: the same services and selectors as the pages."""
+"""Volunteer service over the API: the same services and selectors as the pages.
 
-from __future__ import annotations
+No `from __future__ import annotations` here: ninja reads a paginated endpoint's parameters
+from the pagination module's namespace, where `Query[ActivityFilters]` written as text would
+not resolve."""
 
 import datetime as dt
 import uuid
@@ -8,16 +10,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 
-from gongjian.core.errors import NotFound
-from gongjian.orgs import selectors as org_selectors
-from gongjian.service import selectors, services
-from gongjian.service.models import Activity, Audience, Signup
+from gongjian.core.lists import Pagination
+from gongjian.service import lists, selectors, services
+from gongjian.service.models import QUOTA_MAX, QUOTA_MIN, Activity, Audience, Signup
 
 router = Router(tags=["service"])
+ActivityFilters = lists.ACTIVITIES.Filters
 
 
 class CategoryOut(Schema):
@@ -65,7 +66,7 @@ class ActivityIn(Schema):
     address: str = Field(max_length=200)
     starts_at: dt.datetime
     ends_at: dt.datetime
-    quota: int = Field(ge=1, le=100000)
+    quota: int = Field(ge=QUOTA_MIN, le=QUOTA_MAX)
     signup_opens_at: dt.datetime | None = None
     signup_closes_at: dt.datetime | None = None
     audience: str = Audience.OPEN
@@ -73,7 +74,7 @@ class ActivityIn(Schema):
     team_id: uuid.UUID | None = None
     description: str = ""
     repeat: str = ""
-    occurrences: int = Field(default=1, ge=1, le=60)
+    occurrences: int = Field(default=1, ge=1, le=services.MAX_OCCURRENCES)
 
 
 class CancelIn(Schema):
@@ -173,49 +174,26 @@ def category_list(request: HttpRequest) -> Any:
 
 
 @router.get("/activities", response=list[ActivityOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def activity_list(
-    request: HttpRequest, q: str = "", when: str = "upcoming", near: bool = False
+    request: HttpRequest,
+    filters: Query[ActivityFilters],  # type: ignore[valid-type]
 ) -> Any:
-    return selectors.activity_list(
-        actor=request.user, q=q, when="" if when == "all" else when, near=near
-    )
+    return lists.ACTIVITIES.rows_for(request.user, filters.model_dump())  # type: ignore[attr-defined]
 
 
 @router.post("/activities", response={201: list[ActivityOut]})
 def activity_publish(request: HttpRequest, payload: ActivityIn) -> Any:
-    actor = request.user
-    team = selectors.team_get_for(actor, payload.team_id) if payload.team_id else None
+    data = payload.dict()
     activities = services.activity_publish(
-        actor=actor,
-        title=payload.title,
-        category=selectors.category_get(payload.category_id),
-        area=_any_area(payload.area_id),
-        address=payload.address,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
-        quota=payload.quota,
-        signup_opens_at=payload.signup_opens_at,
-        signup_closes_at=payload.signup_closes_at,
-        audience=payload.audience,
-        unit=org_selectors.unit_get_for(actor, payload.unit_id, write=True)
-        if payload.unit_id
-        else None,
-        team=team,
-        description=payload.description,
-        repeat=payload.repeat,
-        occurrences=payload.occurrences,
+        actor=request.user,
+        category=data.pop("category_id"),
+        area=data.pop("area_id"),
+        unit=data.pop("unit_id"),
+        team=data.pop("team_id"),
+        **data,
     )
     return Status(201, activities)
-
-
-def _any_area(area_id: int) -> Any:
-    """A unit's or a team's activity may take place in any community (the area directory is
-    public); the service checks the caller organises it."""
-    area = org_selectors.area_directory().filter(pk=area_id).first()
-    if area is None:
-        raise NotFound(_("区域不存在"))
-    return area
 
 
 @router.get("/activities/{activity_id}", response=ActivityOut)
@@ -225,8 +203,7 @@ def activity_detail(request: HttpRequest, activity_id: str) -> Any:
 
 @router.post("/activities/{activity_id}/cancel", response=ActivityOut)
 def activity_cancel(request: HttpRequest, activity_id: str, payload: CancelIn) -> Any:
-    activity = selectors.activity_get_for(request.user, activity_id, write=True)
-    return services.activity_cancel(actor=request.user, activity=activity, reason=payload.reason)
+    return services.activity_cancel(actor=request.user, activity=activity_id, reason=payload.reason)
 
 
 @router.post("/activities/{activity_id}/signup", response={201: SignupOut})
@@ -236,8 +213,7 @@ def signup_create(request: HttpRequest, activity_id: str) -> Any:
 
 @router.delete("/activities/{activity_id}/signup", response=SignupOut)
 def signup_cancel(request: HttpRequest, activity_id: str) -> Any:
-    activity = selectors.activity_for_signup(activity_id)
-    return services.signup_cancel(actor=request.user, activity=activity)
+    return services.signup_cancel(actor=request.user, activity=activity_id)
 
 
 @router.post("/checkin", response=ScanOut)
@@ -254,20 +230,17 @@ def checkin(request: HttpRequest, payload: ScanIn) -> Any:
 
 
 @router.get("/activities/{activity_id}/attendance", response=list[AttendanceOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def attendance_list(request: HttpRequest, activity_id: str) -> Any:
-    activity = selectors.activity_get_for(request.user, activity_id, write=True)
-    return selectors.attendance_list(activity=activity)
+    return lists.ATTENDANCE.rows_for(request.user, {}, public_id=activity_id)
 
 
 @router.post("/activities/{activity_id}/attendance", response={200: AttendanceOut, 204: None})
 def attendance_mark(request: HttpRequest, activity_id: str, payload: MarkIn) -> Any:
-    activity = selectors.activity_get_for(request.user, activity_id, write=True)
-    member = org_selectors.member_get_for(request.user, payload.member_id)
     attendance = services.attendance_mark(
         actor=request.user,
-        activity=activity,
-        member=member,
+        activity=activity_id,
+        member=payload.member_id,
         present=payload.present,
         checked_in_at=payload.checked_in_at,
         checked_out_at=payload.checked_out_at,
@@ -278,8 +251,7 @@ def attendance_mark(request: HttpRequest, activity_id: str, payload: MarkIn) -> 
 
 @router.put("/activities/{activity_id}/outcome", response=OutcomeOut)
 def outcome_record(request: HttpRequest, activity_id: str, payload: OutcomeIn) -> Any:
-    activity = selectors.activity_get_for(request.user, activity_id, write=True)
-    return services.outcome_record(actor=request.user, activity=activity, **payload.dict())
+    return services.outcome_record(actor=request.user, activity=activity_id, **payload.dict())
 
 
 @router.get("/me/summary", response=SummaryOut)
@@ -292,5 +264,6 @@ def my_summary(request: HttpRequest, year: int | None = None) -> Any:
 
 @router.get("/stats", response=list[StatRow])
 def stats(request: HttpRequest, by: str = "category", year: int | None = None) -> Any:
-    rows = selectors.service_stats(actor=request.user, by=by, year=year)
+    data = {"by": by, "year": "" if year is None else str(year)}
+    rows = lists.stats_for(data).rows_for(request.user, data)
     return [{**r, "key": str(r["key"])} for r in rows]

@@ -16,9 +16,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, models
+from django.urls import reverse
 from django.utils import timezone
 
-from gongjian.orgs.models import Member
+from gongjian.orgs.models import Member, Notice
 from gongjian.service import calendar
 from gongjian.service.models import (
     Activity,
@@ -26,12 +27,12 @@ from gongjian.service.models import (
     Audience,
     Outcome,
     ServiceCategory,
-    ServiceNotice,
     Signup,
     Team,
     TeamMembership,
 )
 from gongjian.service.services import categories_seed, points_for, served_hours
+from gongjian.service.services.notices import CANCELLED
 
 ACTIVITIES = 2000
 FUTURE_DAYS = 30
@@ -256,7 +257,7 @@ def build(ctx: Any) -> None:
     signups: list[tuple[Any, ...]] = []
     attendances: list[tuple[Any, ...]] = []
     outcomes: list[Outcome] = []
-    notices: list[ServiceNotice] = []
+    notices: list[Notice] = []
     for activity, chosen in plans:
         past = activity.ends_at <= now
         reminded = _db(activity.starts_at - dt.timedelta(hours=20)) if past else None
@@ -265,11 +266,12 @@ def build(ctx: Any) -> None:
         if activity.status == Activity.Status.CANCELLED:
             for pk in chosen:
                 notices.append(
-                    ServiceNotice(
+                    Notice(
                         member_id=pk,
-                        activity=activity,
-                        kind=ServiceNotice.Kind.CANCELLED,
-                        text=f"您报名的活动“{activity.title}”已取消：{activity.cancelled_reason}",
+                        kind=CANCELLED,
+                        title="活动取消",
+                        body=f"您报名的活动“{activity.title}”已取消：{activity.cancelled_reason}",
+                        link=reverse("service:activity_detail", args=[activity.public_id]),
                         read_at=activity.starts_at,
                     )
                 )
@@ -333,7 +335,7 @@ def build(ctx: Any) -> None:
         attendances,
     )
     Outcome.objects.bulk_create(outcomes, batch_size=BATCH)
-    ServiceNotice.objects.bulk_create(notices, batch_size=BATCH)
+    Notice.objects.bulk_create(notices, batch_size=BATCH)
     hours = sum((a[5] for a in attendances), Decimal("0"))
     ctx.counts.update(
         {

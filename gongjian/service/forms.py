@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.orgs import scope
 from gongjian.orgs.models import Area, Unit
 from gongjian.service import selectors
-from gongjian.service.models import Audience, Series, ServiceCategory, Team
+from gongjian.service.models import QUOTA_MAX, QUOTA_MIN, Audience, Series, ServiceCategory, Team
+from gongjian.service.services.activities import MAX_OCCURRENCES
 
 DT_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -22,7 +23,7 @@ class ActivityForm(forms.Form):
     address = forms.CharField(label=_("详细地址"), max_length=200)
     starts_at = forms.DateTimeField(label=_("开始时间"), widget=DT_WIDGET)
     ends_at = forms.DateTimeField(label=_("结束时间"), widget=DT_WIDGET)
-    quota = forms.IntegerField(label=_("名额"), min_value=1, max_value=100000)
+    quota = forms.IntegerField(label=_("名额"), min_value=QUOTA_MIN, max_value=QUOTA_MAX)
     signup_opens_at = forms.DateTimeField(
         label=_("报名开始"), widget=DT_WIDGET, required=False, help_text=_("不填为立即开始")
     )
@@ -40,7 +41,7 @@ class ActivityForm(forms.Form):
         help_text=_("每周：遇法定节假日顺延一周不办；每月：遇节假日或周末顺延至下一个工作日"),
     )
     occurrences = forms.IntegerField(
-        label=_("重复次数"), min_value=1, max_value=60, required=False, initial=1
+        label=_("重复次数"), min_value=1, max_value=MAX_OCCURRENCES, required=False, initial=1
     )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:

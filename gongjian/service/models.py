@@ -1,7 +1,7 @@
-"""Volunteer service: categories, teams, activities with quotas, sign-ups, attendance,
-outcomes and notices. The database keeps the rules (see docs/adr/0004-quota-and-checkin.md):
-never more confirmed sign-ups than the quota, one sign-up and one attendance per member per
-activity."""
+"""Volunteer service: categories, teams, activities with quotas, sign-ups, attendance and
+outcomes (its notices go to the one inbox, `orgs.Notice`). The database keeps the rules (see
+docs/adr/0004-quota-and-checkin.md): never more confirmed sign-ups than the quota, one sign-up
+and one attendance per member per activity."""
 
 from __future__ import annotations
 
@@ -110,6 +110,12 @@ class TeamMembership(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.member}"
+
+
+# An activity's places: at least one, at most this many. The service checks it; the page's form
+# and the API's schema name the same constants.
+QUOTA_MIN = 1
+QUOTA_MAX = 100_000
 
 
 class Audience(models.TextChoices):
@@ -221,7 +227,9 @@ class Activity(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(confirmed_count__lte=F("quota")), name="service_activity_within_quota"
             ),
-            models.CheckConstraint(condition=Q(quota__gte=1), name="service_activity_quota_min"),
+            models.CheckConstraint(
+                condition=Q(quota__gte=QUOTA_MIN), name="service_activity_quota_min"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="service_activity_ends_after_start"
             ),
@@ -379,34 +387,3 @@ class OutcomePhoto(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.image.name)
-
-
-class ServiceNotice(TimeStampedModel):
-    """A notice to a member: a reminder the day before, a cancellation, a promotion from the
-    waiting list. Kept here until the platform has a shared outbox."""
-
-    class Kind(models.TextChoices):
-        REMINDER = "reminder", _("活动提醒")
-        CANCELLED = "cancelled", _("活动取消")
-        PROMOTED = "promoted", _("候补转正")
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="service_notices")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="notices")
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    text = models.CharField(_("内容"), max_length=300)
-    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-
-    class Meta:
-        ordering = ("-created_at", "-id")
-        verbose_name = _("服务通知")
-        verbose_name_plural = _("服务通知")
-        constraints = [
-            models.UniqueConstraint(
-                fields=("member", "activity"),
-                condition=Q(kind="reminder"),
-                name="service_notice_one_reminder",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return self.text

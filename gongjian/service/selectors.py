@@ -24,16 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
 from gongjian.orgs import scope
-from gongjian.orgs.models import Area, Member, Unit
+from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs.models import Area, Member, Notice, Unit
 from gongjian.service.models import (
     Activity,
     Attendance,
     Audience,
     ServiceCategory,
-    ServiceNotice,
     Signup,
     Team,
     TeamMembership,
@@ -43,47 +44,14 @@ _M = TypeVar("_M", bound=models.Model)
 
 # Members ------------------------------------------------------------------------------------
 
-
-_MEMBER_ATTR = "_gongjian_service_member"
-
-
-def member_of(actor: Any) -> Member | None:
-    """The member record of the caller, if they have one; read once per request, in one
-    query (the sign-up path is hot)."""
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return None
-    if hasattr(actor, _MEMBER_ATTR):
-        return getattr(actor, _MEMBER_ATTR)  # type: ignore[no-any-return]
-    member = (
-        Member.objects.select_related("home_community", "unit__area")
-        .only(
-            "id",
-            "public_id",
-            "name",
-            "party_org_id",
-            "unit_id",
-            "home_community_id",
-            "home_grid_id",
-            "home_community__path",
-            "home_community__name",
-            "unit__name",
-            "unit__area__path",
-        )
-        .filter(user_id=actor.pk)
-        .first()
-    )
-    setattr(actor, _MEMBER_ATTR, member)
-    return member
+# The caller's own member record: one helper for every app (read once per request).
+member_of = org_selectors.member_of
 
 
 def district_paths(member: Member) -> set[str]:
     """The districts a member belongs to: where they live and where their unit is."""
-    out: set[str] = set()
-    for area in (member.home_community, member.unit.area if member.unit else None):
-        if area is not None:
-            first = area.path.strip("/").split("/")[0]
-            out.add(f"/{first}/")
-    return out
+    places = (member.home_community, member.unit.area if member.unit else None)
+    return {scope.district_path(area.path) for area in places if area is not None}
 
 
 # Activities ---------------------------------------------------------------------------------
@@ -134,7 +102,7 @@ def activity_list(
     *,
     actor: Any,
     q: str = "",
-    category: ServiceCategory | None = None,
+    category: ServiceCategory | int | None = None,
     when: str = "",
     near: bool = False,
     manage: bool = False,
@@ -153,7 +121,9 @@ def activity_list(
     elif when == "past":
         qs = qs.filter(ends_at__lte=now)
     if category is not None:
-        qs = qs.filter(category=category)
+        qs = qs.filter(
+            category_id=category.pk if isinstance(category, ServiceCategory) else category
+        )
     if team is not None:
         qs = qs.filter(team=team)
     if q:
@@ -168,21 +138,32 @@ def activity_list(
     return qs
 
 
-def activity_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False) -> Activity:
+def activity_key(activity: Activity | uuid.UUID | str, message: str = "") -> uuid.UUID:
+    """An activity's public id, from the activity or as a URL or a client gives it."""
+    if isinstance(activity, Activity):
+        return activity.public_id
     try:
-        key = uuid.UUID(str(public_id))
+        return uuid.UUID(str(activity))
     except ValueError:
-        raise NotFound(_("活动不存在或无权查看")) from None
+        raise NotFound(message or _("活动不存在或无权查看")) from None
+
+
+def activity_get_for(
+    actor: Any, public_id: Activity | str | uuid.UUID, *, write: bool = False, lock: bool = False
+) -> Activity:
+    """The activity if the caller sees it (with `write`, organises it); `lock` takes its row
+    lock in the same query, inside the caller's transaction."""
+    message = _("活动不存在或无权查看")
     visible = activity_manage_q(actor, write=True) if write else activity_visible_q(actor)
-    activity = (
-        Activity.objects.filter(visible)
-        .select_related("category", "area", "community", "unit", "team__captain")
-        .filter(public_id=key)
-        .first()
+    qs = Activity.objects.filter(visible).select_related(
+        "category", "area", "community", "unit", "team__captain"
     )
-    if activity is None:
-        raise NotFound(_("活动不存在或无权查看"))
-    return activity
+    return one(qs, message, lock=lock, public_id=activity_key(public_id, message))
+
+
+def may_organise(actor: Any) -> bool:
+    """Whether the caller publishes activities: any post, or the captain of a team."""
+    return scope.posts_of(actor).is_staff_like or team_list(actor=actor, write=True).exists()
 
 
 def activity_may_manage(actor: Any, activity: Activity) -> bool:
@@ -227,19 +208,12 @@ _SIGNUP_FIELDS = (
 )
 
 
-def activity_for_signup(public_id: str | uuid.UUID) -> Activity:
+def activity_for_signup(public_id: Activity | str | uuid.UUID, *, lock: bool = False) -> Activity:
     """An activity by its public id, for signing up or cancelling: whether the caller may is
     the service's to say, with a reason (not in the audience, window closed …)."""
-    try:
-        key = uuid.UUID(str(public_id))
-    except ValueError:
-        raise NotFound(_("活动不存在")) from None
-    activity = (
-        Activity.objects.select_related("area").only(*_SIGNUP_FIELDS).filter(public_id=key).first()
-    )
-    if activity is None:
-        raise NotFound(_("活动不存在"))
-    return activity
+    message = _("活动不存在")
+    qs = Activity.objects.select_related("area").only(*_SIGNUP_FIELDS)
+    return one(qs, message, lock=lock, public_id=activity_key(public_id, message))
 
 
 # The sign-up hot path ---------------------------------------------------------------------------
@@ -501,8 +475,17 @@ def member_attendances(*, member: Member, year: int | None = None) -> QuerySet[A
     return qs.order_by("-activity__starts_at")
 
 
-def notice_list(*, member: Member) -> QuerySet[ServiceNotice]:
-    return ServiceNotice.objects.filter(member=member).select_related("activity")
+NOTICE_PREFIX = "service."
+
+
+def member_attended_ids(*, member: Member) -> set[int]:
+    """The activities the member has an attendance at."""
+    return set(member_attendances(member=member).values_list("activity_id", flat=True))
+
+
+def notice_list(*, actor: Any) -> QuerySet[Notice]:
+    """The caller's notices of volunteer service, from the one inbox."""
+    return org_selectors.my_notices(actor=actor).filter(kind__startswith=NOTICE_PREFIX)
 
 
 # Statistics ---------------------------------------------------------------------------------
@@ -647,6 +630,15 @@ def team_get_for(actor: Any, public_id: str | uuid.UUID, *, write: bool = False)
     return team
 
 
+def team_may_manage(actor: Any, team: Team) -> bool:
+    return team_list(actor=actor, write=True).filter(pk=team.pk).exists()
+
+
+def may_found_teams(actor: Any) -> bool:
+    """Teams are founded by the posts (an area or a unit administrator)."""
+    return scope.posts_of(actor).is_staff_like
+
+
 def team_members(*, team: Team) -> QuerySet[TeamMembership]:
     return team.memberships.select_related("member__unit").order_by("member__name")
 
@@ -658,8 +650,5 @@ def category_list(*, include_inactive: bool = False) -> QuerySet[ServiceCategory
     return qs
 
 
-def category_get(pk: int | str) -> ServiceCategory:
-    try:
-        return ServiceCategory.objects.get(pk=int(pk))
-    except (ValueError, TypeError, ServiceCategory.DoesNotExist):
-        raise NotFound(_("服务类别不存在")) from None
+def category_get(pk: int | str, *, lock: bool = False) -> ServiceCategory:
+    return one(ServiceCategory.objects.all(), _("服务类别不存在"), lock=lock, pk=pk)

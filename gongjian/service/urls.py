@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from gongjian.service import views
+from gongjian.service import lists, views
 
 app_name = "service"
 urlpatterns = [
     path("", views.activity_list, name="activity_list"),
-    path("export/", views.activity_export, name="activity_export"),
+    path("export/", lists.ACTIVITIES.export_view(), name="activity_export"),
     path("new/", views.activity_create, name="activity_create"),
     path("a/<uuid:public_id>/", views.activity_detail, name="activity_detail"),
     path("a/<uuid:public_id>/cancel/", views.activity_cancel, name="activity_cancel"),
@@ -18,7 +18,7 @@ urlpatterns = [
     path("a/<uuid:public_id>/attendance/", views.attendance, name="attendance"),
     path(
         "a/<uuid:public_id>/attendance/export/",
-        views.attendance_export,
+        lists.ATTENDANCE.export_view(),
         name="attendance_export",
     ),
     path("a/<uuid:public_id>/outcome/", views.outcome, name="outcome"),
@@ -27,7 +27,7 @@ urlpatterns = [
     path("me/certificate.pdf", views.certificate_download, name="certificate"),
     path("me/notices/read/", views.notices_read, name="notices_read"),
     path("stats/", views.stats, name="stats"),
-    path("stats/export/", views.stats_export, name="stats_export"),
+    path("stats/export/", lists.stats_export, name="stats_export"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<uuid:public_id>/", views.team_detail, name="team_detail"),
     path("categories/", views.category_list, name="category_list"),

@@ -1,11 +1,10 @@
-"""Pages of volunteer service. Thin: parse, resolve access, call one selector or service."""
+"""Pages of volunteer service. Thin: parse, call one selector or service, render. A broken rule
+becomes a page in `core.web` (ADR 0010); lists and their exports come from `lists.py`."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import segno
@@ -13,158 +12,64 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from gongjian.core.errors import ApplicationError, NotFound
-from gongjian.core.pages import file_response, paginate, query_without_page, xlsx_export
-from gongjian.orgs import scope
-from gongjian.orgs import selectors as org_selectors
-from gongjian.service import certificate, selectors, services, tokens
+from gongjian.core.exports import file_response
+from gongjian.core.pages import paginate, query_without_page
+from gongjian.core.web import action, done
+from gongjian.service import certificate, lists, selectors, services, tokens
 from gongjian.service.forms import ActivityForm, CategoryForm, OutcomeForm, TeamForm
 from gongjian.service.models import Activity, Signup
 
 _SCAN_KEY = "service_scan"
-_SCAN_GRACE_SECONDS = 300
-
-
-def _get(fn: Any, *args: Any, **kwargs: Any) -> Any:
-    try:
-        return fn(*args, **kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
-
-
-def _fail(request: HttpRequest, exc: ApplicationError) -> None:
-    messages.error(request, exc.message)
 
 
 def _year(request: HttpRequest) -> int | None:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+    return lists.YEAR.parse(request.GET.get("year", ""))  # type: ignore[no-any-return]
 
 
 # Activities ---------------------------------------------------------------------------------
 
 
-def _list_filters(request: HttpRequest) -> tuple[dict[str, Any], dict[str, str]]:
-    raw = {k: request.GET.get(k, "").strip() for k in ("q", "category", "when", "near", "mine")}
-    filters: dict[str, Any] = {"q": raw["q"], "when": raw["when"] or "upcoming"}
-    if raw["when"] == "all":
-        filters["when"] = ""
-    if raw["category"]:
-        filters["category"] = _get(selectors.category_get, raw["category"])
-    filters["near"] = raw["near"] == "1"
-    filters["manage"] = raw["mine"] == "1"
-    return filters, raw
-
-
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
-    filters, raw = _list_filters(request)
-    qs = selectors.activity_list(actor=request.user, **filters)
-    member = selectors.member_of(request.user)
+    listing = lists.ACTIVITIES.page(request)
     return render(
         request,
         "service/activity_list.html",
         {
-            "page": paginate(request, qs, 20),
-            "raw": raw,
+            **vars(listing),  # page, raw, filters, query
             "categories": selectors.category_list(),
-            "query": query_without_page(request),
-            "member": member,
-            "is_organiser": scope.posts_of(request.user).is_staff_like
-            or selectors.team_list(actor=request.user, write=True).exists(),
+            "member": selectors.member_of(request.user),
+            "is_organiser": selectors.may_organise(request.user),
         },
     )
 
 
 @login_required
-def activity_export(request: HttpRequest) -> HttpResponse:
-    filters, raw = _list_filters(request)
-    qs = selectors.activity_list(actor=request.user, **filters)
-    return xlsx_export(
-        what=_("志愿服务活动"),
-        headers=[
-            _("标题"),
-            _("服务类别"),
-            _("地点"),
-            _("详细地址"),
-            _("开始时间"),
-            _("结束时间"),
-            _("名额"),
-            _("已报名"),
-            _("组织单位"),
-            _("服务队"),
-            _("状态"),
-        ],
-        rows=(
-            (
-                a.title,
-                a.category.name,
-                a.area.name,
-                a.address,
-                timezone.localtime(a.starts_at).strftime("%Y-%m-%d %H:%M"),
-                timezone.localtime(a.ends_at).strftime("%Y-%m-%d %H:%M"),
-                a.quota,
-                a.confirmed_count,
-                a.unit.name if a.unit else "",
-                a.team.name if a.team else "",
-                a.state_label,
-            )
-            for a in qs.iterator(chunk_size=1000)
-        ),
-        filters=raw,
-    )
-
-
-@login_required
 def activity_create(request: HttpRequest) -> HttpResponse:
-    actor = request.user
-    form = ActivityForm(request.POST or None, actor=actor)
+    form = ActivityForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            activities = services.activity_publish(
-                actor=actor,
-                title=data["title"],
-                category=data["category"],
-                area=data["area"],
-                address=data["address"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                quota=data["quota"],
-                signup_opens_at=data["signup_opens_at"],
-                signup_closes_at=data["signup_closes_at"],
-                audience=data["audience"],
-                unit=data["unit"],
-                team=data["team"],
-                description=data["description"],
-                repeat=data["repeat"],
-                occurrences=data["occurrences"] or 1,
-            )
-        except ApplicationError as exc:
-            for field, errors in exc.detail.get("fields", {}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
-            if not exc.detail.get("fields"):
-                form.add_error(None, exc.message)
+        activities = services.activity_publish(
+            actor=request.user, **{**data, "occurrences": data["occurrences"] or 1}
+        )
+        if len(activities) > 1:
+            message = _("已发布%(n)d次周期活动") % {"n": len(activities)}
         else:
-            if len(activities) > 1:
-                messages.success(request, _("已发布%(n)d次周期活动") % {"n": len(activities)})
-            else:
-                messages.success(request, _("活动已发布"))
-            return redirect("service:activity_detail", activities[0].public_id)
+            message = _("活动已发布")
+        to = reverse("service:activity_detail", args=[activities[0].public_id])
+        return done(request, message, to=to)
     return render(request, "service/activity_form.html", {"form": form})
 
 
 @login_required
 def activity_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = request.user
-    activity = _get(selectors.activity_get_for, actor, public_id)
+    activity = selectors.activity_get_for(actor, public_id)
     member = selectors.member_of(actor)
     signup = selectors.signup_of(member=member, activity=activity)
     may_manage = selectors.activity_may_manage(actor, activity)
@@ -185,50 +90,31 @@ def activity_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     return render(request, "service/activity_detail.html", context)
 
 
-@login_required
-@require_POST
+@action(back="service:activity_detail")
 def activity_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_get_for, request.user, public_id, write=True)
-    try:
-        services.activity_cancel(
-            actor=request.user, activity=activity, reason=request.POST.get("reason", "")
-        )
-        messages.success(request, _("活动已取消，已通知所有报名的党员"))
-    except ApplicationError as exc:
-        _fail(request, exc)
-    return redirect("service:activity_detail", activity.public_id)
+    services.activity_cancel(
+        actor=request.user, activity=public_id, reason=request.POST.get("reason", "")
+    )
+    return done(request, _("活动已取消，已通知所有报名的党员"))
 
 
-@login_required
-@require_POST
+@action(back="service:activity_detail")
 def signup(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_for_signup, public_id)
-    try:
-        result = services.signup_create(actor=request.user, activity=activity.public_id)
-    except ApplicationError as exc:
-        _fail(request, exc)
-    else:
-        if result.status == Signup.Status.CONFIRMED:
-            messages.success(request, _("报名成功，活动前一天会提醒您"))
-        else:
-            messages.warning(
-                request,
-                _("名额已满，您已进入候补名单，第%(n)d位；有人取消时将按顺序自动递补")
-                % {"n": selectors.position_at_signup(result)},
-            )
-    return redirect("service:activity_detail", activity.public_id)
+    result = services.signup_create(actor=request.user, activity=public_id)
+    if result.status == Signup.Status.CONFIRMED:
+        return done(request, _("报名成功，活动前一天会提醒您"))
+    messages.warning(
+        request,
+        _("名额已满，您已进入候补名单，第%(n)d位；有人取消时将按顺序自动递补")
+        % {"n": selectors.position_at_signup(result)},
+    )
+    return done(request)
 
 
-@login_required
-@require_POST
+@action(back="service:activity_detail")
 def signup_cancel(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_for_signup, public_id)
-    try:
-        services.signup_cancel(actor=request.user, activity=activity)
-        messages.success(request, _("已取消报名"))
-    except ApplicationError as exc:
-        _fail(request, exc)
-    return redirect("service:activity_detail", activity.public_id)
+    services.signup_cancel(actor=request.user, activity=public_id)
+    return done(request, _("已取消报名"))
 
 
 # Check-in -----------------------------------------------------------------------------------
@@ -241,7 +127,7 @@ def _qr_kind(request: HttpRequest) -> str:
 
 @login_required
 def activity_qr(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_get_for, request.user, public_id, write=True)
+    activity = selectors.activity_get_for(request.user, public_id, write=True)
     return render(
         request,
         "service/activity_qr.html",
@@ -261,7 +147,7 @@ def _qr_svg(request: HttpRequest, activity: Activity) -> dict[str, Any]:
 @login_required
 def activity_qr_code(request: HttpRequest, public_id: str) -> HttpResponse:
     """The code alone, for the page's htmx refresh every 30 seconds."""
-    activity = _get(selectors.activity_get_for, request.user, public_id, write=True)
+    activity = selectors.activity_get_for(request.user, public_id, write=True)
     response = render(request, "service/_qr_code.html", {"code": _qr_svg(request, activity)})
     response["Cache-Control"] = "no-store"
     return response
@@ -269,44 +155,12 @@ def activity_qr_code(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The member's scan. A good code is remembered in the session for five minutes, so
-    logging in on the way does not make it expire."""
-    try:
-        scan = services.read_scan(token)
-    except ApplicationError as exc:
-        pending = request.session.get(_SCAN_KEY)
-        if not (
-            pending and pending.get("token") == token and pending.get("until", 0) > time.time()
-        ):
-            return render(
-                request,
-                "service/checkin_result.html",
-                {"ok": False, "message": exc.message},
-                status=400,
-            )
-        scan = tokens.Scan(
-            activity_public_id=uuid.UUID(pending["activity"]),
-            kind=pending["kind"],
-            window=pending["window"],
-        )
-    else:
-        request.session[_SCAN_KEY] = {
-            "token": token,
-            "activity": str(scan.activity_public_id),
-            "kind": scan.kind,
-            "window": scan.window,
-            "until": time.time() + _SCAN_GRACE_SECONDS,
-        }
+    logging in on the way does not make it expire (`services.scan_read`)."""
+    scan, memo = services.scan_read(token, remembered=request.session.get(_SCAN_KEY))
+    request.session[_SCAN_KEY] = memo
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    try:
-        attendance, message, changed = services.attendance_scan(actor=request.user, scan=scan)
-    except ApplicationError as exc:
-        return render(
-            request,
-            "service/checkin_result.html",
-            {"ok": False, "message": exc.message},
-            status=exc.status,
-        )
+    attendance, message, changed = services.attendance_scan(actor=request.user, scan=scan)
     request.session.pop(_SCAN_KEY, None)
     return render(
         request,
@@ -328,30 +182,9 @@ def _parse_dt(value: str) -> dt.datetime | None:
 @login_required
 def attendance(request: HttpRequest, public_id: str) -> HttpResponse:
     """The organiser's attendance sheet: who signed up, who came, hours; marks by hand."""
-    actor = request.user
-    activity = _get(selectors.activity_get_for, actor, public_id, write=True)
     if request.method == "POST":
-        member = _get(org_selectors.member_get_for, actor, request.POST.get("member", ""))
-        hours: Decimal | None = None
-        raw_hours = request.POST.get("hours", "").strip()
-        try:
-            if raw_hours:
-                hours = Decimal(raw_hours)
-            services.attendance_mark(
-                actor=actor,
-                activity=activity,
-                member=member,
-                present=request.POST.get("present", "1") == "1",
-                checked_in_at=_parse_dt(request.POST.get("checked_in_at", "")),
-                checked_out_at=_parse_dt(request.POST.get("checked_out_at", "")),
-                hours=hours,
-            )
-            messages.success(request, _("已更新%(name)s的签到记录") % {"name": member.name})
-        except InvalidOperation:
-            messages.error(request, _("服务时长应为数字"))
-        except ApplicationError as exc:
-            _fail(request, exc)
-        return redirect("service:attendance", activity.public_id)
+        return attendance_mark(request, public_id=public_id)
+    activity = selectors.activity_get_for(request.user, public_id, write=True)
     rows = selectors.attendance_sheet(activity=activity)
     return render(
         request,
@@ -364,44 +197,26 @@ def attendance(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-@login_required
-def attendance_export(request: HttpRequest, public_id: str) -> HttpResponse:
-    activity = _get(selectors.activity_get_for, request.user, public_id, write=True)
-    return xlsx_export(
-        what=_("签到记录"),
-        headers=[
-            _("姓名"),
-            _("工作单位"),
-            _("签到时间"),
-            _("签退时间"),
-            _("方式"),
-            _("服务时长"),
-            _("积分"),
-        ],
-        rows=(
-            (
-                a.member.name,
-                a.member.unit.name if a.member.unit else "",
-                timezone.localtime(a.checked_in_at).strftime("%Y-%m-%d %H:%M")
-                if a.checked_in_at
-                else "",
-                timezone.localtime(a.checked_out_at).strftime("%Y-%m-%d %H:%M")
-                if a.checked_out_at
-                else "",
-                a.get_method_display(),
-                float(a.hours),
-                float(a.points),
-            )
-            for a in selectors.attendance_list(activity=activity)
-        ),
-        filters={"activity": str(activity.public_id)},
+@action(back="service:attendance")
+def attendance_mark(request: HttpRequest, public_id: str) -> HttpResponse:
+    marked = services.attendance_mark(
+        actor=request.user,
+        activity=public_id,
+        member=request.POST.get("member", ""),
+        present=request.POST.get("present", "1") == "1",
+        checked_in_at=_parse_dt(request.POST.get("checked_in_at", "")),
+        checked_out_at=_parse_dt(request.POST.get("checked_out_at", "")),
+        hours=request.POST.get("hours", "").strip() or None,
     )
+    if marked is None:
+        return done(request, _("已撤销签到记录"))
+    return done(request, _("已更新%(name)s的签到记录") % {"name": marked.member.name})
 
 
 @login_required
 def outcome(request: HttpRequest, public_id: str) -> HttpResponse:
     actor = request.user
-    activity = _get(selectors.activity_get_for, actor, public_id, write=True)
+    activity = selectors.activity_get_for(actor, public_id, write=True)
     existing = getattr(activity, "outcome", None)
     initial = (
         {
@@ -415,19 +230,13 @@ def outcome(request: HttpRequest, public_id: str) -> HttpResponse:
     )
     form = OutcomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            photos = [
-                (f.name or "", f.read(services.MAX_PHOTO_BYTES + 1))
-                for f in request.FILES.getlist("photos")
-            ]
-            services.outcome_record(
-                actor=actor, activity=activity, photos=photos, **form.cleaned_data
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("活动成效已保存"))
-            return redirect("service:activity_detail", activity.public_id)
+        photos = [
+            (f.name or "", f.read(services.MAX_PHOTO_BYTES + 1))
+            for f in request.FILES.getlist("photos")
+        ]
+        services.outcome_record(actor=actor, activity=activity, photos=photos, **form.cleaned_data)
+        to = reverse("service:activity_detail", args=[activity.public_id])
+        return done(request, _("活动成效已保存"), to=to)
     return render(
         request,
         "service/outcome_form.html",
@@ -449,12 +258,8 @@ def my_service(request: HttpRequest) -> HttpResponse:
                 "summary": selectors.member_summary(member=member, year=year),
                 "year": year,
                 "page": paginate(request, selectors.member_activities(member=member), 20),
-                "attended": set(
-                    selectors.member_attendances(member=member).values_list(
-                        "activity_id", flat=True
-                    )
-                ),
-                "notices": selectors.notice_list(member=member)[:20],
+                "attended": selectors.member_attended_ids(member=member),
+                "notices": selectors.notice_list(actor=request.user)[:20],
                 "query": query_without_page(request),
             }
         )
@@ -470,60 +275,37 @@ def certificate_download(request: HttpRequest) -> HttpResponse:
     attendances = list(selectors.member_attendances(member=member, year=year))
     data = certificate.certificate_pdf(member=member, attendances=attendances, year=year)
     name = _("志愿服务时长证明-%(name)s.pdf") % {"name": member.name}
-    response = file_response(data, filename=name, content_type="application/pdf")
-    return response
+    return file_response(data, filename=name, content_type="application/pdf")
 
 
-@login_required
-@require_POST
+@action(back="service:my_service")
 def notices_read(request: HttpRequest) -> HttpResponse:
     services.notices_mark_read(actor=request.user)
-    return redirect("service:my_service")
+    return done(request)
 
 
 # Statistics -------------------------------------------------------------------------------------
 
 
-def _stats_args(request: HttpRequest) -> dict[str, Any]:
-    by = request.GET.get("by", "category")
-    return {"by": by if by in selectors.STAT_DIMENSIONS else "category", "year": _year(request)}
-
-
 @login_required
 def stats(request: HttpRequest) -> HttpResponse:
-    args = _stats_args(request)
-    rows = selectors.service_stats(actor=request.user, **args)
-    top = max((r["person_times"] for r in rows), default=0)
+    spec = lists.stats_for(request.GET)
+    filters = spec.parse(request.GET)
+    rows = spec.rows(actor=request.user, **filters)
+    today = timezone.localdate()
     return render(
         request,
         "service/stats.html",
         {
             "rows": rows,
-            "top": top,
-            "by": args["by"],
-            "year": args["year"],
-            "dimensions": [(k, v[1]) for k, v in selectors.STAT_DIMENSIONS.items()],
-            "figures": selectors.activity_figures(actor=request.user, year=args["year"]),
+            "top": max((r["person_times"] for r in rows), default=0),
+            "by": filters["by"],
+            "year": filters["year"],
+            "dimensions": lists.BY.options(),
+            "figures": selectors.activity_figures(actor=request.user, year=filters["year"]),
             "query": request.GET.urlencode(),
-            "years": range(timezone.localdate().year, timezone.localdate().year - 4, -1),
+            "years": range(today.year, today.year - 4, -1),
         },
-    )
-
-
-@login_required
-def stats_export(request: HttpRequest) -> HttpResponse:
-    args = _stats_args(request)
-    rows = selectors.service_stats(actor=request.user, **args)
-    return xlsx_export(
-        what=_("志愿服务统计"),
-        headers=[
-            str(selectors.STAT_DIMENSIONS[args["by"]][1]),
-            _("活动数"),
-            _("人次"),
-            _("服务时长（小时）"),
-        ],
-        rows=((r["key"], r["activities"], r["person_times"], float(r["hours"])) for r in rows),
-        filters=args,
     )
 
 
@@ -535,24 +317,9 @@ def team_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
     form = TeamForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            captain = org_selectors.member_get_for(actor, data["captain"])
-            team = services.team_create(
-                actor=actor,
-                name=data["name"],
-                kind=data["kind"],
-                captain=captain,
-                area=data["area"],
-                unit=data["unit"],
-                category=data["category"],
-                description=data["description"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("服务队已建立"))
-            return redirect("service:team_detail", team.public_id)
+        team = services.team_create(actor=actor, **form.cleaned_data)
+        to = reverse("service:team_detail", args=[team.public_id])
+        return done(request, _("服务队已建立"), to=to)
     q = request.GET.get("q", "").strip()
     return render(
         request,
@@ -561,7 +328,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, selectors.team_list(actor=actor, q=q), 50),
             "q": q,
             "form": form,
-            "may_create": scope.posts_of(actor).is_staff_like,
+            "may_create": selectors.may_found_teams(actor),
             "query": query_without_page(request),
         },
     )
@@ -569,64 +336,46 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def team_detail(request: HttpRequest, public_id: str) -> HttpResponse:
-    actor = request.user
-    team = _get(selectors.team_get_for, actor, public_id)
-    may_manage = selectors.team_list(actor=actor, write=True).filter(pk=team.pk).exists()
     if request.method == "POST":
-        if not may_manage:
-            raise Http404(_("服务队不存在或无权查看"))
-        member = _get(org_selectors.member_get_for, actor, request.POST.get("member", ""))
-        try:
-            if request.POST.get("remove") == "1":
-                services.team_member_remove(actor=actor, team=team, member=member)
-                messages.success(request, _("已移除%(name)s") % {"name": member.name})
-            else:
-                services.team_member_add(actor=actor, team=team, member=member)
-                messages.success(request, _("已加入%(name)s") % {"name": member.name})
-        except ApplicationError as exc:
-            _fail(request, exc)
-        return redirect("service:team_detail", team.public_id)
+        return team_member_change(request, public_id=public_id)
+    actor = request.user
+    team = selectors.team_get_for(actor, public_id)
     return render(
         request,
         "service/team_detail.html",
         {
             "team": team,
             "memberships": selectors.team_members(team=team),
-            "may_manage": may_manage,
+            "may_manage": selectors.team_may_manage(actor, team),
             "activities": selectors.activity_list(actor=actor, team=team)[:20],
         },
     )
 
 
+@action(back="service:team_detail")
+def team_member_change(request: HttpRequest, public_id: str) -> HttpResponse:
+    member = request.POST.get("member", "")
+    if request.POST.get("remove") == "1":
+        removed = services.team_member_remove(actor=request.user, team=public_id, member=member)
+        return done(request, _("已移除%(name)s") % {"name": removed.name})
+    added = services.team_member_add(actor=request.user, team=public_id, member=member)
+    return done(request, _("已加入%(name)s") % {"name": added.member.name})
+
+
 @login_required
 def category_list(request: HttpRequest) -> HttpResponse:
-    actor = request.user
     form = CategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        editing = request.POST.get("id", "")
-        try:
-            services.category_save(
-                actor=actor,
-                category=selectors.category_get(editing) if editing else None,
-                code=data["code"] or "",
-                name=data["name"],
-                colour=data["colour"],
-                description=data["description"],
-                order=data["order"] or 0,
-                is_active=data["is_active"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("服务类别已保存"))
-            return redirect("service:category_list")
+        services.category_save(
+            actor=request.user, category=request.POST.get("id", ""), **form.cleaned_data
+        )
+        return done(request, _("服务类别已保存"), to=reverse("service:category_list"))
     return render(
         request,
         "service/category_list.html",
         {
             "categories": selectors.category_list(include_inactive=True),
             "form": form,
-            "may_edit": services._is_district_admin(actor),
+            "may_edit": services.may_configure(request.user),
         },
     )

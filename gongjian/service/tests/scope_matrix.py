@@ -87,11 +87,12 @@ PAGE_MATRIX: dict[str, Entry] = {
         only(ORGANISERS, 302),
         _cancel_data,
     ),
-    # Signing up is answered by the service with a reason (no member record, not in the
-    # audience, window closed …) shown on the activity's page: always a redirect; the member
-    # signs up. The public id is a random UUID, so this reveals nothing guessable.
-    "service:signup": ("post", _a("service:signup"), everyone(302)),
-    "service:signup_cancel": ("post", _a("service:signup_cancel"), everyone(302)),
+    # Signing up is answered by the service with a reason (not in the audience, window closed,
+    # not signed up …) shown on the activity's page: a redirect; the member signs up. An
+    # account without a member record may not sign up at all: the 403 page says so (ADR 0010).
+    # The public id is a random UUID, so this reveals nothing guessable.
+    "service:signup": ("post", _a("service:signup"), _status({"member"}, 302, 403)),
+    "service:signup_cancel": ("post", _a("service:signup_cancel"), _status({"member"}, 302, 403)),
     "service:activity_qr": ("get", _a("service:activity_qr"), only(ORGANISERS)),
     "service:activity_qr_code": ("get", _a("service:activity_qr_code"), only(ORGANISERS)),
     "service:attendance": ("get", _a("service:attendance"), only(ORGANISERS)),

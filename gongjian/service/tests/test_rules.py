@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from gongjian.core.errors import ApplicationError, Conflict, ValidationFailed
 from gongjian.core.models import AuditLog
-from gongjian.orgs.models import Member
+from gongjian.orgs.models import Member, Notice
 from gongjian.service import calendar, services, tasks, tokens
-from gongjian.service.models import Activity, Attendance, ServiceNotice, Signup, TeamMembership
+from gongjian.service.models import Activity, Attendance, Signup, TeamMembership
 from gongjian.service.tests.helpers import category, publish, shift, volunteer
 from gongjian.testing.cast import Cast
 
@@ -185,7 +185,7 @@ def test_reminders_by_task_and_command(cast: Cast) -> None:
     out = StringIO()
     call_command("service_send_reminders", stdout=out)
     assert "reminders sent: 0" in out.getvalue()
-    assert ServiceNotice.objects.filter(kind="reminder").count() == 1
+    assert Notice.objects.filter(kind="service.reminder").count() == 1
 
 
 def test_manual_attendance_is_audited(cast: Cast) -> None:

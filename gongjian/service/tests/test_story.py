@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gongjian.core.models import AuditLog
+from gongjian.orgs.models import Notice
 from gongjian.service import selectors, services, tokens
-from gongjian.service.models import Activity, Attendance, ServiceNotice, Signup
+from gongjian.service.models import Activity, Attendance, Signup
 from gongjian.service.tests.helpers import publish, shift, volunteer
 from gongjian.testing.cast import Cast
 from gongjian.testing.files import image_bytes
@@ -48,14 +49,14 @@ def test_the_whole_story(cast: Cast) -> None:
     assert selectors.waiting_position(s4) == 1
     activity.refresh_from_db()
     assert activity.confirmed_count == 2
-    assert ServiceNotice.objects.filter(member=third[1], kind="promoted").exists()
+    assert Notice.objects.filter(member=third[1], kind="service.promoted").exists()
 
     # And the day before, a reminder goes to those confirmed, once
     sent = services.reminders_send(now=activity.starts_at - dt.timedelta(days=1))
     assert sent == 2
     assert services.reminders_send(now=activity.starts_at - dt.timedelta(days=1)) == 0
     assert set(
-        ServiceNotice.objects.filter(kind="reminder").values_list("member_id", flat=True)
+        Notice.objects.filter(kind="service.reminder").values_list("member_id", flat=True)
     ) == {second[1].pk, third[1].pk}
 
     # When the activity is under way and the second member scans the check-in code
@@ -162,8 +163,8 @@ def test_cancelled_activity_notifies_everyone_signed_up(cast: Cast) -> None:
     services.activity_cancel(actor=cast.community_secretary, activity=activity, reason="暴雨预警")
     activity.refresh_from_db()
     assert activity.status == Activity.Status.CANCELLED
-    assert ServiceNotice.objects.filter(kind="cancelled").count() == 2
-    assert "暴雨预警" in ServiceNotice.objects.filter(kind="cancelled").first().text  # type: ignore[union-attr]
+    assert Notice.objects.filter(kind="service.cancelled").count() == 2
+    assert "暴雨预警" in Notice.objects.filter(kind="service.cancelled").first().body  # type: ignore[union-attr]
 
 
 def test_the_organisers_code_refreshes_every_30_seconds(cast: Cast) -> None:

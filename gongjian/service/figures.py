@@ -1,0 +1,421 @@
+"""The figures of volunteer service (the core contract, `core.figures`), and the aggregates and
+SQL that the apps above compose: `reports` (the dashboard's raw edges and monthly rollups,
+ADR 0007 and 0009) and `evaluation` (computed indicators). Everything here reads this app's
+tables; the callers never name them.
+
+What is counted: published activities that took place in the scope (for a unit: the
+activities its members attended, wherever), their attendances (person-times: one member at
+one activity once), the distinct members among them (people), hours and households visited.
+A period's activities are those that *began* in it (local days, both ends included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, DateField, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjian.core.figures import Figure, Scope, list_url
+from gongjian.core.periods import Period
+from gongjian.orgs.models import Area, Member
+from gongjian.service.models import Activity, Attendance, Outcome, ServiceCategory
+
+EDGE_IDS = 20_000  # up to this many activities of a raw part are named, not joined
+
+# The models whose saved or deleted rows change the figures: `reports` listens to them (by
+# name, through the app registry). `ACTIVITY_MODELS` belong to an activity's month.
+WATCHED = ("service.ServiceCategory",)
+ACTIVITY = "service.Activity"
+ACTIVITY_MODELS = ("service.Attendance", "service.Outcome")
+
+Ranges = Sequence[tuple[dt.datetime, dt.datetime]]  # [from, to) moments of `starts_at`
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(
+        dt.datetime.combine(day, dt.time.min), timezone.get_current_timezone()
+    )
+
+
+def span(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """The period's moments, [start of its first day, start of the day after its last)."""
+    return local_midnight(period.start), local_midnight(period.end + dt.timedelta(days=1))
+
+
+def _tz() -> Any:
+    return timezone.get_current_timezone()
+
+
+def _published(on: str = "") -> Q:
+    """Published activities (`on="activity__"`: the attendances or outcomes of those)."""
+    return Q(**{f"{on}status": Activity.Status.PUBLISHED})
+
+
+def _within(ranges: Ranges, on: str = "") -> Q:
+    q = Q(pk__in=[])
+    for lo, hi in ranges:
+        q |= Q(**{f"{on}starts_at__gte": lo, f"{on}starts_at__lt": hi})
+    return q
+
+
+def _place(scope: Scope, on: str = "") -> Q:
+    """Activities that took place in the scope's area (everything for an empty scope)."""
+    return Q(**{f"{on}area__path__startswith": scope.area_path}) if scope.area_path else Q()
+
+
+def _member_unit(scope: Scope) -> Q:
+    """Attendances of the members of the scope's units (all units for an empty scope)."""
+    if scope.unit_id is not None:
+        return Q(member__unit_id=scope.unit_id)
+    if scope.area_path:
+        return Q(member__unit__area__path__startswith=scope.area_path)
+    return Q(member__unit__isnull=False)
+
+
+def month_key(value: Any) -> str:
+    """`2026-03` from a month as the databases return it (a date, an aware datetime, text)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if isinstance(value, str):
+        return value[:7]
+    return f"{value:%Y-%m}"
+
+
+# Plain results -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    id: int
+    code: str
+    name: str
+    colour: str
+
+
+@dataclass
+class UnitService:
+    """A unit's members' service over a period, wherever they served; households of the
+    activities the unit organised."""
+
+    activities: int = 0
+    people: int = 0
+    by_category: list[tuple[int, int, Decimal, int]] = field(default_factory=list)  # n, h, acts
+    by_month: list[tuple[str, int, Decimal, int]] = field(default_factory=list)
+    households: list[tuple[int, int]] = field(default_factory=list)  # by category
+
+
+@dataclass
+class AreaService:
+    """The raw part of an area's service: activities and attendances grouped by category ×
+    month × community, and the members who served (a query, to be united with the people of
+    the rolled-up months; None when known to be empty)."""
+
+    activities: list[tuple[Any, ...]]  # category, month, place, activities, households
+    attendances: list[tuple[Any, ...]]  # category, month, place, person-times, hours
+    members: QuerySet[Any] | None
+    edges: list[int] | None = None  # the activities named, when they were few enough
+
+
+def categories() -> list[Category]:
+    return [
+        Category(pk, code, name, colour)
+        for pk, code, name, colour in ServiceCategory.objects.values_list(
+            "pk", "code", "name", "colour"
+        )
+    ]
+
+
+def first_activity_start() -> dt.datetime | None:
+    return Activity.objects.aggregate(m=Min("starts_at"))["m"]  # type: ignore[no-any-return]
+
+
+# A unit --------------------------------------------------------------------------------------
+
+
+def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitService:
+    """The service of the unit's members in [lo, hi), read raw (a unit's few attendances)."""
+    window = _published("activity__") & _within([(lo, hi)], "activity__")
+    att = Attendance.objects.filter(window, member__unit_id=unit_id)
+    out = UnitService(
+        activities=att.values("activity_id").distinct().count(),
+        people=att.values("member_id").distinct().count(),
+    )
+    out.by_category = list(
+        att.order_by()
+        .values("activity__category_id")
+        .annotate(n=Count("pk"), h=Sum("hours"), a=Count("activity_id", distinct=True))
+        .values_list("activity__category_id", "n", "h", "a")
+    )
+    out.by_month = [
+        (month_key(m), n, h, a)
+        for m, n, h, a in att.annotate(
+            m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=_tz())
+        )
+        .order_by()
+        .values("m")
+        .annotate(n=Count("pk"), h=Sum("hours"), a=Count("activity_id", distinct=True))
+        .values_list("m", "n", "h", "a")
+    ]
+    out.households = [
+        (cat_id, hh or 0)
+        for cat_id, hh in Outcome.objects.filter(window, activity__unit_id=unit_id)
+        .order_by()
+        .values("activity__category_id")
+        .annotate(hh=Sum("households_visited"))
+        .values_list("activity__category_id", "hh")
+    ]
+    return out
+
+
+# An area or everything: the raw part ---------------------------------------------------------
+
+
+def _edges(acts: QuerySet[Activity]) -> dict[int, tuple[int, str, int | None]] | None:
+    """The activities of a raw part by id (with category, month and place), or None when there
+    are more than `EDGE_IDS` of them."""
+    rows = list(
+        acts.annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=_tz()))
+        .order_by()
+        .values_list("pk", "category_id", "m", "community_id")[: EDGE_IDS + 1]
+    )
+    if len(rows) > EDGE_IDS:
+        return None
+    return {pk: (cat_id, month_key(m), place) for pk, cat_id, m, place in rows}
+
+
+def area_service(*, scope: Scope, ranges: Ranges, name_edges: bool) -> AreaService:
+    """Published activities that took place in the scope's area and began within `ranges`,
+    and their attendances, grouped by category × month × community. With `name_edges` (the
+    ranges are the small edges of a period whose middle is rolled up) the activities are read
+    first and named, so the attendances are read through their (activity, member) index
+    rather than by a scan of the whole table."""
+    acts = Activity.objects.filter(_published() & _within(ranges) & _place(scope))
+    on = "activity__"
+    att = Attendance.objects.filter(_published(on) & _within(ranges, on) & _place(scope, on))
+    edge = _edges(acts) if name_edges else None
+    if edge is not None:
+        acts = Activity.objects.filter(pk__in=list(edge))
+        att = Attendance.objects.filter(activity_id__in=list(edge))
+    activities = [
+        (cat_id, month_key(m), place, n, hh or 0)
+        for cat_id, m, place, n, hh in acts.annotate(
+            m=TruncMonth("starts_at", output_field=DateField(), tzinfo=_tz())
+        )
+        .order_by()
+        .values("category_id", "m", "community_id")
+        .annotate(n=Count("pk"), hh=Sum("outcome__households_visited"))
+        .values_list("category_id", "m", "community_id", "n", "hh")
+    ]
+    grouped: Iterable[tuple[int, str, int | None, int, Any]]
+    if edge is not None:
+        grouped = (
+            (*edge[pk], n, h)
+            for pk, n, h in att.order_by()
+            .values("activity_id")
+            .annotate(n=Count("pk"), h=Sum("hours"))
+            .values_list("activity_id", "n", "h")
+        )
+    else:
+        grouped = (
+            (cat_id, month_key(m), place, n, h)
+            for cat_id, m, place, n, h in att.annotate(
+                m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=_tz())
+            )
+            .order_by()
+            .values("activity__category_id", "m", "activity__community_id")
+            .annotate(n=Count("pk"), h=Sum("hours"))
+            .values_list("activity__category_id", "m", "activity__community_id", "n", "h")
+        )
+    return AreaService(
+        activities=activities,
+        attendances=[(c, m, p, n, h or Decimal(0)) for c, m, p, n, h in grouped],
+        members=None if edge == {} else att.order_by().values("member_id"),
+        edges=list(edge) if edge is not None else None,
+    )
+
+
+def distinct_members(members: QuerySet[Any] | None) -> int:
+    """How many members a `members` query of `area_service` names."""
+    if members is None:
+        return 0
+    return members.distinct().count()
+
+
+def unit_service_raw(
+    *, scope: Scope, ranges: Ranges, reuse: AreaService | None = None, name_edges: bool = False
+) -> list[tuple[int, int, Decimal]]:
+    """(unit, person-times, hours) of the members of the scope's units, wherever they served,
+    at published activities that began within `ranges`. `reuse`: the raw part of everything
+    already read (its attendances are these, at every place)."""
+    on = "activity__"
+    att = Attendance.objects.filter(_published(on) & _within(ranges, on))
+    everything = not scope.area_path and scope.unit_id is None
+    if reuse is not None and everything:
+        if reuse.edges is not None:  # every place: the edges' attendances already named
+            att = Attendance.objects.filter(activity_id__in=reuse.edges)
+    elif name_edges:
+        acts = Activity.objects.filter(_published() & _within(ranges))
+        ids = list(acts.values_list("pk", flat=True)[: EDGE_IDS + 1])
+        if len(ids) <= EDGE_IDS:
+            att = Attendance.objects.filter(activity_id__in=ids)
+    return [
+        (unit_id, n, h or Decimal(0))
+        for unit_id, n, h in att.filter(_member_unit(scope))
+        .order_by()
+        .values("member__unit_id")
+        .annotate(n=Count("pk"), h=Sum("hours"))
+        .values_list("member__unit_id", "n", "h")
+    ]
+
+
+# The rollups' SQL (`reports` writes its tables with it) ----------------------------------------
+
+
+def month_facts_sql(lead: str = "") -> tuple[str, str]:
+    """Two SELECTs over one month's published activities, each row starting with `lead` (SQL
+    of the caller's, such as `"%s, "` for its month): per place (the activity's community, or
+    its street or district area when it has none) × category — place id, community id, place
+    path, category id, activities, person-times, hours, households; and per member unit ×
+    category — unit id, category id, person-times, hours. Parameters after the lead's: the
+    month's `lo, hi, lo, hi` (places) and `lo, hi` (units)."""
+    act, att = Activity._meta.db_table, Attendance._meta.db_table
+    out, area, member = Outcome._meta.db_table, Area._meta.db_table, Member._meta.db_table
+    places = f"""
+        SELECT {lead}ar.id, a.community_id, ar.path, a.category_id,
+               COUNT(*), COALESCE(SUM(t.n), 0), COALESCE(SUM(t.h), 0),
+               COALESCE(SUM(o.households_visited), 0)
+        FROM {act} a
+        JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
+        LEFT JOIN (
+            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h
+            FROM {att} t JOIN {act} a2 ON a2.id = t.activity_id
+            WHERE a2.starts_at >= %s AND a2.starts_at < %s
+            GROUP BY t.activity_id
+        ) t ON t.activity_id = a.id
+        LEFT JOIN {out} o ON o.activity_id = a.id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+        GROUP BY ar.id, a.community_id, ar.path, a.category_id
+    """  # noqa: S608 - table names from the models, values as parameters
+    units = f"""
+        SELECT {lead}m.unit_id, a.category_id, COUNT(*), COALESCE(SUM(t.hours), 0)
+        FROM {att} t
+        JOIN {act} a ON a.id = t.activity_id
+        JOIN {member} m ON m.id = t.member_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+          AND m.unit_id IS NOT NULL
+        GROUP BY m.unit_id, a.category_id
+    """  # noqa: S608
+    return places, units
+
+
+def served_sql() -> tuple[str, str, str]:
+    """The attendances at one month's published activities, as SQL to compose: what follows a
+    FROM (parameters: the month's `lo, hi`), the expression of each one's place (the
+    activity's community, else its area) and the column of its member."""
+    act, att = Activity._meta.db_table, Attendance._meta.db_table
+    source = f"""{att} t JOIN {act} a ON a.id = t.activity_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s"""
+    return source, "COALESCE(a.community_id, a.area_id)", "t.member_id"
+
+
+def activity_month(activity_id: int) -> QuerySet[Any]:
+    """The local month an activity began in, as a one-value query (to use inside an UPDATE)."""
+    return (
+        Activity.objects.filter(pk=activity_id)
+        .annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=_tz()))
+        .values("m")
+    )
+
+
+# For computed indicators (evaluation) ----------------------------------------------------------
+
+
+def attendance_by_unit(
+    unit_ids: Sequence[int], lo: dt.datetime, hi: dt.datetime
+) -> dict[int, tuple[int, Decimal]]:
+    """(person-times, hours) of each unit's members at published activities that began in
+    [lo, hi): one GROUP BY."""
+    rows = (
+        Attendance.objects.filter(
+            member__unit_id__in=list(unit_ids),
+            activity__status=Activity.Status.PUBLISHED,
+            activity__starts_at__gte=lo,
+            activity__starts_at__lt=hi,
+        )
+        .order_by()
+        .values("member__unit_id")
+        .annotate(n=Count("pk"), hours=Sum("hours"))
+        .values_list("member__unit_id", "n", "hours")
+    )
+    return {u: (n, hours or Decimal(0)) for u, n, hours in rows}
+
+
+def person_times_of_party_org(*, party_org_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
+    """Person-times of a party organisation's members at published activities in [lo, hi)."""
+    return Attendance.objects.filter(
+        member__party_org_id=party_org_id,
+        activity__status=Activity.Status.PUBLISHED,
+        activity__starts_at__gte=lo,
+        activity__starts_at__lt=hi,
+    ).count()
+
+
+# The core contract ---------------------------------------------------------------------------
+
+
+def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
+    """Activities, person-times, people, hours and households of the scope over the period,
+    read from this app's tables (the caller has resolved the scope through its own access
+    check). Each links to the list of the records it counts."""
+    lo, hi = span(period)
+    if scope.unit_id is not None:
+        unit = unit_service(unit_id=scope.unit_id, lo=lo, hi=hi)
+        activities, people = unit.activities, unit.people
+        person_times = sum(n for _c, n, _h, _a in unit.by_category)
+        hours = sum((h or Decimal(0) for _c, _n, h, _a in unit.by_category), Decimal(0))
+        households = sum(hh for _c, hh in unit.households)
+    else:
+        area = area_service(scope=scope, ranges=[(lo, hi)], name_edges=False)
+        activities = sum(n for *_k, n, _hh in area.activities)
+        households = sum(hh for *_k, hh in area.activities)
+        person_times = sum(n for *_k, n, _h in area.attendances)
+        hours = sum((h for *_k, h in area.attendances), Decimal(0))
+        people = distinct_members(area.members)
+    year, past = period.start.year, list_url("service:activity_list", when="past")
+    return [
+        Figure(f"service.{key}", label, value, unit, url, _("志愿服务"))
+        for key, label, value, unit, url in (
+            ("activities", _("志愿服务活动"), activities, _("场"), past),
+            (
+                "person_times",
+                _("参与人次"),
+                person_times,
+                _("人次"),
+                list_url("service:stats", by="month", year=year),
+            ),
+            (
+                "people",
+                _("参与党员"),
+                people,
+                _("人"),
+                list_url("service:stats", by="unit", year=year),
+            ),
+            (
+                "hours",
+                _("服务时长"),
+                hours.quantize(Decimal("0.1")),
+                _("小时"),
+                list_url("service:stats", by="category", year=year),
+            ),
+            ("households", _("入户走访"), households, _("户"), past),
+        )
+    ]
