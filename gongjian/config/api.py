@@ -18,10 +18,12 @@ from gongjian.core import context
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
+from gongjian.inspection.api import router as inspection_router
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
 from gongjian.reports.api import router as reports_router
 from gongjian.service.api import router as service_router
+from gongjian.study.api import router as study_router
 
 logger = logging.getLogger(__name__)
 
@@ -109,3 +111,5 @@ api.add_router("/evaluation/", evaluation_router)
 api.add_router("/reports/", reports_router)
 api.add_router("/cobuild/", cobuild_router)
 api.add_router("/accounts/", accounts_router)
+api.add_router("/study/", study_router)
+api.add_router("/inspection/", inspection_router)

@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "gongjian.service",
     "gongjian.cobuild",
     "gongjian.evaluation",
+    "gongjian.study",
+    "gongjian.inspection",
     "gongjian.reports",
 ]
 

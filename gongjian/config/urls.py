@@ -21,6 +21,8 @@ urlpatterns = [
     path("reports/", include("gongjian.reports.urls")),
     path("cobuild/", include("gongjian.cobuild.urls")),
     path("evaluation/", include("gongjian.evaluation.urls")),
+    path("study/", include("gongjian.study.urls")),
+    path("inspection/", include("gongjian.inspection.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -28,12 +28,14 @@ JPEG = "jpg"
 PNG = "png"
 PDF = "pdf"
 DOCX = "docx"
+PPTX = "pptx"
 
 CONTENT_TYPES = {
     JPEG: "image/jpeg",
     PNG: "image/png",
     PDF: "application/pdf",
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     CSV: "text/csv",
 }
@@ -138,7 +140,11 @@ def _check_office(data: bytes, name: str) -> CheckedFile:
         return CheckedFile(kind=DOCX, content_type=CONTENT_TYPES[DOCX])
     if b"spreadsheetml.sheet.main+xml" in types and "xl/workbook.xml" in names:
         return CheckedFile(kind=XLSX, content_type=CONTENT_TYPES[XLSX])
-    raise UnsupportedFile(_("文件“%(n)s”不是Word(.docx)或Excel(.xlsx)文档") % {"n": name})
+    if b"presentationml.presentation.main+xml" in types and "ppt/presentation.xml" in names:
+        return CheckedFile(kind=PPTX, content_type=CONTENT_TYPES[PPTX])
+    raise UnsupportedFile(
+        _("文件“%(n)s”不是Word(.docx)、Excel(.xlsx)或PowerPoint(.pptx)文档") % {"n": name}
+    )
 
 
 def _zip_names(data: bytes, *, name: str = "", broken: str = "") -> set[str]:

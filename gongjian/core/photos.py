@@ -1,0 +1,63 @@
+"""Photos from a phone: checked by content (JPEG, PNG, or HEIC/HEIF from an iPhone), within
+size limits, turned upright, EXIF (and with it the location) and every other metadata dropped,
+scaled down and stored as JPEG: for every app that takes photos from phones (findings,
+opinions, visits). No Django models here."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pillow_heif
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from gongjian.core.errors import FileTooLarge, UnsupportedFile
+
+pillow_heif.register_heif_opener()
+
+MAX_BYTES = 15 * 1024 * 1024  # what a phone's camera makes, with room
+MAX_PIXELS = 60_000_000  # refuse decompression bombs before decoding
+LONG_SIDE = 1600
+QUALITY = 80
+MAX_PHOTOS = 9
+ACCEPTED = {"JPEG": "JPEG", "PNG": "PNG", "HEIF": "HEIC", "HEIC": "HEIC", "MPO": "JPEG"}
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes  # JPEG, no metadata
+    width: int
+    height: int
+
+
+def clean(data: bytes, *, name: str = "") -> CleanPhoto:
+    """The stored form of an uploaded photo, or `UnsupportedFile` / `FileTooLarge` naming it."""
+    label = name or _("照片")
+    if len(data) > MAX_BYTES:
+        raise FileTooLarge(
+            _("“%(n)s”超过%(mb)dMB") % {"n": label, "mb": MAX_BYTES // (1024 * 1024)}
+        )
+    if not data:
+        raise UnsupportedFile(_("“%(n)s”是空文件") % {"n": label})
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format or ""
+            if kind not in ACCEPTED:
+                raise UnsupportedFile(_("“%(n)s”不是JPEG、PNG或HEIC照片") % {"n": label})
+            if probe.width * probe.height > MAX_PIXELS:
+                raise UnsupportedFile(_("“%(n)s”像素过大，已拒绝") % {"n": label})
+            probe.load()
+            image = ImageOps.exif_transpose(probe)
+            if image.mode not in ("RGB", "L"):
+                background = Image.new("RGB", image.size, (255, 255, 255))
+                rgba = image.convert("RGBA")
+                background.paste(rgba, mask=rgba.getchannel("A"))
+                image = background
+            image.thumbnail((LONG_SIDE, LONG_SIDE))
+            out = io.BytesIO()
+            # A new image written without `exif=`: nothing of the original's metadata goes.
+            image.convert("RGB").save(out, "JPEG", quality=QUALITY, optimize=True)
+            return CleanPhoto(data=out.getvalue(), width=image.width, height=image.height)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise UnsupportedFile(_("“%(n)s”不是JPEG、PNG或HEIC照片") % {"n": label}) from None

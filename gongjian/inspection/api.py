@@ -1,0 +1,314 @@
+"""The inspection app over the API: the same services and selectors as the pages. Photos go
+as multipart form data, as from the page.
+
+No `from __future__ import annotations` here: django-ninja's `@paginate` re-reads the view's
+annotations in its own module, where a string such as "Query[FINDINGS.Filters]" means nothing.
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from gongjian.core import photos
+from gongjian.core.lists import Pagination
+from gongjian.inspection import selectors, services
+from gongjian.inspection.lists import CAMPAIGNS, FINDINGS, INSPECTIONS, TASKS
+from gongjian.inspection.models import Campaign, Finding, Inspection, Task
+
+router = Router(tags=["inspection"])
+
+
+class InspectionOut(Schema):
+    id: uuid.UUID
+    kind: str
+    subject: str
+    led_by: str
+    unit_id: int | None
+    starts_on: dt.date
+    ends_on: dt.date
+
+    @staticmethod
+    def resolve_id(obj: Inspection) -> uuid.UUID:
+        return obj.public_id
+
+
+class PlaceIn(Schema):
+    name: str = Field(max_length=200)
+    kind: str
+    area_id: int | None = None
+    address: str = Field("", max_length=400)
+
+
+class InspectionIn(Schema):
+    kind: str
+    subject: str = Field(max_length=200)
+    led_by: str
+    starts_on: dt.date
+    ends_on: dt.date
+    unit_id: int | None = None
+    district_id: int | None = None
+    inspector_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200)
+    description: str = Field("", max_length=10000)
+    places: list[PlaceIn] = Field(default_factory=list, max_length=200)
+
+
+class FindingOut(Schema):
+    id: uuid.UUID
+    inspection_id: uuid.UUID
+    description: str
+    category: str
+    severity: str
+    responsible_unit_id: int | None
+    responsible_area_id: int | None
+    status: str
+    workdays: int
+    due_on: dt.date
+    returns: int
+    found_at: dt.datetime
+    closed_at: dt.datetime | None
+    on_time: bool | None
+    photos: int
+
+    @staticmethod
+    def resolve_id(obj: Finding) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_inspection_id(obj: Finding) -> uuid.UUID:
+        return obj.inspection.public_id
+
+    @staticmethod
+    def resolve_photos(obj: Finding) -> int:
+        return obj.photos.count()
+
+
+class FindingIn(Schema):
+    description: str = Field(max_length=4000)
+    category: str
+    severity: str
+    workdays: int = Field(ge=1, le=1000)
+    responsible_unit_id: int | None = None
+    responsible_area_id: int | None = None
+    place_id: int | None = None
+
+
+class RectifyIn(Schema):
+    text: str = Field(max_length=4000)
+
+
+class ReviewIn(Schema):
+    passed: bool
+    reason: str = Field("", max_length=400)
+    workdays: int | None = Field(None, ge=1, le=1000)
+
+
+class CampaignOut(Schema):
+    id: uuid.UUID
+    title: str
+    unit_id: int | None
+    due_on: dt.date
+
+    @staticmethod
+    def resolve_id(obj: Campaign) -> uuid.UUID:
+        return obj.public_id
+
+
+class CampaignIn(Schema):
+    title: str = Field(max_length=200)
+    due_on: dt.date
+    description: str = Field("", max_length=10000)
+    unit_id: int | None = None
+
+
+class TasksIn(Schema):
+    title: str = Field(max_length=200)
+    target: str = Field(max_length=400)
+    due_on: dt.date
+    party_org_ids: list[int] = Field(default_factory=list, max_length=2000)
+    unit_ids: list[int] = Field(default_factory=list, max_length=2000)
+
+
+class TaskOut(Schema):
+    id: uuid.UUID
+    campaign_id: uuid.UUID
+    title: str
+    target: str
+    party_org_id: int | None
+    unit_id: int | None
+    due_on: dt.date
+    progress: int
+    status: str
+
+    @staticmethod
+    def resolve_id(obj: Task) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_campaign_id(obj: Task) -> uuid.UUID:
+        return obj.campaign.public_id
+
+
+class ReportIn(Schema):
+    percent: int = Field(ge=0, le=100)
+    text: str = Field(max_length=4000)
+
+
+def _files(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
+    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in files or []]
+
+
+@router.get("/inspections", response=list[InspectionOut])
+@paginate(Pagination)
+def inspection_list(request: HttpRequest, filters: Query[INSPECTIONS.Filters]) -> Any:  # type: ignore[name-defined]
+    return INSPECTIONS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/inspections", response={201: InspectionOut})
+def inspection_create(request: HttpRequest, payload: InspectionIn) -> Any:
+    inspection = services.inspection_create(
+        actor=request.user,
+        kind=payload.kind,
+        subject=payload.subject,
+        led_by=payload.led_by,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        unit_id=payload.unit_id,
+        district_id=payload.district_id,
+        inspector_ids=payload.inspector_ids,
+        description=payload.description,
+        places=[(p.name, p.kind, p.area_id, p.address) for p in payload.places],
+    )
+    return Status(201, inspection)
+
+
+@router.get("/inspections/{inspection_id}", response=InspectionOut)
+def inspection_detail(request: HttpRequest, inspection_id: str) -> Any:
+    return selectors.inspection_get_for(request.user, inspection_id)
+
+
+class InspectorsIn(Schema):
+    member_ids: list[uuid.UUID] = Field(max_length=200)
+
+
+@router.post("/inspections/{inspection_id}/inspectors", response=InspectionOut)
+def inspectors_add(request: HttpRequest, inspection_id: str, payload: InspectorsIn) -> Any:
+    return services.inspectors_add(
+        actor=request.user, inspection_id=inspection_id, member_ids=payload.member_ids
+    )
+
+
+@router.post("/inspections/{inspection_id}/findings", response={201: FindingOut})
+def finding_record(
+    request: HttpRequest,
+    inspection_id: str,
+    payload: Form[FindingIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    finding = services.finding_record(
+        actor=request.user,
+        inspection_id=inspection_id,
+        description=payload.description,
+        category=payload.category,
+        severity=payload.severity,
+        workdays=payload.workdays,
+        responsible_unit_id=payload.responsible_unit_id,
+        responsible_area_id=payload.responsible_area_id,
+        place_id=payload.place_id,
+        photo_files=_files(photos),
+    )
+    return Status(201, finding)
+
+
+@router.get("/findings", response=list[FindingOut])
+@paginate(Pagination)
+def finding_list(request: HttpRequest, filters: Query[FINDINGS.Filters]) -> Any:  # type: ignore[name-defined]
+    return FINDINGS.rows_for(request.user, filters.model_dump()).prefetch_related("photos")
+
+
+@router.get("/findings/{finding_id}", response=FindingOut)
+def finding_detail(request: HttpRequest, finding_id: str) -> Any:
+    return selectors.finding_get_for(request.user, finding_id)
+
+
+@router.post("/findings/{finding_id}/rectify", response=FindingOut)
+def rectify(
+    request: HttpRequest,
+    finding_id: str,
+    payload: Form[RectifyIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    rect = services.rectification_submit(
+        actor=request.user, finding_id=finding_id, text=payload.text, photo_files=_files(photos)
+    )
+    return rect.finding
+
+
+@router.post("/findings/{finding_id}/review", response=FindingOut)
+def review(request: HttpRequest, finding_id: str, payload: ReviewIn) -> Any:
+    return services.rectification_review(
+        actor=request.user,
+        finding_id=finding_id,
+        passed=payload.passed,
+        reason=payload.reason,
+        workdays=payload.workdays,
+    )
+
+
+@router.get("/campaigns", response=list[CampaignOut])
+@paginate(Pagination)
+def campaign_list(request: HttpRequest, filters: Query[CAMPAIGNS.Filters]) -> Any:  # type: ignore[name-defined]
+    return CAMPAIGNS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/campaigns", response={201: CampaignOut})
+def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
+    campaign = services.campaign_create(
+        actor=request.user,
+        title=payload.title,
+        due_on=payload.due_on,
+        description=payload.description,
+        unit_id=payload.unit_id,
+    )
+    return Status(201, campaign)
+
+
+@router.post("/campaigns/{campaign_id}/tasks", response={201: list[TaskOut]})
+def tasks_assign(request: HttpRequest, campaign_id: str, payload: TasksIn) -> Any:
+    tasks = services.tasks_assign(
+        actor=request.user,
+        campaign_id=campaign_id,
+        title=payload.title,
+        target=payload.target,
+        due_on=payload.due_on,
+        party_org_ids=payload.party_org_ids,
+        unit_ids=payload.unit_ids,
+    )
+    return Status(201, tasks)
+
+
+@router.get("/tasks", response=list[TaskOut])
+@paginate(Pagination)
+def task_list(request: HttpRequest, filters: Query[TASKS.Filters]) -> Any:  # type: ignore[name-defined]
+    return TASKS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/tasks/{task_id}/reports", response={201: TaskOut})
+def task_report(
+    request: HttpRequest,
+    task_id: str,
+    payload: Form[ReportIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    report = services.task_report(
+        actor=request.user,
+        task_id=task_id,
+        percent=payload.percent,
+        text=payload.text,
+        photo_files=_files(photos),
+    )
+    return Status(201, report.task)

@@ -1,0 +1,363 @@
+"""The study app over the API: the same services and selectors as the pages.
+
+No `from __future__ import annotations` here: django-ninja's `@paginate` re-reads the view's
+annotations in its own module, where a string such as "Query[SESSIONS.Filters]" means nothing.
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from gongjian.core.lists import Pagination
+from gongjian.core.validation import clean_int
+from gongjian.study import selectors, services
+from gongjian.study.lists import ATTENDANCES, COMPLIANCE, SESSIONS
+from gongjian.study.models import Attendance, Audience, StudyRule, StudySession
+
+router = Router(tags=["study"])
+
+
+class SessionOut(Schema):
+    id: uuid.UUID
+    kind: str
+    topic: str
+    speaker: str
+    party_org_id: int
+    party_org: str
+    place: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    held_on: dt.date
+    status: str
+    invited_count: int
+    present_count: int
+    leave_count: int
+
+    @staticmethod
+    def resolve_id(obj: StudySession) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_party_org(obj: StudySession) -> str:
+        return obj.party_org.name
+
+
+class SessionIn(Schema):
+    party_org_id: int
+    kind: str
+    topic: str = Field(max_length=200)
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    speaker: str = Field("", max_length=200)
+    description: str = Field("", max_length=10000)
+    place: str = Field("", max_length=200)
+    audience: str = Audience.BRANCH
+    member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=2000)
+    repeat: str = ""
+    occurrences: int = Field(1, ge=1, le=53)
+    links: list[tuple[str, str]] = Field(default_factory=list, max_length=20)
+
+
+class ScheduleOut(Schema):
+    sessions: list[SessionOut]
+    moved: list[tuple[dt.date, dt.date]]
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=1000)
+
+
+class SummaryIn(Schema):
+    summary: str = Field(max_length=10000)
+
+
+class NoteIn(Schema):
+    note: str = Field(max_length=5000)
+
+
+class LinkIn(Schema):
+    title: str = Field(max_length=200)
+    url: str = Field("", max_length=500)
+
+
+class MarkIn(Schema):
+    member_id: uuid.UUID
+    status: str
+
+
+class TokenIn(Schema):
+    token: str = Field(max_length=200)
+
+
+class AttendanceOut(Schema):
+    id: uuid.UUID
+    session_id: uuid.UUID
+    topic: str
+    member_id: uuid.UUID
+    member_name: str
+    status: str
+    checked_in_at: dt.datetime | None
+    leave_reason: str
+    makeup: str
+    has_note: bool
+
+    @staticmethod
+    def resolve_id(obj: Attendance) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_session_id(obj: Attendance) -> uuid.UUID:
+        return obj.session.public_id
+
+    @staticmethod
+    def resolve_topic(obj: Attendance) -> str:
+        return obj.session.topic
+
+    @staticmethod
+    def resolve_member_id(obj: Attendance) -> uuid.UUID:
+        return obj.member.public_id
+
+    @staticmethod
+    def resolve_member_name(obj: Attendance) -> str:
+        return obj.member.name
+
+    @staticmethod
+    def resolve_has_note(obj: Attendance) -> bool:
+        return bool(obj.note)
+
+
+class ScanOut(Schema):
+    changed: bool
+    message: str
+    status: str
+
+
+class RecordOut(Schema):
+    year: int
+    invited: int
+    present: int
+    leave: int
+    absent: int
+    makeups_due: int
+    makeups_done: int
+    notes: int
+
+
+class CellOut(Schema):
+    kind: str
+    period: str
+    minimum: int
+    held: int
+    due: int
+    met: int
+    ok: bool
+
+
+class ComplianceOut(Schema):
+    org_id: int
+    name: str
+    owner: str
+    sessions: int
+    invited: int
+    present: int
+    rate: float | None
+    behind: bool
+    cells: list[CellOut]
+
+    @staticmethod
+    def resolve_cells(obj: selectors.ComplianceRow) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": c.rule.kind,
+                "period": c.rule.period,
+                "minimum": c.rule.minimum,
+                "held": c.held,
+                "due": c.due,
+                "met": c.met,
+                "ok": c.ok,
+            }
+            for c in obj.cells
+        ]
+
+
+class RuleOut(Schema):
+    id: int
+    kind: str
+    period: str
+    minimum: int
+    district_id: int | None
+    is_active: bool
+    note: str
+
+
+class RuleIn(Schema):
+    kind: str
+    period: str
+    minimum: int = Field(ge=1, le=31)
+    is_active: bool = True
+    district_id: int | None = None
+    note: str = Field("", max_length=500)
+
+
+@router.get("/sessions", response=list[SessionOut])
+@paginate(Pagination)
+def session_list(request: HttpRequest, filters: Query[SESSIONS.Filters]) -> Any:  # type: ignore[name-defined]
+    return SESSIONS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/sessions", response={201: ScheduleOut})
+def session_schedule(request: HttpRequest, payload: SessionIn) -> Any:
+    made = services.session_schedule(
+        actor=request.user,
+        party_org_id=payload.party_org_id,
+        kind=payload.kind,
+        topic=payload.topic,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        speaker=payload.speaker,
+        description=payload.description,
+        place=payload.place,
+        audience=payload.audience,
+        member_ids=payload.member_ids,
+        repeat=payload.repeat,
+        occurrences=payload.occurrences,
+        links=payload.links,
+    )
+    return Status(201, {"sessions": made.sessions, "moved": made.moved})
+
+
+@router.get("/sessions/{session_id}", response=SessionOut)
+def session_detail(request: HttpRequest, session_id: str) -> Any:
+    return selectors.session_get_for(request.user, session_id)
+
+
+@router.post("/sessions/{session_id}/cancel", response=SessionOut)
+def session_cancel(request: HttpRequest, session_id: str, payload: ReasonIn) -> Any:
+    return services.session_cancel(actor=request.user, session_id=session_id, reason=payload.reason)
+
+
+@router.post("/sessions/{session_id}/record", response=SessionOut)
+def session_record(request: HttpRequest, session_id: str, payload: SummaryIn) -> Any:
+    return services.session_record(
+        actor=request.user, session_id=session_id, summary=payload.summary
+    )
+
+
+@router.post("/sessions/{session_id}/materials", response={201: dict[str, Any]})
+def material_add(
+    request: HttpRequest,
+    session_id: str,
+    payload: Form[LinkIn],
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Any:
+    """A link (`url`), or a file (multipart `file`: PDF, Word, PowerPoint, Excel, image)."""
+    material = services.material_add(
+        actor=request.user,
+        session_id=session_id,
+        title=payload.title,
+        url=payload.url,
+        upload=file,
+    )
+    return Status(
+        201,
+        {
+            "id": material.pk,
+            "title": material.title,
+            "url": material.url,
+            "file": bool(material.file),
+        },
+    )
+
+
+@router.get("/sessions/{session_id}/attendances", response=list[AttendanceOut])
+@paginate(Pagination)
+def session_attendances(request: HttpRequest, session_id: str) -> Any:
+    session = selectors.session_get_for(request.user, session_id, write=True)
+    return selectors.session_attendances(actor=request.user, session=session).select_related(
+        "session", "member"
+    )
+
+
+@router.post("/sessions/{session_id}/attendances", response=AttendanceOut)
+def attendance_mark(request: HttpRequest, session_id: str, payload: MarkIn) -> Any:
+    return services.attendance_mark(
+        actor=request.user,
+        session_id=session_id,
+        member_id=payload.member_id,
+        status=payload.status,
+    )
+
+
+@router.post("/sessions/{session_id}/leave", response=AttendanceOut)
+def leave(request: HttpRequest, session_id: str, payload: ReasonIn) -> Any:
+    return services.leave_request(actor=request.user, session_id=session_id, reason=payload.reason)
+
+
+@router.post("/sessions/{session_id}/note", response=AttendanceOut)
+def note(request: HttpRequest, session_id: str, payload: NoteIn) -> Any:
+    return services.note_submit(actor=request.user, session_id=session_id, text=payload.note)
+
+
+@router.post("/checkin", response=ScanOut)
+def checkin(request: HttpRequest, payload: TokenIn) -> Any:
+    scan = services.scan_for(payload.token)
+    attendance, message, changed = services.attendance_scan(actor=request.user, scan=scan)
+    return {"changed": changed, "message": message, "status": attendance.status}
+
+
+@router.get("/attendances", response=list[AttendanceOut])
+@paginate(Pagination)
+def attendance_list(request: HttpRequest, filters: Query[ATTENDANCES.Filters]) -> Any:  # type: ignore[name-defined]
+    return ATTENDANCES.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/makeups/{attendance_id}/confirm", response=AttendanceOut)
+def makeup_confirm(request: HttpRequest, attendance_id: str) -> Any:
+    return services.makeup_confirm(actor=request.user, attendance_id=attendance_id)
+
+
+@router.post("/makeups/{attendance_id}/return", response=AttendanceOut)
+def makeup_return(request: HttpRequest, attendance_id: str, payload: ReasonIn) -> Any:
+    return services.makeup_return(
+        actor=request.user, attendance_id=attendance_id, reason=payload.reason
+    )
+
+
+@router.get("/me/record", response=RecordOut)
+def my_record(request: HttpRequest, year: int | None = None) -> Any:
+    year = clean_int("year", year, _("年度"), minimum=2000, maximum=2100, required=False)
+    return selectors.my_record(actor=request.user, year=year)
+
+
+@router.get("/compliance", response=list[ComplianceOut])
+@paginate(Pagination)
+def compliance(request: HttpRequest, filters: Query[COMPLIANCE.Filters]) -> Any:  # type: ignore[name-defined]
+    return COMPLIANCE.rows_for(request.user, filters.model_dump())
+
+
+@router.get("/rules", response=list[RuleOut])
+def rule_list(request: HttpRequest) -> Any:
+    seen: dict[int, StudyRule] = {}
+    for _district, rules, own in selectors.rule_list(actor=request.user):
+        for r in [*rules, *own]:
+            seen[r.pk] = r
+    return list(seen.values())
+
+
+@router.put("/rules", response=RuleOut)
+def rule_save(request: HttpRequest, payload: RuleIn) -> Any:
+    return services.rule_save(
+        actor=request.user,
+        kind=payload.kind,
+        period=payload.period,
+        minimum=payload.minimum,
+        is_active=payload.is_active,
+        district_id=payload.district_id,
+        note=payload.note,
+    )
