@@ -113,3 +113,17 @@ RULES = sorted(_found())
 def test_no_module_breaks_the_rule(rule: str) -> None:
     offenders = _found()[rule]
     assert not offenders, f"{rule}: {sorted(offenders)}"
+
+
+INLINE_SCRIPT = re.compile(r"\son[a-z]+\s*=\s*[\"']|<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
+
+
+def test_no_template_has_an_inline_script() -> None:
+    """The Content-Security-Policy allows scripts from this site only: no `on…=` handler and
+    no inline `<script>` in any template (app.js gives data-confirm, data-check-all, data-href)."""
+    offenders = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("templates/**/*.html")
+        if INLINE_SCRIPT.search(path.read_text(encoding="utf-8"))
+    )
+    assert not offenders, f"inline scripts in templates: {offenders}"

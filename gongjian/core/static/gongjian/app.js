@@ -1,12 +1,19 @@
 /* The few behaviours every page shares, without inline scripts (the Content-Security-Policy
    allows scripts from this site only):
-   - data-confirm="…" on a form, or on a button that submits one: ask before sending;
+   - data-confirm="…" on a form, or on a button that submits one: ask before sending
+     (with data-confirm-when="field=value" on the button, only when the form's field has that value);
    - data-check-all="name" on a checkbox: tick or untick every checkbox of that name;
    - data-href="…" on a select: go to the chosen URL (…{value} is replaced). */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
     var button = event.target.closest("button[data-confirm], input[type=submit][data-confirm], a[data-confirm]");
+    var when = button && button.getAttribute("data-confirm-when");
+    if (when && button.form) {
+      var pair = when.split("=");
+      var field = button.form.elements[pair[0]];
+      if (!field || field.value !== pair[1]) { button = null; }
+    }
     if (button && !window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
       event.stopImmediatePropagation();
