@@ -92,6 +92,7 @@ class SmsCode(TimeStampedModel):
     class Purpose(models.TextChoices):
         LOGIN = "login", _("登录或激活")
         RESET = "reset", _("重置密码")
+        SUGGEST = "suggest", _("群众提交意见建议")
 
     phone_hash = models.CharField(max_length=64)
     purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)

@@ -441,7 +441,8 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
         ],
         now=now,
     )
-    on_record = _on_record(mobile)
+    # A resident leaving a suggestion has no record: the code proves the number is theirs.
+    on_record = purpose == SmsCode.Purpose.SUGGEST or _on_record(mobile)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     with transaction.atomic():
         SmsCode.objects.filter(phone_hash=phone_hash, purpose=purpose, used_at=None).update(
@@ -462,7 +463,10 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
             ip=ip,
         )
     if on_record:
-        what = _("重置密码") if purpose == SmsCode.Purpose.RESET else _("登录")
+        what = {
+            SmsCode.Purpose.RESET: _("重置密码"),
+            SmsCode.Purpose.SUGGEST: _("提交意见建议"),
+        }.get(purpose, _("登录"))
         text = _("您的共建平台%(what)s验证码为%(code)s，%(m)d分钟内有效。请勿告诉他人。") % {
             "what": what,
             "code": code,

@@ -23,6 +23,7 @@ urlpatterns = [
     path("evaluation/", include("gongjian.evaluation.urls")),
     path("study/", include("gongjian.study.urls")),
     path("inspection/", include("gongjian.inspection.urls")),
+    path("consult/", include("gongjian.consult.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

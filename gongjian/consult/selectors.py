@@ -1,0 +1,597 @@
+"""Every read of the consult app, through the caller's scope (ADR 0015).
+
+- a suggestion is seen by the working committee of its district (and the platform), by the
+  unit it is or was assigned to, by the area posts of the area it concerns, and by its
+  submitter;
+- a consultation by the working committee of its district, its organising unit's
+  administrator, and the members invited to it (or who took part);
+- a studio or post by everyone of its district (it is a public place), changed by the
+  committee and by its unit's administrator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gongjian.consult.models import (
+    Assignment,
+    Attendance,
+    Category,
+    Consultation,
+    Contribution,
+    Invitation,
+    Photo,
+    Shift,
+    Studio,
+    Suggestion,
+    UnitDuty,
+)
+from gongjian.core.errors import NotFound
+from gongjian.core.search import fold
+from gongjian.orgs import scope
+from gongjian.orgs import selectors as org_selectors
+from gongjian.orgs.models import Area, Unit
+
+
+def _or(*parts: Q) -> Q:
+    if any(not p for p in parts):
+        return Q()
+    out = parts[0]
+    for p in parts[1:]:
+        out = out | p
+    return out
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _area_unit(actor: Any, area: int | None, unit: int | None) -> tuple[Area | None, Unit | None]:
+    return (
+        org_selectors.area_get_for(actor, area) if area else None,
+        org_selectors.unit_get_for(actor, unit) if unit else None,
+    )
+
+
+# Suggestions ----------------------------------------------------------------------------------
+
+
+def _committee_q(actor: Any, prefix: str = "") -> Q:
+    paths = scope.committee_paths(actor)
+    if paths is None:
+        return Q()
+    if not paths:
+        return scope.NOTHING
+    return scope.committee_q(actor, f"{prefix}district")
+
+
+def _unit_ids(actor: Any) -> tuple[int, ...]:
+    return scope.posts_of(actor).unit_ids
+
+
+def handling_q(actor: Any) -> Q:
+    """The suggestions the caller's unit holds now (assigned, replied)."""
+    ids = _unit_ids(actor)
+    return Q(unit_id__in=ids) if ids else scope.NOTHING
+
+
+def suggestion_q(actor: Any) -> Q:
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return Q()
+    parts = [_committee_q(actor)]
+    if posts.unit_ids:
+        was = Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id__in=posts.unit_ids)
+        parts += [Q(unit_id__in=posts.unit_ids), Q(Exists(was))]
+    for path in posts.paths():
+        parts.append(Q(area__path__startswith=path))
+    if posts.member_id is not None:
+        parts.append(Q(member_id=posts.member_id))
+    parts = [p for p in parts if p != scope.NOTHING]
+    return _or(*parts) if parts else scope.NOTHING
+
+
+def suggestions_to_decide(*, actor: Any) -> QuerySet[Suggestion]:
+    """What the working committee (or the platform) accepts, declines, merges and assigns."""
+    return Suggestion.objects.filter(_committee_q(actor))
+
+
+def suggestions_to_handle(*, actor: Any) -> QuerySet[Suggestion]:
+    """What the caller's unit handles: assigned to it now."""
+    return Suggestion.objects.filter(handling_q(actor))
+
+
+def suggestions_of_submitter(*, actor: Any) -> QuerySet[Suggestion]:
+    member = org_selectors.member_of(actor)
+    if member is None:
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(member=member)
+
+
+def is_committee(actor: Any) -> bool:
+    paths = scope.committee_paths(actor)
+    return paths is None or bool(paths)
+
+
+def suggestion_list(
+    *,
+    actor: Any,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    source: str = "",
+    overdue: bool = False,
+    mine: bool = False,
+    handling: bool = False,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    replied_start: dt.date | None = None,
+    replied_end: dt.date | None = None,
+    on_time: bool = False,
+    rating: str = "",
+    accepted: bool = False,
+    area: int | None = None,
+    unit: int | None = None,
+    consultation: str = "",
+) -> QuerySet[Suggestion]:
+    """Suggestions; `start`/`end`: submitted then; `replied_*`: replied then; `overdue`:
+    assigned and past the deadline (the chase list); `handling`: held by the caller's unit;
+    `mine`: the caller's own; `accepted`: went past acceptance (accepted, assigned, replied,
+    closed)."""
+    if handling:
+        qs = Suggestion.objects.filter(handling_q(actor))
+    elif mine:
+        qs = suggestions_of_submitter(actor=actor)
+    else:
+        qs = Suggestion.objects.filter(suggestion_q(actor))
+    qs = qs.select_related("category", "unit", "area")
+    if status:
+        qs = qs.filter(status=status)
+    if category:
+        qs = qs.filter(category__code=category)
+    if source:
+        qs = qs.filter(source=source)
+    if overdue:
+        qs = qs.filter(status=Suggestion.Status.ASSIGNED, due_on__lt=timezone.localdate())
+    if accepted:
+        qs = qs.filter(status__in=("accepted", "assigned", "replied", "closed"))
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(submitted_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
+    if end:
+        qs = qs.filter(
+            submitted_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        )
+    if replied_start:
+        qs = qs.filter(
+            replied_at__gte=dt.datetime.combine(replied_start, dt.time(), tzinfo=tz)
+        )
+    if replied_end:
+        qs = qs.filter(
+            replied_at__lt=dt.datetime.combine(
+                replied_end + dt.timedelta(days=1), dt.time(), tzinfo=tz
+            )
+        )
+    if replied_start or replied_end:
+        qs = qs.filter(replied_at__isnull=False)
+    if on_time:
+        qs = qs.filter(on_time=True)
+    if rating:
+        qs = qs.filter(rating=rating)
+    if consultation:
+        key = _uuid(consultation)
+        qs = qs.filter(consultation__public_id=key) if key else qs.none()
+    the_area, the_unit = _area_unit(actor, area, unit)
+    if the_area is not None:
+        qs = qs.filter(
+            Q(area__path__startswith=the_area.path) | Q(district__path__startswith=the_area.path)
+        )
+    if the_unit is not None:
+        qs = qs.filter(unit=the_unit)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(title__icontains=fold(q)))
+    if overdue or handling:
+        return qs.order_by("due_on", "id")
+    return qs.order_by("-submitted_at", "-id")
+
+
+def suggestion_get_for(actor: Any, public_id: Any) -> Suggestion:
+    key = _uuid(public_id)
+    found = (
+        Suggestion.objects.filter(suggestion_q(actor), public_id=key)
+        .select_related("category", "unit", "area", "member", "district", "merged_into")
+        .first()
+        if key
+        else None
+    )
+    if found is None:
+        raise NotFound(_("意见建议不存在或无权查看"))
+    return found
+
+
+def may_see_identity(actor: Any, suggestion: Suggestion) -> bool:
+    """Units and area posts see the text, not who wrote it, unless the submitter agreed; the
+    working committee and the submitter see it."""
+    if suggestion.share_identity:
+        return True
+    posts = scope.posts_of(actor)
+    if posts.member_id is not None and posts.member_id == suggestion.member_id:
+        return True
+    return suggestions_to_decide(actor=actor).filter(pk=suggestion.pk).exists()
+
+
+def submitter_label(actor: Any, suggestion: Suggestion) -> str:
+    if not may_see_identity(actor, suggestion):
+        return _("（提出人未公开身份）")
+    if suggestion.member_id:
+        return suggestion.member.name if suggestion.member else ""
+    return suggestion.submitter_name or _("群众")
+
+
+def suggestion_history(*, suggestion: Suggestion) -> dict[str, Any]:
+    return {
+        "assignments": list(suggestion.assignments.select_related("unit").order_by("id")),
+        "replies": list(suggestion.replies.select_related("unit").order_by("id")),
+        "ratings": list(suggestion.ratings.order_by("round")),
+        "merged": list(suggestion.merged.order_by("id")),
+        "photos": list(suggestion.photos.all()),
+    }
+
+
+def may_handle(actor: Any, suggestion: Suggestion) -> bool:
+    return suggestions_to_handle(actor=actor).filter(pk=suggestion.pk).exists()
+
+
+def may_decide(actor: Any, suggestion: Suggestion) -> bool:
+    return suggestions_to_decide(actor=actor).filter(pk=suggestion.pk).exists()
+
+
+def is_submitter(actor: Any, suggestion: Suggestion) -> bool:
+    member_id = scope.posts_of(actor).member_id
+    return member_id is not None and member_id == suggestion.member_id
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True).order_by("code")
+
+
+def merge_targets(*, suggestion: Suggestion) -> QuerySet[Suggestion]:
+    return (
+        Suggestion.objects.filter(district_id=suggestion.district_id)
+        .exclude(pk=suggestion.pk)
+        .exclude(status__in=("declined", "merged"))
+        .order_by("-submitted_at")
+    )
+
+
+def units_of_district(*, district: Area) -> QuerySet[Unit]:
+    return Unit.objects.filter(area__path__startswith=district.path).order_by("code")
+
+
+def unit_duties(*, district: Area) -> list[tuple[int, str, str]]:
+    """(unit id, name, stated duties) of the units of a district that take suggestions."""
+    rows = UnitDuty.objects.filter(
+        unit__area__path__startswith=district.path, takes_suggestions=True
+    ).values_list("unit_id", "unit__name", "duties")
+    return list(rows)
+
+
+def past_assignments(*, district: Area, per_unit: int = 40) -> dict[int, list[str]]:
+    """The titles of the suggestions each unit of a district replied to, newest first (at most
+    `per_unit` each): what the unit has shown it handles."""
+    out: dict[int, list[str]] = {}
+    rows = (
+        Assignment.objects.filter(
+            suggestion__district=district, status=Assignment.Status.REPLIED, rehandle=False
+        )
+        .order_by("-id")
+        .values_list("unit_id", "suggestion__title")[: per_unit * 200]
+    )
+    for unit_id, title in rows:
+        bucket = out.setdefault(unit_id, [])
+        if len(bucket) < per_unit:
+            bucket.append(title)
+    return out
+
+
+def photo_get_for(actor: Any, public_id: Any) -> Photo:
+    key = _uuid(public_id)
+    photo = Photo.objects.filter(public_id=key).first() if key else None
+    if photo is not None:
+        if (
+            photo.suggestion_id
+            and Suggestion.objects.filter(suggestion_q(actor), pk=photo.suggestion_id).exists()
+        ):
+            return photo
+        if (
+            photo.contribution_id
+            and Contribution.objects.filter(
+                consultation__in=Consultation.objects.filter(consultation_q(actor)),
+                pk=photo.contribution_id,
+            ).exists()
+        ):
+            return photo
+    raise NotFound(_("照片不存在或无权查看"))
+
+
+# Unit rates -----------------------------------------------------------------------------------
+
+
+def unit_rates(*, actor: Any, start: dt.date | None = None, end: dt.date | None = None) -> list[
+    dict[str, Any]
+]:
+    """Per unit of the caller's districts: assigned, replied, replied on time, rated, rated
+    satisfied or basically satisfied; handling, on-time and satisfaction rates. Every unit is
+    shown beside the others (the rates are the district's to compare)."""
+    paths = scope.districts_of(actor)
+    qs = Suggestion.objects.filter(unit__isnull=False)
+    if paths is not None:
+        if not paths:
+            return []
+        qs = qs.filter(_or(*[Q(district__path__startswith=p) for p in paths]))
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(submitted_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
+    if end:
+        qs = qs.filter(
+            submitted_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        )
+    rows = (
+        qs.values("unit_id", "unit__name")
+        .annotate(
+            assigned=Count("id"),
+            replied=Count("id", filter=Q(status__in=("replied", "closed"))),
+            on_time=Count("id", filter=Q(on_time=True)),
+            rated=Count("id", filter=~Q(rating="")),
+            satisfied=Count("id", filter=Q(rating__in=("satisfied", "basic"))),
+            overdue=Count(
+                "id", filter=Q(status="assigned", due_on__lt=timezone.localdate())
+            ),
+        )
+        .order_by("unit__name")
+    )
+    mine = set(_unit_ids(actor))
+    out = []
+    for r in rows:
+        out.append(
+            {
+                **r,
+                "handling_rate": r["replied"] / r["assigned"] if r["assigned"] else 0.0,
+                "on_time_rate": r["on_time"] / r["replied"] if r["replied"] else 0.0,
+                "satisfaction_rate": r["satisfied"] / r["rated"] if r["rated"] else 0.0,
+                "mine": r["unit_id"] in mine,
+            }
+        )
+    out.sort(key=lambda r: (-r["handling_rate"], -r["on_time_rate"], r["unit__name"]))
+    return out
+
+
+# Consultations --------------------------------------------------------------------------------
+
+
+def _organising_q(actor: Any, prefix: str = "", *, write: bool = False) -> Q:
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return Q()
+    parts = [_committee_q(actor, prefix)]
+    if posts.unit_ids:
+        parts.append(Q(**{f"{prefix}unit_id__in": posts.unit_ids}))
+    parts = [p for p in parts if p != scope.NOTHING]
+    return _or(*parts) if parts else scope.NOTHING
+
+
+def consultation_q(actor: Any) -> Q:
+    member_id = scope.posts_of(actor).member_id
+    parts = [_organising_q(actor)]
+    if member_id is not None:
+        invited = Invitation.objects.filter(consultation=OuterRef("pk"), member_id=member_id)
+        came = Attendance.objects.filter(consultation=OuterRef("pk"), member_id=member_id)
+        parts += [Q(Exists(invited)), Q(Exists(came))]
+    parts = [p for p in parts if p != scope.NOTHING]
+    return _or(*parts) if parts else scope.NOTHING
+
+
+def consultations_for_write(*, actor: Any) -> QuerySet[Consultation]:
+    return Consultation.objects.filter(_organising_q(actor))
+
+
+def may_organise(actor: Any) -> bool:
+    posts = scope.posts_of(actor)
+    return posts.superuser or bool(scope.committee_paths(actor)) or bool(posts.unit_ids)
+
+
+def consultation_list(
+    *,
+    actor: Any,
+    q: str = "",
+    level: str = "",
+    form: str = "",
+    status: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    area: int | None = None,
+    unit: int | None = None,
+) -> QuerySet[Consultation]:
+    """Consultations; `start`/`end`: held (started) then."""
+    qs = (
+        Consultation.objects.filter(consultation_q(actor))
+        .select_related("unit", "district")
+        .annotate(
+            invited_count=Count("invitations", distinct=True),
+            attended_count=Count("attendances", distinct=True),
+        )
+    )
+    if level:
+        qs = qs.filter(level=level)
+    if form:
+        qs = qs.filter(form=form)
+    if status:
+        qs = qs.filter(status=status)
+    tz = timezone.get_current_timezone()
+    if start:
+        qs = qs.filter(starts_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
+    if end:
+        qs = qs.filter(
+            starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        )
+    the_area, the_unit = _area_unit(actor, area, unit)
+    if the_area is not None:
+        qs = qs.filter(district__path__startswith=scope.district_path(the_area.path))
+    if the_unit is not None:
+        qs = qs.filter(unit=the_unit)
+    if q:
+        qs = qs.filter(Q(topic__icontains=q) | Q(topic__icontains=fold(q)))
+    return qs.order_by("-starts_at", "-id")
+
+
+def consultation_get_for(actor: Any, public_id: Any) -> Consultation:
+    key = _uuid(public_id)
+    found = (
+        Consultation.objects.filter(consultation_q(actor), public_id=key)
+        .select_related("unit", "district")
+        .first()
+        if key
+        else None
+    )
+    if found is None:
+        raise NotFound(_("协商活动不存在或无权查看"))
+    return found
+
+
+def may_manage_consultation(actor: Any, consultation: Consultation) -> bool:
+    return consultations_for_write(actor=actor).filter(pk=consultation.pk).exists()
+
+
+def invitation_of(*, actor: Any, consultation: Consultation) -> Invitation | None:
+    member_id = scope.posts_of(actor).member_id
+    if member_id is None:
+        return None
+    return consultation.invitations.filter(member_id=member_id).first()
+
+
+def consultation_people(*, consultation: Consultation) -> dict[str, Any]:
+    return {
+        "invitations": list(consultation.invitations.select_related("member__unit")),
+        "attendances": list(consultation.attendances.select_related("member")),
+        "contributions": list(
+            consultation.contributions.select_related("member")
+            .prefetch_related("photos")
+            .order_by("-featured", "created_at")
+        ),
+        "suggestions": list(consultation.suggestions.order_by("-submitted_at")[:50]),
+    }
+
+
+def attendance_list(
+    *,
+    actor: Any,
+    q: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    area: int | None = None,
+    unit: int | None = None,
+) -> QuerySet[Attendance]:
+    """Participation (person-times) at the consultations the caller sees; `start`/`end`: the
+    consultation started then."""
+    qs = Attendance.objects.filter(
+        consultation__in=consultation_list(actor=actor, start=start, end=end, area=area, unit=unit)
+        .order_by()
+        .values("pk")
+    ).select_related("consultation", "member")
+    if q:
+        qs = qs.filter(member__name__icontains=q)
+    return qs.order_by("-consultation__starts_at", "id")
+
+
+# Studios and posts ----------------------------------------------------------------------------
+
+
+def studio_q(actor: Any) -> Q:
+    paths = scope.districts_of(actor)
+    if paths is None:
+        return Q()
+    member = org_selectors.member_of(actor)
+    parts = [Q(district__path__startswith=p) for p in paths]
+    if member is not None:
+        parts.append(Q(members=member))
+        if member.unit_id and member.unit:
+            parts.append(Q(district__path__startswith=scope.district_path(member.unit.area.path)))
+    return _or(*parts) if parts else scope.NOTHING
+
+
+def studios_for_write(*, actor: Any) -> QuerySet[Studio]:
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return Studio.objects.all()
+    parts = [_committee_q(actor)]
+    if posts.unit_ids:
+        parts.append(Q(unit_id__in=posts.unit_ids))
+    parts = [p for p in parts if p != scope.NOTHING]
+    return Studio.objects.filter(_or(*parts)) if parts else Studio.objects.none()
+
+
+def studio_list(
+    *,
+    actor: Any,
+    q: str = "",
+    kind: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Studio]:
+    """Studios and posts, with their shifts (activities) counted in the period."""
+    shifts = Q()
+    if start:
+        shifts &= Q(shifts__on__gte=start)
+    if end:
+        shifts &= Q(shifts__on__lte=end)
+    qs = (
+        Studio.objects.filter(studio_q(actor))
+        .distinct()
+        .select_related("area", "unit", "district")
+        .annotate(
+            member_count=Count("members", distinct=True),
+            shift_count=Count("shifts", filter=shifts, distinct=True),
+        )
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs.order_by("kind", "name", "id")
+
+
+def studio_get_for(actor: Any, public_id: Any) -> Studio:
+    key = _uuid(public_id)
+    found = (
+        Studio.objects.filter(studio_q(actor), public_id=key)
+        .distinct()
+        .select_related("area", "unit", "district")
+        .first()
+        if key
+        else None
+    )
+    if found is None:
+        raise NotFound(_("工作室或先锋岗不存在或无权查看"))
+    return found
+
+
+def studio_public(public_id: Any) -> Studio:
+    """A studio or post reached from its QR code, by anyone (its name and place are public)."""
+    key = _uuid(public_id)
+    found = Studio.objects.filter(public_id=key).select_related("district").first() if key else None
+    if found is None:
+        raise NotFound(_("工作室或先锋岗不存在"))
+    return found
+
+
+def studio_shifts(*, studio: Studio) -> QuerySet[Shift]:
+    return studio.shifts.select_related("member").order_by("-on", "id")
