@@ -463,10 +463,11 @@ def sms_code_send(*, phone: str, purpose: str, ip: str | None = None) -> None:
             ip=ip,
         )
     if on_record:
-        what = {
+        whats: dict[str, str] = {
             SmsCode.Purpose.RESET: _("重置密码"),
             SmsCode.Purpose.SUGGEST: _("提交意见建议"),
-        }.get(purpose, _("登录"))
+        }
+        what = whats.get(purpose, _("登录"))
         text = _("您的共建平台%(what)s验证码为%(code)s，%(m)d分钟内有效。请勿告诉他人。") % {
             "what": what,
             "code": code,

@@ -14,11 +14,11 @@ from ninja.security import HttpBearer, django_auth
 from gongjian.accounts.api import router as accounts_router
 from gongjian.accounts.services import SecondFactorRequired, api_token_authenticate
 from gongjian.cobuild.api import router as cobuild_router
+from gongjian.consult.api import router as consult_router
 from gongjian.core import context
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
-from gongjian.consult.api import router as consult_router
 from gongjian.inspection.api import router as inspection_router
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router

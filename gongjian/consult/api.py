@@ -1,3 +1,524 @@
-from ninja import Router
+"""The consult app over the API: the same services and selectors as the pages. Photos and
+reply attachments go as multipart form data, as from the page.
+
+No `from __future__ import annotations` here: django-ninja's `@paginate` re-reads the view's
+annotations in its own module.
+"""
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from gongjian.consult import selectors, services
+from gongjian.consult.lists import CONSULTATIONS, STUDIOS, SUGGESTIONS, UNIT_RATES
+from gongjian.consult.models import Consultation, Studio, Suggestion
+from gongjian.core import context, photos
+from gongjian.core.lists import Pagination
 
 router = Router(tags=["consult"])
+
+
+def _files(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
+    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in files or []]
+
+
+# Suggestions ----------------------------------------------------------------------------------
+
+
+class SuggestionOut(Schema):
+    id: uuid.UUID
+    title: str
+    text: str
+    category: str
+    status: str
+    source: str
+    area_id: int | None
+    unit_id: int | None
+    due_on: dt.date | None
+    submitted_at: dt.datetime
+    replied_at: dt.datetime | None
+    on_time: bool | None
+    handbacks: int
+    rehandles: int
+    rating: str
+    merged_into: uuid.UUID | None
+
+    @staticmethod
+    def resolve_id(obj: Suggestion) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_category(obj: Suggestion) -> str:
+        return obj.category.code
+
+    @staticmethod
+    def resolve_merged_into(obj: Suggestion) -> uuid.UUID | None:
+        return obj.merged_into.public_id if obj.merged_into_id and obj.merged_into else None
+
+
+class SuggestionIn(Schema):
+    title: str = Field(max_length=200)
+    text: str = Field(max_length=10000)
+    category: str = Field(max_length=40)
+    area_id: int | None = None
+    share_identity: bool = False
+    consultation_id: uuid.UUID | None = None
+
+
+class PublicSuggestionIn(Schema):
+    phone: str = Field(max_length=32)
+    code: str = Field(max_length=12)
+    name: str = Field("", max_length=100)
+    title: str = Field(max_length=200)
+    text: str = Field(max_length=10000)
+    category: str = Field(max_length=40)
+    studio_id: uuid.UUID | None = None
+    area_id: int | None = None
+    share_identity: bool = False
+
+
+class PhoneIn(Schema):
+    phone: str = Field(max_length=32)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=400)
+
+
+class MergeIn(Schema):
+    into_id: uuid.UUID
+
+
+class AssignIn(Schema):
+    unit_id: int
+    workdays: int | None = Field(None, ge=1, le=1000)
+    due_on: dt.date | None = None
+
+
+class ReplyIn(Schema):
+    text: str = Field(max_length=10000)
+
+
+class RateIn(Schema):
+    value: str = Field(max_length=20)
+    comment: str = Field("", max_length=400)
+
+
+class ProposalOut(Schema):
+    unit_id: int
+    name: str
+    score: float
+    reasons: list[str]
+
+
+@router.get("/suggestions", response=list[SuggestionOut])
+@paginate(Pagination)
+def suggestion_list(request: HttpRequest, filters: Query[SUGGESTIONS.Filters]) -> Any:  # type: ignore[name-defined]
+    return SUGGESTIONS.rows_for(request.user, filters.model_dump()).select_related("merged_into")
+
+
+@router.post("/suggestions", response={201: SuggestionOut})
+def suggestion_submit(
+    request: HttpRequest,
+    payload: Form[SuggestionIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    s = services.suggestion_submit(
+        actor=request.user,
+        title=payload.title,
+        text=payload.text,
+        category_id=payload.category,
+        area_id=payload.area_id,
+        share_identity=payload.share_identity,
+        consultation_id=payload.consultation_id,
+        photo_files=_files(photos),
+    )
+    return Status(201, s)
+
+
+@router.post("/public/code", auth=None, response={202: dict})
+def public_code(request: HttpRequest, payload: PhoneIn) -> Any:
+    services.public_code_send(phone=payload.phone, ip=context.client_ip(request))
+    return Status(202, {"sent": True})
+
+
+@router.post("/public/suggestions", auth=None, response={201: dict})
+def public_submit(
+    request: HttpRequest,
+    payload: Form[PublicSuggestionIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    s = services.suggestion_submit_public(
+        phone=payload.phone,
+        code=payload.code,
+        name=payload.name,
+        title=payload.title,
+        text=payload.text,
+        category_id=payload.category,
+        studio_id=payload.studio_id,
+        area_id=payload.area_id,
+        share_identity=payload.share_identity,
+        photo_files=_files(photos),
+    )
+    return Status(201, {"id": str(s.public_id), "status": s.status})
+
+
+@router.get("/suggestions/{suggestion_id}", response=SuggestionOut)
+def suggestion_detail(request: HttpRequest, suggestion_id: str) -> Any:
+    return selectors.suggestion_get_for(request.user, suggestion_id)
+
+
+@router.get("/suggestions/{suggestion_id}/proposals", response=list[ProposalOut])
+def suggestion_proposals(request: HttpRequest, suggestion_id: str) -> Any:
+    return services.suggestion_propose(actor=request.user, suggestion_id=suggestion_id)
+
+
+@router.post("/suggestions/{suggestion_id}/accept", response=SuggestionOut)
+def suggestion_accept(request: HttpRequest, suggestion_id: str) -> Any:
+    return services.suggestion_accept(actor=request.user, suggestion_id=suggestion_id)
+
+
+@router.post("/suggestions/{suggestion_id}/decline", response=SuggestionOut)
+def suggestion_decline(request: HttpRequest, suggestion_id: str, payload: ReasonIn) -> Any:
+    return services.suggestion_decline(
+        actor=request.user, suggestion_id=suggestion_id, reason=payload.reason
+    )
+
+
+@router.post("/suggestions/{suggestion_id}/merge", response=SuggestionOut)
+def suggestion_merge(request: HttpRequest, suggestion_id: str, payload: MergeIn) -> Any:
+    return services.suggestion_merge(
+        actor=request.user, suggestion_id=suggestion_id, into_id=payload.into_id
+    )
+
+
+@router.post("/suggestions/{suggestion_id}/assign", response=SuggestionOut)
+def suggestion_assign(request: HttpRequest, suggestion_id: str, payload: AssignIn) -> Any:
+    return services.suggestion_assign(
+        actor=request.user,
+        suggestion_id=suggestion_id,
+        unit_id=payload.unit_id,
+        workdays=payload.workdays,
+        due_on=payload.due_on,
+    )
+
+
+@router.post("/suggestions/{suggestion_id}/hand-back", response=SuggestionOut)
+def suggestion_hand_back(request: HttpRequest, suggestion_id: str, payload: ReasonIn) -> Any:
+    return services.suggestion_hand_back(
+        actor=request.user, suggestion_id=suggestion_id, reason=payload.reason
+    )
+
+
+@router.post("/suggestions/{suggestion_id}/reply", response=SuggestionOut)
+def suggestion_reply(
+    request: HttpRequest,
+    suggestion_id: str,
+    payload: Form[ReplyIn],
+    attachment: File[UploadedFile] = None,  # type: ignore[assignment]
+) -> Any:
+    upload = (attachment.name or "", attachment.read(10 * 1024 * 1024 + 1)) if attachment else None
+    reply = services.suggestion_reply(
+        actor=request.user, suggestion_id=suggestion_id, text=payload.text, attachment=upload
+    )
+    return reply.suggestion
+
+
+@router.post("/suggestions/{suggestion_id}/rate", response=SuggestionOut)
+def suggestion_rate(request: HttpRequest, suggestion_id: str, payload: RateIn) -> Any:
+    rating = services.suggestion_rate(
+        actor=request.user,
+        suggestion_id=suggestion_id,
+        value=payload.value,
+        comment=payload.comment,
+    )
+    return rating.suggestion
+
+
+class RateRowOut(Schema):
+    unit_id: int
+    unit_name: str = Field(alias="unit__name")
+    assigned: int
+    replied: int
+    on_time: int
+    overdue: int
+    rated: int
+    handling_rate: float
+    on_time_rate: float
+    satisfaction_rate: float
+
+
+@router.get("/unit-rates", response=list[RateRowOut])
+def unit_rates(request: HttpRequest, filters: Query[UNIT_RATES.Filters]) -> Any:  # type: ignore[name-defined]
+    return UNIT_RATES.rows_for(request.user, filters.model_dump())
+
+
+# Consultations --------------------------------------------------------------------------------
+
+
+class ConsultationOut(Schema):
+    id: uuid.UUID
+    level: str
+    form: str
+    topic: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str
+    online_until: dt.datetime | None
+    status: str
+    unit_id: int | None
+
+    @staticmethod
+    def resolve_id(obj: Consultation) -> uuid.UUID:
+        return obj.public_id
+
+
+class ConsultationIn(Schema):
+    level: str = Field(max_length=20)
+    form: str = Field(max_length=20)
+    topic: str = Field(max_length=400)
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    place: str = Field("", max_length=400)
+    online_until: dt.datetime | None = None
+    description: str = Field("", max_length=10000)
+    unit_id: int | None = None
+
+
+class InvitationsIn(Schema):
+    member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=2000)
+    unit_ids: list[int] = Field(default_factory=list, max_length=500)
+    who: str = Field("all", max_length=20)
+
+
+class AnswerIn(Schema):
+    accept: bool
+
+
+class CheckinIn(Schema):
+    token: str = Field(max_length=200)
+
+
+class ContributionIn(Schema):
+    text: str = Field(max_length=10000)
+    kind: str = Field("opinion", max_length=20)
+    member_id: uuid.UUID | None = None
+
+
+class ContributionOut(Schema):
+    id: uuid.UUID
+    kind: str
+    text: str
+    featured: bool
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+
+class RecordIn(Schema):
+    minutes: str = Field("", max_length=40000)
+    outcome: str = Field("", max_length=10000)
+    summary: str = Field("", max_length=10000)
+    status: str = Field("held", max_length=20)
+
+
+@router.get("/consultations", response=list[ConsultationOut])
+@paginate(Pagination)
+def consultation_list(request: HttpRequest, filters: Query[CONSULTATIONS.Filters]) -> Any:  # type: ignore[name-defined]
+    return CONSULTATIONS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/consultations", response={201: ConsultationOut})
+def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Any:
+    c = services.consultation_create(
+        actor=request.user,
+        level=payload.level,
+        form=payload.form,
+        topic=payload.topic,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        place=payload.place,
+        online_until=payload.online_until,
+        description=payload.description,
+        unit_id=payload.unit_id,
+    )
+    return Status(201, c)
+
+
+@router.get("/consultations/{consultation_id}", response=ConsultationOut)
+def consultation_detail(request: HttpRequest, consultation_id: str) -> Any:
+    return selectors.consultation_get_for(request.user, consultation_id)
+
+
+@router.post("/consultations/{consultation_id}/invitations", response={201: dict})
+def invitations_add(request: HttpRequest, consultation_id: str, payload: InvitationsIn) -> Any:
+    n = services.invitations_add(
+        actor=request.user,
+        consultation_id=consultation_id,
+        member_ids=payload.member_ids,
+        unit_ids=payload.unit_ids,
+        who=payload.who,
+    )
+    return Status(201, {"invited": n})
+
+
+@router.post("/consultations/{consultation_id}/answer", response=dict)
+def invitation_answer(request: HttpRequest, consultation_id: str, payload: AnswerIn) -> Any:
+    inv = services.invitation_answer(
+        actor=request.user, consultation_id=consultation_id, accept=payload.accept
+    )
+    return {"status": inv.status}
+
+
+@router.post("/checkin", response=dict)
+def checkin(request: HttpRequest, payload: CheckinIn) -> Any:
+    attendance, new = services.attendance_scan(actor=request.user, token=payload.token)
+    return {"consultation_id": str(attendance.consultation.public_id), "new": new}
+
+
+@router.post("/consultations/{consultation_id}/contributions", response={201: ContributionOut})
+def contribution_add(
+    request: HttpRequest,
+    consultation_id: str,
+    payload: Form[ContributionIn],
+    photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+) -> Any:
+    contribution = services.contribution_add(
+        actor=request.user,
+        consultation_id=consultation_id,
+        text=payload.text,
+        kind=payload.kind,
+        member_id=payload.member_id,
+        photo_files=_files(photos),
+    )
+    return Status(201, contribution)
+
+
+@router.post("/consultations/{consultation_id}/record", response=ConsultationOut)
+def consultation_record(request: HttpRequest, consultation_id: str, payload: RecordIn) -> Any:
+    return services.consultation_record(
+        actor=request.user,
+        consultation_id=consultation_id,
+        minutes=payload.minutes,
+        outcome=payload.outcome,
+        summary=payload.summary,
+        status=payload.status,
+    )
+
+
+# Studios and posts ----------------------------------------------------------------------------
+
+
+class StudioOut(Schema):
+    id: uuid.UUID
+    kind: str
+    name: str
+    address: str
+    hours: str
+
+    @staticmethod
+    def resolve_id(obj: Studio) -> uuid.UUID:
+        return obj.public_id
+
+
+class StudioIn(Schema):
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    area_id: int | None = None
+    unit_id: int | None = None
+    address: str = Field("", max_length=400)
+    hours: str = Field("", max_length=400)
+    member_ids: list[uuid.UUID] = Field(default_factory=list, max_length=200)
+
+
+class ShiftIn(Schema):
+    member_id: uuid.UUID
+    on: dt.date
+    hours: Decimal = Field(ge=0, le=1000)
+    note: str = Field("", max_length=400)
+
+
+@router.get("/studios", response=list[StudioOut])
+@paginate(Pagination)
+def studio_list(request: HttpRequest, filters: Query[STUDIOS.Filters]) -> Any:  # type: ignore[name-defined]
+    return STUDIOS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/studios", response={201: StudioOut})
+def studio_create(request: HttpRequest, payload: StudioIn) -> Any:
+    studio = services.studio_create(
+        actor=request.user,
+        kind=payload.kind,
+        name=payload.name,
+        area_id=payload.area_id,
+        unit_id=payload.unit_id,
+        address=payload.address,
+        hours=payload.hours,
+        member_ids=payload.member_ids,
+    )
+    return Status(201, studio)
+
+
+@router.post("/studios/{studio_id}/shifts", response={201: dict})
+def shift_record(request: HttpRequest, studio_id: str, payload: ShiftIn) -> Any:
+    shift = services.shift_record(
+        actor=request.user,
+        studio_id=studio_id,
+        member_id=payload.member_id,
+        on=payload.on,
+        hours=payload.hours,
+        note=payload.note,
+    )
+    return Status(201, {"id": shift.pk})
+
+
+# Duty records ---------------------------------------------------------------------------------
+
+
+class LineOut(Schema):
+    item: str
+    label: str
+    count: Decimal
+    unit: str
+    points: Decimal
+    entries: list[dict[str, Any]]
+
+    @staticmethod
+    def resolve_entries(obj: Any) -> list[dict[str, Any]]:
+        return [
+            {"on": e.on.isoformat() if e.on else None, "text": e.text, "link": e.link}
+            for e in obj.entries
+        ]
+
+
+class DutyRecordOut(Schema):
+    member_id: uuid.UUID
+    name: str
+    year: int
+    score: Decimal
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_member_id(obj: Any) -> uuid.UUID:
+        return obj.member.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return obj.member.name  # type: ignore[no-any-return]
+
+
+@router.get("/duty-records/me", response=DutyRecordOut)
+def my_duty_record(request: HttpRequest, year: int | None = None) -> Any:
+    return selectors.duty_record_for(request.user, year=year)
+
+
+@router.get("/duty-records/{member_id}", response=DutyRecordOut)
+def duty_record(request: HttpRequest, member_id: str, year: int | None = None) -> Any:
+    return selectors.duty_record_for(request.user, member_id, year=year)

@@ -101,9 +101,7 @@ class Invitation(TimeStampedModel):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="invitations"
     )
-    member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="consult_invitations"
-    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consult_invitations")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default="invited")
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
 
@@ -129,9 +127,7 @@ class Attendance(TimeStampedModel):
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="attendances"
     )
-    member = models.ForeignKey(
-        Member, on_delete=models.CASCADE, related_name="consult_attendances"
-    )
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="consult_attendances")
     checked_in_at = models.DateTimeField(_("签到时间"))
     method = models.CharField(_("方式"), max_length=8, choices=Method.choices, default="qr")
 
@@ -429,9 +425,7 @@ class Assignment(TimeStampedModel):
         REPLIED = "replied", _("已答复")
         HANDED_BACK = "handed_back", _("已退回")
 
-    suggestion = models.ForeignKey(
-        Suggestion, on_delete=models.CASCADE, related_name="assignments"
-    )
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="assignments")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="consult_assignments")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default="active")
     workdays = models.PositiveSmallIntegerField(_("办理时限（工作日）"))

@@ -46,9 +46,9 @@ class Proposal:
     reasons: list[str] = field(default_factory=list)
 
 
-def _vectors(query: tuple[str, str], docs: Sequence[tuple[str, str]]) -> tuple[
-    sp.csr_matrix, text.Vectors
-]:
+def _vectors(
+    query: tuple[str, str], docs: Sequence[tuple[str, str]]
+) -> tuple[sp.csr_matrix, text.Vectors]:
     titles = [query[0], *[d[0] for d in docs]]
     descriptions = [query[1], *[d[1] for d in docs]]
     vec = text.vectorise(
@@ -75,9 +75,7 @@ def _shared_words(vec: text.Vectors, a: int, b: int) -> list[str]:
     return [vec.features[c] for _, c in common if c < vec.n_words][:KEYWORDS_SHOWN]
 
 
-def propose(
-    title: str, body: str, units: Sequence[UnitProfile], *, top: int = 3
-) -> list[Proposal]:
+def propose(title: str, body: str, units: Sequence[UnitProfile], *, top: int = 3) -> list[Proposal]:
     """The `top` units most likely to handle the suggestion, best first, with reasons."""
     if not units:
         return []

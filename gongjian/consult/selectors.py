@@ -34,9 +34,10 @@ from gongjian.consult.models import (
 )
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
+from gongjian.core.validation import clean_int
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import Area, Unit
+from gongjian.orgs.models import Area, Member, Unit
 
 
 def _or(*parts: Q) -> Q:
@@ -172,9 +173,7 @@ def suggestion_list(
             submitted_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
         )
     if replied_start:
-        qs = qs.filter(
-            replied_at__gte=dt.datetime.combine(replied_start, dt.time(), tzinfo=tz)
-        )
+        qs = qs.filter(replied_at__gte=dt.datetime.combine(replied_start, dt.time(), tzinfo=tz))
     if replied_end:
         qs = qs.filter(
             replied_at__lt=dt.datetime.combine(
@@ -326,9 +325,9 @@ def photo_get_for(actor: Any, public_id: Any) -> Photo:
 # Unit rates -----------------------------------------------------------------------------------
 
 
-def unit_rates(*, actor: Any, start: dt.date | None = None, end: dt.date | None = None) -> list[
-    dict[str, Any]
-]:
+def unit_rates(
+    *, actor: Any, start: dt.date | None = None, end: dt.date | None = None
+) -> list[dict[str, Any]]:
     """Per unit of the caller's districts: assigned, replied, replied on time, rated, rated
     satisfied or basically satisfied; handling, on-time and satisfaction rates. Every unit is
     shown beside the others (the rates are the district's to compare)."""
@@ -353,9 +352,7 @@ def unit_rates(*, actor: Any, start: dt.date | None = None, end: dt.date | None 
             on_time=Count("id", filter=Q(on_time=True)),
             rated=Count("id", filter=~Q(rating="")),
             satisfied=Count("id", filter=Q(rating__in=("satisfied", "basic"))),
-            overdue=Count(
-                "id", filter=Q(status="assigned", due_on__lt=timezone.localdate())
-            ),
+            overdue=Count("id", filter=Q(status="assigned", due_on__lt=timezone.localdate())),
         )
         .order_by("unit__name")
     )
@@ -595,3 +592,56 @@ def studio_public(public_id: Any) -> Studio:
 
 def studio_shifts(*, studio: Studio) -> QuerySet[Shift]:
     return studio.shifts.select_related("member").order_by("-on", "id")
+
+
+# Duty records ---------------------------------------------------------------------------------
+
+
+def duty_record_for(actor: Any, member_id: Any = None, *, year: Any = None) -> Any:
+    """The duty record of a member the caller sees (their own when no member is named)."""
+    from gongjian.consult import records
+
+    year = clean_int("year", year, _("年度"), minimum=2000, maximum=2100, required=False) or (
+        timezone.localdate().year
+    )
+    member: Member | None
+    if member_id in (None, ""):
+        member = org_selectors.member_required(actor)
+    else:
+        key = _uuid(member_id)
+        member = (
+            org_selectors.member_list(actor=actor, include_inactive=True)
+            .filter(public_id=key)
+            .select_related("unit", "party_org")
+            .first()
+            if key
+            else None
+        )
+        if member is None:
+            raise NotFound(_("党员不存在或无权查看"))
+    return records.duty_record(member=member, year=year)
+
+
+def duty_records_of_unit(
+    *, actor: Any, year: Any = None, unit: int | None = None
+) -> list[dict[str, Any]]:
+    """The duty records of a unit's members for a year (its administrator's unit when none
+    is named), one row per member with each line by its item."""
+    from gongjian.consult import records
+
+    year = clean_int("year", year, _("年度"), minimum=2000, maximum=2100, required=False) or (
+        timezone.localdate().year
+    )
+    if unit:
+        the_unit = org_selectors.unit_get_for(actor, unit)
+    else:
+        ids = scope.posts_of(actor).unit_ids
+        if len(ids) != 1:
+            return []
+        the_unit = Unit.objects.get(pk=ids[0])
+    members = org_selectors.member_list(actor=actor, unit=the_unit).order_by("name", "id")[:1000]
+    out = []
+    for m in members:
+        rec = records.duty_record(member=m, year=year)
+        out.append({"member": m, "lines": {x.item: x for x in rec.lines}, "score": rec.score})
+    return out

@@ -118,6 +118,16 @@ def my_reports(*, actor: Any) -> QuerySet[MemberReport]:
     )
 
 
+def member_reports_of(*, member: Any) -> QuerySet[MemberReport]:
+    """A member's reports, newest first (for other apps' records of the member, e.g. the
+    consult app's duty record)."""
+    return (
+        MemberReport.objects.filter(member=member)
+        .select_related("community")
+        .order_by("-created_at", "-id")
+    )
+
+
 my_notices = org_selectors.my_notices
 notice_get_for = org_selectors.notice_get_for
 
