@@ -183,6 +183,8 @@ SMS_BACKEND = str(env.str("GONGJIAN_SMS_BACKEND", default="off")).strip().lower(
 SMS_URL = str(env.str("GONGJIAN_SMS_URL", default=""))
 SMS_TOKEN = env_secret("GONGJIAN_SMS_TOKEN", data_dir=DATA_DIR, optional=True)
 SMS_SIGN = str(env.str("GONGJIAN_SMS_SIGN", default=""))
+# The public suggestion form for residents without an account (an SMS code proves the phone).
+CONSULT_PUBLIC_FORM = env.bool("GONGJIAN_CONSULT_PUBLIC_FORM", default=False)
 if SMS_BACKEND not in ("off", "log", "http"):
     raise environ.ImproperlyConfigured(
         f"GONGJIAN_SMS_BACKEND is {SMS_BACKEND!r}; expected off, log or http"

@@ -386,13 +386,29 @@ def _organising_q(actor: Any, prefix: str = "", *, write: bool = False) -> Q:
     return _or(*parts) if parts else scope.NOTHING
 
 
+def _member_districts(actor: Any) -> list[str]:
+    member = org_selectors.member_of(actor)
+    if member is None:
+        return []
+    places = [
+        member.unit.area.path if member.unit_id and member.unit else "",
+        member.home_community.path if member.home_community_id and member.home_community else "",
+    ]
+    return sorted({scope.district_path(p) for p in places if p})
+
+
 def consultation_q(actor: Any) -> Q:
+    """Organisers; invitees and participants; and, for an online consultation (网络议政),
+    every member of its district, who may post opinions."""
     member_id = scope.posts_of(actor).member_id
     parts = [_organising_q(actor)]
     if member_id is not None:
         invited = Invitation.objects.filter(consultation=OuterRef("pk"), member_id=member_id)
         came = Attendance.objects.filter(consultation=OuterRef("pk"), member_id=member_id)
         parts += [Q(Exists(invited)), Q(Exists(came))]
+        districts = _member_districts(actor)
+        if districts:
+            parts.append(Q(form=Consultation.Form.ONLINE, district__path__in=districts))
     parts = [p for p in parts if p != scope.NOTHING]
     return _or(*parts) if parts else scope.NOTHING
 

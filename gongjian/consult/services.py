@@ -532,7 +532,7 @@ def suggestion_reply(
     a.status = Assignment.Status.REPLIED
     a.ended_at = now
     a.save()
-    on_time = timezone.localdate() <= a.due_on
+    on_time = timezone.localdate() <= (s.due_on or a.due_on)
     _move(s, Suggestion.Status.REPLIED, replied_at=now, on_time=on_time)
     if s.member_id:
         _tell(
