@@ -24,6 +24,7 @@ import csv
 import math
 import sys
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,7 +45,7 @@ def load() -> tuple[list[tuple[str, str]], list[dict[str, str]]]:
 
 def bigrams(text: str) -> Counter[str]:
     chars = [c for c in text if "\u4e00" <= c <= "\u9fff" or c.isalnum()]
-    return Counter(a + b for a, b in zip(chars, chars[1:], strict=False))
+    return Counter(a + b for a, b in pairwise(chars))
 
 
 def baseline(query: str, profiles: list[str]) -> list[int]:
