@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -105,11 +106,16 @@ def propose(title: str, body: str, units: Sequence[UnitProfile], *, top: int = 3
     return out
 
 
+@lru_cache(maxsize=65536)
+def _words(title: str) -> frozenset[str]:
+    return frozenset(text.tokenize(title))
+
+
 def _most_like(query: str, past: Sequence[str]) -> str:
     mine = set(text.tokenize(query))
     best, best_n = "", 0
     for title in past:
-        n = len(mine & set(text.tokenize(title)))
+        n = len(mine & _words(title))
         if n > best_n:
             best, best_n = title, n
     return best

@@ -91,8 +91,10 @@ def suggestion_q(actor: Any) -> Q:
         return Q()
     parts = [_committee_q(actor)]
     if posts.unit_ids:
-        was = Assignment.objects.filter(suggestion=OuterRef("pk"), unit_id__in=posts.unit_ids)
-        parts += [Q(unit_id__in=posts.unit_ids), Q(Exists(was))]
+        # What is or was assigned to the unit: every assignment, the current one included,
+        # has its row (one semi-join on the assignment's unit index).
+        was = Assignment.objects.filter(unit_id__in=posts.unit_ids).values("suggestion_id")
+        parts.append(Q(pk__in=was))
     for path in posts.paths():
         parts.append(Q(area__path__startswith=path))
     if posts.member_id is not None:

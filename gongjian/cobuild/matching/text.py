@@ -140,8 +140,15 @@ def tokenize(text: str) -> list[str]:
     return words
 
 
+@lru_cache(maxsize=65536)
+def _block_tokens(block: str) -> tuple[str, ...]:
+    """The words of one block, remembered: a caller that vectorises the same texts again
+    (the consult app's unit profiles, at each proposal) segments each block once."""
+    return tuple(tokenize(block))
+
+
 def _tokenize_chunk(blocks: list[str]) -> list[list[str]]:
-    return [tokenize(b) for b in blocks]
+    return [list(_block_tokens(b)) for b in blocks]
 
 
 @dataclass(frozen=True, slots=True)
