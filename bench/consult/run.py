@@ -15,7 +15,9 @@ Measured (median of 7 after a warm-up):
   before), first page and count;
 - `chase_ms`: a district working committee's chase list (overdue), first page and count;
 - `proposal_ms`: proposing a unit for one suggestion (its district's 60 units, their duties
-  and up to 40 past assignments each), as the assignment page does.
+  and up to 40 past assignments each), as the assignment page does; the units' profiles are
+  cached for ten minutes, so `proposal_cold_ms` is the first call of a district (reading
+  them), `proposal_ms` the median of the calls after.
 
 Targets: `unit_list_ms` and `chase_ms` < 300, `proposal_ms` < 200.
 Results: bench/results/consult.json.
@@ -230,6 +232,10 @@ def main() -> None:
         )
         target = Suggestion.objects.filter(district__code="D1", status="accepted").first()
         assert target is not None
+        cold, _ = once_ms(
+            lambda: services.suggestion_propose(actor=committee, suggestion_id=target.public_id)
+        )
+        bench.record("proposal_cold_ms", cold)
         bench.record(
             "proposal_ms",
             median_ms(

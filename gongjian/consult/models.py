@@ -407,6 +407,9 @@ class Suggestion(TimeStampedModel):
             models.Index(fields=("unit", "status", "due_on"), name="suggestion_unit_status_due"),
             models.Index(fields=("status", "due_on"), name="suggestion_status_due"),
             models.Index(fields=("district", "submitted_at"), name="suggestion_district_time"),
+            models.Index(
+                fields=("district", "status", "due_on"), name="suggestion_district_status_due"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -67,12 +67,20 @@ def _area_unit(actor: Any, area: int | None, unit: int | None) -> tuple[Area | N
 
 
 def _committee_q(actor: Any, prefix: str = "") -> Q:
+    """What the working committee of the actor's districts sees: rows of those districts, by
+    the district's id (the rows' `district` is always a district), so the composite indexes
+    that start with it serve the lists."""
     paths = scope.committee_paths(actor)
     if paths is None:
         return Q()
     if not paths:
         return scope.NOTHING
-    return scope.committee_q(actor, f"{prefix}district")
+    ids = list(
+        Area.objects.filter(kind=Area.Kind.DISTRICT)
+        .filter(_or(*[Q(path__startswith=p) for p in paths]))
+        .values_list("pk", flat=True)
+    )
+    return Q(**{f"{prefix}district_id__in": ids}) if ids else scope.NOTHING
 
 
 def _unit_ids(actor: Any) -> tuple[int, ...]:
@@ -290,9 +298,12 @@ def past_assignments(*, district: Area, per_unit: int = 40) -> dict[int, list[st
     """The titles of the suggestions each unit of a district replied to, newest first (at most
     `per_unit` each): what the unit has shown it handles."""
     out: dict[int, list[str]] = {}
+    units = list(
+        Unit.objects.filter(area__path__startswith=district.path).values_list("pk", flat=True)
+    )
     rows = (
         Assignment.objects.filter(
-            suggestion__district=district, status=Assignment.Status.REPLIED, rehandle=False
+            unit_id__in=units, status=Assignment.Status.REPLIED, rehandle=False
         )
         .order_by("-id")
         .values_list("unit_id", "suggestion__title")[: per_unit * 200]

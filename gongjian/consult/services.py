@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -388,11 +389,28 @@ def suggestion_merge(*, actor: Any, suggestion_id: Any, into_id: Any) -> Suggest
     return s
 
 
+PROFILE_SECONDS = 600
+
+
+def _profiles_key(district_id: int) -> str:
+    return f"consult:unit-profiles:{district_id}"
+
+
 def unit_profiles(district: Area) -> list[routing.UnitProfile]:
-    past = selectors.past_assignments(district=district)
+    """The units of a district the proposal scores: duties and past assignments, kept in the
+    cache for ten minutes (a new reply joins a unit's history within that time; changed
+    duties at once)."""
+    cached = cache.get(_profiles_key(district.pk))
+    if cached is None:
+        past = selectors.past_assignments(district=district)
+        cached = [
+            (uid, name, duties, tuple(past.get(uid, ())))
+            for uid, name, duties in selectors.unit_duties(district=district)
+        ]
+        cache.set(_profiles_key(district.pk), cached, PROFILE_SECONDS)
     return [
-        routing.UnitProfile(unit_id=uid, name=name, duties=duties, past=past.get(uid, ()))
-        for uid, name, duties in selectors.unit_duties(district=district)
+        routing.UnitProfile(unit_id=uid, name=name, duties=duties, past=past)
+        for uid, name, duties, past in cached
     ]
 
 
@@ -619,6 +637,9 @@ def unit_duty_set(
     audit_record(
         action="create" if created else "update", obj=row, changes={"duties": [None, duties[:100]]}
     )
+    district = Area.objects.filter(path=scope.district_path(unit.area.path)).first()
+    if district is not None:
+        cache.delete(_profiles_key(district.pk))
     return row
 
 

@@ -1,12 +1,10 @@
 """The standard categories of suggestions (with their deadlines in working days) and the
 default score rule of a duty record; written by migration 0002 and, after a database flush,
-by the demo (`ensure`)."""
+by the demo (`ensure`). Plain data here, so the migration can read it."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-
-from gongjian.consult.models import Category, ScoreRule
 
 CATEGORIES = [
     ("01-urban", "城市管理", 15),
@@ -34,6 +32,8 @@ RULES = [
 
 
 def ensure() -> None:
+    from gongjian.consult.models import Category, ScoreRule
+
     for code, name, days in CATEGORIES:
         Category.objects.get_or_create(code=code, defaults={"name": name, "workdays": days})
     for item, points, cap in RULES:

@@ -8,30 +8,7 @@ from typing import Any
 
 from django.db import migrations
 
-CATEGORIES = [
-    ("01-urban", "城市管理", 15),
-    ("02-traffic", "交通出行", 15),
-    ("03-education", "教育", 15),
-    ("04-health", "医疗卫生", 15),
-    ("05-elderly", "养老与社会保障", 15),
-    ("06-environment", "生态环境", 15),
-    ("07-housing", "住房与物业", 15),
-    ("08-safety", "公共安全", 10),
-    ("09-economy", "经济发展与营商环境", 20),
-    ("10-culture", "文化体育", 20),
-    ("11-other", "其他", 15),
-]
-RULES = [
-    ("attended", "2", None),
-    ("contributed", "1", None),
-    ("suggested", "1", "20"),
-    ("adopted", "2", None),
-    ("shift", "1", None),
-    ("service_hour", "0.5", "20"),
-    ("study", "0.5", None),
-    ("reported", "2", "2"),
-]
-
+from gongjian.consult.standard import CATEGORIES, RULES
 
 def forwards(apps: Any, schema_editor: Any) -> None:
     Category = apps.get_model("consult", "Category")
