@@ -522,3 +522,49 @@ def my_duty_record(request: HttpRequest, year: int | None = None) -> Any:
 @router.get("/duty-records/{member_id}", response=DutyRecordOut)
 def duty_record(request: HttpRequest, member_id: str, year: int | None = None) -> Any:
     return selectors.duty_record_for(request.user, member_id, year=year)
+
+
+# Units' stated duties -------------------------------------------------------------------------
+
+
+class UnitDutyOut(Schema):
+    unit_id: int
+    name: str
+    duties: str
+    takes_suggestions: bool
+
+    @staticmethod
+    def resolve_unit_id(obj: Any) -> int:
+        return obj.pk  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_duties(obj: Any) -> str:
+        duty = getattr(obj, "consult_duty", None)
+        return duty.duties if duty else ""
+
+    @staticmethod
+    def resolve_takes_suggestions(obj: Any) -> bool:
+        duty = getattr(obj, "consult_duty", None)
+        return bool(duty.takes_suggestions) if duty else False
+
+
+class UnitDutyIn(Schema):
+    duties: str = Field(max_length=8000)
+    takes_suggestions: bool = True
+
+
+@router.get("/unit-duties", response=list[UnitDutyOut])
+@paginate(Pagination)
+def unit_duties(request: HttpRequest, q: str = Query("", max_length=100)) -> Any:  # type: ignore[type-arg]
+    return selectors.unit_duty_list(actor=request.user, q=q)
+
+
+@router.put("/unit-duties/{unit_id}", response=UnitDutyOut)
+def unit_duty_set(request: HttpRequest, unit_id: int, payload: UnitDutyIn) -> Any:
+    row = services.unit_duty_set(
+        actor=request.user,
+        unit_id=unit_id,
+        duties=payload.duties,
+        takes_suggestions=payload.takes_suggestions,
+    )
+    return selectors.unit_duty_list(actor=request.user).get(pk=row.unit_id)

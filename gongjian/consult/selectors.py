@@ -674,3 +674,26 @@ def duty_records_of_unit(
         rec = records.duty_record(member=m, year=year)
         out.append({"member": m, "lines": {x.item: x for x in rec.lines}, "score": rec.score})
     return out
+
+
+# Units' stated duties -------------------------------------------------------------------------
+
+
+def unit_duty_list(*, actor: Any, q: str = "") -> QuerySet[Unit]:
+    """The units of the caller's districts with their stated duties (what the proposal reads),
+    and whether the caller may change each."""
+    paths = scope.districts_of(actor)
+    qs = Unit.objects.select_related("consult_duty").order_by("code")
+    if paths is not None:
+        if not paths:
+            return qs.none()
+        qs = qs.filter(_or(*[Q(area__path__startswith=p) for p in paths]))
+    if q:
+        qs = qs.filter(name__icontains=q)
+    return qs
+
+
+def units_for_duties(*, actor: Any) -> QuerySet[Unit]:
+    """The units whose duties the caller may state: their own unit, or the working
+    committee's district."""
+    return Unit.objects.filter(scope.unit_q(actor, write=True) | scope.committee_q(actor, "area"))

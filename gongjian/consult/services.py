@@ -626,9 +626,7 @@ def unit_duty_set(
 ) -> UnitDuty:
     """A unit's stated duties (its own administrator, or the working committee)."""
     unit = one(
-        Unit.objects.filter(scope.unit_q(actor, write=True) | scope.committee_q(actor, "area")),
-        _("单位不存在或不在您的管理范围"),
-        pk=unit_id,
+        selectors.units_for_duties(actor=actor), _("单位不存在或不在您的管理范围"), pk=unit_id
     )
     duties = clean_text("duties", duties, _("职责"), 4000, multiline=True)
     row, created = UnitDuty.objects.update_or_create(

@@ -52,4 +52,6 @@ urlpatterns = [
     path("record/pdf/", views.duty_record_pdf, name="duty_record_pdf"),
     path("records/", views.duty_records, name="duty_records"),
     path("records/export/", views.duty_records_export, name="duty_records_export"),
+    path("duties/", views.unit_duties, name="unit_duties"),
+    path("duties/<int:unit_id>/", views.unit_duty_set, name="unit_duty_set"),
 ]

@@ -513,3 +513,33 @@ def duty_records(request: HttpRequest) -> HttpResponse:
 
 
 duty_records_export = DUTY_RECORDS.export_view()
+
+
+# Units' stated duties -------------------------------------------------------------------------
+
+
+@login_required
+def unit_duties(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:50]
+    return render(
+        request,
+        "consult/unit_duties.html",
+        {
+            "units": selectors.unit_duty_list(actor=request.user, q=q)[:200],
+            "editable": set(
+                selectors.units_for_duties(actor=request.user).values_list("pk", flat=True)[:1000]
+            ),
+            "q": q,
+        },
+    )
+
+
+@action(back="consult:unit_duties")
+def unit_duty_set(request: HttpRequest, unit_id: int) -> HttpResponse:
+    services.unit_duty_set(
+        actor=request.user,
+        unit_id=unit_id,
+        duties=request.POST.get("duties", ""),
+        takes_suggestions=request.POST.get("takes_suggestions", "1") == "1",
+    )
+    return done(request, _("职责已保存，平台将据此推荐承办单位"))

@@ -276,6 +276,14 @@ PAGE_MATRIX: dict[str, Entry] = {
     ),
     "consult:duty_records": ("get", _url("consult:duty_records"), everyone(200)),
     "consult:duty_records_export": ("get", _url("consult:duty_records_export"), everyone(200)),
+    "consult:unit_duties": ("get", _url("consult:unit_duties"), everyone(200)),
+    # The unit's own administrator, or the working committee of its district
+    "consult:unit_duty_set": (
+        "post",
+        lambda c: reverse("consult:unit_duty_set", args=[c.tax.pk]),
+        only(COMMITTEE | {"unit_admin"}, 302),
+        lambda c: {"duties": "税收征管；纳税服务"},
+    ),
 }
 
 API_MATRIX: set[tuple[str, str]] = {
@@ -306,4 +314,6 @@ API_MATRIX: set[tuple[str, str]] = {
     ("post", "/api/v1/consult/studios/{studio_id}/shifts"),
     ("get", "/api/v1/consult/duty-records/me"),
     ("get", "/api/v1/consult/duty-records/{member_id}"),
+    ("get", "/api/v1/consult/unit-duties"),
+    ("put", "/api/v1/consult/unit-duties/{unit_id}"),
 }

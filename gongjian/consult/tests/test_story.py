@@ -591,3 +591,39 @@ def test_the_api_allows_what_the_pages_allow(cast: Cast) -> None:
     assert rates[0]["satisfaction_rate"] == 1.0
     me = member.get("/api/v1/consult/duty-records/me").json()
     assert {line["item"] for line in me["lines"]} >= {"suggested", "study", "service_hour"}
+
+
+def test_units_state_their_duties_and_the_proposal_follows_at_once(cast: Cast) -> None:
+    c = cast
+    helpers.duties(c)
+    s = helpers.suggestion(
+        c, title="邻居装修吵架", text="楼上楼下因为装修噪音吵起来了，希望有人来调解"
+    )
+    services.suggestion_accept(actor=c.district_admin, suggestion_id=s.public_id)
+    first = services.suggestion_propose(actor=c.district_admin, suggestion_id=s.public_id)
+    assert first[0].unit_id == c.justice.pk  # 人民调解、邻里纠纷调解
+    unit = Client()
+    unit.force_login(c.unit_admin)
+    # The tax bureau states duties that now fit better; the cached profiles are dropped
+    changed = unit.put(
+        f"/api/v1/consult/unit-duties/{c.tax.pk}",
+        {"duties": "邻里装修噪音纠纷调解；楼上楼下吵架调解；装修"},
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    assert "装修" in changed.json()["duties"]
+    after = services.suggestion_propose(actor=c.district_admin, suggestion_id=s.public_id)
+    assert after[0].unit_id == c.tax.pk
+    # Not another unit's duties; empty duties refused
+    other = unit.put(
+        f"/api/v1/consult/unit-duties/{c.justice.pk}",
+        {"duties": "x"},
+        content_type="application/json",
+    )
+    assert other.status_code == 404
+    empty = unit.put(
+        f"/api/v1/consult/unit-duties/{c.tax.pk}", {"duties": " "}, content_type="application/json"
+    )
+    assert empty.status_code == 400
+    listed = unit.get("/api/v1/consult/unit-duties").json()["items"]
+    assert {r["unit_id"] for r in listed} == {c.tax.pk, c.justice.pk}
