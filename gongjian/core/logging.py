@@ -111,7 +111,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        rid = request_id()
+        rid = record.__dict__.get("request_id") or request_id()
         if rid:
             entry["request_id"] = rid
         user = context.current().user

@@ -109,6 +109,7 @@ class RequestIdMiddleware:
                 request.path,
                 response.status_code,
                 extra={
+                    "request_id": rid,
                     "method": request.method,
                     "path": request.path,
                     "status": response.status_code,

@@ -77,7 +77,7 @@ _state: ReplicaState | None = None
 
 
 def configured() -> bool:
-    return REPLICA in settings.DATABASES or REPLICA in connections.settings
+    return bool(getattr(settings, "REPLICA_URL", "")) and REPLICA in connections.settings
 
 
 def max_lag_seconds() -> float:
