@@ -226,7 +226,7 @@ NGINX
 # Ready? -------------------------------------------------------------------------------------
 for port in $APP_PORTS; do
     for _ in $(seq 1 60); do
-        if curl -fsS -o /dev/null -H "Host: localhost" "http://127.0.0.1:$port/healthz"; then break; fi
+        if curl -fs -o /dev/null -H "Host: localhost" "http://127.0.0.1:$port/healthz"; then break; fi
         sleep 0.5
     done
     curl -fsS -o /dev/null -H "Host: localhost" "http://127.0.0.1:$port/healthz" || die "app server on $port"
