@@ -340,7 +340,14 @@ def build_world() -> None:
 
     made = synthetic.id_number
     synthetic.id_number = lambda *, birth, seq: made(birth=birth, seq=seq, region="110198")
-    print(json.dumps(module.setup(people=RUSH_REQUESTS)))
+    made_world = module.setup(people=RUSH_REQUESTS)
+    # The rush's members sign in by SMS code: no password, so none that expires.
+    from django.contrib.auth.hashers import make_password
+
+    from gongjian.accounts.models import User
+
+    User.objects.filter(username__startswith="rush").update(password=make_password(None))
+    print(json.dumps(made_world))
 
 
 def check_rush() -> None:
@@ -401,21 +408,25 @@ def check_read_after_write() -> None:
     if not check("a report waits for the community", status == 200 and bool(items), f"{status}"):
         return
     status, before = client.json("/api/v1/reports/figures")
-    # Let the replica answer a read of this user first, so that its answer is not the primary's
-    # by chance; then the write, then the read at once.
-    status, _h, _ = client.request(
-        "POST", f"/api/v1/reporting/member-reports/{items[0]['id']}/confirm", {}
-    )
-    ok_write = status == 200
-    status2, after = client.json("/api/v1/reports/figures")
+    # The replica stops replaying (it stays up and, for a few seconds, within its lag bound):
+    # a read it served now would not show the write. Read-your-writes sends this user's next
+    # read to the primary.
+    psql(REPLICA_PORT, "SELECT pg_wal_replay_pause()")
+    try:
+        status, _h, _ = client.request(
+            "POST", f"/api/v1/reporting/member-reports/{items[0]['id']}/confirm", {}
+        )
+        ok_write = status == 200
+        status2, after = client.json("/api/v1/reports/figures")
+    finally:
+        psql(REPLICA_PORT, "SELECT pg_wal_replay_resume()")
     check(
         "a dashboard read right after a write shows the write",
         ok_write
         and status2 == 200
-        and after["pending"] == before["pending"] - 1
         and after["reports_received"] == before["reports_received"] + 1,
-        f"confirm → {status}; pending {before['pending']} → {after['pending']}, "
-        f"received {before['reports_received']} → {after['reports_received']}",
+        f"confirm → {status}; confirmed reports to the community "
+        f"{before['reports_received']} → {after['reports_received']}",
     )
 
 
@@ -464,7 +475,10 @@ def check_app_server_stopped(token: str) -> None:
     pid = int((STATE / "run" / "app1.pid").read_text().strip())
 
     def kill() -> None:
-        os.killpg(os.getpgid(pid), signal.SIGKILL)  # no goodbye: as a machine dies
+        try:  # no goodbye: as when a machine dies
+            os.killpg(os.getpgid(pid), signal.SIGKILL)
+        except ProcessLookupError:
+            print("      app server 1 was not running", flush=True)
 
     jobs = [("GET", "/api/v1/reports/nodes", token)] * 600
     answers, _lat, _elapsed = asyncio.run(load(jobs, 30, after=150, hook=kill))

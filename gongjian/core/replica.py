@@ -147,6 +147,12 @@ def replica_reads() -> Iterator[None]:
         _wanted.reset(token)
 
 
+def in_replica_reads() -> bool:
+    """Whether a read made now would go to the replica (for code that caches what it read:
+    an answer from a replica may be a few seconds behind the primary)."""
+    return _wanted.get() and configured() and state().usable
+
+
 @contextmanager
 def primary_reads() -> Iterator[None]:
     token = _wanted.set(False)

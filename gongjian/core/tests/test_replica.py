@@ -84,7 +84,9 @@ def _replica_queries(client: Any, url: str) -> tuple[int, int]:
 def test_reads_asked_for_go_to_the_replica_and_writes_to_the_primary(replica_db: None) -> None:
     router = replica.ReplicaRouter()
     assert router.db_for_read(Area) is None
+    assert not replica.in_replica_reads()
     with replica.replica_reads():
+        assert replica.in_replica_reads()
         assert router.db_for_read(Area) == replica.REPLICA
         assert router.db_for_write(Area) == "default"
         with replica.primary_reads():
