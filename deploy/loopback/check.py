@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-STATE = Path(os.environ.get("GONGJIAN_LOOPBACK_DIR", "/tmp/gongjian-loopback"))  # noqa: S108
+STATE = Path(os.environ.get("GONGJIAN_LOOPBACK_DIR", "/tmp/gongjian-loopback"))
 HTTPS_PORT = int(os.environ.get("LOOPBACK_HTTPS_PORT", "58443"))
 HTTP_PORT = int(os.environ.get("LOOPBACK_HTTP_PORT", "58080"))
 PRIMARY_PORT = int(os.environ.get("LOOPBACK_PRIMARY_PORT", "55432"))
@@ -331,7 +331,8 @@ def build_world() -> None:
     spec = importlib.util.spec_from_file_location(
         "signup_rush", ROOT / "bench" / "signup_rush" / "run.py"
     )
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     module.h.django_setup = lambda *a, **k: None  # Django is set up here, with this env
@@ -353,7 +354,8 @@ def build_world() -> None:
 def check_rush() -> None:
     started = time.perf_counter()
     w = world()
-    print(f"      world of {len(w['tokens'])} members built in {time.perf_counter() - started:.0f} s")
+    took = time.perf_counter() - started
+    print(f"      world of {len(w['tokens'])} members ready in {took:.0f} s", flush=True)
     # Each run of the checks on one deployment takes the next of the world's activities.
     runs = STATE / "rushes"
     n = int(runs.read_text()) if runs.exists() else 0
@@ -422,9 +424,7 @@ def check_read_after_write() -> None:
         psql(REPLICA_PORT, "SELECT pg_wal_replay_resume()")
     check(
         "a dashboard read right after a write shows the write",
-        ok_write
-        and status2 == 200
-        and after["reports_received"] == before["reports_received"] + 1,
+        ok_write and status2 == 200 and after["reports_received"] == before["reports_received"] + 1,
         f"confirm → {status}; confirmed reports to the community "
         f"{before['reports_received']} → {after['reports_received']}",
     )
