@@ -405,6 +405,7 @@ def token_for(username: str) -> str:
 
 def check_read_after_write() -> None:
     client = Client(token_for("community"))
+    other = Client(token_for("district"))
     status, page = client.json("/api/v1/reporting/member-reports?status=submitted")
     items = page.get("items", page) if isinstance(page, dict) else page or []
     if not check("a report waits for the community", status == 200 and bool(items), f"{status}"):
@@ -420,6 +421,15 @@ def check_read_after_write() -> None:
         )
         ok_write = status == 200
         status2, after = client.json("/api/v1/reports/figures")
+        # For comparison, someone who wrote nothing reads the same figures: from the replica,
+        # which has not replayed the write (unless it fell behind its lag bound meanwhile).
+        node = urllib.parse.quote(str(after.get("scope_key", "")))
+        _s, seen = other.json(f"/api/v1/reports/figures?node={node}")
+        print(
+            "      meanwhile a user who wrote nothing, served by the paused replica, sees "
+            f"{seen.get('reports_received') if isinstance(seen, dict) else seen}",
+            flush=True,
+        )
     finally:
         psql(REPLICA_PORT, "SELECT pg_wal_replay_resume()")
     check(
