@@ -190,7 +190,7 @@ async def load(
             method, path, token = queue.get_nowait()
             started = time.perf_counter()
             try:
-                answer = await asyncio.wait_for(one(method, path, token, context), 30)
+                answer = await asyncio.wait_for(one(method, path, token, context), 60)
             except (OSError, TimeoutError, ValueError, IndexError, ssl.SSLError):
                 answer = (0, b"")
             latencies.append((time.perf_counter() - started) * 1000)
