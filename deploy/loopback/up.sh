@@ -6,7 +6,7 @@
 #
 #   deploy/loopback/up.sh          # state in $GONGJIAN_LOOPBACK_DIR (/tmp/gongjian-loopback)
 #
-# Missing packages (nginx-light pgbouncer redis-server postgresql) are installed with apt-get
+# Missing packages (nginx-light pgbouncer redis-server postgresql openssl curl) are installed with apt-get
 # when run as root. Every port can be moved with its variable below.
 set -euo pipefail
 
@@ -34,6 +34,8 @@ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || need+=(pgbouncer)
 command -v redis-server >/dev/null || need+=(redis-server)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v openssl >/dev/null || need+=(openssl)
+command -v curl >/dev/null || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
     [ "$(id -u)" = 0 ] || die "install first: apt-get install ${need[*]}"
     say "installing ${need[*]}"
