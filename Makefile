@@ -8,7 +8,7 @@ VENDOR := gongjian/core/static/vendor
 
 DRILL_URL ?= postgres://postgres@127.0.0.1:5432/gongjian_drill
 
-.PHONY: drill check-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
+.PHONY: drill check-deploy test-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,17 @@ drill: install
 	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian demo > /dev/null
 	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian backup --drill
 	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(subst /gongjian_drill,/postgres,$(DRILL_URL))', autocommit=True); c.execute('DROP DATABASE IF EXISTS gongjian_drill WITH (FORCE)')"
+
+# The whole deployment on this machine (deploy/loopback: nginx with TLS, two app servers, a
+# worker, pgbouncer, a PostgreSQL primary and streaming replica, Redis; 127.0.0.1 only), its
+# checks (deploy/loopback/check.py), then everything stopped again. Needs root or the Debian
+# packages nginx-light, pgbouncer, redis-server and postgresql installed; about 4 minutes.
+test-deploy: install frontend
+	@deploy/loopback/down.sh >/dev/null 2>&1 || true
+	@if deploy/loopback/up.sh; then \
+		$(BIN)/python deploy/loopback/check.py; rc=$$?; \
+	else rc=1; fi; \
+	KEEP_LOOPBACK_STATE=$${KEEP_LOOPBACK_STATE:-0} deploy/loopback/down.sh; exit $$rc
 
 # Django's deployment checks with production settings (HTTPS, a real secret key).
 check-deploy: install

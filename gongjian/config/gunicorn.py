@@ -27,3 +27,12 @@ threads = _int("GONGJIAN_THREADS", 4)
 worker_connections = _int("GONGJIAN_WORKER_CONNECTIONS", 32)
 backlog = _int("GONGJIAN_BACKLOG", 2048)
 keepalive = 2
+
+
+def child_exit(server: object, worker: object) -> None:
+    """With PROMETHEUS_MULTIPROC_DIR set (the systemd unit sets it), a worker that ends takes
+    its live gauges with it; its counters stay in the directory."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(getattr(worker, "pid", 0))  # type: ignore[no-untyped-call]

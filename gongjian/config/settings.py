@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks",
+    "django_tasks_db",
+    "django_prometheus",
     "django_otp",
     "django_otp.plugins.otp_static",
     "gongjian.core",
@@ -108,6 +110,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "gongjian.core.middleware.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,6 +127,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "gongjian.core.middleware.RequestContextMiddleware",
     "gongjian.core.web.PageErrorMiddleware",
+    "gongjian.core.replica.ReadYourWritesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "gongjian.config.urls"
@@ -159,6 +165,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("GONGJIAN_DB_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A streaming replica for the dashboard's, statistics', exports' and briefings' reads
+# (gongjian/core/replica.py, ADR 0022); the primary serves everything else.
+REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 2)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["gongjian.core.replica.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("GONGJIAN_REPLICA_MAX_LAG_SECONDS", default=10.0)
+REPLICA_CHECK_SECONDS = env.float("GONGJIAN_REPLICA_CHECK_SECONDS", default=5.0)
+READ_YOUR_WRITES_SECONDS = env.int("GONGJIAN_READ_YOUR_WRITES_SECONDS", default=10)
+# Behind pgbouncer in transaction mode: no server-side cursors (Django's requirement).
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+            "GONGJIAN_DB_DISABLE_SERVER_SIDE_CURSORS", default=False
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -284,12 +309,35 @@ if env.bool("GONGJIAN_BEHIND_PROXY", default=False):
 # Read the client's address from X-Forwarded-For only when nginx sets it.
 TRUST_X_FORWARDED_FOR = env.bool("GONGJIAN_TRUST_X_FORWARDED_FOR", default=False)
 
+# Health and metrics (gongjian/core/health.py): /metrics answers only these networks.
+METRICS_NETWORKS = env.list("GONGJIAN_METRICS_NETWORKS", default=["127.0.0.1/32", "::1/128"])
+READY_MAX_QUEUE_AGE_SECONDS = env.float("GONGJIAN_READY_MAX_QUEUE_AGE_SECONDS", default=600.0)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+PROMETHEUS_EXPORT_MIGRATIONS = False
+
+# Logs: one JSON object a line (time, level, request id, user id; gongjian/core/logging.py),
+# or `text` for a person reading a terminal; phones and ID numbers are redacted either way.
+LOG_FORMAT = str(env.str("GONGJIAN_LOG_FORMAT", default="json")).strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"pii": {"()": "gongjian.core.logging.RedactPersonalInfo"}},
+    "formatters": {
+        "json": {"()": "gongjian.core.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["pii"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["pii"],
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        },
+    },
+    "loggers": {
+        # One line per request (no query string) when GONGJIAN_REQUEST_LOG=1.
+        "gongjian.request": {
+            "level": "INFO" if env.bool("GONGJIAN_REQUEST_LOG", default=False) else "WARNING"
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("GONGJIAN_LOG_LEVEL", default="WARNING")},
 }

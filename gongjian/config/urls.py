@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from gongjian.accounts.views import login_view
 from gongjian.config.api import api
+from gongjian.core import health
 from gongjian.orgs import views as org_views
 
 admin.site.site_header = "共建平台管理后台"
@@ -25,6 +26,10 @@ urlpatterns = [
     path("inspection/", include("gongjian.inspection.urls")),
     path("consult/", include("gongjian.consult.urls")),
     path("api/v1/", api.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", health.metrics, name="metrics"),
+    path("admin/health/", health.health_page, name="health"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

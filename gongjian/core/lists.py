@@ -56,6 +56,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from gongjian.core.errors import ValidationFailed
 from gongjian.core.exports import xlsx_response
 from gongjian.core.masking import mask_id_number, mask_phone
+from gongjian.core.replica import reads_from_replica
 
 # Column kinds: how a value is shown on a page and written to Excel.
 TEXT = "text"
@@ -311,6 +312,9 @@ class ListSpec:
     # Exports -------------------------------------------------------------------------------
 
     def export(self, request: HttpRequest, **url: Any) -> HttpResponse:
+        return reads_from_replica(self._export)(request, **url)
+
+    def _export(self, request: HttpRequest, **url: Any) -> HttpResponse:
         rows = self.rows_for(request.user, request.GET, **url)
         columns = [c for c in self.columns if c.export]
         iterable: Iterable[Any] = (

@@ -4,9 +4,13 @@ Unicode digits, `+86`/`0086`, spaces, dashes and dots between digits."""
 
 from __future__ import annotations
 
+import contextvars
+import datetime as dt
+import json
 import logging
 import re
 import unicodedata
+import uuid
 
 # `\d` matches every Unicode decimal digit; separators may sit between any two digits.
 _SEP = r"[\s\u3000\-–—.·]?"
@@ -61,3 +65,67 @@ class RedactPersonalInfo(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+# Structured logs ---------------------------------------------------------------------------
+
+_request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "gongjian_request_id", default=None
+)
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def request_id() -> str | None:
+    """The id of the request in progress (from nginx's X-Request-ID, or made here)."""
+    return _request_id.get()
+
+
+def set_request_id(value: str | None) -> contextvars.Token[str | None]:
+    return _request_id.set(value)
+
+
+def reset_request_id(token: contextvars.Token[str | None]) -> None:
+    _request_id.reset(token)
+
+
+def clean_request_id(value: str | None) -> str:
+    """The client's request id when it looks like one, otherwise a new one."""
+    if value and _REQUEST_ID_OK.match(value):
+        return value
+    return uuid.uuid4().hex
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object a line: time (UTC, ISO 8601), level, logger, message, the request id
+    and the user id of the request in progress, and the traceback if any. Nothing personal:
+    only the user's numeric id, and the message has passed `RedactPersonalInfo`."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from gongjian.core import context
+
+        entry: dict[str, object] = {
+            "ts": dt.datetime.fromtimestamp(record.created, tz=dt.UTC).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        rid = record.__dict__.get("request_id") or request_id()
+        if rid:
+            entry["request_id"] = rid
+        user = context.current().user
+        user_id = record.__dict__.get("user_id", getattr(user, "pk", None))
+        if user_id is not None:
+            entry["user_id"] = user_id
+        for key in ("method", "path", "status", "duration_ms", "view"):
+            value = record.__dict__.get(key)
+            if value is not None:
+                entry[key] = value
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(self.formatException(record.exc_info))
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False, default=str)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
@@ -76,3 +78,46 @@ class RejectNulMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse(error.as_dict(), status=422)
         return render(request, "error.html", {"error": error}, status=400)
+
+
+request_logger = logging.getLogger("gongjian.request")
+
+
+class RequestIdMiddleware:
+    """First in the chain: each request gets an id (nginx's `X-Request-ID` when it sends a
+    sane one), carried by every log line written while it runs and sent back in the
+    response's `X-Request-ID`; one log line per request, with the path but never the query
+    string (it may carry a search for a name or a phone)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from gongjian.core import logging as core_logging
+
+        rid = core_logging.clean_request_id(request.META.get("HTTP_X_REQUEST_ID"))
+        token = core_logging.set_request_id(rid)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+            response["X-Request-ID"] = rid
+            user = getattr(request, "user", None)
+            match = getattr(request, "resolver_match", None)
+            request_logger.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={
+                    "request_id": rid,
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "view": match.view_name if match is not None else None,
+                    "user_id": user.pk if user is not None and user.is_authenticated else None,
+                },
+            )
+            return response
+        finally:
+            core_logging.reset_request_id(token)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongjian.core.exports import file_response
 from gongjian.core.pages import paginate, query_without_page
+from gongjian.core.replica import reads_from_replica
 from gongjian.core.web import action, done, is_safe_url
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
@@ -186,6 +187,7 @@ def poster_pdf(request: HttpRequest, community_id: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def unit_status(request: HttpRequest) -> HttpResponse:
     actor = request.user
     unit = selectors.status_unit(actor, request.GET.get("unit", "").strip())
@@ -217,6 +219,7 @@ def remind(request: HttpRequest, unit_id: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def rates(request: HttpRequest) -> HttpResponse:
     spec = lists.rates_for(request.GET)
     listing = spec.page(request)

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from gongjian.core.replica import reads_from_replica
 from gongjian.reports import figures, selectors
 
 router = Router(tags=["reports"])
@@ -25,6 +26,7 @@ def nodes(request: HttpRequest) -> list[Any]:
 
 
 @router.get("/figures", response=dict[str, Any], summary="统计数据（驾驶舱与简报共用）")
+@reads_from_replica
 def figures_get(
     request: HttpRequest, node: str = "", period: str = "", start: str = "", end: str = ""
 ) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from gongjian.core.audit import audit_record
 from gongjian.core.exports import file_response
 from gongjian.core.figures import list_url as _url
+from gongjian.core.replica import reads_from_replica
 from gongjian.reports import briefing, briefing_text, figures, selectors
 from gongjian.reports.types import Figures
 
@@ -103,6 +104,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request)
     template = "reports/screen.html" if request.GET.get("screen") else "reports/dashboard.html"
@@ -110,6 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def briefing_preview(request: HttpRequest) -> HttpResponse:
     context = _context(request)
     context["doc"] = briefing_text.compose(context["f"])
@@ -117,6 +120,7 @@ def briefing_preview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def briefing_docx(request: HttpRequest) -> HttpResponse:
     node, period, raw = _selection(request)
     f = figures.figures_for(request.user, node, period)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.exports import file_response
 from gongjian.core.pages import paginate, query_without_page
+from gongjian.core.replica import reads_from_replica
 from gongjian.core.web import action, done
 from gongjian.service import certificate, lists, selectors, services, tokens
 from gongjian.service.forms import ActivityForm, CategoryForm, OutcomeForm, TeamForm
@@ -288,6 +289,7 @@ def notices_read(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def stats(request: HttpRequest) -> HttpResponse:
     spec = lists.stats_for(request.GET)
     filters = spec.parse(request.GET)
