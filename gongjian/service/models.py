@@ -387,3 +387,28 @@ class OutcomePhoto(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.image.name)
+
+
+class Certificate(TimeStampedModel):
+    """A service-hours certificate as issued: its number is printed on the PDF and can be
+    checked by anyone on the public verification page, which shows the figures and a masked
+    name only. Issued again with the same figures, the same number comes back."""
+
+    number = models.CharField(_("证书编号"), max_length=32, unique=True)
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    activities = models.PositiveIntegerField(_("活动次数"))
+    hours = models.DecimalField(_("服务时长"), max_digits=9, decimal_places=1)
+    points = models.DecimalField(_("积分"), max_digits=9, decimal_places=1)
+    issuer = models.CharField(_("开具单位"), max_length=100)
+    issued_on = models.DateField(_("开具日期"))
+
+    class Meta:
+        ordering = ("-issued_on", "-id")
+        verbose_name = _("志愿服务时长证明")
+        verbose_name_plural = _("志愿服务时长证明")
+
+    def __str__(self) -> str:
+        return self.number

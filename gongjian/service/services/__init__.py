@@ -40,6 +40,7 @@ from gongjian.service.services.categories import (
     category_save,
     may_configure,
 )
+from gongjian.service.services.certificates import certificate_issue
 from gongjian.service.services.notices import notices_mark_read, reminders_send
 from gongjian.service.services.outcomes import MAX_PHOTO_BYTES, MAX_PHOTOS, outcome_record
 from gongjian.service.services.signup import SignupRefused, signup_cancel, signup_create
@@ -61,6 +62,7 @@ __all__ = [
     "attendance_scan",
     "categories_seed",
     "category_save",
+    "certificate_issue",
     "checkin_token",
     "hours_between",
     "may_configure",
