@@ -7,17 +7,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from typing import Any
 
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
 from gongjian.reports import briefing, briefing_template, briefing_text
 from gongjian.reports.models import BriefingIssue
-from gongjian.reports.tests.test_pages import _client, world  # noqa: F401 - the fixture
-from gongjian.reports.tests.world import World
+from gongjian.reports.services import rollups_refresh
+from gongjian.reports.tests.world import World, build_world
 from gongjian.reports.types import (
     CategoryFigure,
     Figures,
@@ -25,13 +26,24 @@ from gongjian.reports.types import (
     UnitRank,
     period_of,
 )
+from gongjian.testing.cast import Cast
 
 OFFICE = "中共示范区委直属机关工作委员会"
+
+
+@pytest.fixture
+def world(cast: Cast) -> World:
+    w = build_world(cast)
+    rollups_refresh()
+    return w
+
+
 W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _download(world: World, **params: str) -> Document:  # type: ignore[valid-type]
-    client = _client(world.cast.district_admin)
+def _download(world: World, **params: str) -> Any:
+    client = Client()
+    client.force_login(world.cast.district_admin)
     response = client.get(reverse("reports:briefing_docx"), params)
     assert response.status_code == 200
     return Document(io.BytesIO(response.content))
@@ -52,7 +64,8 @@ def test_the_red_header_issue_number_office_date_and_imprint(world: World) -> No
     assert paragraphs[1].text == "第1期"
     assert paragraphs[2].text == f"{OFFICE}\t{date}"
     rule = paragraphs[2]._p.find(f"{W_NS}pPr/{W_NS}pBdr/{W_NS}bottom")
-    assert rule is not None and rule.get(f"{W_NS}color") == briefing_template.RED
+    assert rule is not None
+    assert rule.get(f"{W_NS}color") == briefing_template.RED
     texts = _texts(doc)
     # The body where {{正文}} was, between the header and the imprint
     title = texts.index("示范区党建共建工作简报")
@@ -65,7 +78,8 @@ def test_the_red_header_issue_number_office_date_and_imprint(world: World) -> No
     footer = doc.sections[0].footer.paragraphs[0]
     codes = [e.text for e in footer._p.iter(f"{W_NS}instrText")]
     assert codes == [" PAGE "]
-    assert footer.text.startswith("— ") and footer.text.endswith(" —")
+    assert footer.text.startswith("— ")
+    assert footer.text.endswith(" —")
     # The file's properties: the office, today, not python-docx's
     props = doc.core_properties
     assert props.author == OFFICE
