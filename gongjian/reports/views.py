@@ -19,6 +19,7 @@ from gongjian.core.figures import list_url as _url
 from gongjian.orgs.selectors import issuing_office
 from gongjian.reports import briefing, briefing_text, figures, selectors, services
 from gongjian.reports.types import Figures
+from gongjian.service import calendar
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -106,6 +107,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request)
+    context["holiday_warning"] = calendar.next_year_warning(timezone.localdate())
     template = "reports/screen.html" if request.GET.get("screen") else "reports/dashboard.html"
     return render(request, template, context)
 
