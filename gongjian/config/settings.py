@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its own copy of Swagger UI for /api/v1/docs (no CDN)
     "django_tasks",
     "django_otp",
     "django_otp.plugins.otp_static",
