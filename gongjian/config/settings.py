@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # its own copy of Swagger UI for /api/v1/docs (no CDN)
     "django_tasks",
+    "django_tasks_db",  # the database backend's tables and its worker (gongjian db_worker)
     "django_otp",
     "django_otp.plugins.otp_static",
     "gongjian.core",
