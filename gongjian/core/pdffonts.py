@@ -9,7 +9,9 @@ Serif CJK SC (SIL Open Font License), read from Debian's `fonts-noto-cjk` packag
 - reportlab embeds only TrueType outlines and Noto CJK has PostScript (CFF) ones, so the
   characters a document uses are cut out with fontTools and their curves converted to
   TrueType (quadratic) curves; reportlab then embeds that subset (FontFile2);
-- each subset gets a PostScript name of its own (reportlab keeps faces by that name);
+- each subset gets a PostScript name of its own: with two subsets under one name, the second
+  document's new characters came out blank (seen with reportlab 5.1);
+- reportlab holds at most `MAX_REGISTERED` of these fonts, the oldest are let go;
 - the subset for a set of characters is kept in memory (a few dozen documents' worth).
 
 Without any font file the PDF cannot be written: `FontMissing` says which package to install.
@@ -17,10 +19,12 @@ Without any font file the PDF cannot be written: `FontMissing` says which packag
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
 import io
 import os
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,6 +42,11 @@ _BASE = (
     "".join(chr(c) for c in range(0x20, 0x7F))
     + "，。、：；！？“”‘’（）《》【】—…·０１２３４５６７８９年月日号第证书编"
 )
+
+
+MAX_REGISTERED = 64
+_registered: collections.OrderedDict[str, None] = collections.OrderedDict()
+_lock = threading.Lock()
 
 
 class FontMissing(RuntimeError):
@@ -131,8 +140,7 @@ def _subset(path: str, chars: str) -> bytes:
     subsetter.subset(font)
     if "glyf" not in font:
         _to_truetype(font)
-    # A PostScript name of its own for each subset: reportlab keeps the faces it has read by
-    # that name, and a second subset under the same name would draw with the first's glyphs.
+    # A PostScript name of its own for each subset (see the module's docstring).
     tag = hashlib.sha256(chars.encode()).hexdigest()[:8]
     names = font["name"]
     base = str(names.getDebugName(6) or "CJK")
@@ -153,6 +161,16 @@ def cjk_font(texts: Iterable[str]) -> str:
     chars = "".join(sorted(set(_BASE).union(*(set(t) for t in texts)) - {"\n", "\r", "\t"}))
     path = font_path()
     name = "CJK-" + hashlib.sha256(f"{path}\0{chars}".encode()).hexdigest()[:16]
-    if name not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(ReportlabFont(name, io.BytesIO(_subset(path, chars))))
+    with _lock:
+        if name in _registered:
+            _registered.move_to_end(name)
+            return name
+        font = ReportlabFont(name, io.BytesIO(_subset(path, chars)))
+        pdfmetrics.registerFont(font)
+        _registered[name] = None
+        # reportlab keeps every registered font for the life of the process; each document's
+        # names make a new subset, so the oldest are let go (reportlab has no public call).
+        while len(_registered) > MAX_REGISTERED:
+            old, _none = _registered.popitem(last=False)
+            pdfmetrics._fonts.pop(old, None)
     return name

@@ -285,9 +285,10 @@ def certificate_download(request: HttpRequest) -> HttpResponse:
 
 def certificate_check(request: HttpRequest) -> HttpResponse:
     """The public page where a certificate's number is typed in (no log-in)."""
-    number = request.GET.get("n", "").strip().upper()
+    typed = request.GET.get("n", "").strip().upper()[:32]
+    number = "".join(ch for ch in typed if ch.isascii() and (ch.isalnum() or ch == "-"))
     if number:
-        return redirect("service:certificate_verify", number=number[:32])
+        return redirect("service:certificate_verify", number=number)
     return render(request, "service/certificate_verify.html", {"cert": None, "number": ""})
 
 

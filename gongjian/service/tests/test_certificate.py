@@ -83,3 +83,7 @@ def test_anyone_can_check_a_number_and_sees_only_a_masked_name(cast: Cast) -> No
     assert missing.status_code == 404
     assert "未找到编号为 FW2026-ZZZZZZZZZZ 的证明" in missing.content.decode()
     assert stranger.get(reverse("service:certificate_check")).status_code == 200
+    # Whatever is typed, an answer and no error page
+    for junk in ("a/b", "../..", "\u00e9", "FW2026-ZZZZ?x=1", "编号"):
+        answer = stranger.get(reverse("service:certificate_check"), {"n": junk}, follow=True)
+        assert answer.status_code in (200, 404), junk
