@@ -91,8 +91,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its own copy of Swagger UI for /api/v1/docs (no CDN)
     "django_tasks",
-    "django_tasks_db",
+    "django_tasks_db",  # the database backend's tables and its worker (gongjian db_worker)
     "django_prometheus",
     "django_otp",
     "django_otp.plugins.otp_static",
@@ -204,6 +205,21 @@ TASKS = {
 
 # Text messages (the outbox, `gongjian outbox_send`): off, log (masked, nothing leaves) or http
 # (a JSON POST to the gateway at GONGJIAN_SMS_URL); see gongjian/core/sms.py.
+# The office that issues certificates and briefings (its full name, as on its seal); empty:
+# 中共<the district>委直属机关工作委员会. See docs/documents.md.
+DOCUMENT_ISSUER = str(env.str("GONGJIAN_DOCUMENT_ISSUER", default=""))
+# The briefing's .docx template (红头, 版记, styles) an office may replace with its own; empty:
+# the one shipped in gongjian/reports/data/briefing-template.docx. See docs/documents.md.
+BRIEFING_TEMPLATE = str(env.str("GONGJIAN_BRIEFING_TEMPLATE", default=""))
+# CJK font files for PDFs, the first that exists is embedded (subset); GONGJIAN_PDF_CJK_FONT
+# puts one first. Debian: apt-get install fonts-noto-cjk.
+PDF_CJK_FONTS = (
+    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSerifCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+)
+
 SMS_BACKEND = str(env.str("GONGJIAN_SMS_BACKEND", default="off")).strip().lower()
 SMS_URL = str(env.str("GONGJIAN_SMS_URL", default=""))
 SMS_TOKEN = env_secret("GONGJIAN_SMS_TOKEN", data_dir=DATA_DIR, optional=True)

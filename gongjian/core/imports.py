@@ -292,6 +292,14 @@ def error_report_response(batch: ImportBatch) -> HttpResponse:
     )
 
 
+TEMPLATE_TEXT_ROWS = 2000
+
+
+def is_text_column(column: Column) -> bool:
+    """Columns a spreadsheet must keep as typed: personal identifiers and codes."""
+    return column.personal or column.key in ("id_number", "phone") or column.key.endswith("code")
+
+
 def template_workbook(importer: Importer) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -307,7 +315,14 @@ def template_workbook(importer: Importer) -> bytes:
     from openpyxl.utils import get_column_letter
 
     for i, c in enumerate(importer.columns, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(12, len(c.label) * 3)
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = max(12, len(c.label) * 3)
+        if is_text_column(c):
+            # ID numbers, phones and codes as text, so Excel never turns them into 1.10199E+17
+            ws.column_dimensions[letter].number_format = "@"
+            for row in range(2, TEMPLATE_TEXT_ROWS + 2):
+                ws.cell(row=row, column=i).number_format = "@"
+    ws.freeze_panes = "A2"
     notes = wb.create_sheet(_("填写说明"))
     notes.append([_("列"), _("必填"), _("说明"), _("示例")])
     for c in importer.columns:

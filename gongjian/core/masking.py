@@ -15,3 +15,10 @@ def mask_phone(value: str | None) -> str:
     if not value:
         return ""
     return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 7 else "*" * len(value)
+
+
+def mask_name(value: str | None) -> str:
+    """`张三` → `张*`, `欧阳明华` → `欧***`: a name on a public page."""
+    if not value:
+        return ""
+    return value[0] + "*" * (len(value) - 1) if len(value) > 1 else "*"

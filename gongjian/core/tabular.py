@@ -31,9 +31,17 @@ def decode_text(data: bytes) -> str:
     raise UnsupportedFile(_("无法识别文件编码，请保存为UTF-8或GBK编码的CSV"))
 
 
+# Excel keeps 15 significant digits of a number: an 18-digit ID number typed into a "General"
+# cell is stored as 1.10101199003071E+17 and its last digits are gone. Such a number is read as
+# Excel shows it, so the validators can say what happened (`validators.is_scientific`).
+_EXACT_DIGITS = 10**15
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, float) and abs(value) >= _EXACT_DIGITS:
+        return f"{value:.6G}"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if hasattr(value, "isoformat") and not isinstance(value, str):

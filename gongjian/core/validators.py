@@ -77,8 +77,27 @@ class IdNumber:
     warnings: list[str] = field(default_factory=list)
 
 
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(\.\d+)?E[+-]?\d+$", re.IGNORECASE)
+
+
+def is_scientific(value: str) -> bool:
+    """A number as a spreadsheet shows it in scientific notation: 1.10199E+17."""
+    return bool(_SCIENTIFIC.match(value.strip()))
+
+
+def scientific_message(label: str, value: str) -> str:
+    return _(
+        "%(f)s“%(v)s”被表格软件当成数字显示成了科学计数法，后几位已经丢失："
+        "请把该列单元格格式设为“文本”，重新输入完整的%(f)s后再导入"
+    ) % {"f": label, "v": value.strip()}
+
+
 def parse_id_number(raw: str, *, field_name: str = "id_number") -> IdNumber:
     """Validate and normalise an 18-digit resident ID-card number, or raise ValidationFailed."""
+    typed = unicodedata.normalize("NFKC", raw or "").strip()
+    if is_scientific(typed):
+        message = scientific_message(_("身份证号"), typed)
+        raise ValidationFailed(message, fields={field_name: [message]})
     value = normalize_text(raw).upper()
     if not value.isascii():
         message = _("身份证号只能包含数字，最后一位可以是X")
@@ -110,6 +129,10 @@ def normalize_mobile(raw: str, *, field_name: str = "phone") -> str:
     """Validate a mainland mobile number, typed in any common form (`+86 138-0013-8000`,
     `(+86)13800138000`, `０１３８…` is not one: a leading 0 is a landline), and return its 11
     ASCII digits. A number of a prefix no operator has is refused."""
+    typed = unicodedata.normalize("NFKC", raw or "").strip()
+    if is_scientific(typed):
+        message = scientific_message(_("手机号"), typed)
+        raise ValidationFailed(message, fields={field_name: [message]})
     value = normalize_text(raw)
     for prefix in ("+86", "0086"):
         if value.startswith(prefix):

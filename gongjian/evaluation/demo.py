@@ -73,12 +73,14 @@ def _png() -> bytes:
 def _pdf() -> bytes:
     from reportlab.pdfgen import canvas
 
-    from gongjian.evaluation.certificate import FONT
+    from gongjian.core.pdffonts import cjk_font
 
+    text = "佐证材料（演示）"
     buf = io.BytesIO()
-    pdf = canvas.Canvas(buf)
-    pdf.setFont(FONT, 14)
-    pdf.drawString(72, 760, "佐证材料（演示）")
+    font = cjk_font([text])
+    pdf = canvas.Canvas(buf, initialFontName=font)
+    pdf.setFont(font, 14)
+    pdf.drawString(72, 760, text)
     pdf.showPage()
     pdf.save()
     return buf.getvalue()

@@ -485,3 +485,18 @@ def _account_lists() -> tuple[Any, Any]:
 
 
 MEMBER_ACCOUNTS, ACCOUNT_RATES = _account_lists()
+
+
+def issuing_office() -> str:
+    """The office that issues the platform's documents (certificates, briefings): the setting
+    DOCUMENT_ISSUER (GONGJIAN_DOCUMENT_ISSUER) when set, else the district's working
+    committee named after the first district: 中共示范区委直属机关工作委员会."""
+    from django.conf import settings
+
+    configured = str(getattr(settings, "DOCUMENT_ISSUER", "") or "").strip()
+    if configured:
+        return configured
+    district = Area.objects.filter(kind=Area.Kind.DISTRICT).order_by("id").first()
+    if district is None:
+        return _("共建平台")
+    return _("中共%(d)s委直属机关工作委员会") % {"d": district.name}

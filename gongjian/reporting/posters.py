@@ -12,8 +12,6 @@ from django.utils.translation import gettext as _
 
 from gongjian.orgs.models import Area
 
-CJK_FONT = "STSong-Light"
-
 
 def report_path(community: Area) -> str:
     return f"{reverse('reporting:report_form')}?{urllib.parse.urlencode({'c': community.code})}"
@@ -35,44 +33,46 @@ def qr_png(link: str, *, scale: int = 8) -> bytes:
 
 
 def poster_pdf(community: Area, link: str) -> bytes:
-    """An A4 poster: the community's name, the QR code and how to report, in Chinese
-    (reportlab's built-in STSong-Light CID font, no font file needed)."""
+    """An A4 poster: the community's name, the QR code and how to report, in Chinese (an
+    embedded subset of a CJK font, `gongjian.core.pdffonts`)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.lib.utils import ImageReader
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-    out = io.BytesIO()
-    width, height = A4
-    pdf = canvas.Canvas(out, pagesize=A4)
-    pdf.setTitle(_("%(c)s在职党员报到") % {"c": community.name})
-    pdf.setFillColorRGB(0.784, 0.063, 0.18)
-    pdf.rect(0, height - 60 * mm, width, 60 * mm, stroke=0, fill=1)
-    pdf.setFillColorRGB(1, 1, 1)
-    pdf.setFont(CJK_FONT, 34)
-    pdf.drawCentredString(width / 2, height - 30 * mm, _("在职党员到社区报到"))
-    pdf.setFont(CJK_FONT, 20)
+    from gongjian.core.pdffonts import cjk_font
+
+    title = _("%(c)s在职党员报到") % {"c": community.name}
+    heading = _("在职党员到社区报到")
     street = community.parent.name if community.parent_id and community.parent else ""
-    pdf.drawCentredString(width / 2, height - 45 * mm, f"{street} {community.name}".strip())
-    size = 110 * mm
-    image = ImageReader(io.BytesIO(qr_png(link, scale=10)))
-    pdf.drawImage(image, (width - size) / 2, height - 70 * mm - size, size, size)
-    pdf.setFillColorRGB(0.13, 0.13, 0.13)
-    pdf.setFont(CJK_FONT, 16)
+    place = f"{street} {community.name}".strip()
     lines = [
         _("1. 用手机扫描上方二维码，登录共建平台"),
         _("2. 社区已自动填好，选择您所在的网格"),
         _("3. 确认提交，等待社区确认"),
     ]
+    font = cjk_font([title, heading, place, link, *lines])
+    out = io.BytesIO()
+    width, height = A4
+    pdf = canvas.Canvas(out, pagesize=A4, initialFontName=font)
+    pdf.setTitle(title)
+    pdf.setFillColorRGB(0.784, 0.063, 0.18)
+    pdf.rect(0, height - 60 * mm, width, 60 * mm, stroke=0, fill=1)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.setFont(font, 34)
+    pdf.drawCentredString(width / 2, height - 30 * mm, heading)
+    pdf.setFont(font, 20)
+    pdf.drawCentredString(width / 2, height - 45 * mm, place)
+    size = 110 * mm
+    image = ImageReader(io.BytesIO(qr_png(link, scale=10)))
+    pdf.drawImage(image, (width - size) / 2, height - 70 * mm - size, size, size)
+    pdf.setFillColorRGB(0.13, 0.13, 0.13)
+    pdf.setFont(font, 16)
     y = height - 85 * mm - size
     for line in lines:
         pdf.drawString(40 * mm, y, line)
         y -= 10 * mm
-    pdf.setFont(CJK_FONT, 10)
+    pdf.setFont(font, 10)
     pdf.setFillColorRGB(0.4, 0.4, 0.4)
     pdf.drawCentredString(width / 2, 20 * mm, link)
     pdf.showPage()

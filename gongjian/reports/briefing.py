@@ -1,14 +1,18 @@
 """The work briefing as a Word document (.docx, python-docx), with its charts drawn as PNG by
 Pillow (no plotting library needed). Opens in Word and WPS: only paragraphs, a table and
-inline pictures, East Asian fonts named in the runs."""
+inline pictures, East Asian fonts named in the runs. The 红头, 版记 and page numbers are the
+template's (`briefing_template`, replaceable by an office: settings.BRIEFING_TEMPLATE)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from gongjian.reports import briefing_template
 from gongjian.reports.briefing_text import Draft, compose
 from gongjian.reports.types import Figures
 
@@ -134,18 +138,105 @@ def _run_font(run: Any, *, east_asia: str, size: float | None = None, bold: bool
         fonts.set(qn(attr), east_asia)
 
 
-def write_docx(f: Figures, draft: Draft | None = None) -> bytes:
+class TemplateInvalid(ValueError):
+    """The briefing template is not a .docx with the {{正文}} paragraph."""
+
+
+def template_path() -> Path:
+    """The office's own template (settings.BRIEFING_TEMPLATE) when set, else the shipped one."""
+    from django.conf import settings
+
+    configured = str(getattr(settings, "BRIEFING_TEMPLATE", "") or "")
+    return Path(configured) if configured else briefing_template.SHIPPED
+
+
+def _paragraphs(doc: Any) -> list[Any]:
+    """Every paragraph of the body, its tables, and the headers and footers."""
+    found = list(doc.paragraphs)
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                found.extend(cell.paragraphs)
+    for section in doc.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            found.extend(part.paragraphs)
+    return found
+
+
+def _fill(paragraph: Any, values: dict[str, str]) -> None:
+    """Each placeholder replaced, keeping the formatting of the run it was typed in."""
+    if not any(key in paragraph.text for key in values):
+        return
+    for run in paragraph.runs:
+        for key, value in values.items():
+            if key in run.text:
+                run.text = run.text.replace(key, value)
+    if any(key in paragraph.text for key in values):
+        # Typed across runs (an edit in the middle of a placeholder): the paragraph's text in
+        # its first run.
+        text = paragraph.text
+        for key, value in values.items():
+            text = text.replace(key, value)
+        runs = paragraph.runs
+        runs[0].text = text
+        for run in runs[1:]:
+            run.text = ""
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def write_docx(
+    f: Figures,
+    draft: Draft | None = None,
+    *,
+    office: str = "",
+    number: int = 1,
+    issued_on: dt.date | None = None,
+    name: str = "党建共建工作简报",
+    template: Path | None = None,
+) -> bytes:
+    """The briefing in its template: 红头 with 第`number`期, `office` and the date, the body
+    where {{正文}} is, the template's 版记 and page numbers; the file's properties name the
+    office and today."""
+    from django.utils import timezone
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
     draft = draft or compose(f)
     images = charts(f)
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.8)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    issued_on = issued_on or timezone.localdate()
+    path = template or template_path()
+    try:
+        doc = Document(str(path))
+    except Exception as exc:
+        raise TemplateInvalid(f"简报模板无法打开：{path}（{type(exc).__name__}）") from None
+    values = {
+        "{{简报名称}}": name,
+        "{{期号}}": f"第{number}期",
+        "{{编发单位}}": office,
+        "{{日期}}": _chinese_date(issued_on),
+    }
+    marker = None
+    for p in _paragraphs(doc):
+        if "{{正文}}" in p.text and marker is None:
+            marker = p
+            continue
+        _fill(p, values)
+    if marker is None:
+        raise TemplateInvalid(f"简报模板中没有“{{{{正文}}}}”段落：{path}")
+    body = doc.element.body
+    before = list(body)
 
     def paragraph(
         text: str,
@@ -193,6 +284,23 @@ def write_docx(f: Figures, draft: Draft | None = None) -> bytes:
                 cell.text = ""
                 _run_font(cell.paragraphs[0].add_run(text), east_asia="仿宋", size=12)
     paragraph("（本简报数据由共建平台根据业务记录自动生成）", font="楷体", size=12, indent=False)
+    # What was appended goes where the template's {{正文}} paragraph is.
+    for element in [e for e in body if e not in before and e.tag != qn("w:sectPr")]:
+        marker._p.addprevious(element)
+    marker._p.getparent().remove(marker._p)
+
+    now = timezone.now()
+    props = doc.core_properties
+    props.author = office
+    props.last_modified_by = office
+    props.title = draft.title
+    props.subject = f"{f.scope_name}（{f.period.label}）"
+    props.keywords = "工作简报"
+    props.category = "简报"
+    props.comments = ""
+    props.created = now
+    props.modified = now
+    props.revision = 1
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

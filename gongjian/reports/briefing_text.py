@@ -57,22 +57,36 @@ def _service_clause(f: Figures) -> str:
     return text
 
 
+def _local(f: Figures) -> bool:
+    """A community or a grid: one place, not "各社区"."""
+    return f.scope_kind in ("community", "grid")
+
+
+def _cobuild_clause(f: Figures) -> str:
+    """The resources and demands, as each scope level says them."""
+    if f.scope_kind == "unit":
+        return f"本单位认领资源{num(f.resources)}项"
+    if _local(f):
+        return f"{where(f)}提出需求{num(f.demands)}项，辖区单位认领资源{num(f.resources)}项"
+    return (
+        f"{num(f.resource_units)}家单位认领资源{num(f.resources)}项，"
+        f"{num(f.demand_communities)}个社区提出需求{num(f.demands)}项"
+    )
+
+
 def headline(f: Figures) -> str:
-    """The lead sentence: the period's headline figures."""
+    """The lead sentence: the period's headline figures, each said once here and not again in
+    the sections below it."""
     subject = where(f)
     if f.in_service:
-        reporting = (
+        sentence = (
             f"{when(f)}，{subject}{num(f.in_service)}名在职党员中已有{num(f.reported)}名"
-            f"到居住社区报到，报到率{pct(f.reporting_rate)}"
+            f"到居住社区报到，报到率{pct(f.reporting_rate)}；{_service_clause(f)}"
         )
     else:
-        reporting = f"{when(f)}，{subject}"
-    sentence = f"{reporting}；{_service_clause(f)}"
+        sentence = f"{when(f)}，{subject}{_service_clause(f)}"
     if f.has_cobuild and (f.resources or f.demands):
-        sentence += (
-            f"；{num(f.resource_units)}家单位认领资源{num(f.resources)}项，"
-            f"{num(f.demand_communities)}个社区提出需求{num(f.demands)}项"
-        )
+        sentence += f"；{_cobuild_clause(f)}"
     return sentence + "。"
 
 
@@ -110,61 +124,86 @@ def _unit_rows(f: Figures, rows: list[UnitRank], start: int, step: int) -> list[
     ]
 
 
-def compose(f: Figures) -> Draft:
-    """The whole briefing: a title, the lead, a section per line of work, the units' table."""
-    sections: list[Section] = []
-    sections.append(
-        Section(
-            "组织体系和党员队伍",
-            [
-                f"截至{f.as_of.year}年{f.as_of.month}月{f.as_of.day}日，{where(f)}纳入平台管理的"
-                f"机关单位{num(f.units)}个、党组织{num(f.party_orgs)}个、党员{num(f.members)}名，"
-                f"其中在职党员{num(f.in_service)}名。"
-            ],
+def _organisation(f: Figures) -> str:
+    as_of = f"截至{f.as_of.year}年{f.as_of.month}月{f.as_of.day}日"
+    if f.scope_kind == "unit":
+        return (
+            f"{as_of}，本单位纳入平台管理的党组织{num(f.party_orgs)}个、党员{num(f.members)}名，"
+            f"其中在职党员{num(f.in_service)}名。"
         )
+    place = f"{where(f)}辖区" if _local(f) else where(f)
+    return (
+        f"{as_of}，{place}纳入平台管理的机关单位{num(f.units)}个、党组织{num(f.party_orgs)}个、"
+        f"党员{num(f.members)}名，其中在职党员{num(f.in_service)}名。"
     )
-    reporting = []
+
+
+def _reporting(f: Figures) -> list[str]:
+    """The 双报到 section: what the lead has not said (pending reports, confirmations,
+    pairings), in the words of the scope's level."""
+    out = []
     if f.in_service:
-        reporting.append(
-            f"{when(f)}，{where(f)}{num(f.in_service)}名在职党员中已有{num(f.reported)}名到居住"
-            f"社区报到，报到率{pct(f.reporting_rate)}；另有{num(f.pending)}名已提交报到、"
-            f"待社区确认。"
+        out.append(
+            f"在已报到的{num(f.reported)}名党员之外，另有{num(f.pending)}名已提交报到、待社区确认。"
         )
     else:
-        reporting.append(f"{where(f)}暂无需报到的在职党员。")
-    if f.scope_kind != "unit":
-        reporting.append(
+        out.append(f"{where(f)}暂无需报到的在职党员。")
+    if f.scope_kind == "unit":
+        out.append(f"本单位党组织与社区结对{num(f.pairings)}对。")
+    elif _local(f):
+        out.append(
+            f"{where(f)}累计确认党员报到{num(f.reports_received)}人，"
+            f"与单位党组织结对{num(f.pairings)}对。"
+        )
+    else:
+        out.append(
             f"各社区累计确认党员报到{num(f.reports_received)}人，"
             f"单位党组织与社区结对{num(f.pairings)}对。"
         )
-    else:
-        reporting.append(f"本单位党组织与社区结对{num(f.pairings)}对。")
-    sections.append(Section("“双报到”工作", reporting, chart="units"))
-    if f.has_service:
-        service = [f"{when(f)}，{where(f)}{_service_clause(f)}。"]
-        parts = [
-            f"{c.name}类{num(c.activities)}场次、{num(c.person_times)}人次"
-            for c in f.categories
-            if c.activities or c.person_times
-        ]
-        if parts:
-            service.append("按服务类别分，" + "，".join(parts) + "。")
-        busiest = max(f.months, key=lambda m: m.person_times, default=None)
-        if busiest is not None and busiest.person_times:
-            year, month = busiest.month.split("-")
-            service.append(
-                f"从月度看，{int(year)}年{int(month)}月参与人次最多，"
-                f"达{num(busiest.person_times)}人次。"
-            )
-        sections.append(Section("志愿服务", service, chart="months"))
+    return out
+
+
+def _service(f: Figures) -> list[str]:
+    """The service section: the breakdown by category and month (the totals are the lead's)."""
+    out = []
+    parts = [
+        f"{c.name}类{num(c.activities)}场次、{num(c.person_times)}人次"
+        for c in f.categories
+        if c.activities or c.person_times
+    ]
+    if parts:
+        out.append("按服务类别分，" + "，".join(parts) + "。")
+    busiest = max(f.months, key=lambda m: m.person_times, default=None)
+    if busiest is not None and busiest.person_times:
+        year, month = busiest.month.split("-")
+        out.append(
+            f"从月度看，{int(year)}年{int(month)}月参与人次最多，"
+            f"达{num(busiest.person_times)}人次。"
+        )
+    if f.activities and f.people:
+        out.append(
+            f"参与党员人均服务{num(round(f.hours / f.people, 1))}小时、"
+            f"{num(round(f.person_times / f.people, 1))}次。"
+        )
+    return out
+
+
+def compose(f: Figures) -> Draft:
+    """The whole briefing: a title, the lead, a section per line of work, the units' table.
+    No sentence is said twice: the lead has the headline figures, the sections the rest."""
+    sections: list[Section] = [Section("组织体系和党员队伍", [_organisation(f)])]
+    sections.append(Section("“双报到”工作", _reporting(f), chart="units"))
+    if f.has_service and f.activities:
+        sections.append(Section("志愿服务", _service(f), chart="months"))
     if f.has_cobuild:
-        cobuild = [
-            f"{where(f)}{num(f.resource_units)}家单位认领资源{num(f.resources)}项，"
-            f"{num(f.demand_communities)}个社区提出需求{num(f.demands)}项。"
-            f"{when(f)}，经组织搭桥、精准对接，确认配对{num(f.matched)}对，"
+        cobuild = []
+        if not (f.resources or f.demands):
+            cobuild.append(f"{when(f)}，{where(f)}暂无资源认领和需求提出。")
+        cobuild.append(
+            f"经组织搭桥、精准对接，{when(f)}确认配对{num(f.matched)}对，"
             f"签订共建协议{num(f.signed)}份，完成共建项目{num(f.projects_finished)}个，"
             f"另有{num(f.projects_active)}个项目正在实施。"
-        ]
+        )
         sections.append(Section("直联共建", cobuild))
     if len(f.unit_ranking) > 1:
         top, bottom = f.top_units(5), f.bottom_units(5)
@@ -183,6 +222,7 @@ def compose(f: Figures) -> Draft:
         draft_bottom = _unit_rows(f, bottom, n, -1)
     else:
         draft_top, draft_bottom = [], []
+    sections = [s for s in sections if s.paragraphs or s.chart]
     return Draft(
         title=f"{f.scope_name}党建共建工作简报",
         subtitle=f"（{f.period.label}）",

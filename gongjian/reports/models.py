@@ -157,3 +157,31 @@ class MemberPlaceFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.area_id} {self.member_id} {self.months:012b}"
+
+
+class BriefingIssue(TimeStampedModel):
+    """One issue (一期) of the work briefing as downloaded: its 期号 counts the issues of its
+    office in its year, so the red header reads 第N期."""
+
+    issuer = models.CharField(_("编发单位"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    number = models.PositiveIntegerField(_("期号"))
+    scope_key = models.CharField(_("范围"), max_length=40)
+    scope_name = models.CharField(_("范围名称"), max_length=100)
+    period_label = models.CharField(_("统计期间"), max_length=60)
+    issued_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-year", "-number")
+        verbose_name = _("工作简报")
+        verbose_name_plural = _("工作简报")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("issuer", "year", "number"), name="reports_briefing_issue_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.year}年第{self.number}期"

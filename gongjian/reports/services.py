@@ -1,17 +1,21 @@
-"""The one write of this app: rebuilding the monthly rollups (docs/adr/0007) and the month's
-bit of the members' yearly masks (docs/adr/0009). The domain tables are only read, through the
-SQL that `service.figures` gives: this app writes its own tables with it."""
+"""The writes of this app: rebuilding the monthly rollups (docs/adr/0007) and the month's
+bit of the members' yearly masks (docs/adr/0009) — the domain tables are only read, through
+the SQL that `service.figures` gives: this app writes its own tables with it — and numbering
+an issue of the work briefing (`briefing_issue`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from gongjian.core.audit import audit_record
 from gongjian.reports.models import (
+    BriefingIssue,
     MemberPlaceFact,
     MemberYearFact,
     RollupMonth,
@@ -166,3 +170,34 @@ def rollups_refresh(
             for model in (ServiceFact, UnitServiceFact, MemberYearFact, MemberPlaceFact):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     return done
+
+
+def briefing_issue(
+    *, actor: Any, issuer: str, scope_key: str, scope_name: str, period_label: str
+) -> BriefingIssue:
+    """The next issue (期号) of `issuer`'s briefing this year, recorded and audited; two
+    downloads at once get two numbers (the database keeps them unique, the loser retries)."""
+    year = timezone.localdate().year
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                last = (
+                    BriefingIssue.objects.filter(issuer=issuer, year=year)
+                    .order_by("-number")
+                    .values_list("number", flat=True)
+                    .first()
+                )
+                issue = BriefingIssue.objects.create(
+                    issuer=issuer,
+                    year=year,
+                    number=(last or 0) + 1,
+                    scope_key=scope_key,
+                    scope_name=scope_name,
+                    period_label=period_label,
+                    issued_by=actor if getattr(actor, "pk", None) else None,
+                )
+        except IntegrityError:
+            continue
+        audit_record(action="create", obj=issue, changes={"number": issue.number})
+        return issue
+    raise RuntimeError("briefing issue numbering kept colliding")

@@ -17,8 +17,10 @@ from gongjian.core.audit import audit_record
 from gongjian.core.exports import file_response
 from gongjian.core.figures import list_url as _url
 from gongjian.core.replica import reads_from_replica
-from gongjian.reports import briefing, briefing_text, figures, selectors
+from gongjian.orgs.selectors import issuing_office
+from gongjian.reports import briefing, briefing_text, figures, selectors, services
 from gongjian.reports.types import Figures
+from gongjian.service import calendar
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -107,6 +109,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 @reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request)
+    context["holiday_warning"] = calendar.next_year_warning(timezone.localdate())
     template = "reports/screen.html" if request.GET.get("screen") else "reports/dashboard.html"
     return render(request, template, context)
 
@@ -124,8 +127,22 @@ def briefing_preview(request: HttpRequest) -> HttpResponse:
 def briefing_docx(request: HttpRequest) -> HttpResponse:
     node, period, raw = _selection(request)
     f = figures.figures_for(request.user, node, period)
-    data = briefing.write_docx(f)
-    audit_record(action="export", object_type=_("工作简报"), changes={"filters": raw})
+    office = issuing_office()
+    issue = services.briefing_issue(
+        actor=request.user,
+        issuer=office,
+        scope_key=f.scope_key,
+        scope_name=f.scope_name,
+        period_label=f.period.label,
+    )
+    data = briefing.write_docx(
+        f, office=office, number=issue.number, issued_on=timezone.localdate()
+    )
+    audit_record(
+        action="export",
+        object_type=_("工作简报"),
+        changes={"filters": raw, "number": issue.number},
+    )
     stamp = timezone.localtime().strftime("%Y%m%d")
     return file_response(
         data, filename=f"{f.scope_name}工作简报-{stamp}.docx", content_type=DOCX_TYPE

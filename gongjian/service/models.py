@@ -387,3 +387,77 @@ class OutcomePhoto(TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.image.name)
+
+
+class Certificate(TimeStampedModel):
+    """A service-hours certificate as issued: its number is printed on the PDF and can be
+    checked by anyone on the public verification page, which shows the figures and a masked
+    name only. Issued again with the same figures, the same number comes back."""
+
+    number = models.CharField(_("证书编号"), max_length=32, unique=True)
+    member = models.ForeignKey(
+        Member, verbose_name=_("党员"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    activities = models.PositiveIntegerField(_("活动次数"))
+    hours = models.DecimalField(_("服务时长"), max_digits=9, decimal_places=1)
+    points = models.DecimalField(_("积分"), max_digits=9, decimal_places=1)
+    issuer = models.CharField(_("开具单位"), max_length=100)
+    issued_on = models.DateField(_("开具日期"))
+
+    class Meta:
+        ordering = ("-issued_on", "-id")
+        verbose_name = _("志愿服务时长证明")
+        verbose_name_plural = _("志愿服务时长证明")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class HolidayYear(TimeStampedModel):
+    """A year's 放假调休 as the State Council's notice gives it, entered by an administrator
+    (the admin page or `gongjian service_holidays`). A year here replaces the same year of the
+    shipped table (`data/holidays.json`); see `gongjian.service.calendar`."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    notice = models.CharField(_("通知文号"), max_length=100, blank=True)
+    provisional = models.BooleanField(
+        _("暂定"), default=False, help_text=_("通知尚未发布，仅含法定节日")
+    )
+
+    class Meta:
+        ordering = ("-year",)
+        verbose_name = _("放假调休安排")
+        verbose_name_plural = _("放假调休安排")
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class HolidayRange(models.Model):
+    """Days off (放假) or a make-up working day (调休上班), first to last day included."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("放假")
+        WORKDAY = "workday", _("调休上班")
+
+    holiday_year = models.ForeignKey(
+        HolidayYear, verbose_name=_("年份"), on_delete=models.CASCADE, related_name="ranges"
+    )
+    kind = models.CharField(_("类型"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("节日"), max_length=20, blank=True)
+    start = models.DateField(_("起始日"))
+    end = models.DateField(_("截止日"))
+
+    class Meta:
+        ordering = ("start", "id")
+        verbose_name = _("放假或调休日期")
+        verbose_name_plural = _("放假或调休日期")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=F("start")), name="service_holiday_range_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.start}–{self.end}"

@@ -34,6 +34,7 @@ from gongjian.service.models import (
     Activity,
     Attendance,
     Audience,
+    Certificate,
     ServiceCategory,
     Signup,
     Team,
@@ -652,3 +653,13 @@ def category_list(*, include_inactive: bool = False) -> QuerySet[ServiceCategory
 
 def category_get(pk: int | str, *, lock: bool = False) -> ServiceCategory:
     return one(ServiceCategory.objects.all(), _("服务类别不存在"), lock=lock, pk=pk)
+
+
+def certificate_by_number(number: str) -> Certificate | None:
+    """A certificate by its printed number (public verification: no scope, no personal data
+    beyond what the page masks)."""
+    return (
+        Certificate.objects.filter(number=number.strip().upper()[:32])
+        .select_related("member")
+        .first()
+    )

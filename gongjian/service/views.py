@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.exports import file_response
+from gongjian.core.masking import mask_name
 from gongjian.core.pages import paginate, query_without_page
 from gongjian.core.replica import reads_from_replica
 from gongjian.core.web import action, done
@@ -274,9 +275,35 @@ def certificate_download(request: HttpRequest) -> HttpResponse:
         raise Http404(_("您的账号未关联党员档案"))
     year = _year(request)
     attendances = list(selectors.member_attendances(member=member, year=year))
-    data = certificate.certificate_pdf(member=member, attendances=attendances, year=year)
+    cert = services.certificate_issue(member=member, attendances=attendances, year=year)
+    link = request.build_absolute_uri(reverse("service:certificate_verify", args=[cert.number]))
+    data = certificate.certificate_pdf(
+        member=member, attendances=attendances, cert=cert, verify_link=link
+    )
     name = _("志愿服务时长证明-%(name)s.pdf") % {"name": member.name}
     return file_response(data, filename=name, content_type="application/pdf")
+
+
+def certificate_check(request: HttpRequest) -> HttpResponse:
+    """The public page where a certificate's number is typed in (no log-in)."""
+    typed = request.GET.get("n", "").strip().upper()[:32]
+    number = "".join(ch for ch in typed if ch.isascii() and (ch.isalnum() or ch == "-"))
+    if number:
+        return redirect("service:certificate_verify", number=number)
+    return render(request, "service/certificate_verify.html", {"cert": None, "number": ""})
+
+
+def certificate_verify(request: HttpRequest, number: str) -> HttpResponse:
+    """Public: whether a certificate with this number was issued, its figures and the
+    holder's masked name; nothing else about the member."""
+    cert = selectors.certificate_by_number(number)
+    masked = mask_name(cert.member.name) if cert else ""
+    return render(
+        request,
+        "service/certificate_verify.html",
+        {"cert": cert, "number": number, "masked_name": masked},
+        status=200 if cert else 404,
+    )
 
 
 @action(back="service:my_service")

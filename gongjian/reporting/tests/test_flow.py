@@ -19,6 +19,7 @@ from gongjian.core.models import AuditLog
 from gongjian.orgs.models import Member, Notice, OutboxMessage
 from gongjian.reporting import selectors, services
 from gongjian.reporting.models import MemberReport, OrgReport
+from gongjian.testing import pdf
 from gongjian.testing.cast import Cast, make_member, make_user
 
 pytestmark = pytest.mark.django_db
@@ -404,7 +405,9 @@ def test_the_poster_is_a_printable_pdf(cast: Cast) -> None:
     response = client.get(reverse("reporting:poster_pdf", args=[cast.chenhui.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
-    assert b"STSong-Light" in response.content
+    # Chinese in an embedded CJK font (no reader needs an Asian font pack), text extractable
+    assert pdf.cjk_embedded(response.content), pdf.fonts(response.content)
+    assert "在职党员到社区报到" in pdf.text(response.content)
     # Another community's poster is not theirs to print
     other = client.get(reverse("reporting:poster_pdf", args=[cast.xingguang.pk]))
     assert other.status_code == 404

@@ -6,6 +6,7 @@
 - `signup` — signing up and cancelling, the hot path of a rush (ADR 0004);
 - `attendance` — check-in and check-out by code, marking by hand, hours and points;
 - `outcomes` — what an activity achieved, with photos;
+- `holidays` — a year's 放假调休 from the State Council's notice, as ranges;
 - `notices` — the reminders, cancellations and promotions sent to the one inbox.
 
 The quota, one sign-up and one attendance per member are kept by the database (ADR 0004).
@@ -40,6 +41,13 @@ from gongjian.service.services.categories import (
     category_save,
     may_configure,
 )
+from gongjian.service.services.certificates import certificate_issue
+from gongjian.service.services.holidays import (
+    DayRange,
+    holidays_check,
+    holidays_save,
+    parse_range,
+)
 from gongjian.service.services.notices import notices_mark_read, reminders_send
 from gongjian.service.services.outcomes import MAX_PHOTO_BYTES, MAX_PHOTOS, outcome_record
 from gongjian.service.services.signup import SignupRefused, signup_cancel, signup_create
@@ -54,6 +62,7 @@ __all__ = [
     "POINTS_PER_HOUR",
     "SEED_CATEGORIES",
     "CheckinRefused",
+    "DayRange",
     "SignupRefused",
     "activity_cancel",
     "activity_publish",
@@ -61,11 +70,15 @@ __all__ = [
     "attendance_scan",
     "categories_seed",
     "category_save",
+    "certificate_issue",
     "checkin_token",
+    "holidays_check",
+    "holidays_save",
     "hours_between",
     "may_configure",
     "notices_mark_read",
     "outcome_record",
+    "parse_range",
     "points_for",
     "read_scan",
     "reminders_send",

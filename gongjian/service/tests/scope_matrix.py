@@ -106,6 +106,17 @@ PAGE_MATRIX: dict[str, Entry] = {
     ),
     "service:my_service": ("get", lambda c: reverse("service:my_service"), everyone(200)),
     "service:certificate": ("get", lambda c: reverse("service:certificate"), only({"member"})),
+    # The public verification page: anyone may check a number; one never issued is a 404.
+    "service:certificate_check": (
+        "get",
+        lambda c: reverse("service:certificate_check"),
+        everyone(200),
+    ),
+    "service:certificate_verify": (
+        "get",
+        lambda c: reverse("service:certificate_verify", args=["FW2026-ZZZZZZZZZZ"]),
+        everyone(404),
+    ),
     "service:notices_read": ("post", lambda c: reverse("service:notices_read"), everyone(302)),
     "service:stats": ("get", lambda c: reverse("service:stats"), everyone(200)),
     "service:stats_export": ("get", lambda c: reverse("service:stats_export"), everyone(200)),
