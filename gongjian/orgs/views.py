@@ -9,12 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gongjian.core import imports
 from gongjian.core.errors import NotFound
 from gongjian.core.web import action, done, form_save, render_form
+from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
 from gongjian.orgs.forms import ImportForm, MemberForm, PostForm, member_initial
 
@@ -23,7 +25,11 @@ from gongjian.orgs.forms import ImportForm, MemberForm, PostForm, member_initial
 def home(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     posts = scope.posts_of(actor)
-    context: dict[str, Any] = {"posts": posts}
+    context: dict[str, Any] = {
+        "posts": posts,
+        "today": timezone.localdate(),
+        "bench": workbench_for(actor=actor, today=timezone.localdate()),
+    }
     if posts.is_staff_like:
         context["figures"] = selectors.home_figures(actor=actor)
         context["assignments"] = selectors.my_posts(actor=actor)
