@@ -7,6 +7,7 @@ from gongjian.orgs import lists, views
 app_name = "orgs"
 urlpatterns = [
     path("tree/", views.tree, name="tree"),
+    path("pick/<str:kind>/", views.pick, name="pick"),
     path("areas/", views.area_list, name="area_list"),
     path("areas/export/", lists.AREAS.export_view(), name="area_export"),
     path("units/", views.unit_list, name="unit_list"),

@@ -314,3 +314,28 @@ def member_leave(request: HttpRequest, member_id: str) -> HttpResponse:
         _("%(name)s已标记为不在册，其账号已停用") % {"name": member.name},
         to=reverse("orgs:member_list"),
     )
+
+
+# Pickers (htmx): the choices for a name typed into a member, unit or area field -------------
+
+_PICKS = {
+    "member": selectors.member_picks,
+    "unit": selectors.unit_picks,
+    "area": selectors.area_picks,
+}
+
+
+@login_required
+def pick(request: HttpRequest, kind: str) -> HttpResponse:
+    """The choices (radio buttons named `field`) for what was typed in `q`; the form they sit
+    in sends the chosen value, so the page works the same with or without htmx."""
+    find = _PICKS.get(kind)
+    if find is None:
+        raise NotFound(_("没有这种选择器"))
+    field = request.GET.get("field", kind)
+    if not field.isidentifier():
+        field = kind
+    q = (request.GET.get("q") or request.GET.get(f"{field}_q") or "").strip()
+    extra = {"kind": request.GET.get("area_kind", "")} if kind == "area" else {}
+    picks = find(actor=request.user, q=q, **extra)
+    return render(request, "orgs/_picks.html", {"picks": picks, "field": field, "q": q})

@@ -60,7 +60,7 @@ class ActivityForm(forms.Form):
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("队名"), max_length=60)
     kind = forms.ChoiceField(label=_("类型"), choices=Team.Kind.choices)
-    captain = forms.UUIDField(label=_("队长（党员编号）"))
+    captain = forms.UUIDField(label=_("队长"), error_messages={"required": _("请选择队长")})
     category = forms.ModelChoiceField(
         label=_("服务类别"), queryset=ServiceCategory.objects.all(), required=False
     )

@@ -88,6 +88,8 @@ PAGE_MATRIX: dict[str, Entry] = {
     ),
     "home": ("get", lambda c: reverse("home"), _all(200)),
     "orgs:tree": ("get", lambda c: reverse("orgs:tree"), _all(200)),
+    # A picker answers everyone, with the people and places the caller sees (none for some).
+    "orgs:pick": ("get", lambda c: reverse("orgs:pick", args=["member"]) + "?q=李", _all(200)),
     "orgs:area_list": ("get", lambda c: reverse("orgs:area_list"), _all(200)),
     "orgs:area_export": ("get", lambda c: reverse("orgs:area_export"), _all(200)),
     "orgs:unit_list": ("get", lambda c: reverse("orgs:unit_list"), _all(200)),
