@@ -318,7 +318,7 @@ def member_leave(request: HttpRequest, member_id: str) -> HttpResponse:
 
 # Pickers (htmx): the choices for a name typed into a member, unit or area field -------------
 
-_PICKS = {
+_PICKS: dict[str, Any] = {
     "member": selectors.member_picks,
     "unit": selectors.unit_picks,
     "area": selectors.area_picks,
