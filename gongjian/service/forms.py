@@ -46,13 +46,9 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posts = scope.posts_of(actor)
         fields: Any = self.fields
         fields["category"].queryset = selectors.category_list()
-        places = Area.objects.filter(kind__in=(Area.Kind.COMMUNITY, Area.Kind.GRID, "street"))
-        if not (posts.superuser or posts.unit_ids or selectors.team_list(actor=actor, write=True)):
-            places = places.filter(scope.area_q(actor, write=True))
-        fields["area"].queryset = places.order_by("path")
+        fields["area"].queryset = selectors.activity_places(actor)
         fields["unit"].queryset = Unit.objects.filter(scope.unit_q(actor, write=True))
         fields["team"].queryset = Team.objects.filter(selectors.team_q(actor, write=True))
 

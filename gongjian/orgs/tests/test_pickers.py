@@ -75,3 +75,16 @@ def test_a_member_picked_by_name_joins_the_team(cast: Cast) -> None:
     # Then she is in the team
     assert response.status_code == 302
     assert TeamMembership.objects.filter(team=team, member=cast.tax_colleague).exists()
+
+
+def test_a_community_is_offered_only_its_own_places_for_a_new_activity(cast: Cast) -> None:
+    # Given 晨辉社区's secretary, who also has a team of the community
+    Team.objects.create(name="晨辉志愿队", captain=cast.chenhui_resident, area=cast.chenhui)
+    client = Client()
+    client.force_login(cast.community_secretary)
+    # When they open the form of a new activity
+    html = client.get(reverse("service:activity_create")).content.decode()
+    # Then the places are 晨辉社区 and its grids, not 星光社区 of the other street
+    assert "晨辉社区第一网格" in html
+    assert "星光社区" not in html
+    assert "东湖街道" not in html
