@@ -5,9 +5,8 @@ docs/adr/0005-cobuild-flow.md."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
