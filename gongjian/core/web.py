@@ -253,3 +253,20 @@ class PageErrorMiddleware:
             messages.error(request, exc.message)
             return HttpResponseRedirect(back_url(request))
         return render_error(request, exc)
+
+
+def ranked_choices(data: Any, name: str) -> list[str]:
+    """The ticked values of the checkboxes `name`, in the order the person gave them: by the
+    number typed (or filled in as they ticked, by app.js) in `rank_<value>`, the ones without a
+    number after, in the order they were sent. A preference list is ranked the way it was
+    ticked, not the way the page happened to list it, and can be reordered by its numbers."""
+    values = list(dict.fromkeys(v for v in data.getlist(name) if v))
+
+    def key(item: tuple[int, str]) -> tuple[int, int, int]:
+        position, value = item
+        raw = str(data.get(f"rank_{value}", "")).strip()
+        if raw.isdigit():
+            return (0, int(raw), position)
+        return (1, 0, position)
+
+    return [value for _position, value in sorted(enumerate(values), key=key)]
