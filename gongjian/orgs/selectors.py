@@ -543,3 +543,29 @@ def area_picks(*, actor: Any, q: str, kind: str = "", write: bool = False) -> li
         )
         for a in qs
     ]
+
+
+def area_choices(*, actor: Any, blank: str = "", grids: bool = False) -> list[tuple[Any, str]]:
+    """The areas the caller may change, for a form's select, indented by level."""
+    qs = (
+        area_list(actor=actor, write=True)
+        .select_related(None)
+        .order_by("path")
+        .only("id", "name", "depth", "kind")
+    )
+    if not grids:
+        qs = qs.exclude(kind=Area.Kind.GRID)
+    out: list[tuple[Any, str]] = [("", blank)] if blank else []
+    return out + [(a.pk, "　" * a.depth + a.name) for a in qs]
+
+
+def unit_choices(*, actor: Any, blank: str = "") -> list[tuple[Any, str]]:
+    out: list[tuple[Any, str]] = [("", blank)] if blank else []
+    rows = unit_list(actor=actor, write=True).select_related(None).order_by("name")
+    return out + [(u.pk, f"{u.name}（{u.code}）") for u in rows]
+
+
+def party_org_choices(*, actor: Any, blank: str = "") -> list[tuple[Any, str]]:
+    out: list[tuple[Any, str]] = [("", blank)] if blank else []
+    rows = party_org_options(actor=actor, committees=True).order_by("path")
+    return out + [(o.pk, "　" * o.depth + o.name) for o in rows]
