@@ -6,6 +6,7 @@ docs/adr/0005-cobuild-flow.md."""
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -258,6 +259,16 @@ class MatchRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.campaign} #{self.pk}"
+
+    METHOD_LABELS: ClassVar[dict[str, Any]] = {
+        "stable": _("双向选择稳定匹配"),
+        "flow": _("按匹配度最优分配"),
+        "stable+flow": _("双向选择稳定匹配，余下按匹配度最优分配"),
+    }
+
+    def get_method_display(self) -> str:
+        """The engine's method (`stable`, `flow`, `stable+flow`) in words."""
+        return str(self.METHOD_LABELS.get(self.method, self.method or "—"))
 
 
 class Match(TimeStampedModel):

@@ -17,7 +17,7 @@ from gongjian.cobuild import forms, lists, selectors, services
 from gongjian.cobuild import importers as _importers  # noqa: F401 - registers the importers
 from gongjian.cobuild.models import Campaign, Match, Priority, Project
 from gongjian.core.files import read_upload
-from gongjian.core.web import action, done, form_data, safe_next
+from gongjian.core.web import action, done, form_data, ranked_choices, safe_next
 
 
 def _mine(name: str, campaign_id: int) -> str:
@@ -208,7 +208,7 @@ def resource_preferences(request: HttpRequest, resource_id: int) -> HttpResponse
 @action(back="cobuild:resource_preferences")
 def _resource_choose(request: HttpRequest, resource_id: int) -> HttpResponse:
     services.resource_preferences_set(
-        actor=request.user, resource=resource_id, demand_ids=request.POST.getlist("chosen")
+        actor=request.user, resource=resource_id, demand_ids=ranked_choices(request.POST, "chosen")
     )
     return done(request, _("已保存双向选择"))
 
@@ -309,7 +309,7 @@ def demand_preferences(request: HttpRequest, demand_id: int) -> HttpResponse:
 @action(back="cobuild:demand_preferences")
 def _demand_choose(request: HttpRequest, demand_id: int) -> HttpResponse:
     services.demand_preferences_set(
-        actor=request.user, demand=demand_id, resource_ids=request.POST.getlist("chosen")
+        actor=request.user, demand=demand_id, resource_ids=ranked_choices(request.POST, "chosen")
     )
     return done(request, _("已保存双向选择"))
 

@@ -35,7 +35,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.handlers.exception import response_for_exception
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -98,17 +98,27 @@ def action(back: str | Callable[..., str] | None = None) -> Callable[[View], Vie
     `back` is a URL name reversed with the view's URL arguments (`"cobuild:campaign_detail"`),
     a path, or a function of those arguments. The view calls one service and returns
     `done(request, message)`; a broken rule comes back to the same page with its message.
+    A GET of the action's address (a bookmark, a reload, a typed URL) goes to that page
+    instead of an empty 405; other methods are still refused with 405.
     """
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def posted(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             to = _resolve_back(back, kwargs)
             if to:
                 set_back(request, to)
             return view(request, *args, **kwargs)
 
-        return login_required(require_POST(wrapped))  # type: ignore[return-value]
+        checked = require_POST(posted)
+
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method in ("GET", "HEAD"):
+                return redirect(_resolve_back(back, kwargs) or "home")
+            return checked(request, *args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]
 
     return decorate
 
@@ -243,3 +253,20 @@ class PageErrorMiddleware:
             messages.error(request, exc.message)
             return HttpResponseRedirect(back_url(request))
         return render_error(request, exc)
+
+
+def ranked_choices(data: Any, name: str) -> list[str]:
+    """The ticked values of the checkboxes `name`, in the order the person gave them: by the
+    number typed (or filled in as they ticked, by app.js) in `rank_<value>`, the ones without a
+    number after, in the order they were sent. A preference list is ranked the way it was
+    ticked, not the way the page happened to list it, and can be reordered by its numbers."""
+    values = list(dict.fromkeys(v for v in data.getlist(name) if v))
+
+    def key(item: tuple[int, str]) -> tuple[int, int, int]:
+        position, value = item
+        raw = str(data.get(f"rank_{value}", "")).strip()
+        if raw.isdigit():
+            return (0, int(raw), position)
+        return (1, 0, position)
+
+    return [value for _position, value in sorted(enumerate(values), key=key)]

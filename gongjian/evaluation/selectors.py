@@ -187,6 +187,20 @@ class TreeRow:
     indicator: Indicator
     depth: int
     is_leaf: bool
+    rule: str = ""  # a computed indicator's source and thresholds, in words
+
+
+def computed_rule(indicator: Indicator) -> str:
+    """\"在职党员报到率：达到60%得60分，达到95%得100分\", not \"reporting_rate：≥60→60分\"."""
+    if not indicator.is_computed:
+        return ""
+    metric = metrics.registry().get(indicator.metric)
+    label = metric.label if metric is not None else indicator.metric
+    unit = metric.unit_label if metric is not None else ""
+    steps = []
+    for threshold, points in indicator.thresholds or []:
+        steps.append(_("达到%(t)s得%(p)s分") % {"t": f"{threshold}{unit}", "p": points})
+    return f"{label}：{'，'.join(steps)}" if steps else str(label)
 
 
 def framework_tree(framework: Framework) -> list[TreeRow]:
@@ -199,7 +213,7 @@ def framework_tree(framework: Framework) -> list[TreeRow]:
 
     def walk(parent: int | None, depth: int) -> None:
         for n in children.get(parent, []):
-            out.append(TreeRow(n, depth, n.pk not in children))
+            out.append(TreeRow(n, depth, n.pk not in children, computed_rule(n)))
             walk(n.pk, depth + 1)
 
     walk(None, 0)

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from gongjian.orgs import scope
+from gongjian.orgs import scope, selectors
+from gongjian.orgs.workbench import may_keep_records
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -12,4 +13,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     posts = scope.posts_of(user)
-    return {"posts": posts, "is_manager": posts.is_staff_like}
+    return {
+        "posts": posts,
+        "is_manager": posts.is_staff_like,
+        "keeps_records": may_keep_records(user),
+        "unread_notices": selectors.unread_notice_count(actor=user)
+        if posts.member_id is not None
+        else None,
+    }

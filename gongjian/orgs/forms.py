@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gongjian.orgs.models import Member, Role
+from gongjian.orgs.models import Area, Member, PartyOrg, Role
 
 
 class MemberForm(forms.Form):
@@ -65,3 +65,82 @@ class ImportForm(forms.Form):
         allow_empty_file=True,  # an empty file gets the pipeline's own message
         error_messages={"required": _("请选择要上传的文件")},
     )
+
+
+# Areas, units and party organisations (the choices come from the caller's scope) ------------
+
+
+def _optional_int(value: Any) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+class AreaForm(forms.Form):
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(
+        label=_("编码"), max_length=32, help_text=_("导入和接口使用，建立后不能修改")
+    )
+    kind = forms.ChoiceField(label=_("层级"), choices=Area.Kind.choices)
+    parent = forms.TypedChoiceField(
+        label=_("上级区域"), coerce=_optional_int, required=False, empty_value=None
+    )
+
+    def __init__(
+        self, *args: Any, parent_choices: list[tuple[Any, str]], editing: bool = False, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["parent"].choices = parent_choices  # type: ignore[attr-defined]
+        if editing:
+            for name in ("code", "kind", "parent"):
+                del self.fields[name]
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("单位名称"), max_length=100)
+    code = forms.CharField(label=_("单位编码"), max_length=32, help_text=_("建立后不能修改"))
+    area = forms.TypedChoiceField(label=_("所在区域"), coerce=int)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    category = forms.CharField(label=_("单位类别"), max_length=50, required=False)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+
+    def __init__(
+        self, *args: Any, area_choices: list[tuple[Any, str]], editing: bool = False, **kw: Any
+    ) -> None:
+        super().__init__(*args, **kw)
+        self.fields["area"].choices = area_choices  # type: ignore[attr-defined]
+        if editing:
+            del self.fields["code"]
+            del self.fields["area"]
+
+
+class PartyOrgForm(forms.Form):
+    name = forms.CharField(label=_("组织名称"), max_length=100)
+    code = forms.CharField(label=_("组织编码"), max_length=32, help_text=_("导入党员时使用"))
+    kind = forms.ChoiceField(label=_("组织类别"), choices=PartyOrg.Kind.choices)
+    parent = forms.TypedChoiceField(
+        label=_("上级党组织"), coerce=_optional_int, required=False, empty_value=None
+    )
+    unit = forms.TypedChoiceField(
+        label=_("隶属单位"), coerce=_optional_int, required=False, empty_value=None
+    )
+    area = forms.TypedChoiceField(
+        label=_("或隶属区域"), coerce=_optional_int, required=False, empty_value=None
+    )
+    secretary = forms.CharField(label=_("书记"), max_length=50, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        parent_choices: list[tuple[Any, str]],
+        unit_choices: list[tuple[Any, str]],
+        area_choices: list[tuple[Any, str]],
+        editing: bool = False,
+        **kw: Any,
+    ) -> None:
+        super().__init__(*args, **kw)
+        fields: Any = self.fields
+        fields["parent"].choices = parent_choices
+        fields["unit"].choices = unit_choices
+        fields["area"].choices = area_choices
+        if editing:
+            for name in ("code", "kind", "parent", "unit", "area"):
+                del self.fields[name]

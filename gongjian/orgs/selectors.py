@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from gongjian.core import crypto
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound, PermissionDenied, ValidationFailed
+from gongjian.core.masking import mask_phone
 from gongjian.core.search import fold
 from gongjian.core.validators import normalize_mobile, parse_id_number
 from gongjian.orgs import scope
@@ -500,3 +501,86 @@ def issuing_office() -> str:
     if district is None:
         return _("共建平台")
     return _("中共%(d)s委直属机关工作委员会") % {"d": district.name}
+
+
+# Pickers: a member, a unit or an area chosen by name ------------------------------------------
+
+PICK_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One choice of a picker: the value the form sends, and what the person reads."""
+
+    value: str
+    label: str
+    detail: str = ""
+
+
+def member_picks(*, actor: Any, q: str, write: bool = False) -> list[Pick]:
+    """Members the caller sees (the same people a service accepts by id), by name, phone or ID
+    number, with their unit and masked phone, so two of the same name can be told apart."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    rows = member_list(actor=actor, q=q, write=write).order_by("name", "id")[:PICK_LIMIT]
+    return [
+        Pick(
+            value=str(m.public_id),
+            label=m.name,
+            detail=" · ".join(
+                p for p in ((m.unit.name if m.unit else m.party_org.name), mask_phone(m.phone)) if p
+            ),
+        )
+        for m in rows
+    ]
+
+
+def unit_picks(*, actor: Any, q: str, write: bool = False) -> list[Pick]:
+    q = (q or "").strip()
+    if not q:
+        return []
+    rows = unit_list(actor=actor, q=q, write=write).order_by("name", "id")[:PICK_LIMIT]
+    return [Pick(value=u.code, label=u.name, detail=f"{u.code} · {u.area.name}") for u in rows]
+
+
+def area_picks(*, actor: Any, q: str, kind: str = "", write: bool = False) -> list[Pick]:
+    q = (q or "").strip()
+    if not q:
+        return []
+    qs = area_list(actor=actor, q=q, kind=kind, write=write).order_by("path")[:PICK_LIMIT]
+    return [
+        Pick(
+            value=a.code,
+            label=a.name,
+            detail=f"{a.code} · {a.get_kind_display()}"
+            + (f" · {a.parent.name}" if a.parent else ""),
+        )
+        for a in qs
+    ]
+
+
+def area_choices(*, actor: Any, blank: str = "", grids: bool = False) -> list[tuple[Any, str]]:
+    """The areas the caller may change, for a form's select, indented by level."""
+    qs = (
+        area_list(actor=actor, write=True)
+        .select_related(None)
+        .order_by("path")
+        .only("id", "name", "depth", "kind")
+    )
+    if not grids:
+        qs = qs.exclude(kind=Area.Kind.GRID)
+    out: list[tuple[Any, str]] = [("", blank)] if blank else []
+    return out + [(a.pk, "　" * a.depth + a.name) for a in qs]
+
+
+def unit_choices(*, actor: Any, blank: str = "") -> list[tuple[Any, str]]:
+    out: list[tuple[Any, str]] = [("", blank)] if blank else []
+    rows = unit_list(actor=actor, write=True).select_related(None).order_by("name")
+    return out + [(u.pk, f"{u.name}（{u.code}）") for u in rows]
+
+
+def party_org_choices(*, actor: Any, blank: str = "") -> list[tuple[Any, str]]:
+    out: list[tuple[Any, str]] = [("", blank)] if blank else []
+    rows = party_org_options(actor=actor, committees=True).order_by("path")
+    return out + [(o.pk, "　" * o.depth + o.name) for o in rows]

@@ -9,21 +9,35 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gongjian.core import imports
 from gongjian.core.errors import NotFound
 from gongjian.core.web import action, done, form_save, render_form
+from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
-from gongjian.orgs.forms import ImportForm, MemberForm, PostForm, member_initial
+from gongjian.orgs.forms import (
+    AreaForm,
+    ImportForm,
+    MemberForm,
+    PartyOrgForm,
+    PostForm,
+    UnitForm,
+    member_initial,
+)
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     actor: Any = request.user
     posts = scope.posts_of(actor)
-    context: dict[str, Any] = {"posts": posts}
+    context: dict[str, Any] = {
+        "posts": posts,
+        "today": timezone.localdate(),
+        "bench": workbench_for(actor=actor, today=timezone.localdate()),
+    }
     if posts.is_staff_like:
         context["figures"] = selectors.home_figures(actor=actor)
         context["assignments"] = selectors.my_posts(actor=actor)
@@ -308,3 +322,165 @@ def member_leave(request: HttpRequest, member_id: str) -> HttpResponse:
         _("%(name)s已标记为不在册，其账号已停用") % {"name": member.name},
         to=reverse("orgs:member_list"),
     )
+
+
+# Pickers (htmx): the choices for a name typed into a member, unit or area field -------------
+
+_PICKS: dict[str, Any] = {
+    "member": selectors.member_picks,
+    "unit": selectors.unit_picks,
+    "area": selectors.area_picks,
+}
+
+
+@login_required
+def pick(request: HttpRequest, kind: str) -> HttpResponse:
+    """The choices (radio buttons named `field`) for what was typed in `q`; the form they sit
+    in sends the chosen value, so the page works the same with or without htmx."""
+    find = _PICKS.get(kind)
+    if find is None:
+        raise NotFound(_("没有这种选择器"))
+    field = request.GET.get("field", kind)
+    if not field.isidentifier():
+        field = kind
+    q = (request.GET.get("q") or request.GET.get(f"{field}_q") or "").strip()
+    extra = {"kind": request.GET.get("area_kind", "")} if kind == "area" else {}
+    picks = find(actor=request.user, q=q, **extra)
+    return render(request, "orgs/_picks.html", {"picks": picks, "field": field, "q": q})
+
+
+# Areas, units and party organisations: create and edit ---------------------------------------
+
+
+def _record_form(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
+    return render_form(
+        request, "orgs/record_form.html", {"form": form, "title": title, "back": back}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_new(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    parents = selectors.area_choices(actor=actor)
+    if scope.posts_of(actor).superuser:
+        parents = [("", _("（无：新建区）")), *parents]
+    elif not parents:
+        raise NotFound(_("您的岗位不能新建区域"))
+    form = AreaForm(request.POST or None, parent_choices=parents)
+    if request.method == "POST":
+        area = form_save(form, lambda data: services.area_create(actor=actor, **data))
+        if area is not None:
+            to = reverse("orgs:area_list") + f"?parent_id={area.parent_id or ''}"
+            return done(request, _("已新建%(name)s") % {"name": area.name}, to=to)
+    return _record_form(request, form, _("新建区域"), reverse("orgs:area_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
+    actor = request.user
+    form = AreaForm(request.POST or None, parent_choices=[], editing=True)
+    if request.method == "POST":
+        saved = form_save(
+            form, lambda data: services.area_update(actor=actor, area=area_id, **data)
+        )
+        if saved is not None:
+            return done(request, _("已保存"), to=reverse("orgs:area_list"))
+    area = selectors.area_get_for(actor, area_id, write=True)
+    if not form.is_bound:
+        form = AreaForm(initial={"name": area.name}, parent_choices=[], editing=True)
+    title = _("修改区域：%(name)s（%(code)s）") % {"name": area.name, "code": area.code}
+    return _record_form(request, form, title, reverse("orgs:area_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_new(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    areas = selectors.area_choices(actor=actor)
+    if not areas:
+        raise NotFound(_("您的岗位不能新建单位"))
+    form = UnitForm(request.POST or None, area_choices=areas)
+    if request.method == "POST":
+        unit = form_save(form, lambda data: services.unit_create(actor=actor, **data))
+        if unit is not None:
+            to = reverse("orgs:unit_detail", args=[unit.pk])
+            return done(request, _("已新建%(name)s") % {"name": unit.name}, to=to)
+    return _record_form(request, form, _("新建单位"), reverse("orgs:unit_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
+    actor = request.user
+    form = UnitForm(request.POST or None, area_choices=[], editing=True)
+    back = reverse("orgs:unit_detail", args=[unit_id])
+    if request.method == "POST":
+        saved = form_save(
+            form, lambda data: services.unit_update(actor=actor, unit=unit_id, **data)
+        )
+        if saved is not None:
+            return done(request, _("已保存"), to=back)
+    unit = selectors.unit_get_for(actor, unit_id, write=True)
+    if not form.is_bound:
+        initial = {f: getattr(unit, f) for f in ("name", "short_name", "category", "address")}
+        form = UnitForm(initial=initial, area_choices=[], editing=True)
+    title = _("修改单位：%(name)s（%(code)s）") % {"name": unit.name, "code": unit.code}
+    return _record_form(request, form, title, back)
+
+
+def _party_org_form(request: HttpRequest, *, editing: bool = False, **kw: Any) -> PartyOrgForm:
+    actor = request.user
+    if not editing and not (
+        selectors.unit_choices(actor=actor) or selectors.area_choices(actor=actor)
+    ):
+        raise NotFound(_("您的岗位不能新建党组织"))
+    if editing:
+        return PartyOrgForm(
+            request.POST or None,
+            parent_choices=[],
+            unit_choices=[],
+            area_choices=[],
+            editing=True,
+            **kw,
+        )
+    return PartyOrgForm(
+        request.POST or None,
+        parent_choices=selectors.party_org_choices(actor=actor, blank=_("（无）")),
+        unit_choices=selectors.unit_choices(actor=actor, blank=_("（不隶属单位）")),
+        area_choices=selectors.area_choices(actor=actor, blank=_("（不隶属区域）")),
+        **kw,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_org_new(request: HttpRequest) -> HttpResponse:
+    actor = request.user
+    form = _party_org_form(request)
+    if request.method == "POST":
+        org = form_save(form, lambda data: services.party_org_create(actor=actor, **data))
+        if org is not None:
+            return done(request, _("已新建%(name)s") % {"name": org.name}, to=reverse("orgs:tree"))
+    return _record_form(request, form, _("新建党组织"), reverse("orgs:tree"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_org_edit(request: HttpRequest, org_id: int) -> HttpResponse:
+    actor = request.user
+    form = _party_org_form(request, editing=True)
+    if request.method == "POST":
+        saved = form_save(
+            form, lambda data: services.party_org_update(actor=actor, org=org_id, **data)
+        )
+        if saved is not None:
+            return done(request, _("已保存"), to=reverse("orgs:tree"))
+    org = selectors.party_org_get_for(actor, org_id, write=True)
+    if not form.is_bound:
+        form = _party_org_form(
+            request, editing=True, initial={"name": org.name, "secretary": org.secretary}
+        )
+    title = _("修改党组织：%(name)s（%(code)s）") % {"name": org.name, "code": org.code}
+    return _record_form(request, form, title, reverse("orgs:tree"))

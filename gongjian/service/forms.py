@@ -46,13 +46,9 @@ class ActivityForm(forms.Form):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        posts = scope.posts_of(actor)
         fields: Any = self.fields
         fields["category"].queryset = selectors.category_list()
-        places = Area.objects.filter(kind__in=(Area.Kind.COMMUNITY, Area.Kind.GRID, "street"))
-        if not (posts.superuser or posts.unit_ids or selectors.team_list(actor=actor, write=True)):
-            places = places.filter(scope.area_q(actor, write=True))
-        fields["area"].queryset = places.order_by("path")
+        fields["area"].queryset = selectors.activity_places(actor)
         fields["unit"].queryset = Unit.objects.filter(scope.unit_q(actor, write=True))
         fields["team"].queryset = Team.objects.filter(selectors.team_q(actor, write=True))
 
@@ -60,7 +56,7 @@ class ActivityForm(forms.Form):
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("队名"), max_length=60)
     kind = forms.ChoiceField(label=_("类型"), choices=Team.Kind.choices)
-    captain = forms.UUIDField(label=_("队长（党员编号）"))
+    captain = forms.UUIDField(label=_("队长"), error_messages={"required": _("请选择队长")})
     category = forms.ModelChoiceField(
         label=_("服务类别"), queryset=ServiceCategory.objects.all(), required=False
     )

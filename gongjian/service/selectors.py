@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -165,6 +166,27 @@ def activity_get_for(
 def may_organise(actor: Any) -> bool:
     """Whether the caller publishes activities: any post, or the captain of a team."""
     return scope.posts_of(actor).is_staff_like or team_list(actor=actor, write=True).exists()
+
+
+def activity_places(actor: Any) -> QuerySet[Area]:
+    """The places a new activity's form offers: an area post's own streets, communities and
+    grids (a community is not offered the district's places only to be refused them); a unit
+    administrator or a team's captain, without an area post, the places of their districts."""
+    posts = scope.posts_of(actor)
+    places = Area.objects.filter(kind__in=(Area.Kind.STREET, Area.Kind.COMMUNITY, Area.Kind.GRID))
+    if posts.superuser:
+        return places.order_by("path")
+    if posts.paths(write=True):
+        return places.filter(scope.area_q(actor, write=True)).order_by("path")
+    districts = scope.districts_of(actor) or ()
+    member = member_of(actor)
+    if member is not None and member.unit is not None and member.unit.area is not None:
+        districts = (*districts, scope.district_path(member.unit.area.path))
+    if not districts:
+        return places.none()
+    return places.filter(
+        functools.reduce(operator.or_, (Q(path__startswith=d) for d in districts))
+    ).order_by("path")
 
 
 def activity_may_manage(actor: Any, activity: Activity) -> bool:

@@ -57,6 +57,15 @@ def project_update(
             )
         data["status"] = status
         if status == Project.Status.FINISHED:
+            open_milestones = list(
+                locked.milestones.filter(done_at__isnull=True).values_list("title", flat=True)
+            )
+            if open_milestones:
+                raise Conflict(
+                    _("还有%(n)d个节点未完成（%(t)s），请先完成后再结项")
+                    % {"n": len(open_milestones), "t": "、".join(open_milestones[:3])},
+                    code="milestones_open",
+                )
             data["finished_at"] = timezone.now()
         if status == Project.Status.ACTIVE and locked.starts_on is None and starts_on is None:
             data["starts_on"] = timezone.localdate()

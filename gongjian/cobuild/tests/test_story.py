@@ -167,6 +167,11 @@ def test_the_whole_story(cast: Cast) -> None:
     milestone = services.milestone_add(
         actor=cast.community_secretary, project=chenhui_project, title="完成首次上门探访"
     )
+    # a project with a milestone still open can't be closed
+    with pytest.raises(Conflict, match="完成首次上门探访"):
+        services.project_update(
+            actor=cast.community_secretary, project=chenhui_project, status="finished"
+        )
     services.milestone_done(actor=cast.community_secretary, milestone=milestone)
     update = services.progress_add(
         actor=cast.community_secretary,

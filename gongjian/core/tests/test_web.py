@@ -105,7 +105,11 @@ def test_an_action_needs_a_log_in_and_a_post(cast: Cast) -> None:
     assert anonymous.post("/things/7/act/", {"ok": "1"}).status_code == 302
     client = Client()
     client.login(username=cast.member.username, password=PASSWORD)
-    assert client.get("/things/7/act/").status_code == 405
+    # A GET of the action (a reload, a bookmark) goes to its page, not to an empty 405
+    response = client.get("/things/7/act/")
+    assert response.status_code == 302
+    assert response["Location"] == "/things/7/"
+    assert client.put("/things/7/act/").status_code == 405
 
 
 def test_safe_next_refuses_other_hosts_and_nul(rf: pytest.FixtureRequest) -> None:
@@ -161,3 +165,13 @@ def test_an_invalid_form_never_reaches_the_service() -> None:
 def test_not_found_and_forbidden_are_not_a_form_s_business(exc: Exception) -> None:
     with pytest.raises(type(exc)):
         web.form_save(_MemberForm({"name": "王芳"}), lambda data: _raise(exc))
+
+
+def test_ranked_choices_follow_the_numbers_then_the_order_sent() -> None:
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    data.setlist("chosen", ["7", "3", "9", "4"])
+    data.update({"rank_7": "3", "rank_3": "1", "rank_9": "", "rank_4": "2", "rank_5": "1"})
+    # 5 has a number but was not ticked: left out; 9 was ticked without a number: last
+    assert web.ranked_choices(data, "chosen") == ["3", "4", "7", "9"]

@@ -46,6 +46,9 @@ VISIBLE: dict[str, set[str]] = {
 }
 
 
+AREA_WRITERS = {"platform_admin", "district_admin", "street_admin", "community_secretary"}
+
+
 # Every page route, with how each person must be answered. A route missing here fails
 # test_every_route_is_in_the_matrix, so a new page can't skip the scope check.
 def _all(status: int) -> Answer:
@@ -88,6 +91,30 @@ PAGE_MATRIX: dict[str, Entry] = {
     ),
     "home": ("get", lambda c: reverse("home"), _all(200)),
     "orgs:tree": ("get", lambda c: reverse("orgs:tree"), _all(200)),
+    "orgs:area_new": ("get", lambda c: reverse("orgs:area_new"), only(AREA_WRITERS)),
+    "orgs:area_edit": (
+        "get",
+        lambda c: reverse("orgs:area_edit", args=[c.chenhui.pk]),
+        only(AREA_WRITERS),
+    ),
+    "orgs:unit_new": ("get", lambda c: reverse("orgs:unit_new"), only(AREA_WRITERS)),
+    "orgs:unit_edit": (
+        "get",
+        lambda c: reverse("orgs:unit_edit", args=[c.tax.pk]),
+        only({"platform_admin", "district_admin", "unit_admin"}),
+    ),
+    "orgs:party_org_new": (
+        "get",
+        lambda c: reverse("orgs:party_org_new"),
+        only(AREA_WRITERS | {"unit_admin"}),
+    ),
+    "orgs:party_org_edit": (
+        "get",
+        lambda c: reverse("orgs:party_org_edit", args=[c.tax_branch.pk]),
+        only({"platform_admin", "district_admin", "unit_admin"}),
+    ),
+    # A picker answers everyone, with the people and places the caller sees (none for some).
+    "orgs:pick": ("get", lambda c: reverse("orgs:pick", args=["member"]) + "?q=李", _all(200)),
     "orgs:area_list": ("get", lambda c: reverse("orgs:area_list"), _all(200)),
     "orgs:area_export": ("get", lambda c: reverse("orgs:area_export"), _all(200)),
     "orgs:unit_list": ("get", lambda c: reverse("orgs:unit_list"), _all(200)),

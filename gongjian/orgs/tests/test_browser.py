@@ -21,7 +21,8 @@ def test_district_admin_logs_in_and_opens_the_member_list(cast: Cast, browser_pa
     assert page.locator("h1").inner_text() == "登录共建平台"
     # When they log in and open the member list
     browser_login(page, cast.district_admin.username, PASSWORD)
-    page.click("text=党员")
+    page.click(".menu-button")  # on a phone, the menu is folded
+    page.click(".nav a:text-is('党员')")
     page.wait_for_selector("#member-table")
     # Then they see members of the district, with masked personal fields
     html = page.content()

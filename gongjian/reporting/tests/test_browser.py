@@ -18,7 +18,8 @@ def test_member_reports_on_a_phone(cast: Cast, browser_page: Any) -> None:
     # Given the member logged in on a phone
     browser_login(page, cast.member.username, PASSWORD)
     # When they open 我要报到 and start a report
-    page.click("text=我要报到")
+    page.click(".menu-button")  # on a phone, the menu is folded
+    page.click(".nav a:text-is('我要报到')")
     page.click("#start-report")
     # And pick the street, then the community, then the grid
     page.select_option("#id_street", label="青禾街道")

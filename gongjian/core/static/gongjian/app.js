@@ -3,7 +3,9 @@
    - data-confirm="…" on a form, or on a button that submits one: ask before sending
      (with data-confirm-when="field=value" on the button, only when the form's field has that value);
    - data-check-all="name" on a checkbox: tick or untick every checkbox of that name;
-   - data-href="…" on a select: go to the chosen URL (…{value} is replaced). */
+   - data-href="…" on a select: go to the chosen URL (…{value} is replaced);
+   - data-rank on a checkbox: ticking it numbers its `rank_<value>` field next (the order
+     ticked), unticking clears it. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -36,6 +38,20 @@
     }
   }, true);
   document.addEventListener("change", function (event) {
+    var ranked = event.target.closest("input[type=checkbox][data-rank]");
+    if (ranked && ranked.form) {
+      var rank = ranked.form.elements["rank_" + ranked.value];
+      if (rank && ranked.checked && !rank.value) {
+        var top = 0;
+        ranked.form.querySelectorAll("input[type=checkbox][data-rank]:checked").forEach(function (box) {
+          var other = box.form.elements["rank_" + box.value];
+          if (other && box !== ranked) { top = Math.max(top, parseInt(other.value, 10) || 0); }
+        });
+        rank.value = String(top + 1);
+      } else if (rank && !ranked.checked) {
+        rank.value = "";
+      }
+    }
     var select = event.target.closest("select[data-href]");
     if (select && select.value) {
       window.location.href = select.getAttribute("data-href").replace("{value}", encodeURIComponent(select.value));
