@@ -13,6 +13,7 @@ SCHEDULED = {
     "reports_refresh_rollups",
     "service_send_reminders",
     "inspection_send_reminders",
+    "consult_send_reminders",
 }
 
 
