@@ -697,3 +697,12 @@ def units_for_duties(*, actor: Any) -> QuerySet[Unit]:
     """The units whose duties the caller may state: their own unit, or the working
     committee's district."""
     return Unit.objects.filter(scope.unit_q(actor, write=True) | scope.committee_q(actor, "area"))
+
+
+def reply_attachment_get_for(actor: Any, suggestion_id: Any, reply_id: Any) -> Any:
+    """A reply's attachment, for whoever sees the suggestion."""
+    s = suggestion_get_for(actor, suggestion_id)
+    reply = s.replies.filter(pk=reply_id).exclude(attachment="").first()
+    if reply is None:
+        raise NotFound(_("附件不存在"))
+    return reply

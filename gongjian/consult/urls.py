@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("suggestions/<uuid:public_id>/reply/", views.suggestion_reply, name="suggestion_reply"),
     path("suggestions/<uuid:public_id>/rate/", views.suggestion_rate, name="suggestion_rate"),
+    path(
+        "suggestions/<uuid:public_id>/replies/<int:reply_id>/attachment/",
+        views.reply_attachment,
+        name="reply_attachment",
+    ),
     path("photos/<uuid:public_id>/", views.photo, name="photo"),
     path("rates/", views.unit_rates, name="unit_rates"),
     path("rates/export/", views.unit_rates_export, name="unit_rates_export"),

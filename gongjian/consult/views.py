@@ -188,6 +188,14 @@ def suggestion_rate(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
+def reply_attachment(request: HttpRequest, public_id: str, reply_id: int) -> FileResponse:
+    reply = selectors.reply_attachment_get_for(request.user, public_id, reply_id)
+    return FileResponse(
+        reply.attachment.open("rb"), as_attachment=True, filename=reply.attachment_name or "附件"
+    )
+
+
+@login_required
 def photo(request: HttpRequest, public_id: str) -> FileResponse:
     found = selectors.photo_get_for(request.user, public_id)
     response = FileResponse(found.image.open("rb"), content_type="image/jpeg")

@@ -73,11 +73,14 @@ def _png() -> bytes:
 def _pdf() -> bytes:
     from reportlab.pdfgen import canvas
 
-    from gongjian.core.pdffonts import cjk_font
+    from gongjian.core.pdffonts import FontMissing, cjk_font
 
     text = "佐证材料（演示）"
     buf = io.BytesIO()
-    font = cjk_font([text])
+    try:
+        font = cjk_font([text])
+    except FontMissing:  # the demo still builds on a machine without fonts-noto-cjk
+        font, text = "Helvetica", "Evidence (demo)"
     pdf = canvas.Canvas(buf, initialFontName=font)
     pdf.setFont(font, 14)
     pdf.drawString(72, 760, text)

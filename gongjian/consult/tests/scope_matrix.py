@@ -60,6 +60,22 @@ def replied(c: Cast) -> Suggestion:
     return s
 
 
+def with_attachment(c: Cast) -> Suggestion:
+    s = _s(c, "矩阵附件")
+    if s.status == "submitted":
+        services.suggestion_accept(actor=c.district_admin, suggestion_id=s.public_id)
+        services.suggestion_assign(
+            actor=c.district_admin, suggestion_id=s.public_id, unit_id=c.tax.pk
+        )
+        services.suggestion_reply(
+            actor=c.unit_admin,
+            suggestion_id=s.public_id,
+            text="见附件",
+            attachment=("答复函.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
+    return s
+
+
 def consultation(c: Cast) -> Consultation:
     found = Consultation.objects.filter(topic="矩阵协商").first()
     if found:
@@ -159,6 +175,15 @@ PAGE_MATRIX: dict[str, Entry] = {
         "get",
         lambda c: reverse("consult:photo", args=[submitted(c).photos.first().public_id]),  # type: ignore[union-attr]
         only(SEES),
+    ),
+    # Whoever sees the suggestion, and the unit that replied
+    "consult:reply_attachment": (
+        "get",
+        lambda c: reverse(
+            "consult:reply_attachment",
+            args=[with_attachment(c).public_id, with_attachment(c).replies.get().pk],
+        ),
+        only(SEES | {"unit_admin"}),
     ),
     "consult:unit_rates": ("get", _url("consult:unit_rates"), everyone(200)),
     "consult:unit_rates_export": ("get", _url("consult:unit_rates_export"), everyone(200)),
