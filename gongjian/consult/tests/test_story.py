@@ -37,6 +37,7 @@ from gongjian.core.periods import Period
 from gongjian.orgs.models import Notice
 from gongjian.service import tokens
 from gongjian.testing.cast import Cast, make_member
+from gongjian.testing.pdf import cjk_embedded
 
 
 def _admin_member(c: Cast) -> None:
@@ -470,6 +471,7 @@ def test_duty_record_pages_pdf_and_unit_excel(cast: Cast) -> None:
     pdf = client.get(reverse("consult:duty_record_pdf"))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    assert cjk_embedded(pdf.content)
     assert client.get(reverse("consult:duty_record") + "?year=99999").status_code == 400
     admin = Client()
     admin.force_login(c.unit_admin)
