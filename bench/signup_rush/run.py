@@ -318,6 +318,7 @@ def count_confirmed(url: str, activity_id: int) -> int:
 
 def setup(*, people: int = REQUESTS) -> dict[str, Any]:
     h.django_setup()
+    from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
 
@@ -346,8 +347,14 @@ def setup(*, people: int = REQUESTS) -> dict[str, Any]:
         org = PartyOrg.objects.create(
             code="BR-TAX", name="区税务局党委", kind="committee", unit=unit, path="/BR-TAX/"
         )
+        unusable = make_password(None)
         users = User.objects.bulk_create(
-            [User(username=f"rush{i:04d}", display_name=f"党员{i}") for i in range(people)]
+            [
+                # An unusable password: an empty one counts as usable and expired, and the
+                # log-in policy would answer every request 403 password_expired.
+                User(username=f"rush{i:04d}", display_name=f"党员{i}", password=unusable)
+                for i in range(people)
+            ]
         )
         members = []
         for i, user in enumerate(users):
