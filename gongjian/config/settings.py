@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "gongjian.evaluation",
     "gongjian.study",
     "gongjian.inspection",
+    "gongjian.grid",
+    "gongjian.mobilise",
     "gongjian.reports",
 ]
 
