@@ -19,6 +19,8 @@ from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
 from gongjian.inspection.api import router as inspection_router
+from gongjian.grid.api import router as grid_router
+from gongjian.mobilise.api import router as mobilise_router
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
 from gongjian.reports.api import router as reports_router
@@ -113,3 +115,5 @@ api.add_router("/cobuild/", cobuild_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/study/", study_router)
 api.add_router("/inspection/", inspection_router)
+api.add_router("/grid/", grid_router)
+api.add_router("/mobilise/", mobilise_router)

@@ -385,3 +385,20 @@ def coverage_by_cadre(
         .annotate(households=Count("household_id", distinct=True), visits=Count("id"))
         .order_by("-households", "visitor__name")
     ]
+
+
+def coverage_rows(
+    *,
+    actor: Any,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    flag: str = "",
+    area: int | None = None,
+    behind: bool = False,
+) -> list[CoverageRow]:
+    """Coverage against the target of `flag` (`TARGETS`): by default over the target's
+    period up to today; `behind`: the chase list, the grids furthest behind first."""
+    end = end or timezone.localdate()
+    start = start or end - dt.timedelta(days=TARGETS.get(flag, TARGETS[""])[1] - 1)
+    rows = coverage(actor=actor, start=start, end=end, flag=flag, area=area)
+    return chase_list(rows) if behind else rows

@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -231,8 +232,14 @@ def assignment_create(
     if member is None:
         raise invalid("member", _("党员不存在或不在您的管理范围"))
     one(Member.objects.all(), _("党员不存在"), pk=member.pk, lock=True)
-    if Assignment.objects.filter(grid=grid, member=member, ends_on__isnull=True).exists():
-        raise Conflict(_("%(n)s已在该网格") % {"n": member.name})
+    # One assignment of a member to a grid at a time (the member's row locked above).
+    overlapping = Assignment.objects.filter(grid=grid, member=member).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    if end is not None:
+        overlapping = overlapping.filter(starts_on__lte=end)
+    if overlapping.exists():
+        raise Conflict(_("%(n)s在这段时间已在该网格") % {"n": member.name})
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
