@@ -196,7 +196,7 @@ def _link(name: str, *args: Any) -> str:
     return reverse(name, args=args)
 
 
-def _tell_units(mobilisation: Mobilisation, units: list[Unit]) -> None:
+def _tell_units(mobilisation: Mobilisation, units: list[Unit], suffix: str = "") -> None:
     admins = RoleAssignment.objects.filter(
         role=Role.UNIT_ADMIN, unit__in=units, user__member__isnull=False
     ).values_list("user__member__id", "unit__name")
@@ -210,7 +210,7 @@ def _tell_units(mobilisation: Mobilisation, units: list[Unit]) -> None:
             body=_("请%(u)s立即确定下沉人员，%(w)s前到岗")
             % {"u": unit_name, "w": f"{when:%m月%d日%H:%M}"},
             link=link,
-            key=f"mobilise.issued:{mobilisation.pk}:{member_id}",
+            key=f"mobilise.issued:{mobilisation.pk}:{member_id}{suffix}",
             sms=_("【动员令】%(t)s：请%(u)s立即在平台确定下沉人员，%(w)s前到岗。")
             % {"t": mobilisation.title, "u": unit_name, "w": f"{when:%m月%d日%H:%M}"},
         )
@@ -232,6 +232,50 @@ def _running(actor: Any, mobilisation_id: Any, *, lock: bool = False) -> Mobilis
 def _open(mobilisation: Mobilisation) -> None:
     if mobilisation.status != Mobilisation.Status.ISSUED:
         raise Conflict(_("该动员已撤收"))
+
+
+@transaction.atomic
+def quota_set(
+    *,
+    actor: Any,
+    mobilisation_id: Any,
+    unit_id: Any,
+    place_id: Any,
+    count: Any,
+    from_at: Any = None,
+) -> Quota:
+    """The committee asks a unit for more (or fewer) cadres at a place, or a new place: never
+    fewer than it has already named. The unit's administrators are told."""
+    mobilisation = _running(actor, mobilisation_id, lock=True)
+    _open(mobilisation)
+    place = one(mobilisation.places.all(), _("点位不存在"), public_id=_uuid(place_id))
+    unit = one(
+        Unit.objects.filter(area__path__startswith=mobilisation.district.path),
+        _("单位不存在或不在本区"),
+        pk=unit_id,
+    )
+    n = clean_int("count", count, _("派员人数"), minimum=1, maximum=10000)
+    when = clean_moment("from_at", from_at, _("到岗时间")) if from_at else mobilisation.starts_at
+    quota = (
+        Quota.objects.select_for_update()
+        .filter(mobilisation=mobilisation, unit=unit, place=place)
+        .first()
+    )
+    if quota is None:
+        quota = Quota.objects.create(
+            mobilisation=mobilisation, unit=unit, place=place, count=n, from_at=when
+        )
+        before = None
+    else:
+        named = Dispatch.objects.filter(quota=quota).count()
+        if n < named:
+            raise invalid("count", _("已选派%(n)d人，人数不能少于已选派人数") % {"n": named})
+        before = quota.count
+        quota.count = n
+        quota.save(update_fields=["count", "updated_at"])
+    audit_record(action="update", obj=quota, changes={"count": [before, n]})
+    _tell_units(mobilisation, [unit], f":quota:{quota.pk}:{n}")
+    return quota
 
 
 # Naming cadres --------------------------------------------------------------------------------

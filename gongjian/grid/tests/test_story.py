@@ -41,7 +41,8 @@ def test_households_import_all_or_nothing_and_personal_fields_encrypted(cast: Ca
     made = households(cast)
     assert len(made) == 6
     first = made[0]
-    assert first.elderly_alone and not first.hardship
+    assert first.elderly_alone
+    assert not first.hardship
     assert first.place == "1栋1单元101室"
     from django.db import connection
 
@@ -59,7 +60,8 @@ def test_unmask_is_audited_and_refused_for_outsiders(cast: Cast) -> None:
     )
     assert value == "13800138001"
     entry = AuditLog.objects.filter(action="unmask", object_type="grid.household").latest("id")
-    assert entry.success and entry.changes == {"field": "head_phone"}
+    assert entry.success
+    assert entry.changes == {"field": "head_phone"}
     with pytest.raises(NotFound):
         services.household_unmask(
             actor=cast.outsider, household_id=first.public_id, field_name="head_phone"
@@ -90,7 +92,8 @@ def test_cadres_assigned_to_grids(cast: Cast) -> None:
         starts_on=today,
         ends_on=today + dt.timedelta(days=90),
     )
-    assert sent.role == Assignment.Role.SENT_DOWN and sent.unit == cast.tax
+    assert sent.role == Assignment.Role.SENT_DOWN
+    assert sent.unit == cast.tax
     with pytest.raises(Conflict):
         services.assignment_create(
             actor=cast.unit_admin,
@@ -236,7 +239,7 @@ def test_coverage_equals_a_recount(cast: Cast) -> None:
     )
     assert elderly[cast.chenhui_grid2.pk].rate == 0
     chase = selectors.coverage_rows(actor=cast.community_secretary, behind=True)
-    assert [r.grid_id for r in chase][0] == cast.chenhui_grid2.pk
+    assert next(r.grid_id for r in chase) == cast.chenhui_grid2.pk
     # the other community's secretary sees none of it; the district sees it all
     assert cast.xingguang_grid1.pk not in rows
     district = {r.grid_id for r in selectors.coverage_rows(actor=cast.district_admin)}
@@ -254,7 +257,8 @@ def test_pages_and_api(cast: Cast) -> None:
     assert "13800138001" not in page.content.decode()
     assert "138****8001" in page.content.decode()
     cov = client.get(reverse("grid:coverage"))
-    assert cov.status_code == 200 and "晨辉社区第一网格" in cov.content.decode()
+    assert cov.status_code == 200
+    assert "晨辉社区第一网格" in cov.content.decode()
     export = client.get(reverse("grid:household_export"))
     assert export.status_code == 200
     form = client.post(
