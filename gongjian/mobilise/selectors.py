@@ -46,6 +46,17 @@ def committee_q(actor: Any, prefix: str = "") -> Q:
     return scope.committee_q(actor, f"{prefix}district")
 
 
+def unit_or_committee_q(actor: Any, prefix: str = "") -> Q:
+    """Rows (quotas, dispatches) of the caller's units, or of mobilisations they run."""
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return Q()
+    q = committee_q(actor, f"{prefix}mobilisation__")
+    if posts.unit_ids:
+        q = q | Q(**{f"{prefix}unit_id__in": list(posts.unit_ids)})
+    return q
+
+
 def may_issue(actor: Any) -> bool:
     return scope.is_committee(actor)
 

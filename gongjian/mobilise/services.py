@@ -287,10 +287,7 @@ def cadres_name(*, actor: Any, quota_id: Any, member_ids: Sequence[Any]) -> list
     place: only the unit's own active members, none deployed elsewhere, never over the
     quota (its row locked). Each cadre is sent a text with the place, the time, the contact
     and their link."""
-    posts = scope.posts_of(actor)
-    quotas = Quota.objects.filter(
-        Q(unit_id__in=posts.unit_ids) | selectors.committee_q(actor, "mobilisation__")
-    )
+    quotas = Quota.objects.filter(selectors.unit_or_committee_q(actor))
     quota = one(quotas, _("派员任务不存在或无权管理"), pk=quota_id, lock=True)
     mobilisation = quota.mobilisation
     _open(mobilisation)
@@ -367,11 +364,8 @@ def cadres_name(*, actor: Any, quota_id: Any, member_ids: Sequence[Any]) -> list
 @transaction.atomic
 def dispatch_withdraw(*, actor: Any, dispatch_id: Any) -> None:
     """The unit takes back a cadre it named (before arrival), to name someone else."""
-    posts = scope.posts_of(actor)
     dispatch = one(
-        Dispatch.objects.filter(
-            Q(unit_id__in=posts.unit_ids) | selectors.committee_q(actor, "mobilisation__")
-        ),
+        Dispatch.objects.filter(selectors.unit_or_committee_q(actor)),
         _("派员不存在或无权管理"),
         public_id=_uuid(dispatch_id),
         lock=True,
