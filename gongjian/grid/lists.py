@@ -109,6 +109,8 @@ ISSUES = ListSpec(
         Filter("kind", _("问题类型"), kind="choice", choices=_choices(Issue.Kind.choices)),
         Filter("status", _("状态"), kind="choice", choices=_choices(Issue.Status.choices)),
         Filter("area", _("区域"), kind="int"),
+        Filter("start", _("开始日期"), kind="date"),
+        Filter("end", _("结束日期"), kind="date"),
     ),
     columns=(
         Column(_("走访日期"), "visit.visited_on", kind=DATE),

@@ -249,11 +249,18 @@ def issue_list(
     kind: str = "",
     status: str = "",
     area: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> QuerySet[Issue]:
+    """Issues; `start`/`end`: found on a visit then."""
     qs = Issue.objects.filter(issue_q(actor)).select_related(
         "visit__household", "visit__grid", "visit__visitor"
     )
     qs = _under(qs, actor, area, "visit__grid")
+    if start:
+        qs = qs.filter(visit__visited_on__gte=start)
+    if end:
+        qs = qs.filter(visit__visited_on__lte=end)
     if kind:
         qs = qs.filter(kind=kind)
     if status:

@@ -26,6 +26,9 @@ MOBILISATIONS = ListSpec(
         Filter("q", _("动员令")),
         Filter("status", _("状态"), kind="choice", choices=_choices(Mobilisation.Status.choices)),
         Filter("start", _("开始日期"), kind="date"),
+        Filter("end", _("结束日期"), kind="date"),
+        Filter("area", _("区域"), kind="int"),
+        Filter("unit", _("单位"), kind="int"),
     ),
     columns=(
         Column(_("到岗时间"), "starts_at", kind=DATETIME),

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
@@ -30,6 +31,7 @@ from gongjian.mobilise.models import (
     Shift,
 )
 from gongjian.orgs import scope
+from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Member
 
 
@@ -91,8 +93,17 @@ def mobilisation_q(actor: Any) -> Q:
 
 
 def mobilisation_list(
-    *, actor: Any, q: str = "", status: str = "", start: dt.date | None = None
+    *,
+    actor: Any,
+    q: str = "",
+    status: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    area: int | None = None,
+    unit: int | None = None,
 ) -> QuerySet[Mobilisation]:
+    """Mobilisations; `start`/`end`: begun then; `area`: of that district or supporting a
+    place there; `unit`: asking that unit for cadres."""
     qs = (
         Mobilisation.objects.filter(mobilisation_q(actor))
         .select_related("district")
@@ -103,11 +114,74 @@ def mobilisation_list(
     )
     if status:
         qs = qs.filter(status=status)
+    tz = timezone.get_current_timezone()
     if start:
-        qs = qs.filter(starts_at__date__gte=start)
+        qs = qs.filter(starts_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
+    if end:
+        qs = qs.filter(
+            starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        )
+    if area:
+        path = org_selectors.area_get_for(actor, area).path
+        qs = qs.filter(
+            Q(district__path__startswith=path)
+            | Q(
+                Exists(
+                    Place.objects.filter(mobilisation=OuterRef("pk"), area__path__startswith=path)
+                )
+            )
+        )
+    if unit:
+        qs = qs.filter(Exists(Quota.objects.filter(mobilisation=OuterRef("pk"), unit_id=unit)))
     if q:
         qs = qs.filter(title__icontains=q)
     return qs.order_by("-starts_at", "-id")
+
+
+@dataclass
+class Totals:
+    mobilisations: int
+    cadres: int
+    units: int
+    places: int
+    arrivals: int
+    shifts: int
+    hours: float
+    temporary_branches: int
+    vanguard_teams: int
+
+    @property
+    def person_times(self) -> int:
+        """Support person-times: one for each arrival, one for each shift served."""
+        return self.arrivals + self.shifts
+
+
+def totals(*, mobilisations: QuerySet[Mobilisation], unit: int | None = None) -> Totals:
+    """What the mobilisations add up to (for the dashboard and the briefing); with `unit`,
+    what that unit's cadres did."""
+    ids = mobilisations.order_by().values("pk")
+    dispatches = Dispatch.objects.filter(mobilisation__in=ids)
+    if unit:
+        dispatches = dispatches.filter(unit_id=unit)
+    duties = Duty.objects.filter(dispatch__in=dispatches.values("pk"), checked_in_at__isnull=False)
+    seconds = 0.0
+    for inn, out in duties.filter(checked_out_at__isnull=False).values_list(
+        "checked_in_at", "checked_out_at"
+    ):
+        if inn is not None and out is not None:
+            seconds += (out - inn).total_seconds()
+    groups = Group.objects.filter(mobilisation__in=ids)
+    return Totals(
+        mobilisations=mobilisations.count(),
+        cadres=dispatches.values("member_id").distinct().count(),
+        units=dispatches.values("unit_id").distinct().count(),
+        places=dispatches.values("place_id").distinct().count(),
+        arrivals=Arrival.objects.filter(dispatch__in=dispatches.values("pk")).count(),
+        shifts=duties.count(),
+        hours=round(seconds / 3600, 1),
+        temporary_branches=groups.filter(kind=Group.Kind.TEMPORARY_BRANCH).count(),
+        vanguard_teams=groups.filter(kind=Group.Kind.VANGUARD_TEAM).count(),
+    )
 
 
 def mobilisation_get_for(actor: Any, public_id: Any) -> Mobilisation:
@@ -283,7 +357,7 @@ def cadre_candidates(
     if q:
         qs = qs.filter(name__icontains=q)
     members = list(qs.order_by("unit_id", "name")[:100])
-    deployed = {
+    deployed: dict[int, Any] = {
         d["member_id"]: d
         for d in Dispatch.objects.filter(member__in=members, active=True).values(
             "member_id", "place__name", "mobilisation__title", "mobilisation_id"

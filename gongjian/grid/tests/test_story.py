@@ -284,3 +284,30 @@ def test_pages_and_api(cast: Cast) -> None:
     )
     assert bad.status_code == 400
     assert "issue_kind" in bad.json()["detail"]["fields"]
+
+
+def test_figures_count_the_lists_they_link_to(cast: Cast) -> None:
+    from gongjian.core.figures import Scope
+    from gongjian.core.periods import Period
+    from gongjian.grid import figures
+
+    houses = households(cast)
+    visit(cast, houses[0], issues=[("hazard", "电线老化")])
+    visit(cast, houses[0])
+    visit(cast, houses[1])
+    today = timezone.localdate()
+    period = Period(start=today.replace(day=1), end=today)
+    scope = Scope(area_id=cast.chenhui.pk, area_path=cast.chenhui.path, area_kind="community")
+    got = {f.key: f for f in figures.figures(actor=cast.district_admin, scope=scope, period=period)}
+    assert got["grid.households"].value == 6
+    assert got["grid.visits"].value == 3
+    assert got["grid.households_visited"].value == 2
+    assert got["grid.issues"].value == 1
+    client = Client()
+    client.force_login(cast.district_admin)
+    listed = client.get(got["grid.visits"].url.replace("/grid/visits/", "/api/v1/grid/visits"))
+    assert listed.json()["count"] == 3
+    assert (
+        figures.figures(actor=cast.district_admin, scope=Scope(unit_id=cast.tax.pk), period=period)
+        == []
+    )

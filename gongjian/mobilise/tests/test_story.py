@@ -194,7 +194,7 @@ def test_a_mobilisation_from_notice_to_stand_down(
     d2 = services.duty_assign(
         actor=cast.member, shift_id=s2.public_id, dispatch_id=helper_dispatch.public_id
     )
-    first, second = services.duty_swap(actor=cast.member, duty_id=d1.pk, other_id=d2.pk)
+    services.duty_swap(actor=cast.member, duty_id=d1.pk, other_id=d2.pk)
     assert Duty.objects.get(pk=d1.pk).member == helper
     assert Duty.objects.get(pk=d2.pk).member_id == cadre.member_id
     services.duty_check_in(actor=cast.member, duty_id=d1.pk)
@@ -214,6 +214,7 @@ def test_a_mobilisation_from_notice_to_stand_down(
         leader_id=cast.member_record.public_id,
         member_ids=[cast.member_record.public_id, helper.public_id],
     )
+    assert group.party_org is not None
     assert group.party_org.kind == PartyOrg.Kind.TEMPORARY_BRANCH
     assert group.party_org.parent == cast.working_committee
     assert group.members.count() == 2
@@ -299,3 +300,46 @@ def test_pages_and_the_cadre_link(cast: Cast) -> None:
     )
     assert bad.status_code == 400
     assert "title" in bad.json()["detail"]["fields"]
+
+
+def test_figures_add_up_the_mobilisation(cast: Cast) -> None:
+    from gongjian.core.figures import Scope
+    from gongjian.core.periods import Period
+    from gongjian.mobilise import figures
+
+    w = world(cast, cadres_per_unit=2)
+    m = issue(cast, w)
+    q = quota(m, cast.tax, "支援村01")
+    services.cadres_name(
+        actor=cast.unit_admin,
+        quota_id=q.pk,
+        member_ids=[cast.member_record.public_id, cast.tax_colleague.public_id],
+    )
+    d = Dispatch.objects.get(member=cast.member_record)
+    services.arrival_by_link(dispatch_id=d.public_id, place_id=d.place.public_id)
+    services.group_form(
+        actor=cast.district_admin,
+        mobilisation_id=m.public_id,
+        kind="temporary_branch",
+        name="临时党支部",
+        member_ids=[cast.member_record.public_id],
+    )
+    today = timezone.localdate()
+    period = Period(start=today.replace(day=1), end=today)
+    got = {
+        f.key: f.value
+        for f in figures.figures(actor=cast.district_admin, scope=Scope(), period=period)
+    }
+    assert got["mobilise.mobilisations"] == 1
+    assert got["mobilise.cadres"] == 2
+    assert got["mobilise.units"] == 1
+    assert got["mobilise.arrivals"] == 1
+    assert got["mobilise.person_times"] == 1
+    assert got["mobilise.temporary_branches"] == 1
+    unit = {
+        f.key: f.value
+        for f in figures.figures(
+            actor=cast.district_admin, scope=Scope(unit_id=cast.justice.pk), period=period
+        )
+    }
+    assert unit["mobilise.cadres"] == 0
