@@ -164,7 +164,7 @@ def mobilisation_detail(request: HttpRequest, mobilisation_id: str) -> Any:
 @router.get("/mobilisations/{mobilisation_id}/board", response=BoardOut)
 def board(request: HttpRequest, mobilisation_id: str) -> Any:
     found = selectors.mobilisation_get_for(request.user, mobilisation_id)
-    return selectors.board(mobilisation=found)
+    return selectors.board_cached(mobilisation=found)
 
 
 @router.get("/mobilisations/{mobilisation_id}/dispatches", response=list[DispatchOut])

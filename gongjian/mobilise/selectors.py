@@ -15,7 +15,9 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +42,13 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+def _count(qs: QuerySet[Any]) -> Any:
+    return Coalesce(
+        Subquery(qs.order_by().values("mobilisation_id").annotate(n=Count("id")).values("n")),
+        0,
+    )
 
 
 def committee_q(actor: Any, prefix: str = "") -> Q:
@@ -108,8 +117,10 @@ def mobilisation_list(
         Mobilisation.objects.filter(mobilisation_q(actor))
         .select_related("district")
         .annotate(
-            place_count=Count("places", distinct=True),
-            dispatch_count=Count("dispatches", distinct=True),
+            # Counted each in its own subquery: a join of places × dispatches would be
+            # millions of rows for a large mobilisation.
+            place_count=_count(Place.objects.filter(mobilisation=OuterRef("pk"))),
+            dispatch_count=_count(Dispatch.objects.filter(mobilisation=OuterRef("pk"))),
         )
     )
     if status:
@@ -458,6 +469,21 @@ def board(*, mobilisation: Mobilisation) -> Board:
         confirmed=sum(r.confirmed for r in units),
         arrived=sum(r.arrived for r in units),
     )
+
+
+BOARD_SECONDS = 2
+
+
+def board_cached(*, mobilisation: Mobilisation) -> Board:
+    """The board as the page and the API show it: computed at most once every
+    `BOARD_SECONDS` per mobilisation (the page refreshes every 5 s; many screens may be open),
+    so an arrival shows within two seconds."""
+    key = f"mobilise:board:{mobilisation.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = board(mobilisation=mobilisation)
+        cache.set(key, found, BOARD_SECONDS)
+    return found  # type: ignore[no-any-return]
 
 
 # Rosters and groups ---------------------------------------------------------------------------

@@ -103,7 +103,7 @@ def _board(request: HttpRequest, mobilisation: str, template: str) -> HttpRespon
         template,
         {
             "m": found,
-            "board": selectors.board(mobilisation=found),
+            "board": selectors.board_cached(mobilisation=found),
             "now": timezone.localtime(),
         },
     )

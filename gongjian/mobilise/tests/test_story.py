@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -290,6 +291,7 @@ def test_pages_and_the_cadre_link(cast: Cast) -> None:
     outsider = Client()
     outsider.force_login(cast.outsider)
     assert outsider.get(reverse("mobilise:board", args=[m.public_id])).status_code == 404
+    cache.clear()  # the board is cached for two seconds (selectors.BOARD_SECONDS)
     api = admin.get(f"/api/v1/mobilise/mobilisations/{m.public_id}/board")
     assert api.status_code == 200
     assert api.json()["arrived"] == 1
