@@ -76,13 +76,13 @@ def grid_choices(*, actor: Any) -> list[Area]:
 
 
 def grid_get_for(actor: Any, pk: Any) -> Area:
-    found = grids(actor=actor).filter(pk=_int(pk)).select_related("parent").first()
+    found = grids(actor=actor).filter(pk=_number_or_zero(pk)).select_related("parent").first()
     if found is None:
         raise NotFound(_("网格不存在或无权查看"))
     return found
 
 
-def _int(value: Any) -> int:
+def _number_or_zero(value: Any) -> int:
     text = str(value or "").strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
 

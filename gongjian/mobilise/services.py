@@ -129,13 +129,13 @@ def mobilisation_issue(
     units = {
         u.pk: u
         for u in Unit.objects.filter(
-            pk__in=[_int(q[0]) for q in quotas], area__path__startswith=district.path
+            pk__in=[_number_or_zero(q[0]) for q in quotas], area__path__startswith=district.path
         )
     }
     rows = []
     seen: set[tuple[int, str]] = set()
     for unit_id, place_name, count, from_at in quotas:
-        unit = units.get(_int(unit_id))
+        unit = units.get(_number_or_zero(unit_id))
         if unit is None:
             raise invalid("quotas", _("单位不存在或不在本区"))
         place = made.get(str(place_name).strip())
@@ -157,7 +157,7 @@ def mobilisation_issue(
     return mobilisation
 
 
-def _int(value: Any) -> int:
+def _number_or_zero(value: Any) -> int:
     text = str(value if value is not None else "").strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
 
@@ -168,7 +168,7 @@ def _places_make(
     areas = {
         a.pk: a
         for a in Area.objects.filter(
-            pk__in=[_int(p[2]) for p in places if p[2] not in (None, "")],
+            pk__in=[_number_or_zero(p[2]) for p in places if p[2] not in (None, "")],
             path__startswith=mobilisation.district.path,
         )
     }
@@ -180,7 +180,7 @@ def _places_make(
             raise invalid("places", _("点位“%(p)s”重复") % {"p": name})
         area = None
         if area_id not in (None, ""):
-            area = areas.get(_int(area_id))
+            area = areas.get(_number_or_zero(area_id))
             if area is None:
                 raise invalid("places", _("点位“%(p)s”的区域不在本区") % {"p": name})
         parent = made.get(str(parent_name or "").strip()) if parent_name else None
