@@ -311,3 +311,29 @@ def test_figures_count_the_lists_they_link_to(cast: Cast) -> None:
         figures.figures(actor=cast.district_admin, scope=Scope(unit_id=cast.tax.pk), period=period)
         == []
     )
+
+
+def test_an_issue_passed_on_as_a_co_building_demand(cast: Cast) -> None:
+    from gongjian.cobuild import services as cobuild_services
+    from gongjian.cobuild.models import Demand
+
+    today = timezone.localdate()
+    campaign = cobuild_services.campaign_create(
+        actor=cast.district_admin,
+        district=cast.district,
+        name="2026年度直联共建",
+        year=2026,
+        lists_due=today + dt.timedelta(days=10),
+        preferences_due=today + dt.timedelta(days=20),
+        signing_due=today + dt.timedelta(days=40),
+    )
+    houses = households(cast)
+    v = visit(cast, houses[0], issues=[("need", "老人希望社区提供助餐服务")])
+    need = v.issues.get()
+    passed = services.issue_pass(
+        actor=cast.community_secretary, issue_id=need.public_id, to="demand", target_id=campaign.pk
+    )
+    demand = Demand.objects.get(pk=int(passed.passed_ref))
+    assert demand.community == cast.chenhui
+    assert "助餐" in demand.title
+    assert passed.passed_to == "demand"
