@@ -200,6 +200,28 @@ def arrival_checkin(request: HttpRequest, payload: CheckinIn) -> Any:
     return _arrival(services.arrival_checkin(actor=request.user, place_id=payload.place_id))
 
 
+class LeaderIn(Schema):
+    member_id: uuid.UUID
+
+
+class PlaceOut(Schema):
+    id: uuid.UUID
+    name: str
+    kind: str
+    leader_id: int | None
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+
+@router.post("/places/{place_id}/leader", response=PlaceOut)
+def place_leader(request: HttpRequest, place_id: str, payload: LeaderIn) -> Any:
+    return services.place_leader_set(
+        actor=request.user, place_id=place_id, member_id=payload.member_id
+    )
+
+
 @router.post("/mobilisations/{mobilisation_id}/groups", response={201: GroupOut})
 def group_form(request: HttpRequest, mobilisation_id: str, payload: GroupIn) -> Any:
     made: Group = services.group_form(

@@ -278,6 +278,26 @@ def quota_set(
     return quota
 
 
+@transaction.atomic
+def place_leader_set(*, actor: Any, place_id: Any, member_id: Any) -> Place:
+    """The committee names a place's leader (点位负责人) from the cadres sent there: the
+    leader marks arrivals and keeps the place's duty roster."""
+    place = one(
+        Place.objects.filter(mobilisation__in=selectors.mobilisations_to_run(actor=actor)),
+        _("点位不存在或无权管理"),
+        public_id=_uuid(place_id),
+        lock=True,
+    )
+    dispatch = Dispatch.objects.filter(place=place, member__public_id=_uuid(member_id)).first()
+    if dispatch is None:
+        raise invalid("member", _("负责人须是派到该点位的下沉人员"))
+    before = place.leader_id
+    place.leader_id = dispatch.member_id
+    place.save(update_fields=["leader", "updated_at"])
+    audit_record(action="update", obj=place, changes={"leader": [before, dispatch.member_id]})
+    return place
+
+
 # Naming cadres --------------------------------------------------------------------------------
 
 

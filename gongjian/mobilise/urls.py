@@ -35,6 +35,7 @@ urlpatterns = [
     path("p/<uuid:public_id>/checkin/", views.arrival_checkin, name="arrival_checkin"),
     path("p/<uuid:public_id>/qr.svg", views.place_qr, name="place_qr"),
     path("p/<uuid:public_id>/shifts/", views.shift_create, name="shift_create"),
+    path("p/<uuid:public_id>/leader/", views.place_leader, name="place_leader"),
     path("shifts/<uuid:public_id>/duty/", views.duty_assign, name="duty_assign"),
     path("duties/<int:pk>/swap/", views.duty_swap, name="duty_swap"),
     path("duties/<int:pk>/in/", views.duty_check_in, name="duty_check_in"),

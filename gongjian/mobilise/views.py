@@ -296,6 +296,14 @@ def place_qr(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @action(back="mobilise:place")
+def place_leader(request: HttpRequest, public_id: str) -> HttpResponse:
+    services.place_leader_set(
+        actor=request.user, place_id=public_id, member_id=request.POST.get("member", "")
+    )
+    return done(request, _("已指定点位负责人"))
+
+
+@action(back="mobilise:place")
 def shift_create(request: HttpRequest, public_id: str) -> HttpResponse:
     p = request.POST
     services.shift_create(

@@ -179,6 +179,12 @@ PAGE_MATRIX: dict[str, Entry] = {
         only(COMMITTEE, 302),
         lambda c: {"starts_at": "2026-12-01T08:00", "ends_at": "2026-12-01T12:00", "need": "2"},
     ),
+    "mobilise:place_leader": (
+        "post",
+        lambda c: reverse("mobilise:place_leader", args=[place(c).public_id]),
+        only(COMMITTEE, 302),
+        lambda c: {"member": str(c.member_record.public_id)},
+    ),
     "mobilise:duty_assign": (
         "post",
         lambda c: reverse(
@@ -217,6 +223,7 @@ API_MATRIX: set[tuple[str, str]] = {
     ("post", "/api/v1/mobilise/dispatches/{dispatch_id}/confirm"),
     ("post", "/api/v1/mobilise/dispatches/{dispatch_id}/mark"),
     ("post", "/api/v1/mobilise/arrivals"),
+    ("post", "/api/v1/mobilise/places/{place_id}/leader"),
     ("post", "/api/v1/mobilise/mobilisations/{mobilisation_id}/groups"),
     ("post", "/api/v1/mobilise/mobilisations/{mobilisation_id}/stand-down"),
 }
