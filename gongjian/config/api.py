@@ -19,7 +19,9 @@ from gongjian.core import context
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
+from gongjian.grid.api import router as grid_router
 from gongjian.inspection.api import router as inspection_router
+from gongjian.mobilise.api import router as mobilise_router
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
 from gongjian.reports.api import router as reports_router
@@ -115,3 +117,5 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/study/", study_router)
 api.add_router("/inspection/", inspection_router)
 api.add_router("/consult/", consult_router)
+api.add_router("/grid/", grid_router)
+api.add_router("/mobilise/", mobilise_router)

@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "gongjian.study",
     "gongjian.inspection",
     "gongjian.consult",
+    "gongjian.grid",
+    "gongjian.mobilise",
     "gongjian.reports",
 ]
 

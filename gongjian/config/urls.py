@@ -25,6 +25,8 @@ urlpatterns = [
     path("study/", include("gongjian.study.urls")),
     path("inspection/", include("gongjian.inspection.urls")),
     path("consult/", include("gongjian.consult.urls")),
+    path("grid/", include("gongjian.grid.urls")),
+    path("mobilise/", include("gongjian.mobilise.urls")),
     path("api/v1/", api.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

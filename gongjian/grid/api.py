@@ -1,0 +1,278 @@
+"""The grid app over the API: the same services and selectors as the pages.
+
+No `from __future__ import annotations` here: django-ninja's `@paginate` re-reads the view's
+annotations in its own module.
+"""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from gongjian.core.lists import Pagination
+from gongjian.core.masking import mask_id_number, mask_phone
+from gongjian.grid import selectors, services
+from gongjian.grid.lists import ASSIGNMENTS, COVERAGE, HOUSEHOLDS, ISSUES, VISITS
+from gongjian.grid.models import Household, Issue, Visit
+
+router = Router(tags=["grid"])
+
+
+class HouseholdOut(Schema):
+    id: uuid.UUID
+    grid_id: int
+    place: str
+    head_name: str
+    head_phone: str
+    head_id_number: str
+    size: int
+    elderly_alone: bool
+    hardship: bool
+    empty_nest: bool
+
+    @staticmethod
+    def resolve_id(obj: Household) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_head_phone(obj: Household) -> str:
+        return mask_phone(obj.head_phone)
+
+    @staticmethod
+    def resolve_head_id_number(obj: Household) -> str:
+        return mask_id_number(obj.head_id_number)
+
+
+class HouseholdIn(Schema):
+    grid_id: int
+    head_name: str = Field(max_length=100)
+    building: str = Field("", max_length=40)
+    entrance: str = Field("", max_length=40)
+    room: str = Field("", max_length=40)
+    address: str = Field("", max_length=400)
+    head_phone: str = Field("", max_length=40)
+    head_id_number: str = Field("", max_length=40)
+    size: int = Field(1, ge=0, le=1000)
+    note: str = Field("", max_length=400)
+    elderly_alone: bool = False
+    hardship: bool = False
+    empty_nest: bool = False
+
+
+class UnmaskIn(Schema):
+    field: str = Field(max_length=40)
+    reason: str = Field("", max_length=1000)
+
+
+class UnmaskOut(Schema):
+    value: str
+
+
+class AssignmentOut(Schema):
+    id: int
+    grid_id: int
+    member_id: int
+    role: str
+    unit_id: int | None
+    starts_on: dt.date
+    ends_on: dt.date | None
+
+
+class AssignmentIn(Schema):
+    grid_id: int
+    member_id: uuid.UUID
+    role: str = Field(max_length=40)
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+
+
+class EndIn(Schema):
+    ends_on: dt.date | None = None
+
+
+class IssueIn(Schema):
+    kind: str = Field(max_length=40)
+    description: str = Field(max_length=4000)
+
+
+class IssueOut(Schema):
+    id: uuid.UUID
+    visit_id: uuid.UUID
+    kind: str
+    description: str
+    status: str
+    passed_to: str
+    passed_ref: str
+
+    @staticmethod
+    def resolve_id(obj: Issue) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_visit_id(obj: Issue) -> uuid.UUID:
+        return obj.visit.public_id
+
+
+class VisitOut(Schema):
+    id: uuid.UUID
+    household_id: uuid.UUID
+    grid_id: int
+    visitor_id: int | None
+    visited_on: dt.date
+    met: str
+    notes: str
+
+    @staticmethod
+    def resolve_id(obj: Visit) -> uuid.UUID:
+        return obj.public_id
+
+    @staticmethod
+    def resolve_household_id(obj: Visit) -> uuid.UUID:
+        return obj.household.public_id
+
+
+class NewHouseholdIn(Schema):
+    head_name: str = Field(max_length=100)
+    building: str = Field("", max_length=40)
+    entrance: str = Field("", max_length=40)
+    room: str = Field("", max_length=40)
+    address: str = Field("", max_length=400)
+    head_phone: str = Field("", max_length=40)
+    size: int = Field(1, ge=0, le=1000)
+    elderly_alone: bool = False
+    hardship: bool = False
+    empty_nest: bool = False
+
+
+class VisitIn(Schema):
+    household_id: uuid.UUID | None = None
+    grid_id: int | None = None
+    new_household: NewHouseholdIn | None = None
+    visited_on: dt.date | None = None
+    met: str = Field("", max_length=200)
+    notes: str = Field("", max_length=8000)
+    issues: list[IssueIn] = Field(default_factory=list, max_length=50)
+
+
+class PassIn(Schema):
+    to: str = Field(max_length=40)
+    target_id: str = Field("", max_length=64)
+
+
+class CoverageOut(Schema):
+    grid_id: int
+    grid: str
+    community: str
+    households: int
+    visited: int
+    visits: int
+    issues: int
+    rate: float
+
+
+@router.get("/households", response=list[HouseholdOut])
+@paginate(Pagination)
+def household_list(request: HttpRequest, filters: Query[HOUSEHOLDS.Filters]) -> Any:  # type: ignore[name-defined]
+    return HOUSEHOLDS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/households", response={201: HouseholdOut})
+def household_create(request: HttpRequest, payload: HouseholdIn) -> Any:
+    data = payload.model_dump()
+    grid_id = data.pop("grid_id")
+    return Status(201, services.household_create(actor=request.user, grid_id=grid_id, **data))
+
+
+@router.get("/households/{household_id}", response=HouseholdOut)
+def household_detail(request: HttpRequest, household_id: str) -> Any:
+    return selectors.household_get_for(request.user, household_id)
+
+
+@router.post("/households/{household_id}/unmask", response=UnmaskOut)
+def household_unmask(request: HttpRequest, household_id: str, payload: UnmaskIn) -> Any:
+    value = services.household_unmask(
+        actor=request.user,
+        household_id=household_id,
+        field_name=payload.field,
+        reason=payload.reason,
+    )
+    return {"value": value}
+
+
+@router.get("/assignments", response=list[AssignmentOut])
+@paginate(Pagination)
+def assignment_list(request: HttpRequest, filters: Query[ASSIGNMENTS.Filters]) -> Any:  # type: ignore[name-defined]
+    return ASSIGNMENTS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/assignments", response={201: AssignmentOut})
+def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Any:
+    made = services.assignment_create(
+        actor=request.user,
+        grid_id=payload.grid_id,
+        member_id=payload.member_id,
+        role=payload.role,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    return Status(201, made)
+
+
+@router.post("/assignments/{assignment_id}/end", response=AssignmentOut)
+def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> Any:
+    return services.assignment_end(
+        actor=request.user, assignment_id=assignment_id, ends_on=payload.ends_on
+    )
+
+
+@router.get("/visits", response=list[VisitOut])
+@paginate(Pagination)
+def visit_list(request: HttpRequest, filters: Query[VISITS.Filters]) -> Any:  # type: ignore[name-defined]
+    return VISITS.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/visits", response={201: VisitOut})
+def visit_log(request: HttpRequest, payload: VisitIn) -> Any:
+    visit = services.visit_log(
+        actor=request.user,
+        household_id=payload.household_id,
+        grid_id=payload.grid_id,
+        new_household=payload.new_household.model_dump() if payload.new_household else None,
+        visited_on=payload.visited_on,
+        met=payload.met,
+        notes=payload.notes,
+        issues=[(i.kind, i.description) for i in payload.issues],
+    )
+    return Status(201, visit)
+
+
+@router.get("/visits/{visit_id}", response=VisitOut)
+def visit_detail(request: HttpRequest, visit_id: str) -> Any:
+    return selectors.visit_get_for(request.user, visit_id)
+
+
+@router.get("/issues", response=list[IssueOut])
+@paginate(Pagination)
+def issue_list(request: HttpRequest, filters: Query[ISSUES.Filters]) -> Any:  # type: ignore[name-defined]
+    return ISSUES.rows_for(request.user, filters.model_dump())
+
+
+@router.post("/issues/{issue_id}/pass", response=IssueOut)
+def issue_pass(request: HttpRequest, issue_id: str, payload: PassIn) -> Any:
+    return services.issue_pass(
+        actor=request.user, issue_id=issue_id, to=payload.to, target_id=payload.target_id
+    )
+
+
+@router.post("/issues/{issue_id}/resolve", response=IssueOut)
+def issue_resolve(request: HttpRequest, issue_id: str) -> Any:
+    return services.issue_resolve(actor=request.user, issue_id=issue_id)
+
+
+@router.get("/coverage", response=list[CoverageOut])
+@paginate(Pagination)
+def coverage(request: HttpRequest, filters: Query[COVERAGE.Filters]) -> Any:  # type: ignore[name-defined]
+    return COVERAGE.rows_for(request.user, filters.model_dump())
