@@ -8,3 +8,10 @@ class ConsultConfig(AppConfig):
     name = "gongjian.consult"
     label = "consult"
     verbose_name = _("协商议事")
+
+    def ready(self) -> None:
+        # A grid visit's issue can be passed on as a suggestion; the grid app knows only the seam.
+        from gongjian.consult import services
+        from gongjian.grid import services as grid_services
+
+        grid_services.pass_handler_register("suggestion", services.suggestion_from_grid_issue)

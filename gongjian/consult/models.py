@@ -309,6 +309,7 @@ class Suggestion(TimeStampedModel):
         PUBLIC = "public", _("群众（短信验证）")
         STUDIO = "studio", _("工作室/先锋岗")
         CONSULTATION = "consultation", _("协商活动")
+        GRID = "grid", _("网格走访")
 
     OPEN_STATES = ("submitted", "accepted", "assigned", "replied")
 

@@ -241,6 +241,55 @@ def suggestion_submit(
     return s
 
 
+# A grid visit's issue, passed on as a suggestion (grid.services.issue_pass) ----------------------
+
+GRID_CATEGORY = {"hazard": "08-safety", "dispute": "01-urban"}
+
+
+def suggestion_from_grid_issue(actor: Any, issue: Any, category_id: Any = None) -> str:
+    """The grid app hands over an issue found on a household visit (it has checked the caller
+    may pass it on): a suggestion of the visit's community, in the category chosen or the one
+    its kind suggests, submitted by the caller's member record when there is one."""
+    visit = issue.visit
+    grid = visit.grid
+    district = Area.objects.filter(path=scope.district_path(grid.path)).first()
+    if district is None:
+        raise invalid("target", _("该网格不在任何区内"))
+    category = _category(category_id or GRID_CATEGORY.get(issue.kind, "11-other"))
+    title, text = _suggestion_text(
+        issue.description[:50],
+        _("%(g)s入户走访（%(d)s）发现：%(t)s")
+        % {"g": grid.name, "d": f"{visit.visited_on:%Y年%m月%d日}", "t": issue.description},
+    )
+    s = Suggestion.objects.create(
+        district=district,
+        title=title,
+        text=text,
+        category=category,
+        area_id=grid.parent_id or grid.pk,
+        source=Suggestion.Source.GRID,
+        member=org_selectors.member_of(actor),
+        submitted_at=timezone.now(),
+    )
+    audit_record(
+        action="create",
+        obj=s,
+        changes={
+            "title": [None, title],
+            "category": [None, category.code],
+            "source": [None, "grid"],
+        },
+    )
+    _tell(
+        _member_ids_of_committee(district),
+        s,
+        kind="consult.submitted",
+        title=_("收到新的意见建议"),
+        key=f"consult.submitted:{s.pk}",
+    )
+    return str(s.public_id)
+
+
 def public_form_enabled() -> bool:
     return bool(getattr(settings, "CONSULT_PUBLIC_FORM", False))
 

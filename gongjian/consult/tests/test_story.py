@@ -629,3 +629,24 @@ def test_units_state_their_duties_and_the_proposal_follows_at_once(cast: Cast) -
     assert empty.status_code == 400
     listed = unit.get("/api/v1/consult/unit-duties").json()["items"]
     assert {r["unit_id"] for r in listed} == {c.tax.pk, c.justice.pk}
+
+
+def test_a_grid_visits_issue_passed_on_becomes_a_suggestion_of_its_community(cast: Cast) -> None:
+    from gongjian.grid import services as grid_services
+    from gongjian.grid.tests.helpers import households, visit
+
+    # Given a need found on a household visit in 晨辉社区's first grid
+    v = visit(cast, households(cast)[0], issues=[("hazard", "楼道堆放杂物，消防通道堵塞")])
+    issue = v.issues.get()
+    # When the community secretary passes it on as a suggestion
+    passed = grid_services.issue_pass(
+        actor=cast.community_secretary, issue_id=issue.public_id, to="suggestion"
+    )
+    # Then the district receives a suggestion of that community, in the safety category
+    s = Suggestion.objects.get(public_id=passed.passed_ref)
+    assert s.source == Suggestion.Source.GRID
+    assert s.area == cast.chenhui
+    assert s.category.code == "08-safety"
+    assert "消防通道" in s.text
+    assert s in selectors.suggestion_list(actor=cast.district_admin)
+    assert AuditLog.objects.filter(object_id=str(s.pk), action="create").exists()
