@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 # role → what their workbench must show
 EXPECTED = {
-    "district_admin": ("待办", "新增党员"),
+    "district_admin": ("待办", "报到率"),
     "unit_admin": ("本单位未报到的在职党员", "本单位报到情况"),
     "community_secretary": ("待确认的党员报到", "发布活动"),
     "grid_leader": ("网格居住党员",),
