@@ -33,6 +33,7 @@ MINE = "mine"  # 我的: the caller's own things (a member's report, activities,
 SHORTCUT = "shortcut"  # 常用: what the caller does most
 
 SECTIONS = (WAITING, DUE, LATE, MINE, SHORTCUT)
+SHORTCUTS_SHOWN = 4  # the few things a post does most; the menu has the rest
 TITLES = {
     WAITING: _("待办"),
     DUE: _("本周"),
@@ -110,4 +111,6 @@ def workbench_for(*, actor: Any, today: dt.date) -> Workbench:
             bench.sections.setdefault(item.section, []).append(item)
     for items in bench.sections.values():
         items.sort(key=lambda i: i.order)
+    if SHORTCUT in bench.sections:
+        bench.sections[SHORTCUT] = bench.sections[SHORTCUT][:SHORTCUTS_SHOWN]
     return bench

@@ -151,7 +151,8 @@ def test_the_home_page_figures_take_a_fixed_number_of_queries(cast: Cast) -> Non
     few = count_queries(client, reverse("home"))
     add_members(cast, 190)
     add_units(cast, 20)
-    # The workbench reads each app's waiting items once: a fixed number, whatever the size.
+    # The workbench (ADR 0026) adds one count per item of each app; the number stays the same
+    # however many members and units there are.
     assert count_queries(client, reverse("home")) == few <= 30
 
 

@@ -85,7 +85,30 @@ def test_every_link_of_the_navigation_and_home_page_opens(world: Cast, person: s
 
 def test_every_app_with_a_workbench_is_found() -> None:
     labels = {label for label, _fn in providers()}
-    assert {"orgs", "reporting", "service", "study", "inspection", "evaluation"} <= labels
+    assert {
+        "orgs",
+        "reporting",
+        "service",
+        "study",
+        "inspection",
+        "evaluation",
+        "cobuild",
+    } <= labels
+
+
+def test_every_framework_name_on_the_framework_list_opens(cast: Cast) -> None:
+    from gongjian.evaluation.models import Framework
+
+    # the seeded shared templates (五双五型 …) and a district's own
+    Framework.objects.create(code="sf-own", name="示范区六型机关", area=cast.district)
+    client = Client()
+    client.force_login(cast.district_admin)
+    page = client.get("/evaluation/frameworks/").content.decode()
+    links = [h for h in links_of(page) if re.match(r"^/evaluation/frameworks/\d+/$", h)]
+    assert len(links) >= 2
+    for href in links:
+        assert client.get(href).status_code == 200
+    assert "wushuang-wuxing" not in page  # an internal code is not shown
 
 
 def test_the_secretary_sees_the_report_waiting_and_its_count_links_to_it(world: Cast) -> None:

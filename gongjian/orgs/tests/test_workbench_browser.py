@@ -25,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 # role → what their workbench must show
 EXPECTED = {
-    "district_admin": ("待办", "新增党员"),
+    "district_admin": ("待办", "报到率"),
     "unit_admin": ("本单位未报到的在职党员", "本单位报到情况"),
     "community_secretary": ("待确认的党员报到", "发布活动"),
     "grid_leader": ("网格居住党员",),
@@ -119,4 +119,27 @@ def test_inputs_are_16px_on_a_phone(world: World, browser: Any) -> None:
     page.goto("/accounts/login/")
     size = page.eval_on_selector("#id_login", "e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 16
+    context.close()
+
+
+def test_a_team_member_is_picked_by_name_on_a_phone(world: World, browser: Any) -> None:
+    # Given 区税务局's administrator on the page of the unit's team, on a phone
+    from gongjian.service.models import TeamMembership
+
+    chromium, base_url = browser
+    context = chromium.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN", base_url=base_url)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    browser_login(page, world.cast.unit_admin.username, PASSWORD)
+    page.goto(f"/service/teams/{world.team.public_id}/")
+    # When they type part of a name and pick the member the search offers
+    page.fill("input[name=member_q]", "李晓")
+    page.wait_for_selector(".picks input[name=member]")
+    assert "区税务局" in page.locator(".picks").inner_text()
+    page.check(".picks input[name=member]")
+    page.click("text=加入队员")
+    page.wait_for_selector(".messages")
+    # Then the member is in the team
+    assert "已加入李晓东" in page.locator(".messages").inner_text()
+    assert TeamMembership.objects.filter(team=world.team, member=world.cast.member_record).exists()
     context.close()
