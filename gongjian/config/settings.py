@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "gongjian.evaluation",
     "gongjian.study",
     "gongjian.inspection",
+    "gongjian.forms",
     "gongjian.reports",
 ]
 
