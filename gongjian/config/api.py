@@ -18,6 +18,7 @@ from gongjian.core import context
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
+from gongjian.forms.api import router as forms_router
 from gongjian.inspection.api import router as inspection_router
 from gongjian.orgs.api import router as orgs_router
 from gongjian.reporting.api import router as reporting_router
@@ -113,3 +114,4 @@ api.add_router("/cobuild/", cobuild_router)
 api.add_router("/accounts/", accounts_router)
 api.add_router("/study/", study_router)
 api.add_router("/inspection/", inspection_router)
+api.add_router("/forms/", forms_router)

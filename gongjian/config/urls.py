@@ -23,6 +23,7 @@ urlpatterns = [
     path("evaluation/", include("gongjian.evaluation.urls")),
     path("study/", include("gongjian.study.urls")),
     path("inspection/", include("gongjian.inspection.urls")),
+    path("forms/", include("gongjian.forms.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -131,7 +132,9 @@ def form_list(*, actor: Any, q: str = "", status: str = "", frequency: str = "")
 
 def form_get_for(actor: Any, public_id: Any, *, design: bool = False, lock: bool = False) -> Form:
     qs = Form.objects.filter(design_q(actor) if design else form_q(actor)).select_related("owner")
-    return one(qs, _(FORM_NOT_FOUND), public_id=public_key(public_id, message=_(FORM_NOT_FOUND)), lock=lock)
+    return one(
+        qs, _(FORM_NOT_FOUND), public_id=public_key(public_id, message=_(FORM_NOT_FOUND)), lock=lock
+    )
 
 
 def may_design_form(actor: Any, form: Form) -> bool:
@@ -201,14 +204,21 @@ def return_list(
     return qs.order_by("round__due_on", "path", "id")
 
 
-def return_get_for(actor: Any, public_id: Any, *, fill: bool = False, approve: bool = False, lock: bool = False) -> Return:
+def return_get_for(
+    actor: Any, public_id: Any, *, fill: bool = False, approve: bool = False, lock: bool = False
+) -> Return:
     q = return_q(actor)
     if fill:
         q = fill_q(actor)
     if approve:
         q = approve_q(actor)
     qs = Return.objects.filter(q).select_related("round", "round__form", "area", "unit")
-    return one(qs, _(RETURN_NOT_FOUND), lock=lock, public_id=public_key(public_id, message=_(RETURN_NOT_FOUND)))
+    return one(
+        qs,
+        _(RETURN_NOT_FOUND),
+        lock=lock,
+        public_id=public_key(public_id, message=_(RETURN_NOT_FOUND)),
+    )
 
 
 def may_fill(actor: Any, ret: Return) -> bool:
@@ -272,7 +282,10 @@ def _counts(qs: QuerySet[Return], by: Any = None) -> dict[Any, dict[str, int]]:
     }
     if by is None:
         return {None: qs.aggregate(**agg)}
-    return {row.pop("node"): row for row in qs.annotate(node=by).values("node").annotate(**agg).order_by()}
+    return {
+        row.pop("node"): row
+        for row in qs.annotate(node=by).values("node").annotate(**agg).order_by()
+    }
 
 
 def _sums(qs: QuerySet[Answer], by: Any = None) -> dict[Any, dict[int, Decimal | None]]:
@@ -282,7 +295,12 @@ def _sums(qs: QuerySet[Answer], by: Any = None) -> dict[Any, dict[int, Decimal |
         for r in rows.values("field_id").annotate(total=Sum("number")).order_by():
             out.setdefault(None, {})[r["field_id"]] = r["total"]
     else:
-        for r in rows.annotate(node=by).values("node", "field_id").annotate(total=Sum("number")).order_by():
+        for r in (
+            rows.annotate(node=by)
+            .values("node", "field_id")
+            .annotate(total=Sum("number"))
+            .order_by()
+        ):
             out.setdefault(r["node"], {})[r["field_id"]] = r["total"]
     return out
 
@@ -298,7 +316,9 @@ def _ratios(totals: dict[int, Decimal | None], fields: list[Field]) -> None:
             totals.pop(f.pk, None)  # a typed percentage has no meaningful sum
 
 
-def rollup(*, rnd: Round, path: str, fields: list[Field], children: list[tuple[Any, str]] = ()) -> tuple[Tally, list[tuple[Any, Tally]]]:  # type: ignore[assignment]
+def rollup(
+    *, rnd: Round, path: str, fields: list[Field], children: Sequence[tuple[Any, str]] = ()
+) -> tuple[Tally, list[tuple[Any, Tally]]]:
     """The node's tally (returns whose filler lies under `path`) and, for each child (a key
     and a path), its own: two aggregate queries for the node and two for all children."""
     returns = Return.objects.filter(round=rnd, path__startswith=path)
@@ -349,7 +369,9 @@ def street_approvals(*, rnd: Round) -> dict[int, Approval]:
     return {a.area_id: a for a in rnd.approvals.all()}
 
 
-def field_history(*, actor: Any, form: Form, field_id: int, area: Area | None) -> list[tuple[Round, Decimal | None]]:
+def field_history(
+    *, actor: Any, form: Form, field_id: Any, area: Area | None
+) -> tuple[Field, list[tuple[Round, Decimal | None]]]:
     """A field's approved total under a node across the form's rounds (oldest first), in one
     query."""
     fld = one(form.fields.all(), _("字段不存在"), pk=field_id)
@@ -362,4 +384,61 @@ def field_history(*, actor: Any, form: Form, field_id: int, area: Area | None) -
     )
     totals = {r["round_id"]: r["total"] for r in rows}
     rounds = list(form.rounds.order_by("start"))
-    return [(r, totals.get(r.pk)) for r in rounds]
+    return fld, [(r, totals.get(r.pk)) for r in rounds]
+
+
+def round_sheet_rows(*, actor: Any, round: Any) -> list[dict[str, Any]]:
+    """The rows of a round's sheet, in the caller's scope: each filler's values, then each
+    street's approved totals (two queries for the returns and answers, two for the totals)."""
+    rnd = round_get_for(actor, round)
+    fields = fields_of(rnd.form, rnd.version)
+    returns = list(
+        Return.objects.filter(return_q(actor), round=rnd).select_related(
+            "area", "area__parent", "unit", "unit__area"
+        )
+    )
+    values: dict[int, dict[int, Any]] = {}
+    for ret_id, field_id, number, text, date in Answer.objects.filter(
+        ret__in=[r.pk for r in returns]
+    ).values_list("ret_id", "field_id", "number", "text", "date"):
+        values.setdefault(ret_id, {})[field_id] = (
+            number if number is not None else (date or text or None)
+        )
+    rows: list[dict[str, Any]] = []
+    streets: dict[int, Area] = {}
+    for r in returns:
+        parent = r.area.parent if r.area_id else r.unit.area  # type: ignore[union-attr]
+        if parent is not None and parent.kind == Area.Kind.STREET:
+            streets[parent.pk] = parent
+        rows.append(
+            {
+                "name": r.filler_name,
+                "street": parent.name
+                if parent is not None and parent.kind == Area.Kind.STREET
+                else "",
+                "status": r.get_status_display(),
+                "submitted_at": r.submitted_at,
+                "on_time": {True: "是", False: "否"}.get(r.on_time, ""),  # type: ignore[arg-type]
+                "values": values.get(r.pk, {}),
+            }
+        )
+    seen = set(
+        Area.objects.filter(scope.area_q(actor), pk__in=list(streets)).values_list("pk", flat=True)
+    )
+    ordered = sorted((a for a in streets.values() if a.pk in seen), key=lambda a: a.path)
+    _node, children = rollup(
+        rnd=rnd, path="/", fields=fields, children=[(a.pk, a.path) for a in ordered]
+    )
+    for area, (_key, tally) in zip(ordered, children, strict=True):
+        rows.append(
+            {
+                "name": _("%(s)s合计（已审核）") % {"s": area.name},
+                "street": area.name,
+                "status": _("已审核%(a)d/应报%(e)d") % {"a": tally.approved, "e": tally.expected},
+                "submitted_at": None,
+                "on_time": "",
+                "values": tally.totals,
+                "total": True,
+            }
+        )
+    return rows

@@ -80,20 +80,37 @@ def form_create(
         fillers=fillers,
         due_day=day,
         approval_levels=levels,
-        description=clean_text("description", description, _("填报说明"), 2000, required=False, multiline=True),
+        description=clean_text(
+            "description", description, _("填报说明"), 2000, required=False, multiline=True
+        ),
         created_by=user_of(actor),
     )
     form.save()
     if fillers == Form.Fillers.LISTED:
-        listed_a = list(Area.objects.filter(pk__in=[a for a in area_ids if str(a).isdigit()], kind=Area.Kind.COMMUNITY, path__startswith=owner.path))
-        listed_u = list(Unit.objects.filter(pk__in=[u for u in unit_ids if str(u).isdigit()], area__path__startswith=owner.path))
+        listed_a = list(
+            Area.objects.filter(
+                pk__in=[a for a in area_ids if str(a).isdigit()],
+                kind=Area.Kind.COMMUNITY,
+                path__startswith=owner.path,
+            )
+        )
+        listed_u = list(
+            Unit.objects.filter(
+                pk__in=[u for u in unit_ids if str(u).isdigit()], area__path__startswith=owner.path
+            )
+        )
         if len(listed_a) != len(set(area_ids)) or len(listed_u) != len(set(unit_ids)):
             raise invalid("fillers", _("指定的填报对象须是制表区域内的社区或单位"))
         if not listed_a and not listed_u:
             raise invalid("fillers", _("请指定至少一个填报社区或单位"))
         form.listed_areas.set(listed_a)
         form.listed_units.set(listed_u)
-    audit_record(action="create", obj=form, object_repr=form.title, changes={"frequency": frequency, "fillers": fillers})
+    audit_record(
+        action="create",
+        obj=form,
+        object_repr=form.title,
+        changes={"frequency": frequency, "fillers": fillers},
+    )
     return form
 
 
@@ -114,7 +131,9 @@ def _field_by_code(form: Form, code: Any, name: str, label: str) -> Field:
     text = str(code or "").strip()
     found = form.fields.filter(code=text, until__isnull=True).first()
     if found is None:
-        raise invalid(name, _("%(label)s：没有代码为“%(code)s”的字段") % {"label": label, "code": text})
+        raise invalid(
+            name, _("%(label)s：没有代码为“%(code)s”的字段") % {"label": label, "code": text}
+        )
     return found
 
 
@@ -184,7 +203,12 @@ def field_add(
         since=version,
     )
     field.save()
-    audit_record(action="update", obj=form, object_repr=form.title, changes={"field_added": code, "version": version})
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={"field_added": code, "version": version},
+    )
     return field
 
 
@@ -194,19 +218,38 @@ def field_remove(*, actor: Any, form_id: Any, code: str) -> Form:
     field = _field_by_code(form, code, "code", _("字段代码"))
     version = _new_version(form)
     if field.since == version:
-        if Rule.objects.filter(Q(left=field) | Q(right=field)).exists() or Field.objects.filter(Q(numerator=field) | Q(denominator=field)).exists():
+        if (
+            Rule.objects.filter(Q(left=field) | Q(right=field)).exists()
+            or Field.objects.filter(Q(numerator=field) | Q(denominator=field)).exists()
+        ):
             raise invalid("code", _("该字段被校验规则或百分比字段引用，不能删除"))
         field.delete()
     else:
         field.until = version
         field.save(update_fields=["until", "updated_at"])
-        Rule.objects.filter(Q(left=field) | Q(right=field), until__isnull=True).update(until=version)
-    audit_record(action="update", obj=form, object_repr=form.title, changes={"field_removed": code, "version": version})
+        Rule.objects.filter(Q(left=field) | Q(right=field), until__isnull=True).update(
+            until=version
+        )
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={"field_removed": code, "version": version},
+    )
     return form
 
 
 @transaction.atomic
-def rule_add(*, actor: Any, form_id: Any, left: str, op: str, right: str = "", constant: Any = None, message: str = "") -> Rule:
+def rule_add(
+    *,
+    actor: Any,
+    form_id: Any,
+    left: str,
+    op: str,
+    right: str = "",
+    constant: Any = None,
+    message: str = "",
+) -> Rule:
     form = _design(actor, form_id)
     lf = _field_by_code(form, left, "left", _("左侧字段"))
     op = clean_choice("op", op, _("关系"), Rule.Op.choices)
@@ -219,9 +262,19 @@ def rule_add(*, actor: Any, form_id: Any, left: str, op: str, right: str = "", c
     if not lf.numeric or (rf is not None and not rf.numeric):
         raise invalid("left", _("校验规则只能比较数字类字段"))
     version = _new_version(form)
-    rule = Rule(form=form, left=lf, op=op, right=rf, constant=value, since=version, message=clean_text("message", message, _("提示"), 200, required=False))
+    rule = Rule(
+        form=form,
+        left=lf,
+        op=op,
+        right=rf,
+        constant=value,
+        since=version,
+        message=clean_text("message", message, _("提示"), 200, required=False),
+    )
     rule.save()
-    audit_record(action="update", obj=form, object_repr=form.title, changes={"rule_added": str(rule.pk)})
+    audit_record(
+        action="update", obj=form, object_repr=form.title, changes={"rule_added": str(rule.pk)}
+    )
     return rule
 
 
@@ -234,7 +287,9 @@ def form_set_status(*, actor: Any, form_id: Any, status: str) -> Form:
     before = form.status
     form.status = status
     form.save(update_fields=["status", "updated_at"])
-    audit_record(action="update", obj=form, object_repr=form.title, changes={"status": [before, status]})
+    audit_record(
+        action="update", obj=form, object_repr=form.title, changes={"status": [before, status]}
+    )
     return form
 
 
@@ -246,13 +301,15 @@ def _fillers(form: Form) -> tuple[list[Area], list[Unit]]:
     if form.fillers == Form.Fillers.COMMUNITIES:
         return list(Area.objects.filter(kind=Area.Kind.COMMUNITY, path__startswith=owner.path)), []
     if form.fillers == Form.Fillers.UNITS:
-        return [], list(Unit.objects.filter(area__path__startswith=owner.path).select_related("area"))
+        return [], list(
+            Unit.objects.filter(area__path__startswith=owner.path).select_related("area")
+        )
     return list(form.listed_areas.all()), list(form.listed_units.select_related("area"))
 
 
 def unit_path(unit: Unit) -> str:
     """A unit's node in the roll-up: under its area, distinct from it."""
-    return f"{unit.area.path}u{unit.pk}/"
+    return f"{unit.area.path}#{unit.pk}/"
 
 
 @transaction.atomic
@@ -280,7 +337,9 @@ def round_open(*, actor: Any, form_id: Any, day: Any) -> Round:
         [Return(round=rnd, area=a, path=a.path) for a in areas]
         + [Return(round=rnd, unit=u, path=unit_path(u)) for u in units]
     )
-    audit_record(action="create", obj=rnd, object_repr=str(rnd), changes={"returns": len(areas) + len(units)})
+    audit_record(
+        action="create", obj=rnd, object_repr=str(rnd), changes={"returns": len(areas) + len(units)}
+    )
     return rnd
 
 
@@ -304,7 +363,13 @@ def _parse(field: Field, raw: Any) -> tuple[Decimal | None, str, dt.date | None]
         return None, "", None
     lo, hi = field.minimum, field.maximum
     if field.kind == Field.Kind.INTEGER:
-        n = clean_int(name, raw, label, minimum=None if lo is None else int(lo), maximum=None if hi is None else int(hi))
+        n = clean_int(
+            name,
+            raw,
+            label,
+            minimum=None if lo is None else int(lo),
+            maximum=None if hi is None else int(hi),
+        )
         return Decimal(n), "", None
     if field.kind in (Field.Kind.DECIMAL, Field.Kind.PERCENTAGE):
         if field.kind == Field.Kind.PERCENTAGE:
@@ -323,7 +388,13 @@ def _parse(field: Field, raw: Any) -> tuple[Decimal | None, str, dt.date | None]
     return None, clean_text(name, raw, label, 1000, multiline=True), None
 
 
-def _check(fields: list[Field], rules: list[Rule], values: dict[int, Decimal | None], texts: dict[int, str], dates: dict[int, dt.date | None]) -> None:
+def _check(
+    fields: list[Field],
+    rules: list[Rule],
+    values: dict[int, Decimal | None],
+    texts: dict[int, str],
+    dates: dict[int, dt.date | None],
+) -> None:
     """At submission: every required field filled, every rule holds."""
     errors: dict[str, list[str]] = {}
     for f in fields:
@@ -337,10 +408,20 @@ def _check(fields: list[Field], rules: list[Rule], values: dict[int, Decimal | N
             continue
         if not OPS[r.op](a, b):
             right = r.right.label if r.right is not None else f"{r.constant.normalize():f}"  # type: ignore[union-attr]
-            text = r.message or _("%(a)s应%(op)s%(b)s") % {"a": r.left.label, "op": r.get_op_display(), "b": right}
+            text = r.message or _("%(a)s应%(op)s%(b)s") % {
+                "a": r.left.label,
+                "op": r.get_op_display(),
+                "b": right,
+            }
             errors.setdefault(r.left.code, []).append(
                 _("校验未通过：%(rule)s（%(a)s为%(va)s，%(b)s为%(vb)s）")
-                % {"rule": text, "a": r.left.label, "va": f"{a.normalize():f}", "b": right, "vb": f"{b.normalize():f}"}
+                % {
+                    "rule": text,
+                    "a": r.left.label,
+                    "va": f"{a.normalize():f}",
+                    "b": right,
+                    "vb": f"{b.normalize():f}",
+                }
             )
     if errors:
         first = next(iter(errors.values()))[0]
@@ -390,7 +471,13 @@ def return_save(
         else:
             raw = old.date if f.kind == Field.Kind.DATE else old.text
         number, text, date = _parse(f, raw)
-        reason = clean_text(f"reason_{f.code}", reasons.get(f.code, old.reason if old else ""), _("修改原因"), 400, required=False)
+        reason = clean_text(
+            f"reason_{f.code}",
+            reasons.get(f.code, old.reason if old else ""),
+            _("修改原因"),
+            400,
+            required=False,
+        )
         if f.pk in live:
             computed = live[f.pk][0]
             if number is None:
@@ -398,7 +485,8 @@ def return_save(
             if number != computed and not reason:
                 raise invalid(
                     f.code,
-                    _("%(label)s由平台计算为%(v)s，修改时请填写原因") % {"label": f.label, "v": f"{computed.normalize():f}"},
+                    _("%(label)s由平台计算为%(v)s，修改时请填写原因")
+                    % {"label": f.label, "v": f"{computed.normalize():f}"},
                 )
             if number == computed:
                 reason = ""
@@ -407,7 +495,9 @@ def return_save(
         if f.ratio:
             den = numbers.get(f.denominator_id or 0)
             num = numbers.get(f.numerator_id or 0)
-            numbers[f.pk] = (num * 100 / den).quantize(Decimal("0.0001")) if num is not None and den else None
+            numbers[f.pk] = (
+                (num * 100 / den).quantize(Decimal("0.0001")) if num is not None and den else None
+            )
             texts[f.pk], dates[f.pk], notes[f.pk] = "", None, ""
     if submit:
         _check(fields, selectors.rules_of(rnd.form, rnd.version), numbers, texts, dates)
@@ -455,14 +545,21 @@ def _set_counted(ret: Return, counted: bool) -> None:
 def return_approve(*, actor: Any, return_id: Any) -> Return:
     ret = selectors.return_get_for(actor, return_id, approve=True, lock=True)
     if ret.status != Return.Status.SUBMITTED:
-        raise Conflict(_("只有待审核的填报可以审核通过（现为%(s)s）") % {"s": ret.get_status_display()})
+        raise Conflict(
+            _("只有待审核的填报可以审核通过（现为%(s)s）") % {"s": ret.get_status_display()}
+        )
     ret.status = Return.Status.APPROVED
     ret.approved_at = timezone.now()
     ret.approved_by = user_of(actor)
     ret.reason = ""
     ret.save(update_fields=["status", "approved_at", "approved_by", "reason", "updated_at"])
     _set_counted(ret, True)
-    audit_record(action="update", obj=ret, object_repr=f"{ret.round} · {ret.filler_name}", changes={"status": "approved"})
+    audit_record(
+        action="update",
+        obj=ret,
+        object_repr=f"{ret.round} · {ret.filler_name}",
+        changes={"status": "approved"},
+    )
     return ret
 
 
@@ -475,8 +572,13 @@ def return_send_back(*, actor: Any, return_id: Any, reason: str) -> Return:
         raise Conflict(_("只有已报送的填报可以退回（现为%(s)s）") % {"s": ret.get_status_display()})
     if ret.round.locked:
         raise Conflict(_("%(r)s已锁定，不能退回") % {"r": ret.round.label})
-    approval = Approval.objects.filter(round=ret.round, status=Approval.Status.APPROVED, area__path__in=_ancestors(ret.path)).first()
-    if approval is not None and not Area.objects.filter(selectors.approve_q(actor), pk=approval.area_id).exists():
+    approval = Approval.objects.filter(
+        round=ret.round, status=Approval.Status.APPROVED, area__path__in=_ancestors(ret.path)
+    ).first()
+    if (
+        approval is not None
+        and not Area.objects.filter(selectors.approve_q(actor), pk=approval.area_id).exists()
+    ):
         raise Conflict(_("%(a)s的汇总已由上级审核，请上级先退回汇总") % {"a": approval.area.name})
     before = ret.status
     ret.status = Return.Status.RETURNED
@@ -484,7 +586,16 @@ def return_send_back(*, actor: Any, return_id: Any, reason: str) -> Return:
     ret.times_returned += 1
     ret.approved_at = None
     ret.approved_by = None
-    ret.save(update_fields=["status", "reason", "times_returned", "approved_at", "approved_by", "updated_at"])
+    ret.save(
+        update_fields=[
+            "status",
+            "reason",
+            "times_returned",
+            "approved_at",
+            "approved_by",
+            "updated_at",
+        ]
+    )
     _set_counted(ret, False)
     audit_record(
         action="update",
@@ -505,13 +616,19 @@ def _ancestors(path: str) -> list[str]:
 
 
 @transaction.atomic
-def street_review(*, actor: Any, round_id: Any, area_id: Any, approve: bool, reason: str = "") -> Approval:
+def street_review(
+    *, actor: Any, round_id: Any, area_id: Any, approve: bool, reason: str = ""
+) -> Approval:
     """The district approves (or sends back) a street's total of a round whose form has two
     approval levels; the street's returns must all be approved first."""
     rnd = selectors.round_get_for(actor, round_id, lock=True)
     if rnd.form.approval_levels < 2:
         raise Conflict(_("该报表只有一级审核"))
-    street = one(Area.objects.filter(selectors.approve_q(actor), kind=Area.Kind.STREET), _("街道不存在或无权审核"), pk=area_id)
+    street = one(
+        Area.objects.filter(selectors.approve_q(actor), kind=Area.Kind.STREET),
+        _("街道不存在或无权审核"),
+        pk=area_id,
+    )
     text = clean_text("reason", reason, _("原因"), 400, required=not approve)
     below = Return.objects.filter(round=rnd, path__startswith=street.path)
     if approve and below.exclude(status=Return.Status.APPROVED).exists():
@@ -519,9 +636,19 @@ def street_review(*, actor: Any, round_id: Any, area_id: Any, approve: bool, rea
     approval, _created = Approval.objects.update_or_create(
         round=rnd,
         area=street,
-        defaults={"status": Approval.Status.APPROVED if approve else Approval.Status.RETURNED, "reason": text, "by": user_of(actor)},
+        defaults={
+            "status": Approval.Status.APPROVED if approve else Approval.Status.RETURNED,
+            "reason": text,
+            "by": user_of(actor),
+        },
     )
-    audit_record(action="update", obj=approval, object_repr=f"{rnd} · {street.name}", changes={"approved": approve}, reason=text)
+    audit_record(
+        action="update",
+        obj=approval,
+        object_repr=f"{rnd} · {street.name}",
+        changes={"approved": approve},
+        reason=text,
+    )
     return approval
 
 
@@ -540,7 +667,10 @@ def chase_remind(*, actor: Any, round_id: Any) -> int:
     area_ids = [r.area_id for r in late if r.area_id]
     unit_ids = [r.unit_id for r in late if r.unit_id]
     holders = Member.objects.filter(
-        Q(user__role_assignments__role=Role.COMMUNITY_ADMIN, user__role_assignments__area__in=area_ids)
+        Q(
+            user__role_assignments__role=Role.COMMUNITY_ADMIN,
+            user__role_assignments__area__in=area_ids,
+        )
         | Q(user__role_assignments__role=Role.UNIT_ADMIN, user__role_assignments__unit__in=unit_ids)
     ).values_list("pk", "user__role_assignments__area_id", "user__role_assignments__unit_id")
     by_filler: dict[tuple[str, int], list[int]] = {}
@@ -570,4 +700,3 @@ def chase_remind(*, actor: Any, round_id: Any) -> int:
     Return.objects.filter(pk__in=[r.pk for r in late]).update(reminded_at=timezone.now())
     audit_record(action="update", obj=rnd, object_repr=str(rnd), changes={"reminded": len(late)})
     return len(late)
-

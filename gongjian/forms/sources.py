@@ -15,7 +15,8 @@ def scope_of(ret: Return) -> Scope:
     if ret.unit_id:
         return Scope(unit_id=ret.unit_id)
     area = ret.area
-    assert area is not None
+    if area is None:
+        return Scope(area_id=0, area_path="/none/")
     return Scope(area_id=area.pk, area_path=area.path, area_kind=area.kind)
 
 
@@ -27,7 +28,9 @@ def catalogue() -> list[tuple[str, str, str]]:
     day = dt.date(2000, 1, 1)
     out: list[tuple[str, str, str]] = []
     for _label, fn in providers():
-        for f in fn(actor=None, scope=Scope(area_id=0, area_path="/none/"), period=Period(day, day)):
+        for f in fn(
+            actor=None, scope=Scope(area_id=0, area_path="/none/"), period=Period(day, day)
+        ):
             out.append((f.key, f.label, f.unit))
     return out
 
@@ -47,7 +50,7 @@ def live_values(*, actor: Any, ret: Return, fields: list[Field]) -> dict[int, tu
                 found[figure.key] = figure
     out: dict[int, tuple[Decimal, str]] = {}
     for f in fields:
-        figure = found.get(f.source) if f.source else None
-        if figure is not None:
-            out[f.pk] = (Decimal(str(figure.value)).quantize(Decimal("0.0001")), figure.url)
+        hit = found.get(f.source) if f.source else None
+        if hit is not None:
+            out[f.pk] = (Decimal(str(hit.value)).quantize(Decimal("0.0001")), hit.url)
     return out
