@@ -135,7 +135,16 @@ class AnswerOut(Schema):
     reason: str
 
 
-class ReturnDetailOut(ReturnOut):
+class ReturnDetailOut(Schema):
+    id: uuid.UUID
+    round_id: int
+    filler: str
+    area_id: int | None
+    unit_id: int | None
+    status: str
+    submitted_at: dt.datetime | None
+    on_time: bool | None
+    reason: str
     answers: list[AnswerOut]
 
 
@@ -166,7 +175,17 @@ def _detail(request: HttpRequest, ret: Return) -> dict[str, Any]:
     fields = selectors.fields_of(ret.round.form, ret.round.version)
     answers = selectors.answers_of(ret)
     live = sources.live_values(actor=request.user, ret=ret, fields=fields)
-    out = ReturnOut.from_orm(ret).dict()
+    out: dict[str, Any] = {
+        "id": ret.public_id,
+        "round_id": ret.round_id,
+        "filler": ret.filler_name,
+        "area_id": ret.area_id,
+        "unit_id": ret.unit_id,
+        "status": ret.status,
+        "submitted_at": ret.submitted_at,
+        "on_time": ret.on_time,
+        "reason": ret.reason,
+    }
     out["answers"] = [
         {
             "code": f.code,

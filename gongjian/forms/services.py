@@ -467,7 +467,7 @@ def return_save(
         elif old is None or (f.pk in live and not old.reason):
             raw = None  # a sourced field follows the platform's figure until submission
         elif f.numeric or f.kind == Field.Kind.YESNO:
-            raw = old.number
+            raw = None if old.number is None else f"{old.number.normalize():f}"
         else:
             raw = old.date if f.kind == Field.Kind.DATE else old.text
         number, text, date = _parse(f, raw)
