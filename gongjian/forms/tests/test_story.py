@@ -92,7 +92,8 @@ def test_the_whole_story(cast: Cast) -> None:
         services.return_save(
             actor=c.community_secretary, return_id=chenhui.public_id, values={"in_service": "很多"}
         )
-    assert "辖区在职党员" in bad.value.message and "in_service" in bad.value.detail["fields"]
+    assert "辖区在职党员" in bad.value.message
+    assert "in_service" in bad.value.detail["fields"]
     assert not Answer.objects.filter(ret=chenhui).exists()
     # A computed figure changed without a reason: refused.
     with pytest.raises(ValidationFailed, match="修改时请填写原因"):
@@ -117,7 +118,8 @@ def test_the_whole_story(cast: Cast) -> None:
             reasons={"received": "含线下报到"},
             submit=True,
         )
-    assert "校验未通过" in rule.value.message and "received" in rule.value.detail["fields"]
+    assert "校验未通过" in rule.value.message
+    assert "received" in rule.value.detail["fields"]
     chenhui.refresh_from_db()
     assert chenhui.status == "draft"
 
@@ -135,9 +137,11 @@ def test_the_whole_story(cast: Cast) -> None:
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     chenhui.refresh_from_db()
-    assert chenhui.status == "submitted" and chenhui.on_time is True
+    assert chenhui.status == "submitted"
+    assert chenhui.on_time is True
     answers = {a.field.code: a for a in Answer.objects.filter(ret=chenhui).select_related("field")}
-    assert answers["received"].number == 1 and answers["received"].computed == 1
+    assert answers["received"].number == 1
+    assert answers["received"].computed == 1
     assert answers["rate"].number == Decimal("25.0000")
     # Submitted: the filler can no longer change it.
     with pytest.raises(Conflict):
@@ -165,7 +169,8 @@ def test_the_whole_story(cast: Cast) -> None:
         actor=c.street_admin, return_id=chenhui.public_id, reason="在职党员数与台账不符"
     )
     chenhui.refresh_from_db()
-    assert chenhui.status == "returned" and chenhui.times_returned == 1
+    assert chenhui.status == "returned"
+    assert chenhui.times_returned == 1
     page = client.get(reverse("forms:return_detail", args=[chenhui.public_id])).content.decode()
     assert "在职党员数与台账不符" in page
     # Corrected and submitted again, then approved by the street.
@@ -177,7 +182,8 @@ def test_the_whole_story(cast: Cast) -> None:
     )
     services.return_approve(actor=c.street_admin, return_id=chenhui.public_id)
     chenhui.refresh_from_db()
-    assert chenhui.status == "approved" and chenhui.on_time is True
+    assert chenhui.status == "approved"
+    assert chenhui.on_time is True
     # Approved: locked for the filler.
     with pytest.raises(Conflict):
         services.return_save(
@@ -214,7 +220,8 @@ def test_the_whole_story(cast: Cast) -> None:
     by_code = {f.code: f.pk for f in fields}
     tally, _children = selectors.rollup(rnd=rnd, path=c.district.path, fields=fields)
     assert (tally.expected, tally.received, tally.on_time, tally.approved) == (2, 2, 1, 1)
-    assert tally.completeness == Decimal("100.0") and tally.timeliness == Decimal("50.0")
+    assert tally.completeness == Decimal("100.0")
+    assert tally.timeliness == Decimal("50.0")
     assert tally.totals[by_code["in_service"]] == 2
     # The street's total cannot be approved while one of its returns is not; 青禾's can.
     services.return_approve(actor=c.district_admin, return_id=xingguang.public_id)
@@ -251,7 +258,9 @@ def test_the_whole_story(cast: Cast) -> None:
     district = Client()
     district.force_login(c.district_admin)
     html = district.get(reverse("forms:round_detail", args=[rnd.pk])).content.decode()
-    assert "青禾街道" in html and "东湖街道" in html and "50.0%" in html
+    assert "青禾街道" in html
+    assert "东湖街道" in html
+    assert "50.0%" in html
     street = Client()
     street.force_login(c.street_admin)
     assert (
@@ -262,9 +271,8 @@ def test_the_whole_story(cast: Cast) -> None:
     )
     # The export: a row per filler, a column per field, the street totals.
     sheet = district.get(reverse("forms:round_export", args=[rnd.pk]))
-    assert sheet.status_code == 200 and sheet["Content-Type"].startswith(
-        "application/vnd.openxmlformats"
-    )
+    assert sheet.status_code == 200
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
     import io
 
     from openpyxl import load_workbook
@@ -274,7 +282,9 @@ def test_the_whole_story(cast: Cast) -> None:
     assert rows[0][:5] == ("填报单位", "所属街道", "状态", "报送时间", "按时")
     assert "辖区在职党员（人）" in rows[0]
     names = [r[0] for r in rows[1:]]
-    assert "晨辉社区" in names and "星光社区" in names and "青禾街道合计（已审核）" in names
+    assert "晨辉社区" in names
+    assert "星光社区" in names
+    assert "青禾街道合计（已审核）" in names
     col = rows[0].index("辖区在职党员（人）")
     assert next(r for r in rows if r[0] == "晨辉社区")[col] == 2
 
@@ -315,7 +325,8 @@ def test_reopening_an_approved_return_is_audited_and_uncounts_it(cast: Cast) -> 
     entry = AuditLog.objects.filter(
         object_type__icontains="return", reason="数据有误，重新打开"
     ).first()
-    assert entry is not None and entry.changes["reopened"] is True
+    assert entry is not None
+    assert entry.changes["reopened"] is True
 
 
 def test_a_change_of_design_applies_from_the_next_period(cast: Cast) -> None:
@@ -334,8 +345,10 @@ def test_a_change_of_design_applies_from_the_next_period(cast: Cast) -> None:
     assert form.version == rnd.version + 1
     old = {f.code for f in selectors.fields_of(form, rnd.version)}
     new = {f.code for f in selectors.fields_of(form, form.version)}
-    assert "note" in old and "households" not in old
-    assert "households" in new and "note" not in new
+    assert "note" in old
+    assert "households" not in old
+    assert "households" in new
+    assert "note" not in new
     # The open round keeps its version: the new field is not in its returns.
     ret = _return(rnd.pk, c.chenhui.pk)
     with pytest.raises(ValidationFailed, match="households"):
@@ -457,7 +470,8 @@ def test_a_quarterly_return_for_units_is_approved_by_the_district(cast: Cast) ->
     tally, children = selectors.rollup(
         rnd=rnd, path=c.district.path, fields=fields, children=[("units", f"{c.district.path}#")]
     )
-    assert tally.expected == 2 and tally.totals[brand.pk] == 1  # one unit with a brand
+    assert tally.expected == 2
+    assert tally.totals[brand.pk] == 1
     assert children[0][1].approved == 1
     assert Field.objects.filter(form=form).count() == 3
 
@@ -471,7 +485,8 @@ def test_the_api_fills_and_refuses_as_the_page_does(cast: Cast) -> None:
     api.force_login(c.community_secretary)
     url = f"/api/v1/forms/returns/{ret.public_id}"
     bad = api.post(url, {"values": {"in_service": "-1"}}, content_type="application/json")
-    assert bad.status_code == 400 and "in_service" in bad.json()["detail"]["fields"]
+    assert bad.status_code == 400
+    assert "in_service" in bad.json()["detail"]["fields"]
     ok = api.post(
         url, {"values": {"in_service": "4"}, "submit": True}, content_type="application/json"
     )
@@ -482,7 +497,8 @@ def test_the_api_fills_and_refuses_as_the_page_does(cast: Cast) -> None:
     street.force_login(c.street_admin)
     assert street.post(f"{url}/approve").status_code == 200
     rollup = street.get(f"/api/v1/forms/rounds/{rnd.pk}/rollup").json()
-    assert rollup["approved"] == 1 and rollup["node_id"] == c.qinghe.pk
+    assert rollup["approved"] == 1
+    assert rollup["node_id"] == c.qinghe.pk
     outsider = Client()
     outsider.force_login(c.outsider)
     assert outsider.get(url).status_code == 404
