@@ -171,8 +171,8 @@ def test_the_whole_story(cast: Cast) -> None:
     chenhui.refresh_from_db()
     assert chenhui.status == "returned"
     assert chenhui.times_returned == 1
-    page = client.get(reverse("forms:return_detail", args=[chenhui.public_id])).content.decode()
-    assert "在职党员数与台账不符" in page
+    html = client.get(reverse("forms:return_detail", args=[chenhui.public_id])).content.decode()
+    assert "在职党员数与台账不符" in html
     # Corrected and submitted again, then approved by the street.
     services.return_save(
         actor=c.community_secretary,
@@ -248,7 +248,7 @@ def test_the_whole_story(cast: Cast) -> None:
     approved = Answer.objects.filter(
         ret__round=rnd, ret__status="approved", field_id=by_code["in_service"]
     )
-    assert tally.totals[by_code["in_service"]] == sum(a.number for a in approved) == 9
+    assert tally.totals[by_code["in_service"]] == sum(a.number or 0 for a in approved) == 9
     assert tally.totals[by_code["received"]] == 1
     # The percentage is the recomputed ratio (1 ÷ 9), not the average of 50% and 0%.
     assert tally.totals[by_code["rate"]] == Decimal("11.1")
@@ -257,10 +257,10 @@ def test_the_whole_story(cast: Cast) -> None:
     # The street sees its own subtree only; the district page shows both streets.
     district = Client()
     district.force_login(c.district_admin)
-    html = district.get(reverse("forms:round_detail", args=[rnd.pk])).content.decode()
-    assert "青禾街道" in html
-    assert "东湖街道" in html
-    assert "50.0%" in html
+    board = district.get(reverse("forms:round_detail", args=[rnd.pk])).content.decode()
+    assert "青禾街道" in board
+    assert "东湖街道" in board
+    assert "50.0%" in board
     street = Client()
     street.force_login(c.street_admin)
     assert (
@@ -278,7 +278,8 @@ def test_the_whole_story(cast: Cast) -> None:
     from openpyxl import load_workbook
 
     ws = load_workbook(io.BytesIO(sheet.content)).active
-    rows = list(ws.iter_rows(values_only=True))
+    assert ws is not None
+    rows = list(ws.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[0][:5] == ("填报单位", "所属街道", "状态", "报送时间", "按时")
     assert "辖区在职党员（人）" in rows[0]
     names = [r[0] for r in rows[1:]]
