@@ -279,7 +279,7 @@ def test_the_whole_story(cast: Cast) -> None:
 
     ws = load_workbook(io.BytesIO(sheet.content)).active
     assert ws is not None
-    rows = list(ws.iter_rows(values_only=True))  # type: ignore[union-attr]
+    rows = list(ws.iter_rows(values_only=True))
     assert rows[0][:5] == ("填报单位", "所属街道", "状态", "报送时间", "按时")
     assert "辖区在职党员（人）" in rows[0]
     names = [r[0] for r in rows[1:]]
