@@ -65,6 +65,10 @@ RETURNS = ListSpec(
         Filter("round", _("报告期"), kind="int"),
         Filter("mine", _("我要填报"), kind="bool"),
         Filter("late", _("未按时报送"), kind="bool"),
+        Filter("area", _("区域"), kind="int"),
+        Filter("unit", _("单位"), kind="int"),
+        Filter("start", _("报告期截止不早于"), kind="date"),
+        Filter("end", _("报告期截止不晚于"), kind="date"),
     ),
     columns=(
         Column(_("报表"), "round.form.title"),

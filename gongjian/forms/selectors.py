@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -181,6 +182,10 @@ def return_list(
     round: int | None = None,
     mine: bool = False,
     late: bool = False,
+    area: int | None = None,
+    unit: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> QuerySet[Return]:
     qs = Return.objects.filter(return_q(actor)).select_related(
         "round", "round__form", "area", "unit"
@@ -195,6 +200,14 @@ def return_list(
         qs = qs.filter(round_id=round)
     if late:
         qs = qs.filter(Q(on_time=False) | Q(submitted_at__isnull=True))
+    if area:
+        qs = qs.filter(path__startswith=org_selectors.area_get_for(actor, area).path)
+    if unit:
+        qs = qs.filter(unit=org_selectors.unit_get_for(actor, unit))
+    if start:
+        qs = qs.filter(round__end__gte=start)
+    if end:
+        qs = qs.filter(round__end__lte=end)
     if q:
         qs = qs.filter(
             Q(area__name__icontains=q)

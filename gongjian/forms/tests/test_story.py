@@ -503,3 +503,68 @@ def test_the_api_fills_and_refuses_as_the_page_does(cast: Cast) -> None:
     outsider = Client()
     outsider.force_login(c.outsider)
     assert outsider.get(url).status_code == 404
+
+
+def test_lists_and_the_round_page_send_as_many_queries_for_many_rows_as_for_few(
+    cast: Cast,
+) -> None:
+    from gongjian.testing.queries import page_queries
+
+    c = cast
+    form = monthly_form(c, levels=1)
+    rnd = this_month(c, form)
+    client = Client()
+    client.force_login(c.district_admin)
+    urls = [
+        reverse("forms:form_list"),
+        reverse("forms:return_list"),
+        reverse("forms:round_detail", args=[rnd.pk]),
+        reverse("forms:chase_list", args=[rnd.pk]),
+        reverse("forms:round_export", args=[rnd.pk]),
+    ]
+    one = [page_queries(client, u) for u in urls]
+    from gongjian.testing.cast import make_area
+
+    for k in range(5):
+        make_area(f"SF020{k + 2}", f"新社区{k}", "community", c.donghu)
+    services.round_open(
+        actor=c.district_admin, form_id=form.public_id, day=rnd.start - dt.timedelta(days=1)
+    )
+    rnd2 = this_month(c, monthly_form(c, levels=1))
+    urls2 = [*urls[:2], *(u.replace(f"/{rnd.pk}/", f"/{rnd2.pk}/") for u in urls[2:])]
+    assert [page_queries(client, u) for u in urls2] == one
+
+
+def test_the_apps_figures_count_the_returns_of_the_scope(cast: Cast) -> None:
+    from gongjian.forms import figures
+
+    c = cast
+    form = monthly_form(c, levels=1)
+    rnd = this_month(c, form)
+    ret = _return(rnd.pk, c.chenhui.pk)
+    services.return_save(
+        actor=c.community_secretary,
+        return_id=ret.public_id,
+        values={"in_service": "3"},
+        submit=True,
+    )
+    period = Period(rnd.start, rnd.end)
+
+    def values(scope: Scope) -> dict[str, object]:
+        got = figures.figures(actor=c.district_admin, scope=scope, period=period)
+        return {f.key: f.value for f in got}
+
+    district = values(Scope(area_id=c.district.pk, area_path=c.district.path))
+    assert district["forms.returns_expected"] == 2
+    assert district["forms.returns_received"] == 1
+    assert district["forms.returns_on_time"] == 1
+    chenhui = values(Scope(area_id=c.chenhui.pk, area_path=c.chenhui.path))
+    assert chenhui["forms.returns_expected"] == 1
+    donghu = values(Scope(area_id=c.donghu.pk, area_path=c.donghu.path))
+    assert donghu["forms.returns_received"] == 0
+    url = figures.figures(actor=c.district_admin, scope=Scope(area_id=c.chenhui.pk), period=period)[
+        0
+    ].url
+    client = Client()
+    client.force_login(c.district_admin)
+    assert client.get(url).status_code == 200
