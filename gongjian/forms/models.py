@@ -264,6 +264,7 @@ class Return(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=("round", "status"), name="return_round_status")]
+        # and (round, path by prefix), by migration 0002.
 
     @property
     def filler_name(self) -> str:
@@ -298,13 +299,9 @@ class Answer(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=("ret", "field"), name="answer_once"),
         ]
-        indexes = [
-            models.Index(
-                fields=("round", "counted", "path"),
-                include=("field", "number"),
-                name="answer_rollup",
-            ),
-        ]
+        # The roll-up's index (round, counted, path by prefix, covering field and number)
+        # is made by migration 0002 for each database: on PostgreSQL with
+        # `varchar_pattern_ops`, which `path LIKE 'node%'` needs under a non-C collation.
 
 
 class Approval(TimeStampedModel):

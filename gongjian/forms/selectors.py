@@ -11,12 +11,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext as _
 
 from gongjian.core.access import one
@@ -295,10 +309,8 @@ def _counts(qs: QuerySet[Return], by: Any = None) -> dict[Any, dict[str, int]]:
     }
     if by is None:
         return {None: qs.aggregate(**agg)}
-    return {
-        row.pop("node"): row
-        for row in qs.annotate(node=by).values("node").annotate(**agg).order_by()
-    }
+    rows = qs.annotate(node=by).values("node").annotate(**agg).order_by()
+    return {row.pop("node"): row for row in rows}
 
 
 def _sums(qs: QuerySet[Answer], by: Any = None) -> dict[Any, dict[int, Decimal | None]]:
@@ -308,12 +320,8 @@ def _sums(qs: QuerySet[Answer], by: Any = None) -> dict[Any, dict[int, Decimal |
         for r in rows.values("field_id").annotate(total=Sum("number")).order_by():
             out.setdefault(None, {})[r["field_id"]] = r["total"]
     else:
-        for r in (
-            rows.annotate(node=by)
-            .values("node", "field_id")
-            .annotate(total=Sum("number"))
-            .order_by()
-        ):
+        grouped = rows.annotate(node=by).values("node", "field_id")
+        for r in grouped.annotate(total=Sum("number")).order_by():
             out.setdefault(r["node"], {})[r["field_id"]] = r["total"]
     return out
 
@@ -329,6 +337,54 @@ def _ratios(totals: dict[int, Decimal | None], fields: list[Field]) -> None:
             totals.pop(f.pk, None)  # a typed percentage has no meaningful sum
 
 
+def _depth(path: str) -> int:
+    return path.strip("/").count("/") + 1
+
+
+def _grouping(children: Sequence[tuple[Any, str]]) -> tuple[Any, Callable[[Any], Any]]:
+    """How the rows are grouped by child, and how a group's label maps to a child's key.
+
+    On PostgreSQL a row's group is its path cut to the children's depth (one regular
+    expression per row, whatever the number of children); elsewhere a `CASE` over the
+    children's paths. A bucket whose path does not end in `/` (a node's own units,
+    `<node>#`) takes every group under it that is no child."""
+    whole = [(k, p) for k, p in children if p.endswith("/")]
+    buckets = [(k, p) for k, p in children if not p.endswith("/")]
+    depths = {_depth(p) for _k, p in whole}
+    if connection.vendor == "postgresql" and len(depths) == 1:
+        depth = depths.pop()
+        by: Any = Func(
+            F("path"),
+            Value(f"^(/(?:[^/]+/){{{depth}}})"),
+            function="SUBSTRING",
+            output_field=CharField(),
+        )
+        exact = {p: k for k, p in whole}
+
+        def key_of(label: Any) -> Any:
+            if label in exact:
+                return exact[label]
+            for k, p in buckets:
+                if isinstance(label, str) and label.startswith(p):
+                    return k
+            return None
+
+        return by, key_of
+    by = Case(
+        *[When(path__startswith=p, then=Value(str(k))) for k, p in children],
+        default=Value(""),
+        output_field=CharField(),
+    )
+    keys = {str(k): k for k, _p in children}
+    return by, keys.get
+
+
+def _merge(into: dict[Any, Any], more: dict[Any, Any]) -> None:
+    """Add one group's figures to a child's (a child may gather several groups)."""
+    for k, v in more.items():
+        into[k] = (into.get(k) or 0) + (v or 0)
+
+
 def rollup(
     *, rnd: Round, path: str, fields: list[Field], children: Sequence[tuple[Any, str]] = ()
 ) -> tuple[Tally, list[tuple[Any, Tally]]]:
@@ -340,22 +396,22 @@ def rollup(
     _ratios(node.totals, fields)
     if not children:
         return node, []
-    by = Case(
-        *[When(path__startswith=p, then=Value(str(key))) for key, p in children],
-        default=Value(""),
-        output_field=CharField(),
-    )
-    counts = _counts(returns, by)
-    sums = _sums(answers, by)
+    by, key_of = _grouping(children)
+    counts: dict[Any, dict[str, int]] = {}
+    for label, tallied in _counts(returns, by).items():
+        _merge(counts.setdefault(key_of(label), {}), tallied)
+    sums: dict[Any, dict[int, Decimal | None]] = {}
+    for label, summed in _sums(answers, by).items():
+        _merge(sums.setdefault(key_of(label), {}), summed)
     out = []
     for key, _p in children:
-        c = counts.get(str(key), {})
+        c = counts.get(key, {})
         t = Tally(
             expected=c.get("expected", 0),
             received=c.get("received", 0),
             on_time=c.get("on_time", 0),
             approved=c.get("approved", 0),
-            totals=sums.get(str(key), {}),
+            totals=sums.get(key, {}),
         )
         _ratios(t.totals, fields)
         out.append((key, t))
