@@ -344,29 +344,31 @@ def _depth(path: str) -> int:
 def _grouping(children: Sequence[tuple[Any, str]]) -> tuple[Any, Callable[[Any], Any]]:
     """How the rows are grouped by child, and how a group's label maps to a child's key.
 
-    On PostgreSQL a row's group is its path cut to the children's depth (one regular
-    expression per row, whatever the number of children); elsewhere a `CASE` over the
-    children's paths. A bucket whose path does not end in `/` (a node's own units,
-    `<node>#`) takes every group under it that is no child."""
+    On PostgreSQL, when the children lie at one depth, a row's group is the segment of its
+    path at that depth (`split_part`, one cheap expression per row whatever the number of
+    children; area codes are unique, so a segment names one area); elsewhere a `CASE` over
+    the children's paths. A bucket whose path does not end in `/` (a node's own units,
+    `<node>#`) takes the units' segments (`#<id>`)."""
     whole = [(k, p) for k, p in children if p.endswith("/")]
-    buckets = [(k, p) for k, p in children if not p.endswith("/")]
+    buckets = [k for k, p in children if not p.endswith("/")]
     depths = {_depth(p) for _k, p in whole}
-    if connection.vendor == "postgresql" and len(depths) == 1:
-        depth = depths.pop()
+    if connection.vendor == "postgresql" and len(depths) <= 1 and len(buckets) <= 1:
+        depth = depths.pop() if depths else _depth(children[0][1].rstrip("#") or "/") + 1
         by: Any = Func(
             F("path"),
-            Value(f"^(/(?:[^/]+/){{{depth}}})"),
-            function="SUBSTRING",
+            Value("/"),
+            Value(depth + 1),
+            function="SPLIT_PART",
             output_field=CharField(),
         )
-        exact = {p: k for k, p in whole}
+        exact = {p.rstrip("/").rsplit("/", 1)[-1]: k for k, p in whole}
+        bucket = buckets[0] if buckets else None
 
         def key_of(label: Any) -> Any:
             if label in exact:
                 return exact[label]
-            for k, p in buckets:
-                if isinstance(label, str) and label.startswith(p):
-                    return k
+            if bucket is not None and isinstance(label, str) and label.startswith("#"):
+                return bucket
             return None
 
         return by, key_of
