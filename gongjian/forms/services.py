@@ -31,6 +31,8 @@ from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round, 
 from gongjian.orgs.models import Area, Member, Role, Unit
 from gongjian.orgs.services import NoticeDraft, notices_send
 
+# What a number column holds (18 digits, 4 of them decimals), with room to spare.
+LOW, HIGH = Decimal("-99999999999999"), Decimal("99999999999999")
 YES = {"1", "是", "yes", "y", "true", "on", "有"}
 NO = {"0", "否", "no", "n", "false", "off", "无"}
 OPS = {
@@ -162,8 +164,12 @@ def field_add(
     if form.fields.filter(code=code, until__isnull=True).exists():
         raise invalid("code", _("字段代码“%(code)s”已存在") % {"code": code})
     kind = clean_choice("kind", kind, _("类型"), Field.Kind.choices)
-    lo = clean_decimal("minimum", minimum, _("最小值"), required=False, places=4)
-    hi = clean_decimal("maximum", maximum, _("最大值"), required=False, places=4)
+    lo = clean_decimal(
+        "minimum", minimum, _("最小值"), required=False, places=4, minimum=LOW, maximum=HIGH
+    )
+    hi = clean_decimal(
+        "maximum", maximum, _("最大值"), required=False, places=4, minimum=LOW, maximum=HIGH
+    )
     if lo is not None and hi is not None and lo > hi:
         raise invalid("maximum", _("最大值不能小于最小值"))
     choice_text = "\n".join(c.strip() for c in str(choices or "").splitlines() if c.strip())
@@ -258,7 +264,7 @@ def rule_add(
     if str(right or "").strip():
         rf = _field_by_code(form, right, "right", _("右侧字段"))
     else:
-        value = clean_decimal("constant", constant, _("常数"), places=4)
+        value = clean_decimal("constant", constant, _("常数"), places=4, minimum=LOW, maximum=HIGH)
     if not lf.numeric or (rf is not None and not rf.numeric):
         raise invalid("left", _("校验规则只能比较数字类字段"))
     version = _new_version(form)
@@ -361,20 +367,15 @@ def _parse(field: Field, raw: Any) -> tuple[Decimal | None, str, dt.date | None]
     empty = raw is None or (isinstance(raw, str) and not raw.strip())
     if empty:
         return None, "", None
-    lo, hi = field.minimum, field.maximum
+    lo = LOW if field.minimum is None else field.minimum
+    hi = HIGH if field.maximum is None else field.maximum
     if field.kind == Field.Kind.INTEGER:
-        n = clean_int(
-            name,
-            raw,
-            label,
-            minimum=None if lo is None else int(lo),
-            maximum=None if hi is None else int(hi),
-        )
+        n = clean_int(name, raw, label, minimum=int(lo), maximum=int(hi))
         return Decimal(n), "", None
     if field.kind in (Field.Kind.DECIMAL, Field.Kind.PERCENTAGE):
         if field.kind == Field.Kind.PERCENTAGE:
-            lo = Decimal(0) if lo is None else lo
-            hi = Decimal(100) if hi is None else hi
+            lo = Decimal(0) if field.minimum is None else lo
+            hi = Decimal(100) if field.maximum is None else hi
         return clean_decimal(name, raw, label, minimum=lo, maximum=hi, places=4), "", None
     if field.kind == Field.Kind.YESNO:
         text = str(raw).strip().lower()

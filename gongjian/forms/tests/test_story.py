@@ -488,6 +488,10 @@ def test_the_api_fills_and_refuses_as_the_page_does(cast: Cast) -> None:
     bad = api.post(url, {"values": {"in_service": "-1"}}, content_type="application/json")
     assert bad.status_code == 400
     assert "in_service" in bad.json()["detail"]["fields"]
+    for value in ("1e20", [1], {"a": 1}, "NaN"):  # too large, not a number: named, not a 500
+        huge = api.post(url, {"values": {"in_service": value}}, content_type="application/json")
+        assert huge.status_code == 400, value
+        assert "in_service" in huge.json()["detail"]["fields"]
     ok = api.post(
         url, {"values": {"in_service": "4"}, "submit": True}, content_type="application/json"
     )
