@@ -229,6 +229,31 @@ def field_add(request: HttpRequest, form_id: str, payload: FieldIn) -> Any:
     return Status(201, services.field_add(actor=request.user, form_id=form_id, **payload.dict()))
 
 
+@router.post("/forms/{form_id}/fields/{code}/remove", response=FormOut)
+def field_remove(request: HttpRequest, form_id: str, code: str) -> Any:
+    return services.field_remove(actor=request.user, form_id=form_id, code=code)
+
+
+class HistoryOut(Schema):
+    round_id: int
+    label: str
+    total: Decimal | None
+
+
+@router.get("/forms/{form_id}/fields/{field_id}/history", response=list[HistoryOut])
+def field_history(
+    request: HttpRequest, form_id: str, field_id: int, area: int | None = None
+) -> Any:
+    from gongjian.orgs import selectors as org_selectors
+
+    form = selectors.form_get_for(request.user, form_id)
+    node = org_selectors.area_get_for(request.user, area) if area else None
+    _field, history = selectors.field_history(
+        actor=request.user, form=form, field_id=field_id, area=node
+    )
+    return [{"round_id": r.pk, "label": r.label, "total": v} for r, v in history]
+
+
 @router.post("/forms/{form_id}/rules", response={201: dict})
 def rule_add(request: HttpRequest, form_id: str, payload: RuleIn) -> Any:
     rule = services.rule_add(actor=request.user, form_id=form_id, **payload.dict())

@@ -443,12 +443,13 @@ def street_approvals(*, rnd: Round) -> dict[int, Approval]:
 def field_history(
     *, actor: Any, form: Form, field_id: Any, area: Area | None
 ) -> tuple[Field, list[tuple[Round, Decimal | None]]]:
-    """A field's approved total under a node across the form's rounds (oldest first), in one
-    query."""
+    """A field's approved total under a node (else everything the caller sees) across the
+    form's rounds (oldest first), in one query, counting only returns in the caller's scope."""
     fld = one(form.fields.all(), _("字段不存在"), pk=field_id)
     path = area.path if area is not None else "/"
     rows = (
         Answer.objects.filter(field=fld, counted=True, path__startswith=path)
+        .filter(ret__in=Return.objects.filter(return_q(actor), round__form=form))
         .values("round_id")
         .annotate(total=Sum("number"))
         .order_by()

@@ -129,6 +129,8 @@ API_MATRIX: set[tuple[str, str]] = {
     ("get", "/api/v1/forms/forms/{form_id}/fields"),
     ("post", "/api/v1/forms/forms/{form_id}/fields"),
     ("post", "/api/v1/forms/forms/{form_id}/rules"),
+    ("post", "/api/v1/forms/forms/{form_id}/fields/{code}/remove"),
+    ("get", "/api/v1/forms/forms/{form_id}/fields/{field_id}/history"),
     ("post", "/api/v1/forms/forms/{form_id}/status"),
     ("post", "/api/v1/forms/forms/{form_id}/rounds"),
     ("get", "/api/v1/forms/rounds/{round_id}/rollup"),

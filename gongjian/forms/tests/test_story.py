@@ -289,6 +289,16 @@ def test_the_whole_story(cast: Cast) -> None:
     col = rows[0].index("辖区在职党员（人）")
     assert next(r for r in rows if r[0] == "晨辉社区")[col] == 2
 
+    # A field's history: the district sees both communities, 晨辉's secretary only its own.
+    in_service_id = by_code["in_service"]
+    _f, history = selectors.field_history(
+        actor=c.district_admin, form=form, field_id=in_service_id, area=None
+    )
+    assert [v for _r, v in history] == [9]
+    _f, history = selectors.field_history(
+        actor=c.community_secretary, form=form, field_id=in_service_id, area=None
+    )
+    assert [v for _r, v in history] == [2]
     # Locking the round: no more returns sent back.
     services.round_lock(actor=c.district_admin, round_id=rnd.pk)
     with pytest.raises(Conflict, match="已锁定"):
