@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "gongjian.consult",
     "gongjian.grid",
     "gongjian.mobilise",
+    "gongjian.forms",
     "gongjian.reports",
 ]
 

@@ -27,6 +27,7 @@ urlpatterns = [
     path("consult/", include("gongjian.consult.urls")),
     path("grid/", include("gongjian.grid.urls")),
     path("mobilise/", include("gongjian.mobilise.urls")),
+    path("forms/", include("gongjian.forms.urls")),
     path("api/v1/", api.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
