@@ -19,8 +19,8 @@ from gongjian.core import context
 from gongjian.core.api import router as core_router
 from gongjian.core.errors import ApplicationError
 from gongjian.evaluation.api import router as evaluation_router
-from gongjian.grid.api import router as grid_router
 from gongjian.forms.api import router as forms_router
+from gongjian.grid.api import router as grid_router
 from gongjian.inspection.api import router as inspection_router
 from gongjian.mobilise.api import router as mobilise_router
 from gongjian.orgs.api import router as orgs_router
