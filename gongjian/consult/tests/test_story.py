@@ -650,3 +650,24 @@ def test_a_grid_visits_issue_passed_on_becomes_a_suggestion_of_its_community(cas
     assert "消防通道" in s.text
     assert s in selectors.suggestion_list(actor=cast.district_admin)
     assert AuditLog.objects.filter(object_id=str(s.pk), action="create").exists()
+
+
+def test_the_workbench_shows_a_suggestion_waiting_and_its_count_links_to_it(cast: Cast) -> None:
+    from gongjian.core.workbench import WAITING, workbench_for
+
+    # Given a member's suggestion waiting to be accepted
+    helpers.suggestion(cast)
+    # When the district administrator opens the workbench
+    bench = workbench_for(actor=cast.district_admin, today=timezone.localdate())
+    waiting = {i.label: i for i in bench.sections.get(WAITING, [])}
+    item = waiting["待受理的意见建议"]
+    # Then the count is 1 and its link lists that suggestion
+    assert item.count == 1
+    client = Client()
+    client.force_login(cast.district_admin)
+    page = client.get(item.url)
+    assert page.status_code == 200
+    assert "办税服务厅排队时间太长" in page.content.decode()
+    # and the member, who waits for nothing here, sees no such line
+    member_bench = workbench_for(actor=cast.member, today=timezone.localdate())
+    assert "待受理的意见建议" not in {i.label for i in member_bench.sections.get(WAITING, [])}

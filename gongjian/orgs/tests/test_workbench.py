@@ -93,6 +93,7 @@ def test_every_app_with_a_workbench_is_found() -> None:
         "inspection",
         "evaluation",
         "cobuild",
+        "consult",
     } <= labels
 
 
