@@ -1,0 +1,45 @@
+"""What report forms put on a workbench (`core.workbench`): the returns the caller's community
+or unit has still to fill, and those sent back for correction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gongjian.core.workbench import WAITING, Item
+from gongjian.forms import selectors
+from gongjian.forms.models import Return
+
+R = Return.Status
+
+
+def items(*, actor: Any, today: dt.date) -> list[Item]:
+    url = reverse("forms:return_list") + "?mine=1"
+    mine = selectors.return_list(actor=actor, mine=True)
+    out = [
+        Item(
+            WAITING,
+            _("待填报的报表"),
+            url + "&status=pending",
+            count=mine.filter(status=R.PENDING).count(),
+            order=60,
+        ),
+        Item(
+            WAITING,
+            _("未提交的报表草稿"),
+            url + "&status=draft",
+            count=mine.filter(status=R.DRAFT).count(),
+            order=61,
+        ),
+        Item(
+            WAITING,
+            _("退回修改的报表"),
+            url + "&status=returned",
+            count=mine.filter(status=R.RETURNED).count(),
+            order=62,
+        ),
+    ]
+    return out
