@@ -3,7 +3,10 @@
    - data-confirm="…" on a form, or on a button that submits one: ask before sending
      (with data-confirm-when="field=value" on the button, only when the form's field has that value);
    - data-check-all="name" on a checkbox: tick or untick every checkbox of that name;
-   - data-href="…" on a select: go to the chosen URL (…{value} is replaced). */
+   - data-href="…" on a select: go to the chosen URL (…{value} is replaced);
+   - data-width="42" on a bar: its width in per cent (0–100);
+   - data-cat="#c8102e" on an element: its category colour as the --cat custom property.
+   Setting a style through the DOM is allowed by style-src 'self'; a style="…" attribute is not. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -35,6 +38,23 @@
       }
     }
   }, true);
+  var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+  function paint(root) {
+    root.querySelectorAll("[data-width]").forEach(function (el) {
+      var width = parseFloat(el.getAttribute("data-width"));
+      if (isFinite(width)) { el.style.width = Math.max(0, Math.min(100, width)) + "%"; }
+    });
+    root.querySelectorAll("[data-cat]").forEach(function (el) {
+      var colour = el.getAttribute("data-cat");
+      if (COLOUR.test(colour)) { el.style.setProperty("--cat", colour); }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { paint(document); });
+  } else {
+    paint(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { paint(event.target); });
   document.addEventListener("change", function (event) {
     var select = event.target.closest("select[data-href]");
     if (select && select.value) {
