@@ -198,18 +198,15 @@ def may_assign_posts(actor: Any) -> bool:
 def member_area_paths(member: Member) -> tuple[str, ...]:
     """The areas a member belongs to: their party organisation's and unit's areas (the unit
     of the member or of the organisation), and where they live (community, grid)."""
-    paths: list[str] = []
     org = member.party_org if member.party_org_id else None
-    for area in (
-        org.area if org is not None and org.area_id else None,
-        member.unit.area if member.unit_id and member.unit.area_id else None,
-        org.unit.area if org is not None and org.unit_id and org.unit.area_id else None,
-        member.home_community if member.home_community_id else None,
-        member.home_grid if member.home_grid_id else None,
-    ):
-        if area is not None:
-            paths.append(area.path)
-    return tuple(paths)
+    units = [member.unit if member.unit_id else None]
+    if org is not None and org.unit_id:
+        units.append(org.unit)
+    areas = [org.area if org is not None and org.area_id else None]
+    areas += [u.area for u in units if u is not None and u.area_id]
+    areas.append(member.home_community if member.home_community_id else None)
+    areas.append(member.home_grid if member.home_grid_id else None)
+    return tuple(a.path for a in areas if a is not None)
 
 
 def member_unit_ids(member: Member) -> set[int]:
