@@ -209,14 +209,14 @@ def member_unmask(*, actor: Any, member: MemberRef, field_name: str, reason: str
     if field_name not in ("id_number", "phone"):
         raise invalid("field", _("只能查看身份证号或手机号"))
     member = selectors.member_get_for(actor, member)
-    reason = clean_text("reason", reason, _("查看原因"), 500, required=False)
+    reason = clean_text("reason", reason, _("查看原因"), 500)
     if not scope.may_unmask(actor, field_name=field_name, member=member):
         audit_record(
             actor=actor,
             action="unmask",
             obj=member,
             success=False,
-            reason=reason or "refused",
+            reason=reason,
             changes={"field": field_name},
         )
         raise PermissionDenied(_("您的岗位不能查看完整的个人信息"))
@@ -226,7 +226,7 @@ def member_unmask(*, actor: Any, member: MemberRef, field_name: str, reason: str
         actor=actor,
         action="unmask",
         obj=member,
-        reason=reason or _("未填写"),
+        reason=reason,
         changes={"field": field_name},
     )
     return str(getattr(member, field_name) or "")

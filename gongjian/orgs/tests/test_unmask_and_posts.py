@@ -107,3 +107,51 @@ def test_the_last_district_post_is_not_revoked_by_its_holder(cast: Cast) -> None
     RoleAssignment.objects.create(user=second, role="district_admin", area=cast.district)
     services.role_revoke(actor=cast.district_admin, assignment=post)
     assert not RoleAssignment.objects.filter(pk=post.pk).exists()
+
+
+# The edit page and the reason -----------------------------------------------------------------
+
+
+def test_the_member_edit_page_shows_no_whole_phone_and_keeps_it_when_left_empty(cast: Cast) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from gongjian.core.models import AuditLog
+    from gongjian.orgs.models import Member
+
+    client = Client()
+    client.force_login(cast.district_admin)
+    target = cast.tax_colleague
+    url = reverse("orgs:member_edit", args=[target.public_id])
+    before = AuditLog.objects.filter(action="unmask").count()
+    page = client.get(url).content.decode()
+    assert target.phone not in page
+    assert target.phone[-4:] in page  # the masked number, as the placeholder
+    assert AuditLog.objects.filter(action="unmask").count() == before
+    form = {"name": "王静", "phone": "", "status": target.status}
+    assert client.post(url, form).status_code == 302
+    assert Member.objects.get(pk=target.pk).phone == target.phone
+    assert client.post(url, {**form, "clear_phone": "on"}).status_code == 302
+    assert Member.objects.get(pk=target.pk).phone == ""
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\u200b"])
+def test_unmasking_refuses_an_empty_reason(cast: Cast, reason: str) -> None:
+    from django.test import Client
+
+    from gongjian.core.errors import ValidationFailed
+    from gongjian.core.models import AuditLog
+
+    with pytest.raises(ValidationFailed):
+        services.member_unmask(
+            actor=cast.district_admin, member=cast.tax_colleague, field_name="phone", reason=reason
+        )
+    client = Client()
+    client.force_login(cast.district_admin)
+    url = f"/api/v1/members/{cast.tax_colleague.public_id}/unmask"
+    response = client.post(
+        url, {"field": "phone", "reason": reason}, content_type="application/json"
+    )
+    assert response.status_code in (400, 422)
+    assert cast.tax_colleague.phone not in response.content.decode()
+    assert not AuditLog.objects.filter(action="unmask", success=True).exists()
