@@ -263,6 +263,9 @@ WHITENOISE_USE_FINDERS = False
 UPLOAD_MAX_BYTES = env.int("GONGJIAN_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 UPLOAD_MAX_UNZIPPED_BYTES = env.int("GONGJIAN_UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 UPLOAD_MAX_ZIP_ENTRIES = env.int("GONGJIAN_UPLOAD_MAX_ZIP_ENTRIES", default=2000)
+# An import upload is kept (encrypted) only between its check and its commit or discard;
+# `gongjian import_purge`, run every few minutes, discards what is older than this.
+IMPORT_KEEP_HOURS = env.float("GONGJIAN_IMPORT_KEEP_HOURS", default=1.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
