@@ -8,7 +8,7 @@ VENDOR := gongjian/core/static/vendor
 
 DRILL_URL ?= postgres://postgres@127.0.0.1:5432/gongjian_drill
 
-.PHONY: drill check-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
+.PHONY: fuzz drill check-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,12 @@ drill: install
 	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian demo > /dev/null
 	GONGJIAN_DATA_DIR=$(CURDIR)/var/drill DATABASE_URL=$(DRILL_URL) $(BIN)/gongjian backup --drill
 	$(BIN)/python -c "import psycopg; c = psycopg.connect('$(subst /gongjian_drill,/postgres,$(DRILL_URL))', autocommit=True); c.execute('DROP DATABASE IF EXISTS gongjian_drill WITH (FORCE)')"
+
+# The API fuzzer (schemathesis) against a live server over a small demo district, as a district
+# administrator and as a member; fails on any 5xx or schema violation (CI runs it).
+FUZZ_URL ?= postgres://postgres@127.0.0.1:5432/gongjian_fuzz
+fuzz: install frontend
+	BIN=$(BIN) FUZZ_URL=$(FUZZ_URL) .ci/fuzz
 
 # Django's deployment checks with production settings (HTTPS, a real secret key).
 check-deploy: install
