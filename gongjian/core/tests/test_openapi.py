@@ -77,3 +77,13 @@ def test_every_api_list_clamps_or_refuses_huge_page_numbers(cast: Cast) -> None:
         huge = client.get(path, {"page": 10**12, "page_size": 10**12})
         assert huge.status_code in (400, 422), (path, huge.status_code)
         assert huge["Content-Type"].startswith("application/json"), path
+
+
+def test_a_year_out_of_range_is_a_400_not_a_crash(cast: Cast) -> None:
+    """Found by the fuzzer: year 0 reached `datetime.date` (a ValueError, a 500)."""
+    client = Client()
+    client.force_login(cast.member)
+    for path in ("/api/v1/service/me/summary", "/api/v1/study/me/record"):
+        response = client.get(path, {"year": 0})
+        assert response.status_code == 400, path
+        assert response.json()["code"] == "validation", path
