@@ -8,7 +8,7 @@ VENDOR := gongjian/core/static/vendor
 
 DRILL_URL ?= postgres://postgres@127.0.0.1:5432/gongjian_drill
 
-.PHONY: drill check-deploy test-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
+.PHONY: fuzz drill check-deploy test-deploy demo test test-sqlite test-postgres lint format bench frontend install clean-demo serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,12 @@ test-deploy: install frontend
 		$(BIN)/python deploy/loopback/check.py; rc=$$?; \
 	else rc=1; fi; \
 	KEEP_LOOPBACK_STATE=$${KEEP_LOOPBACK_STATE:-0} deploy/loopback/down.sh; exit $$rc
+
+# The API fuzzer (schemathesis) against a live server over a small demo district, as a district
+# administrator and as a member; fails on any 5xx or schema violation (CI runs it).
+FUZZ_URL ?= postgres://postgres@127.0.0.1:5432/gongjian_fuzz
+fuzz: install frontend
+	BIN=$(BIN) FUZZ_URL=$(FUZZ_URL) .ci/fuzz
 
 # Django's deployment checks with production settings (HTTPS, a real secret key).
 check-deploy: install

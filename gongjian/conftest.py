@@ -28,6 +28,29 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
                     cursor.execute("DROP TRIGGER IF EXISTS core_auditlog_no_recent_delete")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _media_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Each test session (each worker) writes uploads to a media directory of its own; when
+    it ends, no file there may hold a whole ID number or phone (the import files are kept
+    encrypted, and only until commit or discard)."""
+    import re
+
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=str(media)):
+        yield
+    whole = re.compile(rb"(?<![0-9A-Za-z_-])(\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z_-])")
+    imports = media / "imports"
+    leaks = (
+        [p.name for p in imports.rglob("*") if p.is_file() and whole.search(p.read_bytes())]
+        if imports.is_dir()
+        else []
+    )
+    if leaks:
+        pytest.fail(f"import files with a plaintext ID number or phone: {leaks}")
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

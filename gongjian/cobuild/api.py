@@ -20,7 +20,7 @@ from gongjian.core.lists import paginated
 router = Router(tags=["cobuild"])
 
 
-class CampaignOut(Schema):
+class CobuildCampaignOut(Schema):
     id: int
     name: str
     year: int
@@ -33,7 +33,7 @@ class CampaignOut(Schema):
     published_at: dt.datetime | None
 
 
-class CampaignIn(Schema):
+class CobuildCampaignIn(Schema):
     district_id: int
     name: str
     year: int
@@ -215,7 +215,7 @@ class ConfirmOut(Schema):
     confirmed: int
 
 
-class DecideIn(Schema):
+class CobuildDecideIn(Schema):
     action: str
     note: str = ""
 
@@ -333,7 +333,7 @@ class RatingOut(Schema):
 # Campaigns ---------------------------------------------------------------------------------
 
 
-@router.get("/campaigns", response=list[CampaignOut], summary="共建活动列表")
+@router.get("/campaigns", response=list[CobuildCampaignOut], summary="共建活动列表")
 @paginated
 def campaign_list(
     request: HttpRequest,
@@ -342,25 +342,29 @@ def campaign_list(
     return lists.CAMPAIGNS.rows_for(request.user, filters.model_dump())
 
 
-@router.post("/campaigns", response={201: CampaignOut}, summary="发起共建活动（区直机关工委）")
-def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
+@router.post(
+    "/campaigns", response={201: CobuildCampaignOut}, summary="发起共建活动（区直机关工委）"
+)
+def campaign_create(request: HttpRequest, payload: CobuildCampaignIn) -> Any:
     data = payload.dict()
     district = data.pop("district_id")
     return Status(201, services.campaign_create(actor=request.user, district=district, **data))
 
 
-@router.get("/campaigns/{campaign_id}", response=CampaignOut, summary="共建活动详情")
+@router.get("/campaigns/{campaign_id}", response=CobuildCampaignOut, summary="共建活动详情")
 def campaign_detail(request: HttpRequest, campaign_id: int) -> Any:
     return selectors.campaign_get_for(request.user, campaign_id)
 
 
-@router.put("/campaigns/{campaign_id}", response=CampaignOut, summary="修改共建活动")
+@router.put("/campaigns/{campaign_id}", response=CobuildCampaignOut, summary="修改共建活动")
 def campaign_update(request: HttpRequest, campaign_id: int, payload: CampaignUpdateIn) -> Any:
     return services.campaign_update(actor=request.user, campaign=campaign_id, **payload.dict())
 
 
 @router.post(
-    "/campaigns/{campaign_id}/advance", response=CampaignOut, summary="推进活动阶段（发布清单等）"
+    "/campaigns/{campaign_id}/advance",
+    response=CobuildCampaignOut,
+    summary="推进活动阶段（发布清单等）",
 )
 def campaign_advance(request: HttpRequest, campaign_id: int, payload: AdvanceIn) -> Any:
     return services.campaign_advance(actor=request.user, campaign=campaign_id, to=payload.to)
@@ -544,7 +548,7 @@ def matches_confirm(request: HttpRequest, campaign_id: int, payload: ConfirmIn) 
 @router.post(
     "/matches/{match_id}/decide", response=MatchOut, summary="指定、禁止、否决或撤销确认配对"
 )
-def match_decide(request: HttpRequest, match_id: int, payload: DecideIn) -> Any:
+def match_decide(request: HttpRequest, match_id: int, payload: CobuildDecideIn) -> Any:
     return services.match_decide(
         actor=request.user, match=match_id, action=payload.action, note=payload.note
     )

@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "gongjian.core.middleware.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -309,6 +310,9 @@ WHITENOISE_USE_FINDERS = False
 UPLOAD_MAX_BYTES = env.int("GONGJIAN_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 UPLOAD_MAX_UNZIPPED_BYTES = env.int("GONGJIAN_UPLOAD_MAX_UNZIPPED_BYTES", default=200 * 1024 * 1024)
 UPLOAD_MAX_ZIP_ENTRIES = env.int("GONGJIAN_UPLOAD_MAX_ZIP_ENTRIES", default=2000)
+# An import upload is kept (encrypted) only between its check and its commit or discard;
+# `gongjian import_purge`, run every few minutes, discards what is older than this.
+IMPORT_KEEP_HOURS = env.float("GONGJIAN_IMPORT_KEEP_HOURS", default=1.0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -316,6 +320,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A strict Content-Security-Policy on every response (django-csp 4 format): scripts and styles
+# from this site only, no inline script, no style="…" attribute (app.js applies widths and
+# colours from data attributes), no plugins, no framing. A response that sets its own header
+# (the evidence files) keeps it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
-from gongjian.core.errors import NotFound
+from gongjian.core.errors import NotFound, PermissionDenied
 from gongjian.core.validation import object_id
 
 M = TypeVar("M", bound=models.Model)
@@ -45,3 +46,13 @@ def one(
     if obj is None:
         raise NotFound(message)
     return obj
+
+
+def not_own(actor: Any, *submitters: Any, message: str | None = None) -> None:
+    """Separation of duties: whoever submitted (or applied for) an item may not review it at
+    any level, whatever posts they hold. `submitters` are users or user ids (None ignored)."""
+    me = user_of(actor)
+    mine = getattr(me, "pk", None)
+    ids = {getattr(s, "pk", s) for s in submitters if s is not None}
+    if mine is not None and mine in ids:
+        raise PermissionDenied(message or _("不能评审自己提交的材料"))

@@ -53,6 +53,18 @@ def decrypt(token: str) -> str:
         ) from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """A file's content encrypted like a personal field (uploads kept for a preview)."""
+    return _fernet(settings.FIELD_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    try:
+        return _multi_fernet(_keys()).decrypt(token)
+    except InvalidToken as exc:
+        raise ValueError("cannot decrypt a kept upload: wrong GONGJIAN_FIELD_KEY?") from exc
+
+
 def decrypt_current(token: str) -> str | None:
     """The plain value if `token` was made under the current key, else None."""
     try:

@@ -7,16 +7,20 @@ turns rows into prepared objects or row/column errors, and a `write`.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjian.core import crypto
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.exports import XLSX_TYPE, file_response, write_xlsx
@@ -25,6 +29,7 @@ from gongjian.core.models import ImportBatch
 from gongjian.core.tabular import Table, read_table
 
 PREVIEW_ROWS = 20
+IMPORT_DIR = "imports"
 MAX_ERRORS_KEPT = 5000
 
 
@@ -166,9 +171,66 @@ def import_check(*, actor: Any, kind: str, data: bytes, filename: str) -> Import
         errors=[e.as_dict() for e in errors[:MAX_ERRORS_KEPT]],
         preview=preview,
     )
-    batch.file.save(f"{batch.token}.bin", ContentFile(data), save=False)
+    if batch.status == ImportBatch.Status.CHECKED:
+        # Kept for the commit only, encrypted like a personal field (`import_purge` removes
+        # what is abandoned, and what a crash between these two lines leaves); a refused
+        # file is not kept at all.
+        batch.file.save(f"{batch.token}.bin", ContentFile(crypto.encrypt_bytes(data)), save=False)
     batch.save()
     return batch
+
+
+def _drop_file(batch: ImportBatch) -> None:
+    """Forget the kept upload: the row loses its name now, the file goes once the transaction
+    has committed (a rollback keeps both)."""
+    name = batch.file.name
+    if not name:
+        return
+    storage = batch.file.storage
+    batch.file.name = ""
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def import_purge(*, older_than: dt.timedelta) -> tuple[int, int]:
+    """Discard the checked batches nobody committed for `older_than`, delete their files and
+    any file under the import folder that no checked batch names (left by a crash).
+    Returns (batches expired, files deleted)."""
+    from django.core.files.storage import default_storage
+
+    cutoff = timezone.now() - older_than
+    expired = 0
+    with transaction.atomic():
+        stale = ImportBatch.objects.select_for_update().filter(
+            status=ImportBatch.Status.CHECKED, created_at__lt=cutoff
+        )
+        for batch in stale:
+            batch.status = ImportBatch.Status.DISCARDED
+            _drop_file(batch)
+            batch.save(update_fields=["status", "file", "updated_at"])
+            expired += 1
+    kept = set(
+        ImportBatch.objects.filter(status=ImportBatch.Status.CHECKED)
+        .exclude(file="")
+        .values_list("file", flat=True)
+    )
+    deleted = 0
+    root = Path(default_storage.path(IMPORT_DIR)) if _local(default_storage) else None
+    if root is not None and root.is_dir():
+        for path in root.rglob("*"):
+            name = path.relative_to(Path(default_storage.path(""))).as_posix()
+            if path.is_file() and name not in kept:
+                if dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC) < cutoff:
+                    path.unlink(missing_ok=True)
+                    deleted += 1
+    return expired, deleted
+
+
+def _local(storage: Any) -> bool:
+    try:
+        storage.path("")
+    except NotImplementedError:
+        return False
+    return True
 
 
 def _token(token: str) -> str:
@@ -211,7 +273,8 @@ def import_discard(*, actor: Any, token: str) -> ImportBatch:
             code="batch_state",
         )
     batch.status = ImportBatch.Status.DISCARDED
-    batch.save(update_fields=["status", "updated_at"])
+    _drop_file(batch)
+    batch.save(update_fields=["status", "file", "updated_at"])
     audit_record(
         actor=actor,
         action="update",
@@ -220,6 +283,16 @@ def import_discard(*, actor: Any, token: str) -> ImportBatch:
         object_repr=batch.filename,
     )
     return batch
+
+
+def _kept_data(batch: ImportBatch) -> bytes:
+    if not batch.file.name:
+        raise ApplicationError(_("该批次的文件已过期，请重新上传"), code="batch_state")
+    try:
+        with batch.file.open("rb") as f:
+            return crypto.decrypt_bytes(f.read())
+    except (FileNotFoundError, ValueError):
+        raise ApplicationError(_("该批次的文件已过期，请重新上传"), code="batch_state") from None
 
 
 def import_commit(*, actor: Any, token: str) -> ImportBatch:
@@ -237,8 +310,7 @@ def import_commit(*, actor: Any, token: str) -> ImportBatch:
                 code="batch_state",
             )
         importer = importer_get(batch.kind)
-        with batch.file.open("rb") as f:
-            data = f.read()
+        data = _kept_data(batch)
         prepared, _rows = _check(importer, actor, data, batch.filename)
         if prepared.errors:
             raise ValidationFailed(
@@ -248,7 +320,8 @@ def import_commit(*, actor: Any, token: str) -> ImportBatch:
         written = importer.write(actor, prepared)
         batch.status = ImportBatch.Status.COMMITTED
         batch.written = written
-        batch.save(update_fields=["status", "written", "updated_at"])
+        _drop_file(batch)
+        batch.save(update_fields=["status", "written", "file", "updated_at"])
         audit_record(
             actor=actor,
             action="import",

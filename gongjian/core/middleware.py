@@ -5,6 +5,7 @@ import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 
 from gongjian.core import context
 
@@ -28,6 +29,7 @@ class RequestContextMiddleware:
 
 
 NUL_MESSAGE = "请求参数不能包含空字符"
+BODY_MESSAGE = "请求内容格式不正确（multipart 边界缺失或损坏）"
 
 
 def _nul_fields(request: HttpRequest) -> list[str]:
@@ -61,22 +63,34 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path:
             return self._refuse(request, ["path"])
-        fields = _nul_fields(request)
+        try:
+            fields = _nul_fields(request)
+        except MultiPartParserError:
+            # A body that says multipart but is not (no boundary, a broken one): a 400 in the
+            # error shape, not a traceback from whatever reads the form first.
+            return self._refuse(request, ["body"], message=BODY_MESSAGE, status=400)
         if fields:
             return self._refuse(request, fields)
         return self.get_response(request)
 
-    def _refuse(self, request: HttpRequest, fields: list[str]) -> HttpResponse:
+    def _refuse(
+        self,
+        request: HttpRequest,
+        fields: list[str],
+        *,
+        message: str = NUL_MESSAGE,
+        status: int = 422,
+    ) -> HttpResponse:
         from django.http import JsonResponse
         from django.shortcuts import render
 
         from gongjian.core.errors import ValidationFailed
 
         error = ValidationFailed(
-            NUL_MESSAGE, fields={name.replace("\x00", ""): [NUL_MESSAGE] for name in fields}
+            message, fields={name.replace("\x00", ""): [message] for name in fields}
         )
         if request.path.startswith("/api/"):
-            return JsonResponse(error.as_dict(), status=422)
+            return JsonResponse(error.as_dict(), status=status)
         return render(request, "error.html", {"error": error}, status=400)
 
 

@@ -61,15 +61,35 @@ def _xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         raise UnsupportedFile(_("无法读取该.xlsx文件：%(e)s") % {"e": type(exc).__name__}) from None
 
 
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    """CSV rows; a carriage return alone (old Mac files, or inside a quoted field) is a line
+    end or part of the field, as the csv module reads it with `newline=""`."""
+    text = decode_text(data)
+    if "\x00" in text:
+        raise UnsupportedFile(_("文件含有空字符（NUL），不是有效的CSV表格"))
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise UnsupportedFile(_("无法读取该CSV文件：%(e)s") % {"e": exc}) from None
+
+
+def _no_nul(values: list[str]) -> list[str]:
+    if any("\x00" in v for v in values):
+        raise UnsupportedFile(_("表格含有空字符（NUL），请检查文件"))
+    return values
+
+
 def read_table(upload: CheckedUpload, *, max_rows: int = 200_000) -> Table:
+    """The header and the non-empty rows. A NUL anywhere refuses the whole file (no cell of
+    a table holds one; PostgreSQL could not store it)."""
     if upload.kind == CSV:
-        reader: Iterable[Sequence[Any]] = csv.reader(io.StringIO(decode_text(upload.data)))
+        reader: Iterable[Sequence[Any]] = _csv_rows(upload.data)
     else:
         reader = _xlsx_rows(upload.data)
     iterator = iter(reader)
     header: list[str] = []
     for raw in iterator:
-        header = [_cell(c) for c in raw]
+        header = _no_nul([_cell(c) for c in raw])
         if any(header):
             break
     if not any(header):
@@ -80,7 +100,7 @@ def read_table(upload: CheckedUpload, *, max_rows: int = 200_000) -> Table:
     line = 1
     for raw in iterator:
         line += 1
-        values = [_cell(c) for c in raw]
+        values = _no_nul([_cell(c) for c in raw])
         if not any(values):
             continue
         if len(rows) >= max_rows:

@@ -217,6 +217,10 @@ class Assessment(TimeStampedModel):
     )
     summary = models.TextField(_("自评总结"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    # Who submitted: they may not review it at any level (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     returned_reason = models.CharField(_("退回原因"), max_length=300, blank=True)
     returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
     return_count = models.PositiveSmallIntegerField(_("退回次数"), default=0)

@@ -101,13 +101,13 @@ class RectifyIn(Schema):
     text: str = Field(max_length=4000)
 
 
-class ReviewIn(Schema):
+class InspectionReviewIn(Schema):
     passed: bool
     reason: str = Field("", max_length=400)
     workdays: int | None = Field(None, ge=1, le=1000)
 
 
-class CampaignOut(Schema):
+class InspectionCampaignOut(Schema):
     id: uuid.UUID
     title: str
     unit_id: int | None
@@ -118,7 +118,7 @@ class CampaignOut(Schema):
         return obj.public_id
 
 
-class CampaignIn(Schema):
+class InspectionCampaignIn(Schema):
     title: str = Field(max_length=200)
     due_on: dt.date
     description: str = Field("", max_length=10000)
@@ -153,7 +153,7 @@ class TaskOut(Schema):
         return obj.campaign.public_id
 
 
-class ReportIn(Schema):
+class InspectionReportIn(Schema):
     percent: int = Field(ge=0, le=100)
     text: str = Field(max_length=4000)
 
@@ -249,7 +249,7 @@ def rectify(
 
 
 @router.post("/findings/{finding_id}/review", response=FindingOut)
-def review(request: HttpRequest, finding_id: str, payload: ReviewIn) -> Any:
+def review(request: HttpRequest, finding_id: str, payload: InspectionReviewIn) -> Any:
     return services.rectification_review(
         actor=request.user,
         finding_id=finding_id,
@@ -259,14 +259,14 @@ def review(request: HttpRequest, finding_id: str, payload: ReviewIn) -> Any:
     )
 
 
-@router.get("/campaigns", response=list[CampaignOut])
+@router.get("/campaigns", response=list[InspectionCampaignOut])
 @paginate(Pagination)
 def campaign_list(request: HttpRequest, filters: Query[CAMPAIGNS.Filters]) -> Any:  # type: ignore[name-defined]
     return CAMPAIGNS.rows_for(request.user, filters.model_dump())
 
 
-@router.post("/campaigns", response={201: CampaignOut})
-def campaign_create(request: HttpRequest, payload: CampaignIn) -> Any:
+@router.post("/campaigns", response={201: InspectionCampaignOut})
+def campaign_create(request: HttpRequest, payload: InspectionCampaignIn) -> Any:
     campaign = services.campaign_create(
         actor=request.user,
         title=payload.title,
@@ -301,7 +301,7 @@ def task_list(request: HttpRequest, filters: Query[TASKS.Filters]) -> Any:  # ty
 def task_report(
     request: HttpRequest,
     task_id: str,
-    payload: Form[ReportIn],
+    payload: Form[InspectionReportIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
     report = services.task_report(

@@ -32,13 +32,30 @@ class MemberForm(forms.Form):
             # The ID number identifies the person; the party organisation changes by transfer.
             del self.fields["id_number"]
             del self.fields["party_org"]
+            # The whole phone is never put on the page (only unmasking, audited, shows it):
+            # the field starts empty, the masked number as its placeholder; empty keeps it.
+            phone = self.fields["phone"]
+            phone.label = _("新手机号")
+            phone.help_text = _("留空则保持原号码")
+            self.fields["clear_phone"] = forms.BooleanField(label=_("清除手机号"), required=False)
+
+    def member_changes(self) -> dict[str, Any]:
+        """The cleaned data as `member_update` takes it: on the edit page an empty phone
+        keeps the number, unless "clear" is ticked."""
+        data = dict(self.cleaned_data)
+        clear = data.pop("clear_phone", None)
+        if clear is not None and not data.get("phone"):
+            if clear:
+                data["phone"] = ""
+            else:
+                data.pop("phone", None)
+        return data
 
 
 def member_initial(member: Member) -> dict[str, Any]:
-    """The edit form's starting values."""
+    """The edit form's starting values (no phone: see `MemberForm`)."""
     return {
         "name": member.name,
-        "phone": member.phone,
         "status": member.status,
         "joined_on": member.joined_on,
         "in_service": member.in_service,

@@ -18,6 +18,7 @@ from gongjian.core.context import current
 from gongjian.core.errors import ValidationFailed
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.core.models import AuditLog
+from gongjian.core.search import fold
 from gongjian.core.validation import parse_date
 from gongjian.orgs import scope, selectors, services
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
@@ -441,6 +442,7 @@ def _validate_members(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Pre
 MEMBER_INSERT_FIELDS = (
     "public_id",
     "name",
+    "name_folded",
     "gender",
     "birth_date",
     "id_number",
@@ -464,6 +466,7 @@ def _write_members(actor: Any, p: Prepared) -> int:
     for m in p.items:
         m["public_id"] = uuid.uuid4()
         m["is_active"] = True
+        m["name_folded"] = fold(m["name"])
     written = insert_rows(Member, p.items, fields=MEMBER_INSERT_FIELDS)
     ids: dict[uuid.UUID, int] = {}
     public_ids = [m["public_id"] for m in p.items]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import fold
 
 
 class Area(TimeStampedModel):
@@ -153,6 +155,9 @@ class Member(TimeStampedModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # The name folded for search (traditional → simplified, width, case): written with the
+    # name, so 陈静仪 finds a member stored as 陳靜儀.
+    name_folded = models.CharField(max_length=100, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     id_number = EncryptedTextField(_("身份证号"))
@@ -203,6 +208,21 @@ class Member(TimeStampedModel):
         related_name="member",
     )
     is_active = models.BooleanField(_("在册"), default=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Built for bulk_create (or read before the backfill): fold the name now. Deferred
+        # fields are not in __dict__, and are not loaded here.
+        values = self.__dict__
+        if values.get("name") and "name_folded" in values and not values["name_folded"]:
+            self.name_folded = fold(values["name"])
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name or "")
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     class Meta:
         ordering = ("party_org__path", "name", "id")

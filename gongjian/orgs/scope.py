@@ -195,20 +195,55 @@ def may_assign_posts(actor: Any) -> bool:
     return posts.superuser or bool(posts.paths(write=True))
 
 
+def member_area_paths(member: Member) -> tuple[str, ...]:
+    """The areas a member belongs to: their party organisation's and unit's areas (the unit
+    of the member or of the organisation), and where they live (community, grid)."""
+    org = member.party_org if member.party_org_id else None
+    units = [member.unit if member.unit_id else None]
+    if org is not None and org.unit_id:
+        units.append(org.unit)
+    areas = [org.area if org is not None and org.area_id else None]
+    areas += [u.area for u in units if u is not None and u.area_id]
+    areas.append(member.home_community if member.home_community_id else None)
+    areas.append(member.home_grid if member.home_grid_id else None)
+    return tuple(a.path for a in areas if a is not None)
+
+
+def member_unit_ids(member: Member) -> set[int]:
+    """The units a member belongs to: their own and their party organisation's."""
+    ids = {member.unit_id} if member.unit_id else set()
+    if member.party_org_id and member.party_org.unit_id:
+        ids.add(member.party_org.unit_id)
+    return ids
+
+
+UNMASK_ROLES = {
+    "id_number": (Role.DISTRICT_ADMIN,),
+    "phone": (Role.DISTRICT_ADMIN, Role.STREET_ADMIN, Role.COMMUNITY_ADMIN, Role.GRID_LEADER),
+}
+
+
 def may_unmask(actor: Any, *, field_name: str, member: Member | None = None) -> bool:
-    """Who may see a whole ID number or phone (always audited): the platform and district
-    administrators and the member's unit administrator; for phones also the street and
-    community administrators and grid leaders, who contact members; a member their own."""
+    """Who may see a whole ID number or phone (always audited), checked against *that*
+    member: the platform administrator; the administrator of the member's district; for
+    phones also the street and community administrators and grid leaders whose area holds
+    the member (they contact members); the administrator of the member's own unit; a member
+    their own. Without a member, whether the actor holds a post that could unmask some
+    member's field (to offer the button; the unmasking itself names the member)."""
     posts = posts_of(actor)
     if posts.superuser:
         return True
     if member is not None and posts.member_id == member.pk:
         return True
-    if Role.DISTRICT_ADMIN in posts.roles or Role.UNIT_ADMIN in posts.roles:
+    roles = UNMASK_ROLES.get(field_name, ())
+    if member is None:
+        return bool(posts.unit_ids) or any(posts.area_paths.get(r) for r in roles)
+    if posts.unit_ids and member_unit_ids(member) & set(posts.unit_ids):
         return True
-    return field_name == "phone" and bool(
-        posts.roles & {Role.STREET_ADMIN, Role.COMMUNITY_ADMIN, Role.GRID_LEADER}
-    )
+    held = [path for role in roles for path in posts.area_paths.get(role, ())]
+    if not held:
+        return False
+    return any(p.startswith(h) for p in member_area_paths(member) for h in held)
 
 
 # The working committee and the districts of an actor ---------------------------------------

@@ -212,7 +212,7 @@ def _member_search(q: str) -> Q:
             return Q(phone_hash=crypto.blind_index(normalize_mobile(digits)))
         except ValidationFailed:
             pass
-    return Q(name__icontains=fold(q)) | Q(name__icontains=q)
+    return Q(name_folded__contains=fold(q)) | Q(name__icontains=q)
 
 
 def member_rows(

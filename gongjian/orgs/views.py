@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from gongjian.core import imports
 from gongjian.core.errors import NotFound
+from gongjian.core.masking import mask_phone
 from gongjian.core.web import action, done, form_save, render_form
 from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
@@ -153,7 +154,10 @@ def member_edit(request: HttpRequest, member_id: str) -> HttpResponse:
     form = MemberForm(request.POST or None, org_choices=[], editing=True)
     if request.method == "POST":
         saved = form_save(
-            form, lambda data: services.member_update(actor=actor, member=member_id, **data)
+            form,
+            lambda _data: services.member_update(
+                actor=actor, member=member_id, **form.member_changes()
+            ),
         )
         if saved is not None:
             to = reverse("orgs:member_detail", args=[member_id])
@@ -161,6 +165,7 @@ def member_edit(request: HttpRequest, member_id: str) -> HttpResponse:
     member = selectors.member_get_for(actor, member_id, write=True)
     if not form.is_bound:
         form = MemberForm(initial=member_initial(member), org_choices=[], editing=True)
+    form.fields["phone"].widget.attrs["placeholder"] = mask_phone(member.phone) or ""
     context = {"form": form, "title": _("修改党员信息"), "member": member}
     return render_form(request, "orgs/member_form.html", context)
 

@@ -243,6 +243,15 @@ def member_report_list(
     return lists.REPORTS.rows_for(request.user, data)
 
 
+# Before the routes of one report: "decide" is not a report id.
+@router.post("/reporting/member-reports/decide", response=DecideOut, summary="批量确认或退回")
+def member_reports_decide(request: HttpRequest, payload: DecideIn) -> Any:
+    n = services.member_reports_decide(
+        actor=request.user, reports=payload.ids, action=payload.action, reason=payload.reason
+    )
+    return {"decided": n}
+
+
 @router.get(
     "/reporting/member-reports/{report_id}", response=MemberReportOut, summary="党员报到详情"
 )
@@ -268,14 +277,6 @@ def member_report_reject(request: HttpRequest, report_id: uuid.UUID, payload: Re
     return services.member_report_reject(
         actor=request.user, report=report_id, reason=payload.reason
     )
-
-
-@router.post("/reporting/member-reports/decide", response=DecideOut, summary="批量确认或退回")
-def member_reports_decide(request: HttpRequest, payload: DecideIn) -> Any:
-    n = services.member_reports_decide(
-        actor=request.user, reports=payload.ids, action=payload.action, reason=payload.reason
-    )
-    return {"decided": n}
 
 
 @router.get("/reporting/residents", response=list[ResidentOut], summary="居住在社区的党员")

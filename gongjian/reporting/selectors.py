@@ -157,7 +157,7 @@ def member_report_list(
     if q:
         q = q.strip()
         qs = qs.filter(
-            Q(member__name__icontains=fold(q))
+            Q(member__name_folded__contains=fold(q))
             | Q(member__name__icontains=q)
             | Q(community__name__icontains=q)
             | Q(member__unit__name__icontains=q)

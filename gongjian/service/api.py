@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from gongjian.core.lists import Pagination
+from gongjian.core.validation import clean_int
 from gongjian.service import lists, selectors, services
 from gongjian.service.models import QUOTA_MAX, QUOTA_MIN, Activity, Audience, Signup
 
@@ -256,6 +258,7 @@ def outcome_record(request: HttpRequest, activity_id: str, payload: OutcomeIn) -
 
 @router.get("/me/summary", response=SummaryOut)
 def my_summary(request: HttpRequest, year: int | None = None) -> Any:
+    year = clean_int("year", year, _("年度"), minimum=2000, maximum=2100, required=False)
     member = selectors.member_of(request.user)
     if member is None:
         return {"activities": 0, "hours": Decimal("0"), "points": Decimal("0")}

@@ -23,7 +23,7 @@ from gongjian.study.models import Attendance, Audience, StudyRule, StudySession
 router = Router(tags=["study"])
 
 
-class SessionOut(Schema):
+class StudySessionOut(Schema):
     id: uuid.UUID
     kind: str
     topic: str
@@ -65,7 +65,7 @@ class SessionIn(Schema):
 
 
 class ScheduleOut(Schema):
-    sessions: list[SessionOut]
+    sessions: list[StudySessionOut]
     moved: list[tuple[dt.date, dt.date]]
 
 
@@ -86,16 +86,16 @@ class LinkIn(Schema):
     url: str = Field("", max_length=500)
 
 
-class MarkIn(Schema):
+class StudyMarkIn(Schema):
     member_id: uuid.UUID
     status: str
 
 
-class TokenIn(Schema):
+class StudyTokenIn(Schema):
     token: str = Field(max_length=200)
 
 
-class AttendanceOut(Schema):
+class StudyAttendanceOut(Schema):
     id: uuid.UUID
     session_id: uuid.UUID
     topic: str
@@ -132,7 +132,7 @@ class AttendanceOut(Schema):
         return bool(obj.note)
 
 
-class ScanOut(Schema):
+class StudyScanOut(Schema):
     changed: bool
     message: str
     status: str
@@ -205,7 +205,7 @@ class RuleIn(Schema):
     note: str = Field("", max_length=500)
 
 
-@router.get("/sessions", response=list[SessionOut])
+@router.get("/sessions", response=list[StudySessionOut])
 @paginate(Pagination)
 def session_list(request: HttpRequest, filters: Query[SESSIONS.Filters]) -> Any:  # type: ignore[name-defined]
     return SESSIONS.rows_for(request.user, filters.model_dump())
@@ -232,17 +232,17 @@ def session_schedule(request: HttpRequest, payload: SessionIn) -> Any:
     return Status(201, {"sessions": made.sessions, "moved": made.moved})
 
 
-@router.get("/sessions/{session_id}", response=SessionOut)
+@router.get("/sessions/{session_id}", response=StudySessionOut)
 def session_detail(request: HttpRequest, session_id: str) -> Any:
     return selectors.session_get_for(request.user, session_id)
 
 
-@router.post("/sessions/{session_id}/cancel", response=SessionOut)
+@router.post("/sessions/{session_id}/cancel", response=StudySessionOut)
 def session_cancel(request: HttpRequest, session_id: str, payload: ReasonIn) -> Any:
     return services.session_cancel(actor=request.user, session_id=session_id, reason=payload.reason)
 
 
-@router.post("/sessions/{session_id}/record", response=SessionOut)
+@router.post("/sessions/{session_id}/record", response=StudySessionOut)
 def session_record(request: HttpRequest, session_id: str, payload: SummaryIn) -> Any:
     return services.session_record(
         actor=request.user, session_id=session_id, summary=payload.summary
@@ -275,7 +275,7 @@ def material_add(
     )
 
 
-@router.get("/sessions/{session_id}/attendances", response=list[AttendanceOut])
+@router.get("/sessions/{session_id}/attendances", response=list[StudyAttendanceOut])
 @paginate(Pagination)
 def session_attendances(request: HttpRequest, session_id: str) -> Any:
     session = selectors.session_get_for(request.user, session_id, write=True)
@@ -284,8 +284,8 @@ def session_attendances(request: HttpRequest, session_id: str) -> Any:
     )
 
 
-@router.post("/sessions/{session_id}/attendances", response=AttendanceOut)
-def attendance_mark(request: HttpRequest, session_id: str, payload: MarkIn) -> Any:
+@router.post("/sessions/{session_id}/attendances", response=StudyAttendanceOut)
+def attendance_mark(request: HttpRequest, session_id: str, payload: StudyMarkIn) -> Any:
     return services.attendance_mark(
         actor=request.user,
         session_id=session_id,
@@ -294,35 +294,35 @@ def attendance_mark(request: HttpRequest, session_id: str, payload: MarkIn) -> A
     )
 
 
-@router.post("/sessions/{session_id}/leave", response=AttendanceOut)
+@router.post("/sessions/{session_id}/leave", response=StudyAttendanceOut)
 def leave(request: HttpRequest, session_id: str, payload: ReasonIn) -> Any:
     return services.leave_request(actor=request.user, session_id=session_id, reason=payload.reason)
 
 
-@router.post("/sessions/{session_id}/note", response=AttendanceOut)
+@router.post("/sessions/{session_id}/note", response=StudyAttendanceOut)
 def note(request: HttpRequest, session_id: str, payload: NoteIn) -> Any:
     return services.note_submit(actor=request.user, session_id=session_id, text=payload.note)
 
 
-@router.post("/checkin", response=ScanOut)
-def checkin(request: HttpRequest, payload: TokenIn) -> Any:
+@router.post("/checkin", response=StudyScanOut)
+def checkin(request: HttpRequest, payload: StudyTokenIn) -> Any:
     scan = services.scan_for(payload.token)
     attendance, message, changed = services.attendance_scan(actor=request.user, scan=scan)
     return {"changed": changed, "message": message, "status": attendance.status}
 
 
-@router.get("/attendances", response=list[AttendanceOut])
+@router.get("/attendances", response=list[StudyAttendanceOut])
 @paginate(Pagination)
 def attendance_list(request: HttpRequest, filters: Query[ATTENDANCES.Filters]) -> Any:  # type: ignore[name-defined]
     return ATTENDANCES.rows_for(request.user, filters.model_dump())
 
 
-@router.post("/makeups/{attendance_id}/confirm", response=AttendanceOut)
+@router.post("/makeups/{attendance_id}/confirm", response=StudyAttendanceOut)
 def makeup_confirm(request: HttpRequest, attendance_id: str) -> Any:
     return services.makeup_confirm(actor=request.user, attendance_id=attendance_id)
 
 
-@router.post("/makeups/{attendance_id}/return", response=AttendanceOut)
+@router.post("/makeups/{attendance_id}/return", response=StudyAttendanceOut)
 def makeup_return(request: HttpRequest, attendance_id: str, payload: ReasonIn) -> Any:
     return services.makeup_return(
         actor=request.user, attendance_id=attendance_id, reason=payload.reason

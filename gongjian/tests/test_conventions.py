@@ -127,3 +127,17 @@ def test_no_template_has_an_inline_script() -> None:
         if INLINE_SCRIPT.search(path.read_text(encoding="utf-8"))
     )
     assert not offenders, f"inline scripts in templates: {offenders}"
+
+
+INLINE_STYLE = re.compile(r"\sstyle\s*=|<style[\s>]", re.IGNORECASE)
+
+
+def test_no_template_has_an_inline_style() -> None:
+    """style-src is 'self' too: no `style="…"` attribute and no `<style>` element in any template
+    (classes in the app's CSS; widths and category colours through app.js's data-width/data-cat)."""
+    offenders = sorted(
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("templates/**/*.html")
+        if INLINE_STYLE.search(path.read_text(encoding="utf-8"))
+    )
+    assert not offenders, f"inline styles in templates: {offenders}"

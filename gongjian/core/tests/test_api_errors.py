@@ -81,3 +81,15 @@ def test_an_unknown_api_route_is_404_in_the_json_shape(admin: Client) -> None:
     response = admin.get("/api/v1/units/999999999")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_a_multipart_body_without_a_boundary_is_a_400_in_the_error_shape(db: None) -> None:
+    from django.test import Client
+
+    response = Client().generic(
+        "POST", "/api/v1/imports/members", b"x=1", content_type="multipart/form-data"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "validation"
+    page = Client().generic("POST", "/accounts/login/", b"x", content_type="multipart/form-data")
+    assert page.status_code == 400

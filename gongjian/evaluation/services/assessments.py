@@ -267,8 +267,9 @@ def assessment_submit(
         data={
             "status": Assessment.Status.SUBMITTED,
             "submitted_at": timezone.now(),
+            "submitted_by": user_of(actor),
             "returned_reason": "",
         },
-        allowed={"status", "submitted_at", "returned_reason"},
+        allowed={"status", "submitted_at", "submitted_by", "returned_reason"},
     )
     return a

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.access import one, pk_of, user_of
+from gongjian.core.access import not_own, one, pk_of, user_of
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import Conflict, NotFound
 from gongjian.core.updates import model_update
@@ -89,6 +89,7 @@ def brand_review(
     )
     if b.status != Brand.Status.SUBMITTED:
         raise Conflict(_("该品牌不在待评审状态"), code="brand_state")
+    not_own(actor, b.applied_by_id, message=_("申报品牌的人不能评审这个品牌"))
     if action == RECOGNISE:
         data: dict[str, Any] = {
             "status": Brand.Status.RECOGNISED,

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.access import one, pk_of, user_of
+from gongjian.core.access import not_own, one, pk_of, user_of
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import Conflict, NotFound, PermissionDenied
 from gongjian.core.updates import model_update
@@ -98,6 +98,7 @@ def case_shortlist(*, actor: Any, case: Case | str | uuid.UUID, shortlisted: boo
     )
     if c.campaign.status == Campaign.Status.LOCKED or c.status == Case.Status.NAMED:
         raise Conflict(_("十佳案例已产生，不能再调整入围"), code="case_state")
+    not_own(actor, c.submitted_by_id, message=_("提交案例的人不能评选这个案例"))
     if not shortlisted and c.vote_count:
         raise Conflict(_("该案例已有投票，不能取消入围"), code="case_votes")
     status = Case.Status.SHORTLISTED if shortlisted else Case.Status.SUBMITTED

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.access import one, user_of
+from gongjian.core.access import not_own, one, user_of
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import Conflict
 from gongjian.core.validation import clean_text, invalid
@@ -60,6 +60,7 @@ def assessment_review(
     a = assessment_locked(actor, seen, q)
     if a.status != current:
         raise Conflict(_("该测评刚被他人处理，请刷新后重试"), code="assessment_state")
+    not_own(actor, a.submitted_by_id, message=_("提交测评的人不能审核或审定这份测评"))
     before = snapshot(a)
     manual = manual_indicators(a)
     rows = {s.indicator_id: s for s in a.scores.all()}
@@ -164,6 +165,7 @@ def objection_answer(
     )
     if obj.status != Objection.Status.OPEN:
         raise Conflict(_("该异议已答复"), code="objection_state")
+    not_own(actor, obj.submitted_by_id, message=_("不能答复自己提出的异议"))
     if obj.assessment.campaign.status == Campaign.Status.LOCKED:
         raise Conflict(_("结果已锁定"), code="locked")
     reply = clean_text("reply", reply, _("答复意见"), TEXT_MAX, multiline=True)

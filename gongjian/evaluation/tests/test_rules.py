@@ -115,14 +115,14 @@ def test_a_score_above_the_maximum_is_refused(cast: Cast) -> None:
     h.fill(cast, a)
     with pytest.raises(ValidationFailed, match="超过满分"):
         services.assessment_review(
-            actor=cast.unit_admin, assessment=a, action="approve", scores={i11.pk: (150, "")}
+            actor=cast.district_admin, assessment=a, action="approve", scores={i11.pk: (150, "")}
         )
     a.refresh_from_db()
     assert a.status == Assessment.Status.SUBMITTED
     # A computed indicator takes no hand-written score.
     with pytest.raises(ValidationFailed, match="自动计算"):
         services.assessment_review(
-            actor=cast.unit_admin,
+            actor=cast.district_admin,
             assessment=a,
             action="approve",
             scores={h.ind(c, "1.2").pk: (100, "")},

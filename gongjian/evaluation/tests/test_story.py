@@ -14,7 +14,8 @@ from gongjian.core.models import AuditLog
 from gongjian.evaluation import selectors, services
 from gongjian.evaluation.models import Assessment, Campaign, Objection, Score
 from gongjian.evaluation.tests import helpers as h
-from gongjian.testing.cast import Cast
+from gongjian.orgs.models import RoleAssignment
+from gongjian.testing.cast import Cast, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +25,10 @@ def test_the_whole_story(cast: Cast, settings: object, tmp_path: object) -> None
     # Given a framework defined by the working committee, and a campaign of two units.
     c = h.campaign(cast)
     tax, justice = h.assessment(c, cast.tax), h.assessment(c, cast.justice)
+    # The tax bureau's committee reviews through another of its administrators: the one who
+    # submits may not review (separation of duties).
+    committee = make_user("taxcommittee", "税务局党委审核人")
+    RoleAssignment.objects.create(user=committee, role="unit_admin", unit=cast.tax)
     assert c.status == Campaign.Status.OPEN
     assert Score.objects.filter(assessment=tax).count() == 4  # one per indicator
 
@@ -38,9 +43,9 @@ def test_the_whole_story(cast: Cast, settings: object, tmp_path: object) -> None
 
     # Its committee returns it with a reason: back to draft, the reason kept.
     with pytest.raises(ValidationFailed, match="退回原因"):
-        services.assessment_review(actor=cast.unit_admin, assessment=tax, action="return")
+        services.assessment_review(actor=committee, assessment=tax, action="return")
     tax = services.assessment_review(
-        actor=cast.unit_admin, assessment=tax, action="return", reason="第一议题记录不全"
+        actor=committee, assessment=tax, action="return", reason="第一议题记录不全"
     )
     assert tax.status == Assessment.Status.DRAFT
     assert tax.returned_reason == "第一议题记录不全"
@@ -52,14 +57,14 @@ def test_the_whole_story(cast: Cast, settings: object, tmp_path: object) -> None
     services.assessment_submit(actor=cast.unit_admin, assessment=tax, today=h.TODAY)
     # The unit administrator cannot give the working committee's review.
     tax = services.assessment_review(
-        actor=cast.unit_admin,
+        actor=committee,
         assessment=tax,
         action="approve",
         scores={i11.pk: (80, "基本落实"), i21.pk: (75, "")},
     )
     assert tax.status == Assessment.Status.REVIEWED
     with pytest.raises(NotFound):
-        services.assessment_review(actor=cast.unit_admin, assessment=tax, action="approve")
+        services.assessment_review(actor=committee, assessment=tax, action="approve")
 
     # The working committee gives the final scores.
     tax = services.assessment_review(
@@ -73,9 +78,13 @@ def test_the_whole_story(cast: Cast, settings: object, tmp_path: object) -> None
         None,
     )
 
-    # The justice bureau, filled by the working committee itself, approved lower.
+    # The justice bureau, filled by one working committee administrator, approved lower by
+    # another (whoever submits does not approve).
     h.fill(cast, justice, actor=cast.district_admin, s11=50, s21=40)
-    h.approve(cast, justice)
+    reviewer = make_user("district2", "区工委管理员二")
+    RoleAssignment.objects.create(user=reviewer, role="district_admin", area=cast.district)
+    for _level in ("committee", "final"):
+        services.assessment_review(actor=reviewer, assessment=justice, action="approve")
 
     # Publish: computed indicators filled, totals, grades and ranks written.
     c = services.campaign_publish(actor=cast.district_admin, campaign=c, published_on=h.TODAY)

@@ -15,7 +15,7 @@ from gongjian.accounts.services import second_factor_fresh_required
 from gongjian.core import crypto
 from gongjian.core.access import user_of
 from gongjian.core.audit import audit_record, diff, snapshot
-from gongjian.core.errors import PermissionDenied
+from gongjian.core.errors import PermissionDenied, ValidationFailed
 from gongjian.core.updates import model_update
 from gongjian.core.validation import clean_text, invalid
 from gongjian.core.validators import normalize_mobile, parse_id_number
@@ -59,22 +59,42 @@ def member_clean(
     status: str = Member.Status.FULL,
     joined_on: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Validate a member's own fields; returns what to store (hashes included)."""
-    name = clean_text("name", name, NAME_LABEL, 50)
-    parsed = parse_id_number(id_number)
-    out: dict[str, Any] = {
+    """Validate a member's own fields; returns what to store (hashes included). Every field
+    is checked, and every refusal is reported at once (an import names them all in one go)."""
+    fields: dict[str, list[str]] = {}
+
+    def attempt(check: Any) -> Any:
+        try:
+            return check()
+        except ValidationFailed as exc:
+            for key, messages in exc.detail.get("fields", {"name": [exc.message]}).items():
+                fields.setdefault(key, []).extend(messages)
+            return None
+
+    name = attempt(lambda: clean_text("name", name, NAME_LABEL, 50))
+    parsed = attempt(lambda: parse_id_number(id_number))
+    phone_data = attempt(lambda: _phone(phone))
+    status = attempt(lambda: _status(status))
+    joined_on = attempt(lambda: _not_in_future(joined_on))
+    if (
+        parsed is not None
+        and joined_on is not None
+        and joined_on < parsed.birth_date + dt.timedelta(days=18 * 365)
+    ):
+        fields.setdefault("joined_on", []).append(_("入党日期应在年满18岁之后"))
+    if fields:
+        first = next(iter(fields.values()))[0]
+        raise ValidationFailed(first, fields=fields)
+    return {
         "name": name,
         "id_number": parsed.value,
         "id_number_hash": crypto.blind_index(parsed.value),
         "birth_date": parsed.birth_date,
         "gender": parsed.gender,
-        **_phone(phone),
-        "status": _status(status),
-        "joined_on": _not_in_future(joined_on),
+        **phone_data,
+        "status": status,
+        "joined_on": joined_on,
     }
-    if joined_on is not None and joined_on < parsed.birth_date + dt.timedelta(days=18 * 365):
-        raise invalid("joined_on", _("入党日期应在年满18岁之后"))
-    return out
 
 
 @transaction.atomic
@@ -209,14 +229,14 @@ def member_unmask(*, actor: Any, member: MemberRef, field_name: str, reason: str
     if field_name not in ("id_number", "phone"):
         raise invalid("field", _("只能查看身份证号或手机号"))
     member = selectors.member_get_for(actor, member)
-    reason = clean_text("reason", reason, _("查看原因"), 500, required=False)
+    reason = clean_text("reason", reason, _("查看原因"), 500)
     if not scope.may_unmask(actor, field_name=field_name, member=member):
         audit_record(
             actor=actor,
             action="unmask",
             obj=member,
             success=False,
-            reason=reason or "refused",
+            reason=reason,
             changes={"field": field_name},
         )
         raise PermissionDenied(_("您的岗位不能查看完整的个人信息"))
@@ -226,7 +246,7 @@ def member_unmask(*, actor: Any, member: MemberRef, field_name: str, reason: str
         actor=actor,
         action="unmask",
         obj=member,
-        reason=reason or _("未填写"),
+        reason=reason,
         changes={"field": field_name},
     )
     return str(getattr(member, field_name) or "")

@@ -20,9 +20,14 @@ def role_assign(
     *, actor: Any, user: Any, role: str, area: Ref | None = None, unit: Ref | None = None
 ) -> RoleAssignment:
     """Give `user` a post: a unit administrator at a unit, any other post at an area of its
-    level; both must be within what the actor may change."""
+    level; both must be within what the actor may change (so never wider than a post the
+    actor holds), by an actor who may give posts at all, and never to the actor itself."""
     if role not in Role.values:
         raise invalid("role", _("角色不正确"))
+    if not scope.may_assign_posts(actor):
+        raise PermissionDenied(_("您的岗位不能分配岗位"))
+    if getattr(user, "pk", None) == actor.pk and not getattr(actor, "is_superuser", False):
+        raise PermissionDenied(_("不能给自己分配岗位"))
     place = workplace = None
     if role == Role.UNIT_ADMIN:
         if unit is None or area is not None:
@@ -61,7 +66,18 @@ def role_assign(
 
 @transaction.atomic
 def role_revoke(*, actor: Any, assignment: Ref) -> None:
+    """Take a post away. The holder of a district's last district administrator post may not
+    revoke it: the district would be left with no one to administer it."""
     assignment = selectors.role_assignment_get_for(actor, assignment, write=True, lock=True)
+    if (
+        assignment.role == Role.DISTRICT_ADMIN
+        and assignment.user_id == actor.pk
+        and not RoleAssignment.objects.filter(role=Role.DISTRICT_ADMIN, area=assignment.area_id)
+        .exclude(pk=assignment.pk)
+        .select_for_update()
+        .exists()
+    ):
+        raise PermissionDenied(_("这是本区最后一个区级管理员岗位，不能撤销自己的岗位"))
     audit_record(
         actor=actor,
         action="role_change",

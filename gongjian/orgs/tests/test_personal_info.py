@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from gongjian.accounts.services import user_create
 from gongjian.core.logging import RedactPersonalInfo
 from gongjian.core.masking import mask_id_number, mask_phone
+from gongjian.core.search import fold
 from gongjian.orgs import selectors, services
 from gongjian.orgs.models import Member
 from gongjian.testing.cast import Cast, make_member
@@ -235,6 +236,24 @@ def test_search_by_name_folds_traditional_to_simplified(cast: Cast) -> None:
     assert cast.member_record.name not in html
     api = client.get("/api/v1/members", {"q": "劉偉"}).json()["items"]
     assert [i["name"] for i in api] == ["刘伟"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "typed"), [("陳靜儀", "陈静仪"), ("陳靜儀", "靜儀"), ("王ＡＢ", "王ab")]
+)
+def test_search_folds_the_stored_name_too(cast: Cast, stored: str, typed: str) -> None:
+    """The stored text is folded as well (a folded column): a member stored in traditional
+    characters or full-width letters is found by the simplified, half-width query."""
+    member = make_member(stored, cast.tax_branch)
+    assert member.name_folded == fold(stored)
+    client = client_of(cast.district_admin)
+    assert stored in _search_page(client, typed)
+    api = client.get("/api/v1/members", {"q": typed}).json()["items"]
+    assert [i["name"] for i in api] == [stored]
+    # Renamed through the service, the folded column follows.
+    services.member_update(actor=cast.district_admin, member=member, name="陳大文")
+    api = client.get("/api/v1/members", {"q": "陈大文"}).json()["items"]
+    assert [i["name"] for i in api] == ["陳大文"]
 
 
 def test_search_stays_inside_the_scope(cast: Cast) -> None:

@@ -5,7 +5,10 @@
    - data-check-all="name" on a checkbox: tick or untick every checkbox of that name;
    - data-href="…" on a select: go to the chosen URL (…{value} is replaced);
    - data-rank on a checkbox: ticking it numbers its `rank_<value>` field next (the order
-     ticked), unticking clears it. */
+     ticked), unticking clears it.
+   - data-width="42" on a bar: its width in per cent (0–100);
+   - data-cat="#c8102e" on an element: its category colour as the --cat custom property.
+   Setting a style through the DOM is allowed by style-src 'self'; a style="…" attribute is not. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -37,6 +40,23 @@
       }
     }
   }, true);
+  var COLOUR = /^#[0-9a-fA-F]{3,8}$/;
+  function paint(root) {
+    root.querySelectorAll("[data-width]").forEach(function (el) {
+      var width = parseFloat(el.getAttribute("data-width"));
+      if (isFinite(width)) { el.style.width = Math.max(0, Math.min(100, width)) + "%"; }
+    });
+    root.querySelectorAll("[data-cat]").forEach(function (el) {
+      var colour = el.getAttribute("data-cat");
+      if (COLOUR.test(colour)) { el.style.setProperty("--cat", colour); }
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { paint(document); });
+  } else {
+    paint(document);
+  }
+  document.addEventListener("htmx:afterSwap", function (event) { paint(event.target); });
   document.addEventListener("change", function (event) {
     var ranked = event.target.closest("input[type=checkbox][data-rank]");
     if (ranked && ranked.form) {
