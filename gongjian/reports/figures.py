@@ -53,7 +53,7 @@ from gongjian.reports.models import (
     UnitServiceFact,
 )
 from gongjian.reports.services import local_midnight, month_bit
-from gongjian.reports.signals import data_version
+from gongjian.reports.signals import data_version, write_pending
 from gongjian.reports.types import (
     CategoryFigure,
     CommunityRank,
@@ -66,7 +66,7 @@ from gongjian.reports.types import (
 )
 from gongjian.service import figures as service_figures
 
-CACHE_SECONDS = 60  # the longest a cached answer may miss a write that sent no signal
+CACHE_SECONDS = 600  # only to free memory: every write bumps the data version
 
 # Scope nodes ---------------------------------------------------------------------------------
 
@@ -242,12 +242,13 @@ def figures_for(
 ) -> Figures:
     """The figures of `node` over `period`. The caller's access to the node is checked on
     every call; the figures themselves depend only on the node, the period and the day, so
-    a computed answer is cached under those and the data version (`signals.data_version`),
-    for at most `CACHE_SECONDS` (writes that send no signal). `rollups=False` and
+    a computed answer is cached under those and the data version (`signals.data_version`,
+    which every write bumps on commit, in every process). A transaction that has written and
+    not committed yet computes its own (`signals.write_pending`). `rollups=False` and
     `cached=False` always compute."""
     node = node_get_for(actor, node.key)  # never trust a node built elsewhere
     today = today or timezone.localdate()
-    if not (rollups and cached):
+    if not (rollups and cached) or write_pending():
         return _compute(node, period, today=today, rollups=rollups)
     key = (
         f"reports:figures:{data_version()}:{node.key}:{period.kind}:"

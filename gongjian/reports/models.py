@@ -157,3 +157,20 @@ class MemberPlaceFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.area_id} {self.member_id} {self.months:012b}"
+
+
+class DataVersion(models.Model):
+    """The version of the data the figures read: one row, bumped after the commit of every
+    write that changes a figure (`signals.data_changed`). Every process reads it here (or in
+    the cache when that is shared between processes, e.g. Redis), so an answer one process
+    cached is never served by another after a write. It starts from the clock, so a
+    recreated row never reuses a version that answers were filed under."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计数据版本")
+        verbose_name_plural = _("统计数据版本")
+
+    def __str__(self) -> str:
+        return str(self.version)

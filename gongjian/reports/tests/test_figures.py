@@ -218,12 +218,13 @@ def test_a_unit_sees_only_its_own_figures(world: World) -> None:
     assert (f.demands, f.resources) == (0, 2)
 
 
+@pytest.mark.django_db(transaction=True)  # writes commit, as they do outside a test
 def test_a_cached_answer_is_reused_until_a_write(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
     """Given the district's figures once counted, when they are asked for again, then the
-    answer comes from the cache (only the caller's access is checked); and when an attendance
-    is written, then the next answer is counted afresh."""
+    answer comes from the cache (the caller's access is checked, the data version read); and
+    when an attendance is written, then the next answer is counted afresh."""
     c = world.cast
     node = figures.node_get_for(c.district_admin, f"area:{c.district.pk}")
     period = period_of("this_month", today=TODAY)
