@@ -139,6 +139,40 @@ def _remember_old_month(sender: Any, instance: Any, **kwargs: Any) -> None:
     instance._reports_old_month = month_of(old)
 
 
+def _remember_member(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk is None:
+        return
+    instance._reports_old_unit = (
+        sender.objects.filter(pk=instance.pk).values_list("unit_id", flat=True).first()
+    )
+
+
+def _member_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """A member moved to another unit: the unit rollups of every month they served in count
+    them under the unit they belong to now, so those months are recounted."""
+    old = getattr(instance, "_reports_old_unit", instance.unit_id)
+    if created or old == instance.unit_id:
+        return
+    months = service_figures.member_months(instance.pk)
+    RollupMonth.objects.filter(month__in=months).update(dirty=True, version=F("version") + 1)
+
+
+def _remember_path(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk is None:
+        return
+    instance._reports_old_path = (
+        sender.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
+    )
+
+
+def _area_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """An area moved in the tree: the rollups file places under their paths, so every month is
+    recounted (rare: a redistricting)."""
+    old = getattr(instance, "_reports_old_path", instance.path)
+    if not created and old != instance.path:
+        RollupMonth.objects.update(dirty=True, version=F("version") + 1)
+
+
 def _model(label: str) -> Any:
     app_label, _dot, name = label.partition(".")
     if not apps.is_installed(f"gongjian.{app_label}"):
@@ -156,6 +190,11 @@ def connect() -> None:
     activity = _model(service_figures.ACTIVITY)
     if activity is None:
         return
+    member, area = _model("orgs.Member"), _model("orgs.Area")
+    pre_save.connect(_remember_member, sender=member, dispatch_uid="reports_member_pre")
+    post_save.connect(_member_changed, sender=member, dispatch_uid="reports_member_post")
+    pre_save.connect(_remember_path, sender=area, dispatch_uid="reports_area_pre")
+    post_save.connect(_area_changed, sender=area, dispatch_uid="reports_area_post")
     pre_save.connect(_remember_old_month, sender=activity, dispatch_uid="reports_activity_pre")
     for signal in (post_save, post_delete, written):
         signal.connect(_activity_changed, sender=activity, dispatch_uid=f"reports_act_{signal}")

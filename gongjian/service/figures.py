@@ -336,6 +336,16 @@ def activity_month(activity_id: int) -> QuerySet[Any]:
     )
 
 
+def member_months(member_id: int) -> QuerySet[Any]:
+    """The local months of the activities a member attended, as a one-column query (to use
+    inside an UPDATE): the months whose unit rollups count them under their unit."""
+    return (
+        Attendance.objects.filter(member_id=member_id)
+        .annotate(m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=_tz()))
+        .values("m")
+    )
+
+
 # For computed indicators (evaluation) ----------------------------------------------------------
 
 
