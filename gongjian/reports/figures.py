@@ -255,8 +255,8 @@ def figures_for(
         f"{period.start:%Y%m%d}:{period.end:%Y%m%d}:{today:%Y%m%d}"
     )
     hit = cache.get(key)
-    if isinstance(hit, Figures):
-        return hit
+    if isinstance(hit, Figures) and (hit.valid_until is None or timezone.now() < hit.valid_until):
+        return hit  # counted since the last write, and no planned activity has started since
     f = _compute(node, period, today=today, rollups=rollups)
     cache.set(key, f, CACHE_SECONDS)
     return f
@@ -286,6 +286,7 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
         _cobuild(f, where, period, communities=communities)
     if not node.is_unit:
         f.reports_received, per = reporting_figures.community_reports(scope=where, moment=moment)
+        f.reports_waiting = reporting_figures.community_waiting(scope=where, moment=moment)
         for pk, n in per.items():
             if pk in communities:
                 communities[pk].reports = n
@@ -322,6 +323,10 @@ def _reporting(f: Figures, node: Node, where: Scope, *, moment: dt.datetime) -> 
         row = units.get(unit_id)
         if row is not None:
             row.in_service, row.reported = total, done
+    if reporting_figures.by_residence(where):  # a street, community or grid: its residents
+        f.in_service, f.reported, f.pending = reporting_figures.resident_counts(
+            scope=where, moment=moment
+        )
     f.pairings = reporting_figures.pairings_count(scope=where, moment=moment)
     return units
 
@@ -381,6 +386,7 @@ def _service(
     else:
         exact_place = node.kind == "grid"  # rollups go down to communities, not grids
         clean, ranges = split_period(period, today=today, rollups=rollups and not exact_place)
+        ranges = service_figures.held_ranges(ranges)  # held: begun by now (rollups: the past)
         where = scope_of(node)
         raw = service_figures.area_service(scope=where, ranges=ranges, name_edges=rollups)
         for cat_id, m, place, n, hh in raw.activities:
@@ -399,6 +405,11 @@ def _service(
         f.person_times = sum(c.person_times for c in cats.values())
         _unit_service(units, node, clean=clean, ranges=ranges, raw=raw if rollups else None)
     f.activities = f.activities if node.is_unit else sum(c.activities for c in cats.values())
+    lo, hi = _span(period)
+    where = scope_of(node)
+    f.activities_planned, f.valid_until = service_figures.planned(scope=where, lo=lo, hi=hi)
+    if node.is_unit:
+        f.activities_organised = service_figures.organised(unit_id=node.unit_id or 0, lo=lo, hi=hi)
     f.hours = round(sum(c.hours for c in cats.values()), 1)
     f.households = sum(c.households for c in cats.values())
     f.categories = list(cats.values())

@@ -49,6 +49,42 @@ def span(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(period.start), local_midnight(period.end + dt.timedelta(days=1))
 
 
+def held_until(hi: dt.datetime, now: dt.datetime | None = None) -> dt.datetime:
+    """An activity is held once it has started (and was not cancelled): a period's held
+    activities are those that began before the end of the period or now, whichever comes
+    first. The rest of the period's published activities are planned (`planned`)."""
+    return min(hi, now or timezone.now())
+
+
+def held_ranges(ranges: Ranges, now: dt.datetime | None = None) -> list[tuple[Any, Any]]:
+    """The parts of `ranges` that lie before now: the started activities' `starts_at`."""
+    out = []
+    for lo, hi in ranges:
+        top = held_until(hi, now)
+        if lo < top:
+            out.append((lo, top))
+    return out
+
+
+def planned(*, scope: Scope, lo: dt.datetime, hi: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Published activities of the period that have not started yet, in the scope's area (for
+    a unit: that it organises): how many, and when the first of them starts (a cached count
+    of held activities is good until then)."""
+    now = timezone.now()
+    acts = Activity.objects.filter(
+        _published(), starts_at__gte=max(lo, now), starts_at__lt=hi
+    ).filter(Q(unit_id=scope.unit_id) if scope.unit_id is not None else _place(scope))
+    found = acts.order_by().aggregate(n=Count("pk"), first=Min("starts_at"))
+    return int(found["n"] or 0), found["first"]
+
+
+def organised(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
+    """Held activities the unit organised in [lo, hi) (before now)."""
+    return Activity.objects.filter(
+        _published(), unit_id=unit_id, starts_at__gte=lo, starts_at__lt=held_until(hi)
+    ).count()
+
+
 def _tz() -> Any:
     return timezone.get_current_timezone()
 
@@ -142,8 +178,9 @@ def first_activity_start() -> dt.datetime | None:
 
 
 def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitService:
-    """The service of the unit's members in [lo, hi), read raw (a unit's few attendances)."""
-    window = _published("activity__") & _within([(lo, hi)], "activity__")
+    """The service of the unit's members at the activities held in [lo, hi) (begun before
+    now), read raw (a unit's few attendances)."""
+    window = _published("activity__") & _within(held_ranges([(lo, hi)]), "activity__")
     att = Attendance.objects.filter(window, member__unit_id=unit_id)
     out = UnitService(
         activities=att.values("activity_id").distinct().count(),
@@ -394,17 +431,31 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
         hours = sum((h or Decimal(0) for _c, _n, h, _a in unit.by_category), Decimal(0))
         households = sum(hh for _c, hh in unit.households)
     else:
-        area = area_service(scope=scope, ranges=[(lo, hi)], name_edges=False)
+        area = area_service(scope=scope, ranges=held_ranges([(lo, hi)]), name_edges=False)
         activities = sum(n for *_k, n, _hh in area.activities)
         households = sum(hh for *_k, hh in area.activities)
         person_times = sum(n for *_k, n, _h in area.attendances)
         hours = sum((h for *_k, h in area.attendances), Decimal(0))
         people = distinct_members(area.members)
     year, past = period.start.year, list_url("service:activity_list", when="past")
+    ahead, _first = planned(scope=scope, lo=lo, hi=hi)
+    extra: list[tuple[str, str, Any, str, str]] = [
+        ("planned", _("计划开展活动"), ahead, _("场"), list_url("service:activity_list"))
+    ]
+    if scope.unit_id is not None:
+        extra.append(
+            (
+                "organised",
+                _("本单位组织活动"),
+                organised(unit_id=scope.unit_id, lo=lo, hi=hi),
+                _("场"),
+                past,
+            )
+        )
     return [
         Figure(f"service.{key}", label, value, unit, url, _("志愿服务"))
         for key, label, value, unit, url in (
-            ("activities", _("志愿服务活动"), activities, _("场"), past),
+            ("activities", _("开展志愿服务活动"), activities, _("场"), past),
             (
                 "person_times",
                 _("参与人次"),
@@ -427,5 +478,6 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
                 list_url("service:stats", by="category", year=year),
             ),
             ("households", _("入户走访"), households, _("户"), past),
+            *extra,
         )
     ]

@@ -58,11 +58,18 @@ def _direct(node: figures.Node, p: Period) -> dict[str, Any]:
         )
         in_service = Member.objects.filter(unit__area__path__startswith=node.path, in_service=True)
     moment = local_midnight(min(p.end, TODAY) + dt.timedelta(days=1))
-    reported = (
-        MemberReport.objects.filter(member__in=in_service, confirmed_at__lt=moment)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
-        .count()
+    held = MemberReport.objects.filter(confirmed_at__lt=moment).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
     )
+    if node.kind == "grid":  # a street, community or grid counts its residents
+        in_service = Member.objects.filter(home_grid_id=node.area_id, in_service=True)
+        held = held.filter(grid_id=node.area_id)
+    elif node.kind in ("street", "community"):
+        in_service = Member.objects.filter(
+            home_community__path__startswith=node.path, in_service=True
+        )
+        held = held.filter(community__path__startswith=node.path)
+    reported = held.filter(member__in=in_service).count()
     return {
         "activities": activity_count,
         "person_times": att.count(),
