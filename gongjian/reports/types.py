@@ -17,10 +17,7 @@ class CategoryFigure:
     code: str
     name: str
     colour: str
-    activities: int = 0  # held: begun by the end of the period or now (not cancelled)
-    activities_planned: int = 0  # published, in the period, not begun yet
-    activities_organised: int = 0  # a unit's: held activities it organised
-    valid_until: dt.datetime | None = None  # the first planned one starts: recount then
+    activities: int = 0
     person_times: int = 0
     hours: float = 0.0
     households: int = 0
@@ -89,7 +86,10 @@ class Figures:
     pairings: int = 0
     # Volunteer service (over the period)
     has_service: bool = False
-    activities: int = 0
+    activities: int = 0  # held: begun by the end of the period or now (not cancelled)
+    activities_planned: int = 0  # published, in the period, not begun yet
+    activities_organised: int = 0  # a unit's: held activities it organised
+    valid_until: dt.datetime | None = None  # the first planned one starts: recount then
     person_times: int = 0
     people: int = 0
     hours: float = 0.0
