@@ -369,6 +369,7 @@ def _service(
         lo, hi = _span(period)
         own_service = service_figures.unit_service(unit_id=node.unit_id or 0, lo=lo, hi=hi)
         f.activities, f.people = own_service.activities, own_service.people
+        f.hours_confirmed = _hours(own_service.hours_confirmed)
         for cat_id, n, h, a in own_service.by_category:
             c = cats[cat_id]
             c.person_times, c.hours, c.activities = n, _hours(h), a
@@ -399,8 +400,9 @@ def _service(
                 person_times=n,
                 hours=_hours(h),
             )
+        f.hours_confirmed = _hours(raw.hours_confirmed)
         if clean:
-            _rolled_up(node, clean, cats, months, communities)
+            f.hours_confirmed += _rolled_up(node, clean, cats, months, communities)
         f.people = _people(node, clean=clean, raw_members=raw.members)
         f.person_times = sum(c.person_times for c in cats.values())
         _unit_service(units, node, clean=clean, ranges=ranges, raw=raw if rollups else None)
@@ -411,6 +413,7 @@ def _service(
     if node.is_unit:
         f.activities_organised = service_figures.organised(unit_id=node.unit_id or 0, lo=lo, hi=hi)
     f.hours = round(sum(c.hours for c in cats.values()), 1)
+    f.hours_confirmed = round(f.hours_confirmed, 1)
     f.households = sum(c.households for c in cats.values())
     f.categories = list(cats.values())
     f.months = list(months.values())
@@ -422,11 +425,12 @@ def _rolled_up(
     cats: dict[int, CategoryFigure],
     months: dict[str, MonthFigure],
     communities: dict[int, CommunityRank],
-) -> None:
-    """The whole clean months, from the rollups."""
+) -> float:
+    """The whole clean months, from the rollups; returns their confirmed hours."""
     facts = ServiceFact.objects.filter(month__in=clean)
     if node.kind != "all":
         facts = facts.filter(path__startswith=node.path)
+    confirmed = _hours(facts.aggregate(h=Sum("hours_confirmed"))["h"])
     for cat_id, m, a, n, h, hh in (
         facts.order_by()
         .values("category_id", "month")
@@ -455,6 +459,7 @@ def _rolled_up(
                 rank.activities += a
                 rank.person_times += n
                 rank.households += hh
+    return confirmed
 
 
 def _people(node: Node, *, clean: list[dt.date], raw_members: QuerySet[Any] | None) -> int:

@@ -53,6 +53,7 @@ class ServiceFact(models.Model):
     person_times = models.PositiveIntegerField(default=0)
     hours = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal("0"))
     households = models.PositiveIntegerField(default=0)
+    hours_confirmed = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal("0"))
 
     class Meta:
         ordering = ("month", "path", "category_id")

@@ -53,7 +53,7 @@ def _sql_month_facts() -> tuple[str, str]:
     service = f"""
         INSERT INTO {ServiceFact._meta.db_table}
             (month, area_id, community_id, path, category_id,
-             activities, person_times, hours, households)
+             activities, person_times, hours, households, hours_confirmed)
         {places}
     """
     unit = f"""

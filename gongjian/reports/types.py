@@ -92,7 +92,8 @@ class Figures:
     valid_until: dt.datetime | None = None  # the first planned one starts: recount then
     person_times: int = 0
     people: int = 0
-    hours: float = 0.0
+    hours: float = 0.0  # every attendance's hours, QR check-outs' included
+    hours_confirmed: float = 0.0  # of those, the hours an organiser confirmed
     households: int = 0
     categories: list[CategoryFigure] = field(default_factory=list)
     months: list[MonthFigure] = field(default_factory=list)

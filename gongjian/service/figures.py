@@ -147,6 +147,7 @@ class UnitService:
     by_category: list[tuple[int, int, Decimal, int]] = field(default_factory=list)  # n, h, acts
     by_month: list[tuple[str, int, Decimal, int]] = field(default_factory=list)
     households: list[tuple[int, int]] = field(default_factory=list)  # by category
+    hours_confirmed: Decimal = Decimal(0)
 
 
 @dataclass
@@ -159,6 +160,7 @@ class AreaService:
     attendances: list[tuple[Any, ...]]  # category, month, place, person-times, hours
     members: QuerySet[Any] | None
     edges: list[int] | None = None  # the activities named, when they were few enough
+    hours_confirmed: Decimal = Decimal(0)  # of the hours, those the organiser confirmed
 
 
 def categories() -> list[Category]:
@@ -185,6 +187,8 @@ def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitServi
     out = UnitService(
         activities=att.values("activity_id").distinct().count(),
         people=att.values("member_id").distinct().count(),
+        hours_confirmed=att.filter(hours_confirmed=True).aggregate(h=Sum("hours"))["h"]
+        or Decimal(0),
     )
     out.by_category = list(
         att.order_by()
@@ -272,11 +276,15 @@ def area_service(*, scope: Scope, ranges: Ranges, name_edges: bool) -> AreaServi
             .annotate(n=Count("pk"), h=Sum("hours"))
             .values_list("activity__category_id", "m", "activity__community_id", "n", "h")
         )
+    confirmed = Decimal(0)
+    if edge != {}:
+        confirmed = att.filter(hours_confirmed=True).aggregate(h=Sum("hours"))["h"] or confirmed
     return AreaService(
         activities=activities,
         attendances=[(c, m, p, n, h or Decimal(0)) for c, m, p, n, h in grouped],
         members=None if edge == {} else att.order_by().values("member_id"),
         edges=list(edge) if edge is not None else None,
+        hours_confirmed=confirmed,
     )
 
 
@@ -321,7 +329,8 @@ def month_facts_sql(lead: str = "") -> tuple[str, str]:
     """Two SELECTs over one month's published activities, each row starting with `lead` (SQL
     of the caller's, such as `"%s, "` for its month): per place (the activity's community, or
     its street or district area when it has none) × category — place id, community id, place
-    path, category id, activities, person-times, hours, households; and per member unit ×
+    path, category id, activities, person-times, hours, households, confirmed hours; and per
+    member unit ×
     category — unit id, category id, person-times, hours. Parameters after the lead's: the
     month's `lo, hi, lo, hi` (places) and `lo, hi` (units)."""
     act, att = Activity._meta.db_table, Attendance._meta.db_table
@@ -329,11 +338,12 @@ def month_facts_sql(lead: str = "") -> tuple[str, str]:
     places = f"""
         SELECT {lead}ar.id, a.community_id, ar.path, a.category_id,
                COUNT(*), COALESCE(SUM(t.n), 0), COALESCE(SUM(t.h), 0),
-               COALESCE(SUM(o.households_visited), 0)
+               COALESCE(SUM(o.households_visited), 0), COALESCE(SUM(t.hc), 0)
         FROM {act} a
         JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
         LEFT JOIN (
-            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h
+            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h,
+                   SUM(CASE WHEN t.hours_confirmed THEN t.hours ELSE 0 END) AS hc
             FROM {att} t JOIN {act} a2 ON a2.id = t.activity_id
             WHERE a2.starts_at >= %s AND a2.starts_at < %s
             GROUP BY t.activity_id
@@ -430,8 +440,10 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
         person_times = sum(n for _c, n, _h, _a in unit.by_category)
         hours = sum((h or Decimal(0) for _c, _n, h, _a in unit.by_category), Decimal(0))
         households = sum(hh for _c, hh in unit.households)
+        confirmed = unit.hours_confirmed
     else:
         area = area_service(scope=scope, ranges=held_ranges([(lo, hi)]), name_edges=False)
+        confirmed = area.hours_confirmed
         activities = sum(n for *_k, n, _hh in area.activities)
         households = sum(hh for *_k, hh in area.activities)
         person_times = sum(n for *_k, n, _h in area.attendances)
@@ -440,7 +452,14 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     year, past = period.start.year, list_url("service:activity_list", when="past")
     ahead, _first = planned(scope=scope, lo=lo, hi=hi)
     extra: list[tuple[str, str, Any, str, str]] = [
-        ("planned", _("计划开展活动"), ahead, _("场"), list_url("service:activity_list"))
+        (
+            "hours_confirmed",
+            _("已确认服务时长"),
+            confirmed.quantize(Decimal("0.1")),
+            _("小时"),
+            list_url("service:stats", by="category", year=year),
+        ),
+        ("planned", _("计划开展活动"), ahead, _("场"), list_url("service:activity_list")),
     ]
     if scope.unit_id is not None:
         extra.append(

@@ -75,6 +75,9 @@ def _direct(node: figures.Node, p: Period) -> dict[str, Any]:
         "person_times": att.count(),
         "people": att.values("member").distinct().count(),
         "hours": float(att.aggregate(h=Sum("hours"))["h"] or Decimal(0)),
+        "hours_confirmed": float(
+            att.filter(hours_confirmed=True).aggregate(h=Sum("hours"))["h"] or Decimal(0)
+        ),
         "households": outcomes.aggregate(h=Sum("households_visited"))["h"] or 0,
         "units": units.count(),
         "members": members.count(),
@@ -92,6 +95,7 @@ def _got(f: Any) -> dict[str, Any]:
         "person_times": f.person_times,
         "people": f.people,
         "hours": f.hours,
+        "hours_confirmed": f.hours_confirmed,
         "households": f.households,
         "units": f.units,
         "members": f.members,

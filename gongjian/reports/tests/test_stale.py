@@ -66,6 +66,7 @@ def test_a_qr_check_out_counts_its_hours_at_once_in_a_rolled_up_month(world: Wor
     assert RollupMonth.objects.get(month=month).dirty
     after = _figures(c.platform_admin, key, "last_month", later)
     assert after.hours > before.hours
+    assert after.hours_confirmed == before.hours_confirmed  # a QR check-out's are unconfirmed
     assert months_to_refresh(today=later)[-1:] == [month]
 
 
