@@ -69,7 +69,8 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
         )
         members = f"FROM {MEMBER} m WHERE m.in_service = %s AND m.is_active = %s AND m.unit_id = %s"
         margs: list[Any] = [True, True, obj.pk]
-        to_area, targs = "", []
+        targs: list[Any] = []
+        to_area = ""
     else:
         like = obj.path + "%"
         att = f"FROM {ATT} t JOIN {ACT} a ON a.id = t.activity_id JOIN {AREA} ar ON ar.id = a.area_id WHERE {window} AND ar.path LIKE %s"  # noqa: E501
