@@ -192,7 +192,7 @@ def connect() -> None:
         return
     member, area = _model("orgs.Member"), _model("orgs.Area")
     pre_save.connect(_remember_member, sender=member, dispatch_uid="reports_member_pre")
-    pass
+    post_save.connect(_member_changed, sender=member, dispatch_uid="reports_member_post")
     pre_save.connect(_remember_path, sender=area, dispatch_uid="reports_area_pre")
     post_save.connect(_area_changed, sender=area, dispatch_uid="reports_area_post")
     pre_save.connect(_remember_old_month, sender=activity, dispatch_uid="reports_activity_pre")
