@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from gongjian.cobuild import selectors, services
 from gongjian.cobuild.models import Campaign, Demand, Priority, Resource
 from gongjian.core.audit import audit_record
+from gongjian.core.figures import written
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.orgs.models import Area
 
@@ -228,6 +229,7 @@ def _write(actor: Any, p: Prepared) -> int:
         return 0
     model = type(p.items[0])
     created = model.objects.bulk_create(p.items, batch_size=1000)
+    written.send(sender=model)  # bulk writes send no model signal
     for campaign_id, n in Counter(obj.campaign_id for obj in created).items():
         audit_record(
             actor=actor,

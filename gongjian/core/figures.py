@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.dispatch import Signal
+
 from gongjian.core.periods import Period
+
+# Sent by a write that changes a figure but sends no model signal (`QuerySet.update()`, a bulk
+# insert): `sender` the model, `instance` the row (or `instances`). The dashboard's caches and
+# rollups listen to it as they listen to `post_save` (gongjian/reports/signals.py).
+written = Signal()
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from gongjian.core.bulk import insert_rows
 from gongjian.core.context import current
 from gongjian.core.errors import ValidationFailed
+from gongjian.core.figures import written
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.core.models import AuditLog
 from gongjian.core.search import fold
@@ -205,6 +206,7 @@ def _validate_units(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepa
 
 def _write_units(actor: Any, p: Prepared) -> int:
     created = Unit.objects.bulk_create(p.items, batch_size=1000)
+    written.send(sender=Unit)  # bulk writes send no model signal
     _bulk_audit(actor, "orgs.unit", [(u.pk, u.name) for u in created])
     return len(created)
 
@@ -467,7 +469,8 @@ def _write_members(actor: Any, p: Prepared) -> int:
         m["public_id"] = uuid.uuid4()
         m["is_active"] = True
         m["name_folded"] = fold(m["name"])
-    written = insert_rows(Member, p.items, fields=MEMBER_INSERT_FIELDS)
+    count = insert_rows(Member, p.items, fields=MEMBER_INSERT_FIELDS)
+    written.send(sender=Member)  # bulk writes send no model signal
     ids: dict[uuid.UUID, int] = {}
     public_ids = [m["public_id"] for m in p.items]
     for i in range(0, len(public_ids), 2000):
@@ -477,7 +480,7 @@ def _write_members(actor: Any, p: Prepared) -> int:
             )
         )
     _bulk_audit(actor, "orgs.member", [(ids[m["public_id"]], m["name"]) for m in p.items])
-    return written
+    return count
 
 
 def _bulk_audit(actor: Any, object_type: str, objects: list[tuple[Any, str]]) -> None:

@@ -40,12 +40,55 @@ def _in_service(scope: Scope) -> Q:
     return Q(unit__isnull=False)
 
 
+# Streets, communities and grids count their residents: their units are few (every unit sits
+# at district level), and the office means the in-service members who live there.
+BY_RESIDENCE = ("street", "community", "grid")
+
+
+def by_residence(scope: Scope) -> bool:
+    """Whether the scope counts 双报到 by residence (a street, community or grid) rather than
+    by the units located in it (a unit, the district, everything)."""
+    return scope.unit_id is None and scope.area_kind in BY_RESIDENCE
+
+
+def _residents(scope: Scope) -> Q:
+    """Members who live in the scope's area (a grid: in it; else in a community under it)."""
+    if scope.area_kind == "grid":
+        return Q(home_grid_id=scope.area_id)
+    return Q(home_community__path__startswith=scope.area_path)
+
+
+def _to_area(scope: Scope) -> Q:
+    """Reports made to the scope's area (a grid: to it; else to a community under it)."""
+    if scope.area_kind == "grid":
+        return Q(grid_id=scope.area_id)
+    if scope.area_path:
+        return Q(community__path__startswith=scope.area_path)
+    return Q()
+
+
+def resident_counts(*, scope: Scope, moment: dt.datetime) -> tuple[int, int, int]:
+    """(in-service members living in the area, of those reported to it, of those waiting for
+    its confirmation) at `moment`: a street's, a community's or a grid's 双报到."""
+    to_area = _to_area(scope)
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to_area)
+    )
+    pending = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to_area)
+    )
+    members = Member.objects.filter(_residents(scope), in_service=True, is_active=True)
+    return members.count(), members.filter(reported).count(), members.filter(pending).count()
+
+
 def _per_unit(qs: QuerySet[Member]) -> dict[int, int]:
     return dict(qs.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
 
 
 def unit_counts(*, scope: Scope, moment: dt.datetime) -> dict[int, tuple[int, int, int]]:
-    """(in-service members, reported, waiting and not reported) per unit of the scope.
+    """(in-service members, reported, waiting) per unit of the scope. Waiting: a report of
+    theirs waits for a community's decision (a first report, or a move while the earlier one
+    still holds), as on the rates page (`selectors._member_counts`).
 
     Three grouped counts with the EXISTS in the WHERE clause, where the planner turns it into
     one hash (anti-)semi-join over the reports, instead of a correlated EXISTS per member in an
@@ -55,7 +98,7 @@ def unit_counts(*, scope: Scope, moment: dt.datetime) -> dict[int, tuple[int, in
     members = Member.objects.filter(_in_service(scope), in_service=True, is_active=True)
     totals = _per_unit(members)
     done = _per_unit(members.filter(reported))
-    waiting = _per_unit(members.filter(pending).exclude(reported))
+    waiting = _per_unit(members.filter(pending))
     return {u: (t, done.get(u, 0), waiting.get(u, 0)) for u, t in totals.items()}
 
 
@@ -78,20 +121,26 @@ def pairings_count(*, scope: Scope, moment: dt.datetime) -> int:
 
 
 def community_reports(*, scope: Scope, moment: dt.datetime) -> tuple[int, dict[int, int]]:
-    """The reports that held at `moment` in the communities of the scope's area: how many, and
-    how many per community (nothing for a unit)."""
+    """The members whose report to a community of the scope's area (a grid: to it) held at
+    `moment`: how many people, and how many per community (nothing for a unit)."""
     if scope.unit_id is not None:
         return 0, {}
-    held = MemberReport.objects.filter(reported_q(moment))
-    if scope.area_path:
-        held = held.filter(community__path__startswith=scope.area_path)
+    held = MemberReport.objects.filter(reported_q(moment) & _to_area(scope)).order_by()
     per = dict(
-        held.order_by()
-        .values("community_id")
-        .annotate(n=Count("pk"))
+        held.values("community_id")
+        .annotate(n=Count("member_id", distinct=True))
         .values_list("community_id", "n")
     )
-    return sum(per.values()), per
+    return held.values("member_id").distinct().count(), per
+
+
+def community_waiting(*, scope: Scope, moment: dt.datetime) -> int:
+    """The members with a report to the scope's area waiting for its decision at `moment`,
+    wherever they live (nothing for a unit)."""
+    if scope.unit_id is not None:
+        return 0
+    waiting = MemberReport.objects.filter(pending_q(moment) & _to_area(scope)).order_by()
+    return waiting.values("member_id").distinct().count()
 
 
 # For computed indicators (evaluation) ----------------------------------------------------------
@@ -133,12 +182,17 @@ def pairings_by_unit(unit_ids: Sequence[int], moment: dt.datetime) -> dict[int, 
 
 def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     """The scope's 双报到 at the end of the period (or today, if sooner): in-service members,
-    reported, waiting, the reporting rate, the reports its communities hold and its pairings
-    (the caller has resolved the scope through its own access check)."""
+    reported, waiting, the reporting rate (of a unit's or the district's roster; of a street's,
+    community's or grid's residents), the people its communities hold reports of and those
+    waiting for them, and its pairings (the caller has resolved the scope through its own
+    access check)."""
     day = min(period.end, timezone.localdate())
     moment = end_of_day(day)
-    counts = unit_counts(scope=scope, moment=moment)
-    total, done, waiting = (sum(c[i] for c in counts.values()) for i in range(3))
+    if by_residence(scope):
+        total, done, waiting = resident_counts(scope=scope, moment=moment)
+    else:
+        counts = unit_counts(scope=scope, moment=moment)
+        total, done, waiting = (sum(c[i] for c in counts.values()) for i in range(3))
     rate = (Decimal(done) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
     rates = list_url("reporting:rates", level="unit", date=day.isoformat())
     unit = scope.unit_id
@@ -171,4 +225,13 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
         received = community_reports(scope=scope, moment=moment)[0]
         url = list_url("reporting:rates", level="community", date=day.isoformat())
         rows.append(("reports_received", _("社区收到报到"), received, _("人"), url))
+        rows.append(
+            (
+                "reports_waiting",
+                _("待社区确认报到"),
+                community_waiting(scope=scope, moment=moment),
+                _("人"),
+                list_url("reporting:report_list", status="submitted"),
+            )
+        )
     return [Figure(f"reporting.{k}", label, v, u, url, _("双报到")) for k, label, v, u, url in rows]

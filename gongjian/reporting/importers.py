@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from gongjian.core import crypto
 from gongjian.core.context import current
 from gongjian.core.errors import ValidationFailed
+from gongjian.core.figures import written
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.core.models import AuditLog
 from gongjian.core.validators import parse_id_number
@@ -144,6 +145,7 @@ def _write(actor: Any, p: Prepared) -> int:
         members.append(member)
     created = MemberReport.objects.bulk_create(reports, batch_size=1000)
     Member.objects.bulk_update(members, ["home_community", "home_grid"], batch_size=1000)
+    written.send(sender=MemberReport)  # bulk writes send no model signal
     ip = current().ip
     AuditLog.objects.bulk_create(
         [

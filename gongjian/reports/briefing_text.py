@@ -47,13 +47,24 @@ def where(f: Figures) -> str:
 
 def _service_clause(f: Figures) -> str:
     if not f.has_service or not f.activities:
-        return "本期暂未开展志愿服务活动"
-    text = (
-        f"累计开展志愿服务活动{num(f.activities)}场次，参与党员{num(f.person_times)}人次"
-        f"（{num(f.people)}人），服务时长{num(f.hours)}小时"
-    )
-    if f.households:
+        text = "本期暂未开展志愿服务活动"
+    elif f.scope_kind == "unit":
+        text = (
+            f"本单位党员参加志愿服务活动{num(f.activities)}场次、{num(f.person_times)}人次"
+            f"（{num(f.people)}人），服务时长{num(f.hours)}小时（其中已确认"
+            f"{num(f.hours_confirmed)}小时）；本单位组织开展活动"
+            f"{num(f.activities_organised)}场次"
+        )
+    else:
+        text = (
+            f"累计开展志愿服务活动{num(f.activities)}场次，参与党员{num(f.person_times)}人次"
+            f"（{num(f.people)}人），服务时长{num(f.hours)}小时（其中已确认"
+            f"{num(f.hours_confirmed)}小时）"
+        )
+    if f.has_service and f.activities and f.households:
         text += f"，入户走访{num(f.households)}户"
+    if f.has_service and f.activities_planned:
+        text += f"；另有{num(f.activities_planned)}场次已发布、尚未开展"
     return text
 
 

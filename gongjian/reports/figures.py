@@ -53,7 +53,7 @@ from gongjian.reports.models import (
     UnitServiceFact,
 )
 from gongjian.reports.services import local_midnight, month_bit
-from gongjian.reports.signals import data_version
+from gongjian.reports.signals import data_version, write_pending
 from gongjian.reports.types import (
     CategoryFigure,
     CommunityRank,
@@ -66,7 +66,7 @@ from gongjian.reports.types import (
 )
 from gongjian.service import figures as service_figures
 
-CACHE_SECONDS = 60  # the longest a cached answer may miss a write that sent no signal
+CACHE_SECONDS = 600  # only to free memory: every write bumps the data version
 
 # Scope nodes ---------------------------------------------------------------------------------
 
@@ -242,20 +242,21 @@ def figures_for(
 ) -> Figures:
     """The figures of `node` over `period`. The caller's access to the node is checked on
     every call; the figures themselves depend only on the node, the period and the day, so
-    a computed answer is cached under those and the data version (`signals.data_version`),
-    for at most `CACHE_SECONDS` (writes that send no signal). `rollups=False` and
+    a computed answer is cached under those and the data version (`signals.data_version`,
+    which every write bumps on commit, in every process). A transaction that has written and
+    not committed yet computes its own (`signals.write_pending`). `rollups=False` and
     `cached=False` always compute."""
     node = node_get_for(actor, node.key)  # never trust a node built elsewhere
     today = today or timezone.localdate()
-    if not (rollups and cached):
+    if not (rollups and cached) or write_pending():
         return _compute(node, period, today=today, rollups=rollups)
     key = (
         f"reports:figures:{data_version()}:{node.key}:{period.kind}:"
         f"{period.start:%Y%m%d}:{period.end:%Y%m%d}:{today:%Y%m%d}"
     )
     hit = cache.get(key)
-    if isinstance(hit, Figures):
-        return hit
+    if isinstance(hit, Figures) and (hit.valid_until is None or timezone.now() < hit.valid_until):
+        return hit  # counted since the last write, and no planned activity has started since
     f = _compute(node, period, today=today, rollups=rollups)
     cache.set(key, f, CACHE_SECONDS)
     return f
@@ -285,6 +286,7 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
         _cobuild(f, where, period, communities=communities)
     if not node.is_unit:
         f.reports_received, per = reporting_figures.community_reports(scope=where, moment=moment)
+        f.reports_waiting = reporting_figures.community_waiting(scope=where, moment=moment)
         for pk, n in per.items():
             if pk in communities:
                 communities[pk].reports = n
@@ -321,6 +323,10 @@ def _reporting(f: Figures, node: Node, where: Scope, *, moment: dt.datetime) -> 
         row = units.get(unit_id)
         if row is not None:
             row.in_service, row.reported = total, done
+    if reporting_figures.by_residence(where):  # a street, community or grid: its residents
+        f.in_service, f.reported, f.pending = reporting_figures.resident_counts(
+            scope=where, moment=moment
+        )
     f.pairings = reporting_figures.pairings_count(scope=where, moment=moment)
     return units
 
@@ -363,6 +369,7 @@ def _service(
         lo, hi = _span(period)
         own_service = service_figures.unit_service(unit_id=node.unit_id or 0, lo=lo, hi=hi)
         f.activities, f.people = own_service.activities, own_service.people
+        f.hours_confirmed = _hours(own_service.hours_confirmed)
         for cat_id, n, h, a in own_service.by_category:
             c = cats[cat_id]
             c.person_times, c.hours, c.activities = n, _hours(h), a
@@ -380,6 +387,7 @@ def _service(
     else:
         exact_place = node.kind == "grid"  # rollups go down to communities, not grids
         clean, ranges = split_period(period, today=today, rollups=rollups and not exact_place)
+        ranges = service_figures.held_ranges(ranges)  # held: begun by now (rollups: the past)
         where = scope_of(node)
         raw = service_figures.area_service(scope=where, ranges=ranges, name_edges=rollups)
         for cat_id, m, place, n, hh in raw.activities:
@@ -392,13 +400,20 @@ def _service(
                 person_times=n,
                 hours=_hours(h),
             )
+        f.hours_confirmed = _hours(raw.hours_confirmed)
         if clean:
-            _rolled_up(node, clean, cats, months, communities)
+            f.hours_confirmed += _rolled_up(node, clean, cats, months, communities)
         f.people = _people(node, clean=clean, raw_members=raw.members)
         f.person_times = sum(c.person_times for c in cats.values())
         _unit_service(units, node, clean=clean, ranges=ranges, raw=raw if rollups else None)
     f.activities = f.activities if node.is_unit else sum(c.activities for c in cats.values())
+    lo, hi = _span(period)
+    where = scope_of(node)
+    f.activities_planned, f.valid_until = service_figures.planned(scope=where, lo=lo, hi=hi)
+    if node.is_unit:
+        f.activities_organised = service_figures.organised(unit_id=node.unit_id or 0, lo=lo, hi=hi)
     f.hours = round(sum(c.hours for c in cats.values()), 1)
+    f.hours_confirmed = round(f.hours_confirmed, 1)
     f.households = sum(c.households for c in cats.values())
     f.categories = list(cats.values())
     f.months = list(months.values())
@@ -410,11 +425,12 @@ def _rolled_up(
     cats: dict[int, CategoryFigure],
     months: dict[str, MonthFigure],
     communities: dict[int, CommunityRank],
-) -> None:
-    """The whole clean months, from the rollups."""
+) -> float:
+    """The whole clean months, from the rollups; returns their confirmed hours."""
     facts = ServiceFact.objects.filter(month__in=clean)
     if node.kind != "all":
         facts = facts.filter(path__startswith=node.path)
+    confirmed = _hours(facts.aggregate(h=Sum("hours_confirmed"))["h"])
     for cat_id, m, a, n, h, hh in (
         facts.order_by()
         .values("category_id", "month")
@@ -443,6 +459,7 @@ def _rolled_up(
                 rank.activities += a
                 rank.person_times += n
                 rank.households += hh
+    return confirmed
 
 
 def _people(node: Node, *, clean: list[dt.date], raw_members: QuerySet[Any] | None) -> int:

@@ -53,6 +53,7 @@ class ServiceFact(models.Model):
     person_times = models.PositiveIntegerField(default=0)
     hours = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal("0"))
     households = models.PositiveIntegerField(default=0)
+    hours_confirmed = models.DecimalField(max_digits=14, decimal_places=1, default=Decimal("0"))
 
     class Meta:
         ordering = ("month", "path", "category_id")
@@ -185,3 +186,20 @@ class BriefingIssue(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.year}年第{self.number}期"
+
+
+class DataVersion(models.Model):
+    """The version of the data the figures read: one row, bumped after the commit of every
+    write that changes a figure (`signals.data_changed`). Every process reads it here (or in
+    the cache when that is shared between processes, e.g. Redis), so an answer one process
+    cached is never served by another after a write. It starts from the clock, so a
+    recreated row never reuses a version that answers were filed under."""
+
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计数据版本")
+        verbose_name_plural = _("统计数据版本")
+
+    def __str__(self) -> str:
+        return str(self.version)

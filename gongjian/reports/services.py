@@ -33,8 +33,9 @@ def last_complete_month(today: dt.date) -> dt.date:
 
 
 def months_to_refresh(*, today: dt.date) -> list[dt.date]:
-    """Every complete month since the first activity that has no rollup yet or a dirty one,
-    and always the last complete month (writes that send no signal land there)."""
+    """Every complete month since the first activity that has no rollup yet or a dirty one:
+    exactly the months some write touched since they were built (every write that changes
+    them marks them, `signals.py`)."""
     first = service_figures.first_activity_start()
     if first is None:
         return []
@@ -43,7 +44,7 @@ def months_to_refresh(*, today: dt.date) -> list[dt.date]:
     built = dict(RollupMonth.objects.values_list("month", "dirty"))
     out = []
     while month <= last:
-        if built.get(month, True) or month == last:
+        if built.get(month, True):
             out.append(month)
         month = next_month(month)
     return out
@@ -56,7 +57,7 @@ def _sql_month_facts() -> tuple[str, str]:
     service = f"""
         INSERT INTO {ServiceFact._meta.db_table}
             (month, area_id, community_id, path, category_id,
-             activities, person_times, hours, households)
+             activities, person_times, hours, households, hours_confirmed)
         {places}
     """
     unit = f"""

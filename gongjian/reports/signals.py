@@ -7,11 +7,15 @@ UPDATE of one row, inside the writer's transaction; nothing when the month was n
 up. Writes through `QuerySet.update()` send no signal (the check-out sets hours that way): the
 refresh re-reads the months just past every time it runs, which covers them.
 
-Every write to a table the figures read also bumps the *data version*, a counter in Django's
-cache under which `figures.figures_for` caches its answers: the bump makes every cached answer
-unreachable at once. It is bumped at once and again on commit, so an answer computed from the
-data before the commit is never filed under the version after it. Writes that send no signal
-are seen when the cached answer expires (`figures.CACHE_SECONDS`).
+Every write to a table the figures read also bumps the *data version* under which
+`figures.figures_for` caches its answers: the bump makes every cached answer unreachable at
+once, in every process. The version lives where every process reads it: the database
+(`models.DataVersion`), or the cache when that is shared between processes (Redis). It is
+bumped once per transaction, by `transaction.on_commit`, so no process can read the new data
+under the old version for longer than the commit takes; until then the writer's own
+transaction, which already sees its writes, reads its figures uncached (`write_pending`). No
+expiry is relied on: writes through `QuerySet.update()` call `data_changed()` (or send
+`core.figures.written`) themselves.
 """
 
 from __future__ import annotations
@@ -21,14 +25,16 @@ import time
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
+from gongjian.core.figures import written
 from gongjian.reporting import figures as reporting_figures
-from gongjian.reports.models import RollupMonth
+from gongjian.reports.models import DataVersion, RollupMonth
 from gongjian.service import figures as service_figures
 
 VERSION_KEY = "reports:data-version"
@@ -47,26 +53,55 @@ def watched() -> tuple[str, ...]:
     return tuple(out)
 
 
+def version_in_cache() -> bool:
+    """Whether the data version is kept in the cache: only when every process shares it
+    (not a per-process memory cache, nor the dummy one)."""
+    backend = str(settings.CACHES.get("default", {}).get("BACKEND", ""))
+    return not backend.endswith(("LocMemCache", "DummyCache"))
+
+
 def data_version() -> int:
-    """The current data version. It starts from the clock, so a version lost from the cache
-    (evicted, restarted) never comes back as one that answers were filed under before."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY, 0)
-    return int(version)
+    """The current data version, as every process reads it."""
+    if version_in_cache():
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, time.time_ns(), None)
+            version = cache.get(VERSION_KEY, 0)
+        return int(version)
+    found = DataVersion.objects.filter(pk=1).values_list("version", flat=True).first()
+    if found is None:
+        row, _created = DataVersion.objects.get_or_create(
+            pk=1, defaults={"version": time.time_ns()}
+        )
+        found = row.version
+    return int(found)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not there: any fresh value is a new version
-        cache.add(VERSION_KEY, time.time_ns(), None)
+    if version_in_cache():
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # not there: any fresh value is a new version
+            cache.add(VERSION_KEY, time.time_ns(), None)
+        return
+    if not DataVersion.objects.filter(pk=1).update(version=F("version") + 1):
+        DataVersion.objects.get_or_create(pk=1, defaults={"version": time.time_ns()})
+
+
+def write_pending(using: str | None = None) -> bool:
+    """Whether the current transaction has written something a figure reads and not yet
+    committed: its answers must not be cached (or read from the cache) under any version."""
+    conn = transaction.get_connection(using)
+    if not conn.in_atomic_block:
+        return False
+    return any(entry[1] is _bump for entry in conn.run_on_commit)
 
 
 def data_changed() -> None:
-    _bump()
-    transaction.on_commit(_bump)
+    """A figure may have changed: bump the version when the transaction commits (at once
+    outside one), once per transaction."""
+    if not write_pending():
+        transaction.on_commit(_bump)
 
 
 def _data_changed(sender: Any, **kwargs: Any) -> None:
@@ -104,6 +139,40 @@ def _remember_old_month(sender: Any, instance: Any, **kwargs: Any) -> None:
     instance._reports_old_month = month_of(old)
 
 
+def _remember_member(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk is None:
+        return
+    instance._reports_old_unit = (
+        sender.objects.filter(pk=instance.pk).values_list("unit_id", flat=True).first()
+    )
+
+
+def _member_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """A member moved to another unit: the unit rollups of every month they served in count
+    them under the unit they belong to now, so those months are recounted."""
+    old = getattr(instance, "_reports_old_unit", instance.unit_id)
+    if created or old == instance.unit_id:
+        return
+    months = service_figures.member_months(instance.pk)
+    RollupMonth.objects.filter(month__in=months).update(dirty=True, version=F("version") + 1)
+
+
+def _remember_path(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if instance.pk is None:
+        return
+    instance._reports_old_path = (
+        sender.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
+    )
+
+
+def _area_changed(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """An area moved in the tree: the rollups file places under their paths, so every month is
+    recounted (rare: a redistricting)."""
+    old = getattr(instance, "_reports_old_path", instance.path)
+    if not created and old != instance.path:
+        RollupMonth.objects.update(dirty=True, version=F("version") + 1)
+
+
 def _model(label: str) -> Any:
     app_label, _dot, name = label.partition(".")
     if not apps.is_installed(f"gongjian.{app_label}"):
@@ -116,13 +185,18 @@ def connect() -> None:
         model = _model(label)
         if model is None:
             continue
-        for signal in (post_save, post_delete):
+        for signal in (post_save, post_delete, written):
             signal.connect(_data_changed, sender=model, dispatch_uid=f"reports_v_{label}_{signal}")
     activity = _model(service_figures.ACTIVITY)
     if activity is None:
         return
+    member, area = _model("orgs.Member"), _model("orgs.Area")
+    pre_save.connect(_remember_member, sender=member, dispatch_uid="reports_member_pre")
+    post_save.connect(_member_changed, sender=member, dispatch_uid="reports_member_post")
+    pre_save.connect(_remember_path, sender=area, dispatch_uid="reports_area_pre")
+    post_save.connect(_area_changed, sender=area, dispatch_uid="reports_area_post")
     pre_save.connect(_remember_old_month, sender=activity, dispatch_uid="reports_activity_pre")
-    for signal in (post_save, post_delete):
+    for signal in (post_save, post_delete, written):
         signal.connect(_activity_changed, sender=activity, dispatch_uid=f"reports_act_{signal}")
         for label in service_figures.ACTIVITY_MODELS:
             child = _model(label)

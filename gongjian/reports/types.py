@@ -81,14 +81,19 @@ class Figures:
     # 双报到 (as of the period's end, or today if sooner)
     reported: int = 0
     pending: int = 0
-    reports_received: int = 0  # confirmed reports to the communities of the scope
+    reports_received: int = 0  # people whose report to the scope's communities held
+    reports_waiting: int = 0  # people whose report to them waited for a decision
     pairings: int = 0
     # Volunteer service (over the period)
     has_service: bool = False
-    activities: int = 0
+    activities: int = 0  # held: begun by the end of the period or now (not cancelled)
+    activities_planned: int = 0  # published, in the period, not begun yet
+    activities_organised: int = 0  # a unit's: held activities it organised
+    valid_until: dt.datetime | None = None  # the first planned one starts: recount then
     person_times: int = 0
     people: int = 0
-    hours: float = 0.0
+    hours: float = 0.0  # every attendance's hours, QR check-outs' included
+    hours_confirmed: float = 0.0  # of those, the hours an organiser confirmed
     households: int = 0
     categories: list[CategoryFigure] = field(default_factory=list)
     months: list[MonthFigure] = field(default_factory=list)

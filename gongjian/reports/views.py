@@ -48,6 +48,7 @@ def links(node: figures.Node, f: Figures) -> dict[str, str]:
         "reports_received": _url("reporting:rates", level="community"),
         "pairings": _url("reporting:pairing_list"),
         "activities": _url("service:activity_list", when="past"),
+        "planned": _url("service:activity_list"),
         "person_times": _url("service:stats", by="month", year=year),
         "people": _url("service:stats", by="unit", year=year),
         "hours": _url("service:stats", by="category", year=year),

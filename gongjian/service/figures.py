@@ -49,6 +49,42 @@ def span(period: Period) -> tuple[dt.datetime, dt.datetime]:
     return local_midnight(period.start), local_midnight(period.end + dt.timedelta(days=1))
 
 
+def held_until(hi: dt.datetime, now: dt.datetime | None = None) -> dt.datetime:
+    """An activity is held once it has started (and was not cancelled): a period's held
+    activities are those that began before the end of the period or now, whichever comes
+    first. The rest of the period's published activities are planned (`planned`)."""
+    return min(hi, now or timezone.now())
+
+
+def held_ranges(ranges: Ranges, now: dt.datetime | None = None) -> list[tuple[Any, Any]]:
+    """The parts of `ranges` that lie before now: the started activities' `starts_at`."""
+    out = []
+    for lo, hi in ranges:
+        top = held_until(hi, now)
+        if lo < top:
+            out.append((lo, top))
+    return out
+
+
+def planned(*, scope: Scope, lo: dt.datetime, hi: dt.datetime) -> tuple[int, dt.datetime | None]:
+    """Published activities of the period that have not started yet, in the scope's area (for
+    a unit: that it organises): how many, and when the first of them starts (a cached count
+    of held activities is good until then)."""
+    now = timezone.now()
+    acts = Activity.objects.filter(
+        _published(), starts_at__gte=max(lo, now), starts_at__lt=hi
+    ).filter(Q(unit_id=scope.unit_id) if scope.unit_id is not None else _place(scope))
+    found = acts.order_by().aggregate(n=Count("pk"), first=Min("starts_at"))
+    return int(found["n"] or 0), found["first"]
+
+
+def organised(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
+    """Held activities the unit organised in [lo, hi) (before now)."""
+    return Activity.objects.filter(
+        _published(), unit_id=unit_id, starts_at__gte=lo, starts_at__lt=held_until(hi)
+    ).count()
+
+
 def _tz() -> Any:
     return timezone.get_current_timezone()
 
@@ -111,6 +147,7 @@ class UnitService:
     by_category: list[tuple[int, int, Decimal, int]] = field(default_factory=list)  # n, h, acts
     by_month: list[tuple[str, int, Decimal, int]] = field(default_factory=list)
     households: list[tuple[int, int]] = field(default_factory=list)  # by category
+    hours_confirmed: Decimal = Decimal(0)
 
 
 @dataclass
@@ -123,6 +160,7 @@ class AreaService:
     attendances: list[tuple[Any, ...]]  # category, month, place, person-times, hours
     members: QuerySet[Any] | None
     edges: list[int] | None = None  # the activities named, when they were few enough
+    hours_confirmed: Decimal = Decimal(0)  # of the hours, those the organiser confirmed
 
 
 def categories() -> list[Category]:
@@ -142,12 +180,15 @@ def first_activity_start() -> dt.datetime | None:
 
 
 def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitService:
-    """The service of the unit's members in [lo, hi), read raw (a unit's few attendances)."""
-    window = _published("activity__") & _within([(lo, hi)], "activity__")
+    """The service of the unit's members at the activities held in [lo, hi) (begun before
+    now), read raw (a unit's few attendances)."""
+    window = _published("activity__") & _within(held_ranges([(lo, hi)]), "activity__")
     att = Attendance.objects.filter(window, member__unit_id=unit_id)
     out = UnitService(
         activities=att.values("activity_id").distinct().count(),
         people=att.values("member_id").distinct().count(),
+        hours_confirmed=att.filter(hours_confirmed=True).aggregate(h=Sum("hours"))["h"]
+        or Decimal(0),
     )
     out.by_category = list(
         att.order_by()
@@ -235,11 +276,15 @@ def area_service(*, scope: Scope, ranges: Ranges, name_edges: bool) -> AreaServi
             .annotate(n=Count("pk"), h=Sum("hours"))
             .values_list("activity__category_id", "m", "activity__community_id", "n", "h")
         )
+    confirmed = Decimal(0)
+    if edge != {}:
+        confirmed = att.filter(hours_confirmed=True).aggregate(h=Sum("hours"))["h"] or confirmed
     return AreaService(
         activities=activities,
         attendances=[(c, m, p, n, h or Decimal(0)) for c, m, p, n, h in grouped],
         members=None if edge == {} else att.order_by().values("member_id"),
         edges=list(edge) if edge is not None else None,
+        hours_confirmed=confirmed,
     )
 
 
@@ -284,7 +329,8 @@ def month_facts_sql(lead: str = "") -> tuple[str, str]:
     """Two SELECTs over one month's published activities, each row starting with `lead` (SQL
     of the caller's, such as `"%s, "` for its month): per place (the activity's community, or
     its street or district area when it has none) × category — place id, community id, place
-    path, category id, activities, person-times, hours, households; and per member unit ×
+    path, category id, activities, person-times, hours, households, confirmed hours; and per
+    member unit ×
     category — unit id, category id, person-times, hours. Parameters after the lead's: the
     month's `lo, hi, lo, hi` (places) and `lo, hi` (units)."""
     act, att = Activity._meta.db_table, Attendance._meta.db_table
@@ -292,11 +338,12 @@ def month_facts_sql(lead: str = "") -> tuple[str, str]:
     places = f"""
         SELECT {lead}ar.id, a.community_id, ar.path, a.category_id,
                COUNT(*), COALESCE(SUM(t.n), 0), COALESCE(SUM(t.h), 0),
-               COALESCE(SUM(o.households_visited), 0)
+               COALESCE(SUM(o.households_visited), 0), COALESCE(SUM(t.hc), 0)
         FROM {act} a
         JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
         LEFT JOIN (
-            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h
+            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h,
+                   SUM(CASE WHEN t.hours_confirmed THEN t.hours ELSE 0 END) AS hc
             FROM {att} t JOIN {act} a2 ON a2.id = t.activity_id
             WHERE a2.starts_at >= %s AND a2.starts_at < %s
             GROUP BY t.activity_id
@@ -332,6 +379,16 @@ def activity_month(activity_id: int) -> QuerySet[Any]:
     return (
         Activity.objects.filter(pk=activity_id)
         .annotate(m=TruncMonth("starts_at", output_field=DateField(), tzinfo=_tz()))
+        .values("m")
+    )
+
+
+def member_months(member_id: int) -> QuerySet[Any]:
+    """The local months of the activities a member attended, as a one-column query (to use
+    inside an UPDATE): the months whose unit rollups count them under their unit."""
+    return (
+        Attendance.objects.filter(member_id=member_id)
+        .annotate(m=TruncMonth("activity__starts_at", output_field=DateField(), tzinfo=_tz()))
         .values("m")
     )
 
@@ -383,18 +440,41 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
         person_times = sum(n for _c, n, _h, _a in unit.by_category)
         hours = sum((h or Decimal(0) for _c, _n, h, _a in unit.by_category), Decimal(0))
         households = sum(hh for _c, hh in unit.households)
+        confirmed = unit.hours_confirmed
     else:
-        area = area_service(scope=scope, ranges=[(lo, hi)], name_edges=False)
+        area = area_service(scope=scope, ranges=held_ranges([(lo, hi)]), name_edges=False)
+        confirmed = area.hours_confirmed
         activities = sum(n for *_k, n, _hh in area.activities)
         households = sum(hh for *_k, hh in area.activities)
         person_times = sum(n for *_k, n, _h in area.attendances)
         hours = sum((h for *_k, h in area.attendances), Decimal(0))
         people = distinct_members(area.members)
     year, past = period.start.year, list_url("service:activity_list", when="past")
+    ahead, _first = planned(scope=scope, lo=lo, hi=hi)
+    extra: list[tuple[str, str, Any, str, str]] = [
+        (
+            "hours_confirmed",
+            _("已确认服务时长"),
+            confirmed.quantize(Decimal("0.1")),
+            _("小时"),
+            list_url("service:stats", by="category", year=year),
+        ),
+        ("planned", _("计划开展活动"), ahead, _("场"), list_url("service:activity_list")),
+    ]
+    if scope.unit_id is not None:
+        extra.append(
+            (
+                "organised",
+                _("本单位组织活动"),
+                organised(unit_id=scope.unit_id, lo=lo, hi=hi),
+                _("场"),
+                past,
+            )
+        )
     return [
         Figure(f"service.{key}", label, value, unit, url, _("志愿服务"))
         for key, label, value, unit, url in (
-            ("activities", _("志愿服务活动"), activities, _("场"), past),
+            ("activities", _("开展志愿服务活动"), activities, _("场"), past),
             (
                 "person_times",
                 _("参与人次"),
@@ -417,5 +497,6 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
                 list_url("service:stats", by="category", year=year),
             ),
             ("households", _("入户走访"), households, _("户"), past),
+            *extra,
         )
     ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -149,6 +150,16 @@ class Series(TimeStampedModel):
         return f"{self.get_frequency_display()} × {self.occurrences}"
 
 
+def community_of(area: Area) -> int | None:
+    """The community an area lies in: itself, or the parent of a grid; none for a street or
+    a district."""
+    if area.kind == Area.Kind.COMMUNITY:
+        return area.pk
+    if area.kind == Area.Kind.GRID:
+        return area.parent_id
+    return None
+
+
 class Activity(TimeStampedModel):
     class Status(models.TextChoices):
         PUBLISHED = "published", _("已发布")
@@ -249,6 +260,16 @@ class Activity(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """The community always follows the place, whoever writes it (a service, the admin):
+        the statistics by community count an activity where it takes place."""
+        fields = kwargs.get("update_fields")
+        if self.area_id is not None and (fields is None or "area" in fields):
+            self.community_id = community_of(self.area)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "community"}
+        super().save(*args, **kwargs)
 
     @property
     def is_cancelled(self) -> bool:

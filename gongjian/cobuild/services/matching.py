@@ -29,6 +29,7 @@ from gongjian.cobuild.services.lists import served_path
 from gongjian.core.access import pk_of, user_of
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import Conflict
+from gongjian.core.figures import written
 from gongjian.core.validation import clean_int, clean_text, invalid
 from gongjian.orgs import selectors as org_selectors
 
@@ -223,6 +224,7 @@ def matches_confirm(
                 confirmed_by=user_of(actor),
                 updated_at=now,
             )
+            written.send(sender=Match)  # an update() sends no model signal
     except IntegrityError:
         raise Conflict(_("有需求已确认了其他配对，请重新运行匹配"), code="demand_taken") from None
     audit_record(

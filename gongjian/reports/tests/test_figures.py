@@ -58,16 +58,26 @@ def _direct(node: figures.Node, p: Period) -> dict[str, Any]:
         )
         in_service = Member.objects.filter(unit__area__path__startswith=node.path, in_service=True)
     moment = local_midnight(min(p.end, TODAY) + dt.timedelta(days=1))
-    reported = (
-        MemberReport.objects.filter(member__in=in_service, confirmed_at__lt=moment)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
-        .count()
+    held = MemberReport.objects.filter(confirmed_at__lt=moment).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=moment)
     )
+    if node.kind == "grid":  # a street, community or grid counts its residents
+        in_service = Member.objects.filter(home_grid_id=node.area_id, in_service=True)
+        held = held.filter(grid_id=node.area_id)
+    elif node.kind in ("street", "community"):
+        in_service = Member.objects.filter(
+            home_community__path__startswith=node.path, in_service=True
+        )
+        held = held.filter(community__path__startswith=node.path)
+    reported = held.filter(member__in=in_service).count()
     return {
         "activities": activity_count,
         "person_times": att.count(),
         "people": att.values("member").distinct().count(),
         "hours": float(att.aggregate(h=Sum("hours"))["h"] or Decimal(0)),
+        "hours_confirmed": float(
+            att.filter(hours_confirmed=True).aggregate(h=Sum("hours"))["h"] or Decimal(0)
+        ),
         "households": outcomes.aggregate(h=Sum("households_visited"))["h"] or 0,
         "units": units.count(),
         "members": members.count(),
@@ -85,6 +95,7 @@ def _got(f: Any) -> dict[str, Any]:
         "person_times": f.person_times,
         "people": f.people,
         "hours": f.hours,
+        "hours_confirmed": f.hours_confirmed,
         "households": f.households,
         "units": f.units,
         "members": f.members,
@@ -218,12 +229,13 @@ def test_a_unit_sees_only_its_own_figures(world: World) -> None:
     assert (f.demands, f.resources) == (0, 2)
 
 
+@pytest.mark.django_db(transaction=True)  # writes commit, as they do outside a test
 def test_a_cached_answer_is_reused_until_a_write(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
     """Given the district's figures once counted, when they are asked for again, then the
-    answer comes from the cache (only the caller's access is checked); and when an attendance
-    is written, then the next answer is counted afresh."""
+    answer comes from the cache (the caller's access is checked, the data version read); and
+    when an attendance is written, then the next answer is counted afresh."""
     c = world.cast
     node = figures.node_get_for(c.district_admin, f"area:{c.district.pk}")
     period = period_of("this_month", today=TODAY)

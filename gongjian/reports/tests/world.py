@@ -81,7 +81,7 @@ def activity(
             member=member,
             method=Attendance.Method.MANUAL,
             hours=Decimal(hours),
-            hours_confirmed=True,
+            hours_confirmed=member.name != "王静",  # her hours were never confirmed
         )
     if households is not None:
         Outcome.objects.create(activity=a, households_visited=households, people_served=5)

@@ -215,6 +215,9 @@ def activity_publish(
     )
     if ends_at <= now:
         raise invalid("ends_at", _("不能发布已经结束的活动"))
+    if timezone.localtime(starts_at).date() < timezone.localdate(now).replace(day=1):
+        # An activity counts in the month it began: an ended month's figures are final.
+        raise invalid("starts_at", _("开始时间所在的月份已结束，不能发布到已结束的月份"))
     starts, series = _starts(actor, starts_at=starts_at, repeat=repeat, occurrences=occurrences)
     activities = []
     for start in starts:

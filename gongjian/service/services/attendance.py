@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import ApplicationError, Conflict, NotFound
+from gongjian.core.figures import written
 from gongjian.core.validation import clean_choice, clean_decimal, invalid
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Member
@@ -177,6 +178,8 @@ def _scan_out(activity: Activity, member: Member, now: dt.datetime) -> tuple[Att
         pk=attendance.pk, checked_out_at__isnull=True, hours_confirmed=False
     ).update(checked_out_at=now, hours=hours, points=points_for(hours), updated_at=now)
     attendance.refresh_from_db()
+    if changed:  # hours are a figure: the dashboard recounts this activity's month
+        written.send(sender=Attendance, instance=attendance)
     if not changed:
         return (
             attendance,

@@ -1,5 +1,5 @@
-"""Rebuild the dashboard's monthly rollups: dirty months, months never built, and the last
-complete month. Run it after bulk writes and nightly (cron or a systemd timer)."""
+"""Rebuild the dashboard's monthly rollups: the months a write marked dirty and months never
+built. Run it nightly (cron or a systemd timer); until then a dirty month is read raw."""
 
 from __future__ import annotations
 
