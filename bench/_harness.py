@@ -191,6 +191,21 @@ def django_setup(database_url: str | None = None, *, migrate: bool = True) -> No
         call_command("migrate", verbosity=0, interactive=False)
 
 
+def logged_in_client(user: Any) -> Any:
+    """Django's test client logged in as `user`, with the second factor verified as the test
+    suite does (`gongjian.conftest._verify_test_logins`): staff pages otherwise answer with the
+    second-factor page, not the page being timed."""
+    from django.contrib.auth.signals import user_logged_in
+    from django.test import Client
+
+    from gongjian.conftest import _verify_test_logins
+
+    user_logged_in.connect(_verify_test_logins, dispatch_uid="bench-second-factor")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 def run_worker(
     script: str | Path,
     *args: str,

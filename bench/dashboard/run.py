@@ -252,7 +252,6 @@ def _sizes() -> dict[str, int]:
 
 def measure() -> dict[str, Any]:
     from django.db import connection
-    from django.test import Client
     from django.utils import timezone
 
     from gongjian.accounts.models import User
@@ -296,8 +295,7 @@ def measure() -> dict[str, Any]:
     data = briefing.write_docx(figures.figures_for(district_user, node, year))
     briefing_s = round(time.perf_counter() - started, 2)
 
-    client = Client()
-    client.force_login(admin)
+    client = h.logged_in_client(admin)
     assert client.get("/reports/").status_code == 200
     page_ms = h.median_ms(lambda: client.get("/reports/"), repeat=5)
 

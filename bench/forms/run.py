@@ -136,7 +136,6 @@ def main() -> None:
     bench = Bench("forms", targets={"platform_ms": 500, "prefill_ms": 300})
     with bench.database(args.postgres, keep=args.keep) as url:
         bench.django(url)
-        from django.test import Client
         from django.utils import timezone
 
         from gongjian.accounts.models import User
@@ -232,14 +231,7 @@ def main() -> None:
 
         bench.record("prefilled_fields", prefill())
         bench.record("prefill_ms", h.median_ms(prefill, repeat=7, warmup=1))
-        from django.contrib.auth.signals import user_logged_in
-
-        from gongjian.conftest import _verify_test_logins
-
-        # A log-in by the test client, verified with an authenticator as the tests do.
-        user_logged_in.connect(_verify_test_logins, dispatch_uid="bench-second-factor")
-        client = Client()
-        client.force_login(admin)
+        client = h.logged_in_client(admin)
 
         def page() -> None:
             response = client.get(f"/forms/rounds/{rnd.pk}/")

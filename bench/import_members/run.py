@@ -236,14 +236,12 @@ def roster(rng: random.Random, n: int, orgs: list[str], *, start: int) -> bytes:
 
 def member_list(admin: Any) -> tuple[float, int, int]:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
     from gongjian.orgs import selectors
 
-    client = Client()
-    client.force_login(admin)
+    client = h.logged_in_client(admin)
     url = reverse("orgs:member_list")
     for _ in range(3):  # warm
         assert client.get(url).status_code == 200

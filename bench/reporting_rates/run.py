@@ -42,11 +42,9 @@ CITY = {"--city-members": 200_000, "--city-communities": 3_000, "--city-units": 
 def _measure(user: Any) -> dict[str, Any]:
     """Median time and query count of the rates page, per level, for `user`."""
     from django.db import connection, reset_queries
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(user)
+    client = h.logged_in_client(user)
     out: dict[str, Any] = {}
     for level in LEVELS:
         url = f"/reporting/rates/?level={level}"

@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import _harness as h
 from _harness import Bench
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gj_studyinsp_bench"
@@ -93,7 +94,6 @@ def main() -> None:
     bench = Bench("study", targets={"city_ms": 500})
     with bench.database(args.postgres, keep=args.keep) as url:
         bench.django(url)
-        from django.test import Client
         from django.utils import timezone
 
         from gongjian.accounts.models import User
@@ -103,7 +103,7 @@ def main() -> None:
 
         year = timezone.localdate().year - 1
         bench.record("scale", args.scale)
-        elapsed, made = bench.once_ms(lambda: generate(year, args.scale))
+        elapsed, made = h.once_ms(lambda: generate(year, args.scale))
         bench.record("generate_ms", elapsed)
         bench.record("branches", made["branches"])
         bench.record("sessions", made["sessions"])
@@ -124,19 +124,16 @@ def main() -> None:
 
         bench.record("city_rows", table(admin))
         bench.record("city_behind", table(admin, behind=True))
-        bench.record("city_ms", bench.median_ms(lambda: table(admin), repeat=7, warmup=1))
-        bench.record("district_ms", bench.median_ms(lambda: table(committee), repeat=7, warmup=1))
-        bench.record(
-            "chase_ms", bench.median_ms(lambda: table(admin, behind=True), repeat=7, warmup=1)
-        )
-        client = Client()
-        client.force_login(admin)
+        bench.record("city_ms", h.median_ms(lambda: table(admin), repeat=7, warmup=1))
+        bench.record("district_ms", h.median_ms(lambda: table(committee), repeat=7, warmup=1))
+        bench.record("chase_ms", h.median_ms(lambda: table(admin, behind=True), repeat=7, warmup=1))
+        client = h.logged_in_client(admin)
 
         def page() -> None:
             response = client.get(f"/study/compliance/?year={year}")
             assert response.status_code == 200
 
-        bench.record("page_ms", bench.median_ms(page, repeat=5, warmup=1))
+        bench.record("page_ms", h.median_ms(page, repeat=5, warmup=1))
     bench.write()
 
 
