@@ -87,7 +87,7 @@ class PhoneIn(Schema):
     phone: str = Field(max_length=32)
 
 
-class ReasonIn(Schema):
+class ConsultReasonIn(Schema):
     reason: str = Field(max_length=400)
 
 
@@ -185,7 +185,7 @@ def suggestion_accept(request: HttpRequest, suggestion_id: str) -> Any:
 
 
 @router.post("/suggestions/{suggestion_id}/decline", response=SuggestionOut)
-def suggestion_decline(request: HttpRequest, suggestion_id: str, payload: ReasonIn) -> Any:
+def suggestion_decline(request: HttpRequest, suggestion_id: str, payload: ConsultReasonIn) -> Any:
     return services.suggestion_decline(
         actor=request.user, suggestion_id=suggestion_id, reason=payload.reason
     )
@@ -210,7 +210,7 @@ def suggestion_assign(request: HttpRequest, suggestion_id: str, payload: AssignI
 
 
 @router.post("/suggestions/{suggestion_id}/hand-back", response=SuggestionOut)
-def suggestion_hand_back(request: HttpRequest, suggestion_id: str, payload: ReasonIn) -> Any:
+def suggestion_hand_back(request: HttpRequest, suggestion_id: str, payload: ConsultReasonIn) -> Any:
     return services.suggestion_hand_back(
         actor=request.user, suggestion_id=suggestion_id, reason=payload.reason
     )
@@ -301,7 +301,7 @@ class AnswerIn(Schema):
     accept: bool
 
 
-class CheckinIn(Schema):
+class ConsultCheckinIn(Schema):
     token: str = Field(max_length=200)
 
 
@@ -378,7 +378,7 @@ def invitation_answer(request: HttpRequest, consultation_id: str, payload: Answe
 
 
 @router.post("/checkin", response=dict)
-def checkin(request: HttpRequest, payload: CheckinIn) -> Any:
+def checkin(request: HttpRequest, payload: ConsultCheckinIn) -> Any:
     attendance, new = services.attendance_scan(actor=request.user, token=payload.token)
     return {"consultation_id": str(attendance.consultation.public_id), "new": new}
 

@@ -75,7 +75,7 @@ class FieldOut(Schema):
     until: int | None
 
 
-class RuleIn(Schema):
+class FormsRuleIn(Schema):
     left: str = Field(max_length=64)
     op: str
     right: str = Field("", max_length=64)
@@ -154,7 +154,7 @@ class ReturnIn(Schema):
     submit: bool = False
 
 
-class ReasonIn(Schema):
+class FormsReasonIn(Schema):
     reason: str = Field(max_length=400)
 
 
@@ -255,7 +255,7 @@ def field_history(
 
 
 @router.post("/forms/{form_id}/rules", response={201: dict})
-def rule_add(request: HttpRequest, form_id: str, payload: RuleIn) -> Any:
+def rule_add(request: HttpRequest, form_id: str, payload: FormsRuleIn) -> Any:
     rule = services.rule_add(actor=request.user, form_id=form_id, **payload.dict())
     return Status(201, {"id": rule.pk})
 
@@ -348,5 +348,5 @@ def return_approve(request: HttpRequest, return_id: str) -> Any:
 
 
 @router.post("/returns/{return_id}/send-back", response=ReturnOut)
-def return_send_back(request: HttpRequest, return_id: str, payload: ReasonIn) -> Any:
+def return_send_back(request: HttpRequest, return_id: str, payload: FormsReasonIn) -> Any:
     return services.return_send_back(actor=request.user, return_id=return_id, reason=payload.reason)

@@ -62,12 +62,12 @@ class HouseholdIn(Schema):
     empty_nest: bool = False
 
 
-class UnmaskIn(Schema):
+class HouseholdUnmaskIn(Schema):
     field: str = Field(max_length=40)
     reason: str = Field("", max_length=1000)
 
 
-class UnmaskOut(Schema):
+class HouseholdUnmaskOut(Schema):
     value: str
 
 
@@ -191,8 +191,8 @@ def household_detail(request: HttpRequest, household_id: str) -> Any:
     return selectors.household_get_for(request.user, household_id)
 
 
-@router.post("/households/{household_id}/unmask", response=UnmaskOut)
-def household_unmask(request: HttpRequest, household_id: str, payload: UnmaskIn) -> Any:
+@router.post("/households/{household_id}/unmask", response=HouseholdUnmaskOut)
+def household_unmask(request: HttpRequest, household_id: str, payload: HouseholdUnmaskIn) -> Any:
     value = services.household_unmask(
         actor=request.user,
         household_id=household_id,

@@ -33,7 +33,7 @@ class MobilisationOut(Schema):
         return obj.public_id
 
 
-class PlaceIn(Schema):
+class MobilisePlaceIn(Schema):
     name: str = Field(max_length=200)
     kind: str = Field(max_length=40)
     area_id: int | None = None
@@ -53,7 +53,7 @@ class MobilisationIn(Schema):
     reason: str = Field("", max_length=8000)
     contact: str = Field("", max_length=200)
     district_id: int | None = None
-    places: list[PlaceIn] = Field(max_length=2000)
+    places: list[MobilisePlaceIn] = Field(max_length=2000)
     quotas: list[QuotaIn] = Field(max_length=20000)
 
 
@@ -92,7 +92,7 @@ class ArrivalOut(Schema):
         return obj.dispatch.public_id
 
 
-class CheckinIn(Schema):
+class MobiliseCheckinIn(Schema):
     place_id: uuid.UUID
 
 
@@ -196,7 +196,7 @@ def arrival_mark(request: HttpRequest, dispatch_id: str) -> Any:
 
 
 @router.post("/arrivals", response=ArrivalOut)
-def arrival_checkin(request: HttpRequest, payload: CheckinIn) -> Any:
+def arrival_checkin(request: HttpRequest, payload: MobiliseCheckinIn) -> Any:
     return _arrival(services.arrival_checkin(actor=request.user, place_id=payload.place_id))
 
 
@@ -204,7 +204,7 @@ class LeaderIn(Schema):
     member_id: uuid.UUID
 
 
-class PlaceOut(Schema):
+class MobilisePlaceOut(Schema):
     id: uuid.UUID
     name: str
     kind: str
@@ -215,7 +215,7 @@ class PlaceOut(Schema):
         return obj.public_id  # type: ignore[no-any-return]
 
 
-@router.post("/places/{place_id}/leader", response=PlaceOut)
+@router.post("/places/{place_id}/leader", response=MobilisePlaceOut)
 def place_leader(request: HttpRequest, place_id: str, payload: LeaderIn) -> Any:
     return services.place_leader_set(
         actor=request.user, place_id=place_id, member_id=payload.member_id

@@ -203,7 +203,9 @@ def test_every_scope_level_reads_right_and_says_nothing_twice(
     if kind in ("district", "street", "all"):
         assert "各社区累计确认党员报到20人" in text
     if in_service == 0:
-        assert draft.lead.startswith(f"今年以来，{briefing_text.where(f)}累计开展志愿服务活动6场次")
+        # A unit's lead counts the activities its members attended (docs/figures.md)
+        did = "本单位党员参加志愿服务活动" if kind == "unit" else "累计开展志愿服务活动"
+        assert draft.lead.startswith(f"今年以来，{briefing_text.where(f)}{did}6场次")
 
 
 def test_a_period_without_activities_has_no_service_section() -> None:
