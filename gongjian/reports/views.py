@@ -111,6 +111,9 @@ def _context(request: HttpRequest) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = _context(request)
     context["holiday_warning"] = calendar.next_year_warning(timezone.localdate())
+    context["app_figures"] = selectors.app_figures(
+        request.user, context["node"], context["f"].period
+    )
     template = "reports/screen.html" if request.GET.get("screen") else "reports/dashboard.html"
     return render(request, template, context)
 

@@ -123,3 +123,34 @@ def test_the_picker_offers_only_nodes_in_scope(world: World) -> None:
     assert "晨辉社区" in html
     assert "星光社区" not in html
     assert "区司法局" not in html
+
+
+def test_the_dashboard_shows_every_other_apps_figures_with_their_links(cast: Cast) -> None:
+    from gongjian.consult.tests.helpers import suggestion
+    from gongjian.core.figures import providers
+    from gongjian.reports import selectors
+
+    # Given a member's suggestion this year
+    suggestion(cast)
+    # When the district administrator opens the dashboard
+    response = _client(cast.district_admin).get(reverse("reports:dashboard"))
+    html = response.content.decode()
+    # Then each app the board does not compose has its section, and consult's figures say 1
+    period = period_of("this_year", today=timezone.localdate())
+    groups = dict(response.context["app_figures"])
+    labels = {label for label, _fn in providers()} - selectors.COMPOSED_HERE
+    assert {"consult", "study", "inspection", "grid", "mobilise", "forms"} <= labels
+    made = next(
+        f for items in groups.values() for f in items if f.key == "consult.suggestions_made"
+    )
+    assert made.value == 1
+    assert f'href="{made.url}"' in html.replace("&amp;", "&")
+    for group in groups:
+        assert f"<h2>{group}</h2>" in html
+    # and a unit's dashboard asks the apps for that unit only
+    unit_groups = selectors.app_figures(
+        cast.district_admin,
+        figures.node_get_for(cast.district_admin, f"unit:{cast.tax.pk}"),
+        period,
+    )
+    assert unit_groups
