@@ -49,7 +49,7 @@ from gongjian.consult.models import (
     UnitDuty,
 )
 from gongjian.core import crypto, files, photos
-from gongjian.core.access import one, user_of
+from gongjian.core.access import not_own, one, user_of
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, Conflict, PermissionDenied
 from gongjian.core.validation import (
@@ -369,12 +369,18 @@ def suggestion_submit_public(
 
 
 def _to_decide(actor: Any, suggestion_id: Any) -> Suggestion:
-    return one(
+    s = one(
         selectors.suggestions_to_decide(actor=actor),
         _("意见建议不存在或无权受理"),
         public_id=_uuid(suggestion_id),
         lock=True,
     )
+    # Separation of duties: whoever put the suggestion forward does not accept, decline,
+    # merge or assign it, whatever committee post they also hold.
+    if s.member_id is not None:
+        submitter = Member.objects.filter(pk=s.member_id).values_list("user_id", flat=True)
+        not_own(actor, *submitter, message=_("您是这条意见建议的提出人，不能受理或交办它"))
+    return s
 
 
 @transaction.atomic

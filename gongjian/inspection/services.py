@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core import photos
-from gongjian.core.access import one
+from gongjian.core.access import not_own, one
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import Conflict, PermissionDenied
 from gongjian.core.validation import clean_choice, clean_date, clean_int, clean_text, invalid
@@ -360,6 +360,22 @@ def rectification_submit(
     return rect
 
 
+def holds_responsible_post(actor: Any, finding: Finding) -> bool:
+    """Whether the actor holds a post of the side responsible for the finding itself: the
+    responsible unit's administrator, or a post on the responsible area (not one above it,
+    from which a street or district inspects the places below). The platform may act as both."""
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return False
+    if finding.responsible_unit_id is not None and finding.responsible_unit_id in posts.unit_ids:
+        return True
+    if finding.responsible_area_id is not None:
+        path = Area.objects.filter(pk=finding.responsible_area_id).values_list("path", flat=True)
+        held = {p for paths in posts.area_paths.values() for p in paths}
+        return bool(held & set(path))
+    return False
+
+
 @transaction.atomic
 def rectification_review(
     *,
@@ -382,6 +398,12 @@ def rectification_review(
     rect = finding.rectifications.select_for_update().filter(result="").order_by("-id").first()
     if rect is None:
         raise Conflict(_("没有待复核的整改"), code="not_submitted")
+    # Separation of duties: the account that reported the rectification, or anyone holding a
+    # post of the responsible side, may not accept or return it (the platform may act as both,
+    # but not on its own report).
+    not_own(actor, rect.submitted_by_id, message=_("提交整改的人不能复核这项整改"))
+    if holds_responsible_post(actor, finding):
+        raise PermissionDenied(_("您担任该问题整改责任方的职务，不能复核本方的整改"))
     now = timezone.now()
     rect.reviewed_by = actor
     rect.reviewed_at = now

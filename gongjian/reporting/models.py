@@ -60,6 +60,16 @@ class MemberReport(TimeStampedModel):
     )
     source = models.CharField(_("来源"), max_length=16, choices=Source.choices, default="self")
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    # The account that submitted it (the member's own, or one acting on their behalf): it may
+    # not confirm or reject it (separation of duties).
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

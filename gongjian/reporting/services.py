@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.access import one
+from gongjian.core.access import not_own, one
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import Conflict, NotFound, PermissionDenied
 from gongjian.core.validation import clean_choice, clean_text, invalid
@@ -100,7 +100,7 @@ def member_report_submit(
         and current.grid_id == (grid.pk if grid else None)
     ):
         raise Conflict(_("您已向%(c)s报到并已确认") % {"c": community.name}, code="report_same")
-    report = MemberReport(member=member, community=community, grid=grid)
+    report = MemberReport(member=member, community=community, grid=grid, submitted_by=_user(actor))
     try:
         with transaction.atomic():
             report.save()
@@ -151,6 +151,14 @@ def _decidable(actor: Any, reports: Sequence[MemberReport | uuid.UUID | str]) ->
     if len(locked) != len(ids):
         raise NotFound(_("报到记录不存在，或不是报到到您所管理的社区"))
     for r in locked:
+        # Separation of duties: the member (or the account that reported for them) may not
+        # decide their own report, whatever community post they also hold.
+        not_own(
+            actor,
+            r.member.user_id,
+            r.submitted_by_id,
+            message=_("%(m)s的报到由您本人提交，不能由您确认或退回") % {"m": r.member.name},
+        )
         if r.status != MemberReport.Status.SUBMITTED:
             raise Conflict(
                 _("%(m)s的报到已处理（%(s)s），不能再次处理")
@@ -364,6 +372,8 @@ def _org_report_locked(actor: Any, report: OrgReport | int | str, q: Any, state:
             _("该结对当前为“%(s)s”，不能这样处理") % {"s": locked.get_status_display()},
             code="pair_state",
         )
+    if state == OrgReport.Status.SUBMITTED:  # confirming or rejecting: a review
+        not_own(actor, locked.submitted_by_id, message=_("提交结对申请的人不能确认或退回它"))
     return locked
 
 

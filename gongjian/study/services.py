@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core import files
-from gongjian.core.access import one
+from gongjian.core.access import not_own, one
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, Conflict, PermissionDenied
 from gongjian.core.updates import model_update
@@ -677,12 +677,16 @@ def note_submit(*, actor: Any, session_id: Any, text: str) -> Attendance:
 
 
 def _makeup_for_write(actor: Any, attendance_id: Any) -> Attendance:
-    return one(
+    attendance = one(
         Attendance.objects.filter(session__in=selectors.organised_sessions(actor=actor)),
         _("补学记录不存在或无权管理"),
         public_id=_uuid(attendance_id),
         lock=True,
     )
+    # Separation of duties: an organiser does not confirm or return their own make-up.
+    submitter = Member.objects.filter(pk=attendance.member_id).values_list("user_id", flat=True)
+    not_own(actor, *submitter, message=_("这份补学心得是您本人提交的，不能由您确认或退回"))
+    return attendance
 
 
 @transaction.atomic
