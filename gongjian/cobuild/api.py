@@ -91,6 +91,10 @@ class ResourceOut(Schema):
         return str(obj.unit.name)
 
     @staticmethod
+    def resolve_contact(obj: Any) -> str:
+        return str(obj.contact_masked)  # the mobile number masked, as on the page
+
+    @staticmethod
     def resolve_confirmed(obj: Any) -> int:
         return int(getattr(obj, "confirmed", 0) or 0)
 
@@ -103,6 +107,14 @@ class ResourceIn(Schema):
     capacity: int = 1
     area_id: int | None = None
     contact: str = ""
+
+
+class ContactUnmaskIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class ContactUnmaskOut(Schema):
+    contact: str
 
 
 class DemandOut(Schema):
@@ -413,6 +425,16 @@ def resource_update(request: HttpRequest, resource_id: int, payload: ResourceIn)
     data.pop("unit_id")
     area = data.pop("area_id")
     return services.resource_update(actor=request.user, resource=resource_id, area=area, **data)
+
+
+@router.post(
+    "/resources/{resource_id}/contact", response=ContactUnmaskOut, summary="查看完整联系电话"
+)
+def resource_contact(request: HttpRequest, resource_id: int, payload: ContactUnmaskIn) -> Any:
+    value = services.resource_contact_unmask(
+        actor=request.user, resource=resource_id, reason=payload.reason
+    )
+    return {"contact": value}
 
 
 @router.delete("/resources/{resource_id}", response={204: None}, summary="删除资源")

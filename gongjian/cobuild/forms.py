@@ -29,7 +29,12 @@ class ResourceForm(forms.Form):
     category = forms.CharField(label=_("类别"), max_length=32, required=False)
     capacity = forms.IntegerField(label=_("可服务社区数"), min_value=1, max_value=100)
     area = forms.IntegerField(label=_("服务区域"), required=False)
-    contact = forms.CharField(label=_("联系人及电话"), max_length=100, required=False)
+    contact = forms.CharField(
+        label=_("联系人及电话"),
+        max_length=100,
+        required=False,
+        help_text=_("手机号加密保存、只显示部分号码；修改时保留显示的号码即保留原号码"),
+    )
 
 
 class DemandForm(forms.Form):

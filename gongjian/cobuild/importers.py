@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from gongjian.cobuild import selectors, services
 from gongjian.cobuild.models import Campaign, Demand, Priority, Resource
 from gongjian.core.audit import audit_record
+from gongjian.core.contacts import Contact, contact_values, split_contact
+from gongjian.core.errors import ValidationFailed
 from gongjian.core.figures import written
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.orgs.models import Area
@@ -30,7 +32,14 @@ RESOURCE_COLUMNS = [
     Column("category", "类别", False, "如困难帮扶、法律政策宣讲、老旧小区改造", "法律政策宣讲"),
     Column("capacity", "可服务社区数", True, "1至100的整数", "2"),
     Column("area", "服务区域编码", False, "区、街道或社区的编码；不填为全区", "SFQ01"),
-    Column("contact", "联系人及电话", False, "", "王科长 0571-00000000"),
+    Column(
+        "contact",
+        "联系人及电话",
+        False,
+        "姓名和电话；手机号加密保存、脱敏显示",
+        "王科长 0571-00000000",
+        contact=True,
+    ),
 ]
 DEMAND_COLUMNS = [
     Column("campaign", "共建活动", False, "活动名称；不填为最新的征集中活动", "2026年度直联共建"),
@@ -146,9 +155,14 @@ def _validate_resources(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> P
             or (campaign is not None and not area.path.startswith(campaign.district.path))
         ):
             err("area", _("服务区域编码%(c)s不存在或不在本区") % {"c": area_code})
-        for key, limit in (("description", 2000), ("category", 32), ("contact", 100)):
+        for key, limit in (("description", 2000), ("category", 32)):
             if len(v.get(key, "").strip()) > limit:
                 err(key, _("%(l)s不能超过%(n)d个字") % {"l": R_LABEL[key], "n": limit})
+        contact = Contact(text="", phone="")
+        try:
+            contact = split_contact("contact", v.get("contact", ""), R_LABEL["contact"], 100)
+        except ValidationFailed as exc:
+            err("contact", exc.message)
         if len(p.errors) == before and campaign is not None and unit is not None:
             p.items.append(
                 Resource(
@@ -159,7 +173,7 @@ def _validate_resources(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> P
                     category=v.get("category", "").strip(),
                     capacity=capacity or 1,
                     area=area,
-                    contact=v.get("contact", "").strip(),
+                    **contact_values(contact),
                     created_by=actor,
                 )
             )

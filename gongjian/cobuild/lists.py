@@ -59,7 +59,7 @@ RESOURCES = ListSpec(
         Column(L("可服务社区数"), "capacity", kind=NUMBER),
         Column(L("已确认"), "confirmed", kind=NUMBER),
         Column(L("服务区域"), _served_area),
-        Column(L("联系人及电话"), "contact"),
+        Column(L("联系人及电话"), "contact_masked"),  # the mobile number masked
     ),
 )
 

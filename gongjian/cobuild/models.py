@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.core.contacts import HasContact
+from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
 from gongjian.orgs.models import Area, Unit
 
@@ -86,7 +88,7 @@ class Priority(models.TextChoices):
     LOW = "low", _("低")
 
 
-class Resource(TimeStampedModel):
+class Resource(HasContact, TimeStampedModel):
     """What a unit offers; `capacity` is how many communities it can serve, `area` the part of
     the district it covers (empty: the whole district)."""
 
@@ -109,7 +111,11 @@ class Resource(TimeStampedModel):
         related_name="cobuild_resources",
         help_text=_("不填表示服务全区"),
     )
-    contact = models.CharField(_("联系人及电话"), max_length=100, blank=True)
+    # 联系人及电话: the name (and any landline) as typed; a mobile number typed into it is kept
+    # apart, encrypted with a blind index, and shown masked (core.contacts).
+    contact = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = EncryptedTextField(_("联系人手机号"), blank=True, default="")
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:campaign_id>/resources/new/", views.resource_create, name="resource_create"),
     path("resources/<int:resource_id>/edit/", views.resource_edit, name="resource_edit"),
     path("resources/<int:resource_id>/delete/", views.resource_delete, name="resource_delete"),
+    path("resources/<int:resource_id>/contact/", views.resource_contact, name="resource_contact"),
     path(
         "resources/<int:resource_id>/preferences/",
         views.resource_preferences,

@@ -152,7 +152,7 @@ def resource_edit(request: HttpRequest, resource_id: int) -> HttpResponse:
             "category": resource.category,
             "capacity": resource.capacity,
             "area": resource.area_id,
-            "contact": resource.contact,
+            "contact": resource.contact_masked,  # sent back masked, it keeps the number
         }
     )
     return render(
@@ -173,6 +173,15 @@ def _resource_save(request: HttpRequest, resource_id: int) -> HttpResponse:
     data = form_data(forms.ResourceForm, request.POST)
     resource = services.resource_update(actor=request.user, resource=resource_id, **data)
     return done(request, _("已保存"), to=_mine("cobuild:resource_list", resource.campaign_id))
+
+
+@action(back=lambda resource_id: reverse("cobuild:campaign_list"))
+def resource_contact(request: HttpRequest, resource_id: int) -> HttpResponse:
+    """The contact with its whole mobile number (htmx, into the row), audited."""
+    value = services.resource_contact_unmask(
+        actor=request.user, resource=resource_id, reason=request.POST.get("reason", "")
+    )
+    return render(request, "orgs/_unmasked.html", {"value": value, "field": "contact_phone"})
 
 
 @action()

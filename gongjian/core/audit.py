@@ -16,6 +16,13 @@ from gongjian.core.models import AuditLog
 
 # Fields whose values never go into the audit log in plain text.
 _SECRET_FIELDS = frozenset({"password", "id_number", "phone", "id_number_hash", "phone_hash"})
+# …nor those of the same kind under another name (`contact_phone`, `head_id_number_hash`).
+_SECRET_SUFFIXES = ("_phone", "_phone_hash", "_id_number", "_id_number_hash")
+
+
+def is_secret(key: str) -> bool:
+    """Whether a field's value is kept out of the audit log (a marker stands in)."""
+    return key in _SECRET_FIELDS or key.endswith(_SECRET_SUFFIXES)
 
 
 def _jsonable(value: Any) -> Any:
@@ -35,7 +42,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
         old, new = before.get(key), after.get(key)
         if old == new:
             continue
-        if key in _SECRET_FIELDS:
+        if is_secret(key):
             out[key] = ["***", "***(已修改)"]
         else:
             out[key] = [_jsonable(old), _jsonable(new)]
@@ -79,8 +86,7 @@ def _entry(
         "object_id": object_id,
         "object_repr": object_repr[:200],
         "changes": {
-            k: (["***", "***(已修改)"] if k in _SECRET_FIELDS else v)
-            for k, v in (changes or {}).items()
+            k: (["***", "***(已修改)"] if is_secret(k) else v) for k, v in (changes or {}).items()
         },
         "ip": ip if ip is not None else ctx.ip,
         "success": success,

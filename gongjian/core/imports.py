@@ -41,6 +41,7 @@ class Column:
     help: str = ""
     example: str = ""
     personal: bool = False  # masked in previews and error reports
+    contact: bool = False  # a free-text contact: its mobile number masked in previews
 
 
 @dataclass
@@ -131,6 +132,11 @@ def _mask(importer: Importer, key: str, value: str) -> str:
     for c in importer.columns:
         if c.key == key and c.personal:
             return mask_id_number(value) if len(value) > 11 else mask_phone(value)
+        if c.key == key and c.contact:
+            from gongjian.core.contacts import contact_display, split_stored
+
+            parts = split_stored(value)
+            return contact_display(parts.text, parts.phone) if parts.phone else value
     return value
 
 

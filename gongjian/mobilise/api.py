@@ -27,10 +27,15 @@ class MobilisationOut(Schema):
     starts_at: dt.datetime
     status: str
     stood_down_at: dt.datetime | None
+    contact: str  # the mobile number masked
 
     @staticmethod
     def resolve_id(obj: Mobilisation) -> uuid.UUID:
         return obj.public_id
+
+    @staticmethod
+    def resolve_contact(obj: Mobilisation) -> str:
+        return obj.contact_masked
 
 
 class MobilisePlaceIn(Schema):
@@ -159,6 +164,25 @@ def mobilisation_issue(request: HttpRequest, payload: MobilisationIn) -> Any:
 @router.get("/mobilisations/{mobilisation_id}", response=MobilisationOut)
 def mobilisation_detail(request: HttpRequest, mobilisation_id: str) -> Any:
     return selectors.mobilisation_get_for(request.user, mobilisation_id)
+
+
+class MobiliseContactIn(Schema):
+    reason: str = Field("", max_length=500)
+
+
+class MobiliseContactOut(Schema):
+    contact: str
+
+
+@router.post("/mobilisations/{mobilisation_id}/contact", response=MobiliseContactOut)
+def mobilisation_contact(
+    request: HttpRequest, mobilisation_id: str, payload: MobiliseContactIn
+) -> Any:
+    """The contact with its whole mobile number; audited."""
+    value = services.mobilisation_contact_unmask(
+        actor=request.user, mobilisation_id=mobilisation_id, reason=payload.reason
+    )
+    return {"contact": value}
 
 
 @router.get("/mobilisations/{mobilisation_id}/board", response=BoardOut)

@@ -17,11 +17,13 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from gongjian.core.contacts import HasContact
+from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 
-class Mobilisation(TimeStampedModel):
+class Mobilisation(HasContact, TimeStampedModel):
     class Status(models.TextChoices):
         ISSUED = "issued", _("动员中")
         STOOD_DOWN = "stood_down", _("已撤收")
@@ -33,7 +35,11 @@ class Mobilisation(TimeStampedModel):
     title = models.CharField(_("动员令"), max_length=100)
     reason = models.TextField(_("事由"), blank=True)
     starts_at = models.DateTimeField(_("到岗时间"))
-    contact = models.CharField(_("联系人及电话"), max_length=100, blank=True)
+    # 联系人及电话: the name (and any landline) as typed; a mobile number typed into it is kept
+    # apart, encrypted with a blind index, and shown masked (core.contacts).
+    contact = models.CharField(_("联系人"), max_length=100, blank=True)
+    contact_phone = EncryptedTextField(_("联系人手机号"), blank=True, default="")
+    contact_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.ISSUED
     )

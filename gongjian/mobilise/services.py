@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.access import one, user_of
 from gongjian.core.audit import audit_append, audit_record
+from gongjian.core.contacts import contact_unmask, contact_values, split_contact
 from gongjian.core.errors import Conflict, NotFound, PermissionDenied
 from gongjian.core.validation import clean_choice, clean_int, clean_text, invalid
 from gongjian.mobilise import selectors
@@ -96,7 +97,7 @@ def mobilisation_issue(
     or None for `starts_at`). Every unit administrator asked is told at once."""
     title = clean_text("title", title, _("动员令"), 100)
     reason = clean_text("reason", reason, _("事由"), 4000, required=False, multiline=True)
-    contact = clean_text("contact", contact, _("联系人及电话"), 100, required=False)
+    contact_parts = split_contact("contact", contact, _("联系人及电话"), 100)
     start = clean_moment("starts_at", starts_at, _("到岗时间"))
     paths = scope.committee_paths(actor)
     districts = Area.objects.filter(kind=Area.Kind.DISTRICT)
@@ -122,7 +123,7 @@ def mobilisation_issue(
         title=title,
         reason=reason,
         starts_at=start,
-        contact=contact,
+        **contact_values(contact_parts),
         created_by=user_of(actor),
     )
     made = _places_make(mobilisation, places)
@@ -364,14 +365,19 @@ def cadres_name(*, actor: Any, quota_id: Any, member_ids: Sequence[Any]) -> list
             kind="mobilise.named",
             title=_("下沉任务：%(p)s") % {"p": quota.place.name},
             body=_("请于%(w)s到%(p)s报到。联系人：%(c)s")
-            % {"w": f"{when:%m月%d日%H:%M}", "p": quota.place.name, "c": mobilisation.contact},
+            % {
+                "w": f"{when:%m月%d日%H:%M}",
+                "p": quota.place.name,
+                "c": mobilisation.contact_masked,
+            },
             link=_link("mobilise:dispatch", d.public_id),
             key=f"mobilise.named:{d.pk}",
             sms=_("【下沉任务】请于%(w)s到%(p)s报到，联系人%(c)s。收到请点击确认：%(l)s")
             % {
                 "w": f"{when:%m月%d日%H:%M}",
                 "p": quota.place.name,
-                "c": mobilisation.contact,
+                # The cadre needs the whole number to call; the outbox keeps it encrypted.
+                "c": mobilisation.contact_with_phone,
                 "l": _link("mobilise:dispatch", d.public_id),
             },
         )
@@ -722,3 +728,10 @@ def mobilisation_stand_down(*, actor: Any, mobilisation_id: Any) -> Mobilisation
     mobilisation.save(update_fields=["status", "stood_down_at", "updated_at"])
     audit_record(action="stand_down", obj=mobilisation, changes={"released": released})
     return mobilisation
+
+
+def mobilisation_contact_unmask(*, actor: Any, mobilisation_id: Any, reason: str) -> str:
+    """The mobilisation's contact with its whole mobile number, for anyone who sees the
+    mobilisation (the committee, the units and places asked, the cadres sent); audited."""
+    found = selectors.mobilisation_get_for(actor, mobilisation_id)
+    return contact_unmask(actor=actor, obj=found, allowed=True, reason=reason)

@@ -11,6 +11,11 @@ urlpatterns = [
     path("issue/", views.mobilisation_issue, name="mobilisation_issue"),
     path("mine/", views.my_tasks, name="my_tasks"),
     path("m/<uuid:mobilisation>/", views.mobilisation_detail, name="mobilisation_detail"),
+    path(
+        "m/<uuid:mobilisation>/contact/",
+        views.mobilisation_contact,
+        name="mobilisation_contact",
+    ),
     path("m/<uuid:mobilisation>/board/", views.board, name="board"),
     path("m/<uuid:mobilisation>/board/live/", views.board_live, name="board_live"),
     path("m/<uuid:mobilisation>/name/", views.name_cadres, name="name_cadres"),

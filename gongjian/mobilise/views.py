@@ -96,6 +96,15 @@ def mobilisation_detail(request: HttpRequest, mobilisation: str) -> HttpResponse
     )
 
 
+@action(back="mobilise:mobilisation_detail")
+def mobilisation_contact(request: HttpRequest, mobilisation: str) -> HttpResponse:
+    """The contact with its whole mobile number (htmx), audited."""
+    value = services.mobilisation_contact_unmask(
+        actor=request.user, mobilisation_id=mobilisation, reason=request.POST.get("reason", "")
+    )
+    return render(request, "orgs/_unmasked.html", {"value": value, "field": "contact_phone"})
+
+
 def _board(request: HttpRequest, mobilisation: str, template: str) -> HttpResponse:
     found = selectors.mobilisation_get_for(request.user, mobilisation)
     return render(

@@ -384,7 +384,9 @@ class OutboxMessage(TimeStampedModel):
         Member, verbose_name=_("党员"), on_delete=models.CASCADE, related_name="outbox"
     )
     channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
-    body = models.TextField(_("内容"))
+    # Encrypted: a text may carry a whole phone number (a mobilisation's contact, for the
+    # cadres it calls), which the database never holds in plain text.
+    body = EncryptedTextField(_("内容"))
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

@@ -16,9 +16,11 @@ from gongjian.cobuild.models import Campaign, Demand, Match, Priority, Resource
 from gongjian.cobuild.services.campaigns import LIST_STATES
 from gongjian.core.access import pk_of, user_of
 from gongjian.core.audit import audit_record, diff, snapshot
+from gongjian.core.contacts import contact_unmask, contact_values, split_contact
 from gongjian.core.errors import Conflict, NotFound
 from gongjian.core.updates import model_update
 from gongjian.core.validation import clean_choice, clean_int, clean_text, invalid
+from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Unit
 
@@ -95,7 +97,10 @@ def _resource_fields(
     capacity: Any,
     area: Area | int | str | None,
     contact: str,
+    keep_phone: str = "",
 ) -> dict[str, Any]:
+    """The cleaned fields; `keep_phone`: the contact's mobile number so far (an edit sends
+    it back masked, which keeps it)."""
     return {
         "title": clean_text("title", title, _("资源名称"), 100),
         "description": clean_text(
@@ -106,7 +111,9 @@ def _resource_fields(
             "capacity", capacity, _("可服务社区数"), minimum=1, maximum=MAX_CAPACITY
         ),
         "area": _area(campaign, area),
-        "contact": clean_text("contact", contact, _("联系人及电话"), 100, required=False),
+        **contact_values(
+            split_contact("contact", contact, _("联系人及电话"), 100, keep=keep_phone)
+        ),
     }
 
 
@@ -171,6 +178,7 @@ def resource_update(
         capacity=capacity,
         area=area,
         contact=contact,
+        keep_phone=locked.contact_phone,
     )
     model_update(instance=locked, data=fields, allowed=frozenset(fields), clearable={"area"})
     return locked
@@ -282,3 +290,11 @@ def demand_delete(*, actor: Any, demand: Demand | int | str) -> int:
     """Delete a demand not yet matched; returns its campaign's id."""
     locked = selectors.demand_get_for(actor, demand, write=True, lock=True)
     return _delete(actor, locked, _("该需求已参与匹配，不能删除"))
+
+
+def resource_contact_unmask(*, actor: Any, resource: Resource | int | str, reason: str) -> str:
+    """The resource's contact with its whole mobile number, for anyone with a post who sees
+    the resource (a community calls the unit); audited."""
+    found = selectors.resource_get_for(actor, resource)
+    allowed = scope.posts_of(actor).is_staff_like
+    return contact_unmask(actor=actor, obj=found, allowed=allowed, reason=reason)

@@ -44,7 +44,7 @@ def build_world(cast: Cast, *, publish: bool = True) -> World:
         description="组织税务干部进社区开展个人所得税、社保缴费政策宣讲和法律咨询",
         category="法律政策宣讲",
         capacity=1,
-        contact="王科长 0571-00000000",
+        contact="王科长 13800138000",
     )
     tax_elderly = services.resource_create(
         actor=cast.unit_admin,

@@ -159,6 +159,12 @@ PAGE_MATRIX: dict[str, Entry] = {
         lambda c: _url("resource_edit", _world(c).tax_law.pk),
         only(TAX_WRITE),
     ),
+    "cobuild:resource_contact": (
+        "post",
+        lambda c: _url("resource_contact", _world(c).tax_law.pk),
+        _posts(CAMPAIGN, yes=200),
+        lambda c: {"reason": "联系共建事宜"},
+    ),
     "cobuild:resource_delete": (
         "post",
         lambda c: _url("resource_delete", _world(c).tax_law.pk),
@@ -309,6 +315,7 @@ API_MATRIX: set[tuple[str, str]] = {
     ("post", "/api/v1/cobuild/campaigns/{campaign_id}/resources"),
     ("get", "/api/v1/cobuild/resources/{resource_id}"),
     ("put", "/api/v1/cobuild/resources/{resource_id}"),
+    ("post", "/api/v1/cobuild/resources/{resource_id}/contact"),
     ("delete", "/api/v1/cobuild/resources/{resource_id}"),
     ("get", "/api/v1/cobuild/resources/{resource_id}/preferences"),
     ("put", "/api/v1/cobuild/resources/{resource_id}/preferences"),

@@ -32,6 +32,7 @@ def mobilisation(c: Cast) -> Mobilisation:
         starts_at=timezone.now(),
         places=[("矩阵村", "village", None, ""), ("矩阵检查站", "checkpoint", None, "")],
         quotas=[(c.tax.pk, "矩阵村", 2, None), (c.justice.pk, "矩阵村", 1, None)],
+        contact="区工委 张主任 13800138000",
     )
     services.cadres_name(
         actor=c.unit_admin,
@@ -106,6 +107,12 @@ PAGE_MATRIX: dict[str, Entry] = {
     ),
     "mobilise:my_tasks": ("get", lambda c: reverse("mobilise:my_tasks"), everyone(200)),
     "mobilise:mobilisation_detail": ("get", _m("mobilise:mobilisation_detail"), only(SEES)),
+    "mobilise:mobilisation_contact": (
+        "post",
+        _m("mobilise:mobilisation_contact"),
+        only(SEES),
+        lambda c: {"reason": "联系到岗事宜"},
+    ),
     "mobilise:board": ("get", _m("mobilise:board"), only(SEES)),
     "mobilise:board_live": ("get", _m("mobilise:board_live"), only(SEES)),
     "mobilise:name_cadres": ("get", _m("mobilise:name_cadres"), only(SEES)),
@@ -217,6 +224,7 @@ API_MATRIX: set[tuple[str, str]] = {
     ("get", "/api/v1/mobilise/mobilisations"),
     ("post", "/api/v1/mobilise/mobilisations"),
     ("get", "/api/v1/mobilise/mobilisations/{mobilisation_id}"),
+    ("post", "/api/v1/mobilise/mobilisations/{mobilisation_id}/contact"),
     ("get", "/api/v1/mobilise/mobilisations/{mobilisation_id}/board"),
     ("get", "/api/v1/mobilise/mobilisations/{mobilisation_id}/dispatches"),
     ("post", "/api/v1/mobilise/dispatches"),
