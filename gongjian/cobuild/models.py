@@ -16,11 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.core.contacts import HasContact
 from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Unit
 
 
-class Campaign(TimeStampedModel):
+class Campaign(Searchable, TimeStampedModel):
     """One round of direct-link co-building in a district (e.g. 2026年度直联共建)."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("征集清单")
@@ -88,9 +91,11 @@ class Priority(models.TextChoices):
     LOW = "low", _("低")
 
 
-class Resource(HasContact, TimeStampedModel):
+class Resource(HasContact, Searchable, TimeStampedModel):
     """What a unit offers; `capacity` is how many communities it can serve, `area` the part of
     the district it covers (empty: the whole district)."""
+
+    SEARCH_FIELDS = ("title", "description")  # folded for the search box
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("共建活动"), on_delete=models.CASCADE, related_name="resources"
@@ -136,8 +141,10 @@ class Resource(HasContact, TimeStampedModel):
         return self.title
 
 
-class Demand(TimeStampedModel):
+class Demand(Searchable, TimeStampedModel):
     """What a community needs."""
+
+    SEARCH_FIELDS = ("title", "description")  # folded for the search box
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("共建活动"), on_delete=models.CASCADE, related_name="demands"
@@ -329,9 +336,11 @@ class Match(TimeStampedModel):
         return f"{self.demand_id} ↔ {self.resource_id}"
 
 
-class Agreement(TimeStampedModel):
+class Agreement(Searchable, TimeStampedModel):
     """The signed agreement of a confirmed match, naming the co-building project. Each side
     signs once; at most one agreement per match (one-to-one)."""
+
+    SEARCH_FIELDS = ("project_name",)  # folded for the search box
 
     match = models.OneToOneField(Match, on_delete=models.PROTECT, related_name="agreement")
     project_name = models.CharField(_("共建项目名称"), max_length=100)
@@ -363,8 +372,10 @@ class Agreement(TimeStampedModel):
         return self.unit_signed_at is not None and self.community_signed_at is not None
 
 
-class Project(TimeStampedModel):
+class Project(Searchable, TimeStampedModel):
     """A co-building project, created when both sides have signed."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("未开始")

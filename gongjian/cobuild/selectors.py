@@ -35,7 +35,7 @@ from gongjian.cobuild.models import (
     Side,
 )
 from gongjian.core.access import one
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.core.validation import public_key
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
@@ -133,7 +133,7 @@ def campaign_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Camp
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs
 
 
@@ -253,12 +253,7 @@ def resource_list(
         qs = qs.filter(category=category)
     if q:
         q = q.strip()
-        qs = qs.filter(
-            Q(title__icontains=q)
-            | Q(title__icontains=fold(q))
-            | Q(description__icontains=q)
-            | Q(unit__name__icontains=q)
-        )
+        qs = qs.filter(search_q(q, "", "unit", raw=("title", "description", "unit__name")))
     # Ordered explicitly: a grouped query (the count above) ignores Meta.ordering.
     return qs.order_by("unit__code", "id")
 
@@ -303,10 +298,7 @@ def demand_list(
     if q:
         q = q.strip()
         qs = qs.filter(
-            Q(title__icontains=q)
-            | Q(title__icontains=fold(q))
-            | Q(description__icontains=q)
-            | Q(community__name__icontains=q)
+            search_q(q, "", "community", raw=("title", "description", "community__name"))
         )
     # Ordered explicitly: a grouped query (the count above) ignores Meta.ordering.
     return qs.order_by("community__path", "id")
@@ -380,10 +372,14 @@ def run_matches(*, run: MatchRun, q: str = "", status: str = "") -> QuerySet[Mat
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(
-            Q(demand__title__icontains=q)
-            | Q(resource__title__icontains=q)
-            | Q(demand__community__name__icontains=q)
-            | Q(resource__unit__name__icontains=q)
+            search_q(
+                q,
+                "demand",
+                "resource",
+                "demand__community",
+                "resource__unit",
+                raw=("demand__title", "resource__title"),
+            )
         )
     return qs
 
@@ -408,11 +404,15 @@ def confirmed_matches(
         qs = qs.filter(campaign=_campaign(actor, campaign))
     if q:
         qs = qs.filter(
-            Q(demand__title__icontains=q)
-            | Q(resource__title__icontains=q)
-            | Q(demand__community__name__icontains=q)
-            | Q(resource__unit__name__icontains=q)
-            | Q(agreement__project_name__icontains=q)
+            search_q(
+                q,
+                "demand",
+                "resource",
+                "demand__community",
+                "resource__unit",
+                "agreement",
+                raw=("demand__title", "resource__title", "agreement__project_name"),
+            )
         )
     return qs.order_by("demand__community__path", "demand_id")
 
@@ -494,10 +494,13 @@ def project_list(
     if q:
         q = q.strip()
         qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(name__icontains=fold(q))
-            | Q(agreement__match__demand__community__name__icontains=q)
-            | Q(agreement__match__resource__unit__name__icontains=q)
+            search_q(
+                q,
+                "",
+                "agreement__match__demand__community",
+                "agreement__match__resource__unit",
+                raw=("name",),
+            )
         )
     return qs
 

@@ -20,10 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.core.fields import EncryptedTextField
 from gongjian.core.masking import mask_phone
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, Unit
 
 
-class Consultation(TimeStampedModel):
+class Consultation(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("topic",)  # folded for the search box
+
     class Level(models.TextChoices):
         PROVINCE = "province", _("省级")
         CITY = "city", _("市级")
@@ -219,9 +222,11 @@ class UnitDuty(TimeStampedModel):
         return str(self.unit)
 
 
-class Studio(TimeStampedModel):
+class Studio(Searchable, TimeStampedModel):
     """A committee members' studio (委员工作室) or a pioneer post (先锋岗): a place with named
     members, opening hours and a QR code that leads residents to the suggestion form."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Kind(models.TextChoices):
         STUDIO = "studio", _("委员工作室")
@@ -290,10 +295,12 @@ class Shift(TimeStampedModel):
         return f"{self.studio} · {self.member} · {self.on}"
 
 
-class Suggestion(TimeStampedModel):
+class Suggestion(Searchable, TimeStampedModel):
     """States (enforced in `services`): submitted → accepted | declined | merged;
     accepted → assigned; assigned → replied, or handed back once (→ accepted);
     replied → closed by a rating, or once re-handled after 不满意 (→ assigned)."""
+
+    SEARCH_FIELDS = ("title",)  # folded for the search box
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待受理")

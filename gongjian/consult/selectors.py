@@ -33,7 +33,7 @@ from gongjian.consult.models import (
     UnitDuty,
 )
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.core.validation import clean_int
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
@@ -207,7 +207,7 @@ def suggestion_list(
     if the_unit is not None:
         qs = qs.filter(unit=the_unit)
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(title__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("title",)))
     if overdue or handling:
         return qs.order_by("due_on", "id")
     return qs.order_by("-submitted_at", "-id")
@@ -475,7 +475,7 @@ def consultation_list(
     if the_unit is not None:
         qs = qs.filter(unit=the_unit)
     if q:
-        qs = qs.filter(Q(topic__icontains=q) | Q(topic__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("topic",)))
     return qs.order_by("-starts_at", "-id")
 
 
@@ -534,7 +534,7 @@ def attendance_list(
         .values("pk")
     ).select_related("consultation", "member")
     if q:
-        qs = qs.filter(member__name__icontains=q)
+        qs = qs.filter(search_q(q, "member__name_folded", raw=("member__name",)))
     return qs.order_by("-consultation__starts_at", "id")
 
 
@@ -591,7 +591,7 @@ def studio_list(
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs.order_by("kind", "name", "id")
 
 
@@ -689,7 +689,7 @@ def unit_duty_list(*, actor: Any, q: str = "") -> QuerySet[Unit]:
             return qs.none()
         qs = qs.filter(_or(*[Q(area__path__startswith=p) for p in paths]))
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("name", "short_name"), exact=("code",)))
     return qs
 
 

@@ -13,10 +13,11 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 
-class Framework(TimeStampedModel):
+class Framework(Searchable, TimeStampedModel):
     """An evaluation framework (五双五型, 六型机关, 五个坚持 …): a tree of indicators.
 
     A framework without an area is a shared template (the seeded ones), which the platform
@@ -24,6 +25,8 @@ class Framework(TimeStampedModel):
     working committee. A draft is edited; a published framework is fixed (copy it to change
     it), so a campaign's scores always mean what they meant when it opened.
     """
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
@@ -118,9 +121,11 @@ class Indicator(TimeStampedModel):
         return self.method == self.Method.COMPUTED
 
 
-class Campaign(TimeStampedModel):
+class Campaign(Searchable, TimeStampedModel):
     """A campaign of a district: one framework, one period, the units taking part (each an
     `Assessment`), deadlines, grade thresholds, publication and the objection window."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Status(models.TextChoices):
         OPEN = "open", _("进行中")
@@ -421,8 +426,10 @@ class Objection(TimeStampedModel):
         return f"{self.assessment} · {self.get_status_display()}"
 
 
-class Brand(TimeStampedModel):
+class Brand(Searchable, TimeStampedModel):
     """A branch's party-building brand (一支部一特色一品牌): applied for, reviewed, recognised."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待评审")
@@ -479,8 +486,10 @@ class Brand(TimeStampedModel):
         return self.name
 
 
-class Case(TimeStampedModel):
+class Case(Searchable, TimeStampedModel):
     """A unit's case (案例) in a campaign: submitted, shortlisted, voted on, named top ten."""
+
+    SEARCH_FIELDS = ("title",)  # folded for the search box
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("已提交")
@@ -543,8 +552,10 @@ class CaseVote(TimeStampedModel):
         return f"{self.member_id} → {self.case_id}"
 
 
-class Award(TimeStampedModel):
+class Award(Searchable, TimeStampedModel):
     """A named model unit (标兵单位) of a campaign, with its certificate number."""
+
+    SEARCH_FIELDS = ("title",)  # folded for the search box
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.core.validation import public_key
 from gongjian.evaluation import metrics, scoring
 from gongjian.evaluation.models import (
@@ -164,7 +164,7 @@ def framework_list(*, actor: Any, q: str = "", write: bool = False) -> QuerySet[
     qs = Framework.objects.filter(framework_q(actor, write=write)).select_related("area")
     qs = qs.annotate(indicator_count=Count("indicators")).order_by("code")
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)) | Q(code=q))
+        qs = qs.filter(search_q(q, "", raw=("name",), exact=("code",)))
     return qs
 
 
@@ -237,7 +237,7 @@ def campaign_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Camp
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs
 
 
@@ -289,9 +289,7 @@ def assessment_list(
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(
-            Q(unit__name__icontains=q) | Q(unit__name__icontains=fold(q)) | Q(unit__code=q)
-        )
+        qs = qs.filter(search_q(q, "unit", raw=("unit__name",), exact=("unit__code",)))
     return qs.order_by("unit__code")
 
 
@@ -398,7 +396,7 @@ def results(*, campaign: Campaign, q: str = "") -> list[ResultRow]:
     """Everyone's rank in a published campaign: unit, total, grade, rank. No detail."""
     qs = campaign.assessments.select_related("unit").order_by("rank", "unit__code")
     if q:
-        qs = qs.filter(Q(unit__name__icontains=q) | Q(unit__name__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "unit", raw=("unit__name",)))
     grades = dict(Assessment.Grade.choices)
     statuses = dict(Assessment.Status.choices)
     rows = [
@@ -485,10 +483,13 @@ def brand_list(*, actor: Any, q: str = "", status: str = "") -> QuerySet[Brand]:
         qs = qs.filter(status=status)
     if q:
         qs = qs.filter(
-            Q(name__icontains=q)
-            | Q(name__icontains=fold(q))
-            | Q(party_org__name__icontains=q)
-            | Q(party_org__unit__name__icontains=q)
+            search_q(
+                q,
+                "",
+                "party_org",
+                "party_org__unit",
+                raw=("name", "party_org__name", "party_org__unit__name"),
+            )
         )
     return qs
 
@@ -563,9 +564,7 @@ def case_list(
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(
-            Q(title__icontains=q) | Q(title__icontains=fold(q)) | Q(unit__name__icontains=q)
-        )
+        qs = qs.filter(search_q(q, "", "unit", raw=("title", "unit__name")))
     return qs
 
 
@@ -594,7 +593,7 @@ def award_list(
     if campaign is not None:
         qs = qs.filter(campaign=campaign)
     if q:
-        qs = qs.filter(Q(unit__name__icontains=q) | Q(title__icontains=q))
+        qs = qs.filter(search_q(q, "", "unit", raw=("title", "unit__name")))
     return qs
 
 

@@ -17,10 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, Unit
 
 
-class Household(TimeStampedModel):
+class Household(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("head_name", "address")  # folded for the search box
+
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     grid = models.ForeignKey(
         Area, verbose_name=_("网格"), on_delete=models.PROTECT, related_name="households"
@@ -127,8 +130,10 @@ class Assignment(TimeStampedModel):
         return f"{self.grid} · {self.get_role_display()} · {self.member}"
 
 
-class Visit(TimeStampedModel):
+class Visit(Searchable, TimeStampedModel):
     """A household visit (入户走访): who went, when, who they met, what they found."""
+
+    SEARCH_FIELDS = ("notes",)  # folded for the search box
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     household = models.ForeignKey(
@@ -165,9 +170,11 @@ class Visit(TimeStampedModel):
         return f"{self.visited_on} {self.household}"
 
 
-class Issue(TimeStampedModel):
+class Issue(Searchable, TimeStampedModel):
     """What a visit found (a need, a hazard, a dispute), and where it was passed on: a
     suggestion (consult), a finding (inspection) or a demand (co-building), by its id there."""
+
+    SEARCH_FIELDS = ("description",)  # folded for the search box
 
     class Kind(models.TextChoices):
         NEED = "need", _("困难诉求")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.grid.models import Assignment, Household, Issue, Visit
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
@@ -115,12 +115,7 @@ def household_list(
         seen = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=unvisited_since)
         qs = qs.filter(~Exists(seen))
     if q:
-        qs = qs.filter(
-            Q(head_name__icontains=q)
-            | Q(head_name__icontains=fold(q))
-            | Q(address__icontains=q)
-            | Q(building=q)
-        )
+        qs = qs.filter(search_q(q, "", raw=("head_name", "address"), exact=("building",)))
     return qs.order_by("grid__path", "building", "entrance", "room", "address", "id")
 
 
@@ -182,7 +177,9 @@ def assignment_list(
         today = timezone.localdate()
         qs = qs.filter(starts_on__lte=today).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
     if q:
-        qs = qs.filter(Q(member__name__icontains=q) | Q(grid__name__icontains=q))
+        qs = qs.filter(
+            search_q(q, "member__name_folded", "grid", raw=("member__name", "grid__name"))
+        )
     return qs.order_by("grid__path", "role", "starts_on", "id")
 
 
@@ -217,9 +214,13 @@ def visit_list(
         qs = qs.filter(visitor_id=member_id) if member_id else qs.none()
     if q:
         qs = qs.filter(
-            Q(household__head_name__icontains=q)
-            | Q(visitor__name__icontains=q)
-            | Q(notes__icontains=q)
+            search_q(
+                q,
+                "",
+                "household",
+                "visitor__name_folded",
+                raw=("household__head_name", "visitor__name", "notes"),
+            )
         )
     return qs.order_by("-visited_on", "-id")
 
@@ -266,7 +267,7 @@ def issue_list(
     if status:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(description__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("description",)))
     return qs.order_by("-created_at", "-id")
 
 

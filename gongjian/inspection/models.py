@@ -17,10 +17,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 
-class Inspection(TimeStampedModel):
+class Inspection(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("subject",)  # folded for the search box
+
     class Kind(models.TextChoices):
         SUPERVISION = "supervision", _("督导")
         CHECK = "check", _("督查")
@@ -70,7 +73,9 @@ class Inspection(TimeStampedModel):
         return self.subject
 
 
-class Place(TimeStampedModel):
+class Place(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("name", "address")  # folded for the search box
+
     class Kind(models.TextChoices):
         STATION = "station", _("车站")
         STREET = "street", _("街道")
@@ -104,7 +109,9 @@ class Place(TimeStampedModel):
         return self.name
 
 
-class Finding(TimeStampedModel):
+class Finding(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("description",)  # folded for the search box
+
     class Category(models.TextChoices):
         SANITATION = "sanitation", _("环境卫生")
         ORDER = "order", _("公共秩序")
@@ -227,8 +234,10 @@ class Rectification(TimeStampedModel):
         return f"{self.finding} · {self.get_result_display()}"
 
 
-class Campaign(TimeStampedModel):
+class Campaign(Searchable, TimeStampedModel):
     """A campaign of supervised tasks (督办), e.g. 创文: goals broken into tasks per branch."""
+
+    SEARCH_FIELDS = ("title",)  # folded for the search box
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("名称"), max_length=100)
@@ -258,7 +267,9 @@ class Campaign(TimeStampedModel):
         return self.title
 
 
-class Task(TimeStampedModel):
+class Task(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("title",)  # folded for the search box
+
     class Status(models.TextChoices):
         OPEN = "open", _("推进中")
         COMPLETED = "completed", _("已完成")

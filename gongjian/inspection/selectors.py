@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.inspection.models import (
     Campaign,
     Finding,
@@ -134,7 +134,7 @@ def inspection_list(
     if the_unit is not None:
         qs = qs.filter(unit=the_unit)
     if q:
-        qs = qs.filter(Q(subject__icontains=q) | Q(subject__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("subject",)))
     return qs.order_by("-starts_on", "-id")
 
 
@@ -204,7 +204,7 @@ def place_list(
     if the_unit is not None:
         qs = qs.filter(inspection__unit=the_unit)
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(address__icontains=q))
+        qs = qs.filter(search_q(q, "", raw=("name", "address")))
     return qs.order_by("-visited_on", "inspection_id", "id")
 
 
@@ -297,9 +297,13 @@ def finding_list(
         qs = qs.filter(responsible_unit=the_unit)
     if q:
         qs = qs.filter(
-            Q(description__icontains=q)
-            | Q(responsible_unit__name__icontains=q)
-            | Q(responsible_area__name__icontains=q)
+            search_q(
+                q,
+                "",
+                "responsible_unit",
+                "responsible_area",
+                raw=("description", "responsible_unit__name", "responsible_area__name"),
+            )
         )
     if overdue:
         return qs.order_by("due_on", "id")
@@ -382,7 +386,7 @@ def campaign_list(*, actor: Any, q: str = "") -> QuerySet[Campaign]:
         )
     )
     if q:
-        qs = qs.filter(title__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("title",)))
     return qs.order_by("-created_at", "-id")
 
 
@@ -439,7 +443,7 @@ def task_list(
         qs = qs.filter(Q(unit=the_unit) | Q(party_org__unit=the_unit))
     if q:
         qs = qs.filter(
-            Q(title__icontains=q) | Q(party_org__name__icontains=q) | Q(unit__name__icontains=q)
+            search_q(q, "", "party_org", "unit", raw=("title", "party_org__name", "unit__name"))
         )
     return qs.order_by("campaign_id", "due_on", "id")
 

@@ -20,10 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from gongjian.core.contacts import HasContact
 from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 
-class Mobilisation(HasContact, TimeStampedModel):
+class Mobilisation(HasContact, Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("title",)  # folded for the search box
+
     class Status(models.TextChoices):
         ISSUED = "issued", _("动员中")
         STOOD_DOWN = "stood_down", _("已撤收")
@@ -64,9 +67,11 @@ class Mobilisation(HasContact, TimeStampedModel):
         return self.title
 
 
-class Place(TimeStampedModel):
+class Place(Searchable, TimeStampedModel):
     """A place to support: a town, a village or community, a checkpoint. Its `public_id` is
     in its QR code."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Kind(models.TextChoices):
         TOWN = "town", _("镇街")
@@ -256,9 +261,11 @@ class Duty(TimeStampedModel):
         return f"{self.member} · {self.shift}"
 
 
-class Group(TimeStampedModel):
+class Group(Searchable, TimeStampedModel):
     """A temporary branch (临时党支部, a party organisation of kind `temporary_branch` in the
     orgs tree) or a vanguard team (党员先锋队) formed under the mobilisation at a place."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Kind(models.TextChoices):
         TEMPORARY_BRANCH = "temporary_branch", _("临时党支部")

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
+from gongjian.core.search import search_q
 from gongjian.mobilise.models import (
     Arrival,
     Dispatch,
@@ -145,7 +146,7 @@ def mobilisation_list(
     if unit:
         qs = qs.filter(Exists(Quota.objects.filter(mobilisation=OuterRef("pk"), unit_id=unit)))
     if q:
-        qs = qs.filter(title__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("title",)))
     return qs.order_by("-starts_at", "-id")
 
 
@@ -232,7 +233,7 @@ def place_list(
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs.order_by("id")
 
 
@@ -315,7 +316,9 @@ def dispatch_list(
     elif state == "not_arrived":
         qs = qs.filter(arrival__isnull=True)
     if q:
-        qs = qs.filter(Q(member__name__icontains=q) | Q(place__name__icontains=q))
+        qs = qs.filter(
+            search_q(q, "member__name_folded", "place", raw=("member__name", "place__name"))
+        )
     return qs.order_by("unit_id", "place_id", "id")
 
 
@@ -366,7 +369,7 @@ def cadre_candidates(
         units = [u for u in units if u in posts.unit_ids]
     qs = Member.objects.filter(unit_id__in=units, is_active=True).select_related("unit")
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(search_q(q, "name_folded", raw=("name",)))
     members = list(qs.order_by("unit_id", "name")[:100])
     deployed: dict[int, Any] = {
         d["member_id"]: d
@@ -535,5 +538,5 @@ def group_list(
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(name__icontains=q)
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs.order_by("kind", "id")

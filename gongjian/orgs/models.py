@@ -12,15 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.fields import EncryptedTextField
 from gongjian.core.models import TimeStampedModel
-from gongjian.core.search import fold
+from gongjian.core.search import Searchable, fold
 
 
-class Area(TimeStampedModel):
+class Area(Searchable, TimeStampedModel):
     """A node of the area tree: district → street → community → grid.
 
     `path` is the chain of codes from the top, `/`-terminated (`/QH/QH01/QH0101/`), so a
     subtree is one `path LIKE 'prefix%'` on an index.
     """
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Kind(models.TextChoices):
         DISTRICT = "district", _("区")
@@ -63,8 +65,10 @@ class Area(TimeStampedModel):
         return self.name
 
 
-class Unit(TimeStampedModel):
+class Unit(Searchable, TimeStampedModel):
     """A government organ (机关单位)."""
+
+    SEARCH_FIELDS = ("name", "short_name")  # folded for the search box
 
     code = models.CharField(_("单位编码"), max_length=32, unique=True)
     name = models.CharField(_("单位名称"), max_length=100)
@@ -84,8 +88,10 @@ class Unit(TimeStampedModel):
         return self.name
 
 
-class PartyOrg(TimeStampedModel):
+class PartyOrg(Searchable, TimeStampedModel):
     """A party organisation; a tree, each node attached to a unit or to an area."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Kind(models.TextChoices):
         WORKING_COMMITTEE = "working_committee", _("机关工委")

@@ -13,7 +13,7 @@ from gongjian.core import crypto
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.masking import mask_phone
-from gongjian.core.search import fold
+from gongjian.core.search import search_q, text_matches
 from gongjian.core.validators import normalize_mobile, parse_id_number
 from gongjian.orgs import scope
 from gongjian.orgs.models import (
@@ -40,7 +40,7 @@ def area_list(
     if parent is not None:
         qs = qs.filter(parent=parent)
     if q:
-        qs = qs.filter(Q(name__icontains=fold(q)) | Q(name__icontains=q) | Q(code=q))
+        qs = qs.filter(search_q(q, "", raw=("name",), exact=("code",)))
     return qs
 
 
@@ -87,12 +87,7 @@ def unit_list(
     if area is not None:
         qs = qs.filter(area__path__startswith=area.path)
     if q:
-        qs = qs.filter(
-            Q(name__icontains=fold(q))
-            | Q(name__icontains=q)
-            | Q(short_name__icontains=q)
-            | Q(code=q)
-        )
+        qs = qs.filter(search_q(q, "", raw=("name", "short_name"), exact=("code",)))
     return qs
 
 
@@ -121,7 +116,7 @@ def party_org_list(
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        qs = qs.filter(Q(name__icontains=fold(q)) | Q(name__icontains=q) | Q(code=q))
+        qs = qs.filter(search_q(q, "", raw=("name",), exact=("code",)))
     return qs
 
 
@@ -212,7 +207,7 @@ def _member_search(q: str) -> Q:
             return Q(phone_hash=crypto.blind_index(normalize_mobile(digits)))
         except ValidationFailed:
             pass
-    return Q(name_folded__contains=fold(q)) | Q(name__icontains=q)
+    return search_q(q, "name_folded", raw=("name",))
 
 
 def member_rows(
@@ -434,7 +429,7 @@ def account_rates(*, actor: Any, q: str = "") -> list[AccountRate]:
         for pk, (total, done) in counts.items()
     ]
     if q:
-        out = [r for r in out if q in r.name]
+        out = [r for r in out if text_matches(q, r.name)]
     return sorted(out, key=lambda r: (r.rate if r.rate is not None else 1.0, r.name))
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q, text_matches
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
@@ -157,10 +157,13 @@ def member_report_list(
     if q:
         q = q.strip()
         qs = qs.filter(
-            Q(member__name_folded__contains=fold(q))
-            | Q(member__name__icontains=q)
-            | Q(community__name__icontains=q)
-            | Q(member__unit__name__icontains=q)
+            search_q(
+                q,
+                "member__name_folded",
+                "community",
+                "member__unit",
+                raw=("member__name", "community__name", "member__unit__name"),
+            )
         )
     return qs
 
@@ -302,9 +305,13 @@ def org_report_list(
     if q:
         q = q.strip()
         qs = qs.filter(
-            Q(party_org__name__icontains=q)
-            | Q(community__name__icontains=q)
-            | Q(party_org__unit__name__icontains=q)
+            search_q(
+                q,
+                "party_org",
+                "community",
+                "party_org__unit",
+                raw=("party_org__name", "community__name", "party_org__unit__name"),
+            )
         )
     return qs
 
@@ -550,7 +557,7 @@ def rate_rows(*, actor: Any, level: str, on: dt.date | None = None, q: str = "")
     """The rates of one level on a day (today by default), narrowed to a name or a code."""
     rows = rates(actor=actor, level=level, on=on or timezone.localdate())
     if q:
-        rows = [r for r in rows if q in r.name or q == r.code]
+        rows = [r for r in rows if text_matches(q, r.name) or q == r.code]
     return rows
 
 

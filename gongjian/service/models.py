@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, Unit
 
 
@@ -42,8 +43,10 @@ class ServiceCategory(TimeStampedModel):
         return self.name
 
 
-class Team(TimeStampedModel):
+class Team(Searchable, TimeStampedModel):
     """A service team (志愿服务队 / 先锋队), standing or temporary, with a captain."""
+
+    SEARCH_FIELDS = ("name",)  # folded for the search box
 
     class Kind(models.TextChoices):
         STANDING = "standing", _("常设")
@@ -160,7 +163,9 @@ def community_of(area: Area) -> int | None:
     return None
 
 
-class Activity(TimeStampedModel):
+class Activity(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("title", "address")  # folded for the search box
+
     class Status(models.TextChoices):
         PUBLISHED = "published", _("已发布")
         CANCELLED = "cancelled", _("已取消")

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, Notice, Unit
@@ -129,9 +129,7 @@ def activity_list(
     if team is not None:
         qs = qs.filter(team=team)
     if q:
-        qs = qs.filter(
-            Q(title__icontains=fold(q)) | Q(title__icontains=q) | Q(address__icontains=q)
-        )
+        qs = qs.filter(search_q(q, "", raw=("title", "address")))
     if near:
         member = member_of(actor)
         if member is not None and member.home_community is not None:
@@ -638,7 +636,7 @@ def team_list(*, actor: Any, q: str = "", write: bool = False) -> QuerySet[Team]
         "captain", "area", "unit", "category"
     )
     if q:
-        qs = qs.filter(Q(name__icontains=fold(q)) | Q(name__icontains=q))
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs.annotate(member_count=Count("memberships")).order_by("name", "id")
 
 

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Member, PartyOrg
 
 
@@ -116,7 +117,9 @@ class Audience(models.TextChoices):
     LIST = "list", _("指定党员")
 
 
-class StudySession(TimeStampedModel):
+class StudySession(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("topic", "speaker")  # folded for the search box
+
     class Status(models.TextChoices):
         SCHEDULED = "scheduled", _("待召开")
         HELD = "held", _("已召开")

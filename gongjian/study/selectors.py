@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
 from gongjian.core.periods import Period, month_end
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.core.validation import object_id
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
@@ -121,12 +121,7 @@ def session_list(
     the_area, the_unit = _area_unit(actor, area, unit)
     qs = qs.filter(_place_q("party_org__", area=the_area, unit=the_unit))
     if q:
-        qs = qs.filter(
-            Q(topic__icontains=q)
-            | Q(topic__icontains=fold(q))
-            | Q(party_org__name__icontains=q)
-            | Q(speaker__icontains=q)
-        )
+        qs = qs.filter(search_q(q, "", "party_org", raw=("topic", "party_org__name", "speaker")))
     return qs.order_by("-starts_at", "-id")
 
 
@@ -148,7 +143,7 @@ def organisable_orgs(*, actor: Any, q: str = "") -> QuerySet[PartyOrg]:
     """The party organisations the caller may schedule sessions for."""
     qs = PartyOrg.objects.filter(scope.party_org_q(actor, write=True)).select_related("unit")
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs.order_by("path")
 
 
@@ -242,7 +237,9 @@ def attendance_list(
     the_area, the_unit = _area_unit(actor, area, unit)
     qs = qs.filter(_place_q("session__party_org__", area=the_area, unit=the_unit))
     if q:
-        qs = qs.filter(Q(member__name__icontains=q) | Q(session__topic__icontains=q))
+        qs = qs.filter(
+            search_q(q, "member__name_folded", "session", raw=("member__name", "session__topic"))
+        )
     return qs.order_by("-session__starts_at", "member__name", "id")
 
 
@@ -568,7 +565,7 @@ def compliance_branches(
         _place_q("", area=the_area, unit=the_unit)
     )
     if q:
-        qs = qs.filter(Q(name__icontains=q) | Q(name__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("name",)))
     return qs
 
 
