@@ -18,10 +18,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.models import TimeStampedModel
+from gongjian.core.search import Searchable
 from gongjian.orgs.models import Area, Unit
 
 
-class Form(TimeStampedModel):
+class Form(Searchable, TimeStampedModel):
+    SEARCH_FIELDS = ("title",)  # folded for the search box
+
     class Frequency(models.TextChoices):
         MONTHLY = "monthly", _("月报")
         QUARTERLY = "quarterly", _("季报")

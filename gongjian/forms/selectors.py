@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
-from gongjian.core.search import fold
+from gongjian.core.search import search_q
 from gongjian.core.validation import public_key
 from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round
 from gongjian.orgs import scope
@@ -141,7 +141,7 @@ def form_list(*, actor: Any, q: str = "", status: str = "", frequency: str = "")
     if frequency:
         qs = qs.filter(frequency=frequency)
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(title__icontains=fold(q)))
+        qs = qs.filter(search_q(q, "", raw=("title",)))
     return qs.order_by("-created_at", "-id")
 
 
@@ -224,9 +224,13 @@ def return_list(
         qs = qs.filter(round__end__lte=end)
     if q:
         qs = qs.filter(
-            Q(area__name__icontains=q)
-            | Q(unit__name__icontains=q)
-            | Q(round__form__title__icontains=q)
+            search_q(
+                q,
+                "area",
+                "unit",
+                "round__form",
+                raw=("area__name", "unit__name", "round__form__title"),
+            )
         )
     return qs.order_by("round__due_on", "path", "id")
 

@@ -21,6 +21,8 @@ from gongjian.core.search import fold
 from gongjian.evaluation import lists as evaluation_lists
 from gongjian.evaluation import services as evaluation_services
 from gongjian.evaluation.tests import scope_matrix as evaluation_matrix
+from gongjian.forms import lists as forms_lists
+from gongjian.forms.tests import scope_matrix as forms_matrix
 from gongjian.grid import lists as grid_lists
 from gongjian.grid.tests import scope_matrix as grid_matrix
 from gongjian.inspection import lists as inspection_lists
@@ -217,6 +219,21 @@ def _evaluation_award(c: Cast) -> Case:
     return Case(_spec(evaluation_lists.AWARDS, "district_admin"), award, "title", _pk(award))
 
 
+def _forms_form(c: Cast) -> Case:
+    f = forms_matrix.form(c)
+    return Case(_spec(forms_lists.FORMS, "district_admin"), f, "title", _pk(f))
+
+
+def _forms_return(c: Cast) -> Case:
+    r = forms_matrix.ret(c)
+    return Case(_spec(forms_lists.RETURNS, "district_admin"), r.round.form, "title", _pk(r))
+
+
+def _forms_return_by_area(c: Cast) -> Case:
+    r = forms_matrix.ret(c)
+    return Case(_spec(forms_lists.RETURNS, "district_admin"), c.chenhui, "name", _pk(r))
+
+
 def _grid_household(c: Cast) -> Case:
     h = grid_matrix.household(c)
     return Case(_spec(grid_lists.HOUSEHOLDS, "district_admin"), h, "head_name", _pk(h))
@@ -384,6 +401,9 @@ CASES: dict[str, Callable[[Cast], Case]] = {
     "evaluation.brands": _evaluation_brand,
     "evaluation.cases": _evaluation_case,
     "evaluation.awards": _evaluation_award,
+    "forms.forms": _forms_form,
+    "forms.returns": _forms_return,
+    "forms.returns (area)": _forms_return_by_area,
     "grid.households": _grid_household,
     "grid.assignments": _grid_assignment,
     "grid.visits": _grid_visit,
