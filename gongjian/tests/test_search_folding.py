@@ -5,7 +5,7 @@ list's own declaration, as the page, the export and the API read it."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -57,7 +57,6 @@ class Case:
     obj: models.Model
     field: str
     is_target: Callable[[Any], bool]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _spec(spec: ListSpec, actor: str, data: dict[str, str] | None = None, **url: Any) -> Any:
@@ -431,7 +430,7 @@ CASES: dict[str, Callable[[Cast], Case]] = {
 
 
 def _store(obj: models.Model, field_name: str, value: str) -> None:
-    fresh = type(obj).objects.get(pk=obj.pk)
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
     setattr(fresh, field_name, value)
     fresh.save()
 
