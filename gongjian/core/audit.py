@@ -21,8 +21,9 @@ _SECRET_SUFFIXES = ("_phone", "_phone_hash", "_id_number", "_id_number_hash")
 
 
 def is_secret(key: str) -> bool:
-    """Whether a field's value is kept out of the audit log (a marker stands in)."""
-    return key in _SECRET_FIELDS or key.endswith(_SECRET_SUFFIXES)
+    """Whether a field's value is kept out of the audit log (a marker stands in). A dotted
+    key names a column in a summary (`orgs.member.phone`: counts), not a value."""
+    return key in _SECRET_FIELDS or ("." not in key and key.endswith(_SECRET_SUFFIXES))
 
 
 def _jsonable(value: Any) -> Any:

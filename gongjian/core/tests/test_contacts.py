@@ -75,3 +75,4 @@ def test_phone_fields_under_any_name_are_kept_out_of_audit_changes() -> None:
     assert is_secret("contact_phone_hash")
     assert is_secret("head_id_number")
     assert not is_secret("contact")
+    assert not is_secret("orgs.member.phone")  # a summary's key naming a column

@@ -102,11 +102,14 @@ def test_the_rotation_finds_every_encrypted_field_and_its_hash() -> None:
     assert found == {
         ("accounts.totpdevice.key", None),
         ("accounts.user.phone", "phone_hash"),
+        ("cobuild.resource.contact_phone", "contact_phone_hash"),
         ("consult.suggestion.submitter_phone", "submitter_phone_hash"),
         ("grid.household.head_id_number", "head_id_number_hash"),
         ("grid.household.head_phone", "head_phone_hash"),
+        ("mobilise.mobilisation.contact_phone", "contact_phone_hash"),
         ("orgs.member.id_number", "id_number_hash"),
         ("orgs.member.phone", "phone_hash"),
+        ("orgs.outboxmessage.body", None),
     }
 
 
