@@ -10,7 +10,7 @@
   chart.setOption({
     title: { text: data.title, left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
-    grid: { left: 50, right: 20, top: 40, bottom: 40, containLabel: true },
+    grid: { left: 50, right: 20, top: 60, bottom: 40, containLabel: true },
     xAxis: { type: "category", data: data.labels },
     yAxis: { type: "value", axisLabel: { formatter: data.percent ? "{value}%" : "{value}" } },
     series: [{
