@@ -40,7 +40,7 @@ from gongjian.core.validation import public_key
 from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import Area, Role
+from gongjian.orgs.models import Area, Role, Unit
 
 FORM_NOT_FOUND = "报表不存在或无权查看"
 RETURN_NOT_FOUND = "填报不存在或无权查看"
@@ -136,6 +136,20 @@ def design_areas(*, actor: Any) -> QuerySet[Area]:
         for p in posts.area_paths.get(role, ())
     ]
     return qs.filter(path__in=paths) if paths else qs.none()
+
+
+def listable_fillers(*, actor: Any) -> tuple[QuerySet[Area], QuerySet[Unit]]:
+    """The communities and units a designer may list as a form's fillers: those under the
+    districts and streets of its posts."""
+    paths = list(design_areas(actor=actor).values_list("path", flat=True))
+    if not paths:
+        return Area.objects.none(), Unit.objects.none()
+    under = _or(*[Q(path__startswith=p) for p in paths])
+    units = _or(*[Q(area__path__startswith=p) for p in paths])
+    return (
+        Area.objects.filter(under, kind=Area.Kind.COMMUNITY).order_by("path"),
+        Unit.objects.filter(units).order_by("code"),
+    )
 
 
 # Forms ----------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ form_export = lists.FORMS.export_view()
 
 @login_required
 def form_new(request: HttpRequest) -> HttpResponse:
+    communities, units = selectors.listable_fillers(actor=request.user)
     return render(
         request,
         "forms/form_new.html",
@@ -41,6 +42,8 @@ def form_new(request: HttpRequest) -> HttpResponse:
             "frequencies": Form.Frequency.choices,
             "fillers": Form.Fillers.choices,
             "branch_kinds": PartyOrg.Kind.choices,
+            "communities": communities,
+            "units": units,
         },
     )
 
@@ -259,6 +262,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tally": tally,
             "rows": rows,
             "mine": selectors.return_list(actor=request.user, round=rnd.pk, mine=True)[:20],
+            "round_pk_text": str(rnd.pk),
+            "node_query": f"&area={node.pk}" if node is not None else "",
             "designing": selectors.may_design_form(request.user, rnd.form),
         },
     )

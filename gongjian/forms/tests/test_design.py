@@ -147,7 +147,7 @@ def test_changes_on_the_page_apply_from_the_next_period(cast: Cast) -> None:
     _f, history = selectors.field_history(
         actor=c.district_admin, form=form, field_id=new_in_service.pk, area=None
     )
-    assert [(r.pk, v) for r, v in history] == [(new.pk, 2), (old.pk, 5)]
+    assert [(r.pk, v) for r, v in history] == [(new.pk, Decimal(2)), (old.pk, Decimal(5))]
     # The API shows the same design.
     api = district.get(f"/api/v1/forms/forms/{form.public_id}/fields").json()
     assert [f["code"] for f in api] == [
@@ -498,3 +498,64 @@ def test_whoever_submitted_does_not_approve(cast: Cast) -> None:
         ).status
         == "approved"
     )
+
+
+def test_a_list_of_fillers_is_chosen_on_the_page(cast: Cast) -> None:
+    c = cast
+    district = _client(c.district_admin)
+    page = district.get(reverse("forms:form_new")).content.decode()
+    assert "指定单位和社区" in page
+    assert "星光社区" in page
+    assert "区司法局" in page
+    district.post(
+        reverse("forms:form_create"),
+        {
+            "title": "专项报表",
+            "frequency": "yearly",
+            "fillers": "listed",
+            "areas": [str(c.xingguang.pk)],
+            "units": [str(c.justice.pk)],
+            "due_day": "10",
+            "approval_levels": "1",
+        },
+    )
+    form = Form.objects.get(title="专项报表")
+    assert list(form.listed_areas.all()) == [c.xingguang]
+    assert list(form.listed_units.all()) == [c.justice]
+    # A street lists only what lies under it.
+    street = _client(c.street_admin)
+    page = street.get(reverse("forms:form_new")).content.decode()
+    assert "晨辉社区" in page
+    assert "星光社区" not in page
+
+
+def test_each_number_of_the_round_links_to_its_returns(cast: Cast) -> None:
+    c = cast
+    form = monthly_form(c, levels=1)
+    services.field_add(
+        actor=c.district_admin, form_id=form.public_id, code="brand", label="党建品牌", kind="yesno"
+    )
+    rnd = this_month(c, form)  # opened with the new version, which has 党建品牌
+    ret = Return.objects.get(round=rnd, area=c.chenhui)
+    services.return_save(
+        actor=c.community_secretary,
+        return_id=ret.public_id,
+        values={"in_service": "4", "brand": "是"},
+        submit=True,
+    )
+    services.return_approve(actor=c.street_admin, return_id=ret.public_id)
+    district = _client(c.district_admin)
+    page = district.get(reverse("forms:round_detail", args=[rnd.pk])).content.decode()
+    approved = f"/forms/returns/?round={rnd.pk}&amp;area={c.district.pk}&amp;status=approved"
+    assert f'<a href="{approved}">1</a>' in page  # 已审核
+    assert f'<a href="{approved}">4</a>' in page  # the total of 在职党员
+    assert f"/forms/returns/?round={rnd.pk}&amp;area={c.qinghe.pk}" in page
+    listed = district.get(
+        f"/forms/returns/?round={rnd.pk}&area={c.district.pk}&status=approved"
+    ).content.decode()
+    assert "晨辉社区" in listed
+    assert "星光社区" not in listed
+    # The printable page says 是 for a yes and % for a percentage.
+    printed = district.get(reverse("forms:return_print", args=[ret.public_id])).content.decode()
+    assert "<td>是" in printed
+    assert "%" in printed
