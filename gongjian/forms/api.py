@@ -51,7 +51,7 @@ class FormIn(Schema):
     branch_kind: str = Field("", max_length=24)
 
 
-class FormSettingsIn(Schema):
+class FormsSettingsIn(Schema):
     title: str = Field(max_length=200)
     fillers: str = Field(max_length=16)
     branch_kind: str = Field("", max_length=24)
@@ -60,7 +60,7 @@ class FormSettingsIn(Schema):
     description: str = Field("", max_length=4000)
 
 
-class FieldEditIn(Schema):
+class FormsFieldEditIn(Schema):
     label: str = Field(max_length=200)
     section: str = Field("", max_length=100)
     measure: str = Field("", max_length=32)
@@ -71,7 +71,7 @@ class FieldEditIn(Schema):
     source: str = Field("", max_length=64)
 
 
-class MoveIn(Schema):
+class FormsMoveIn(Schema):
     direction: str = Field(max_length=8)
 
 
@@ -104,7 +104,7 @@ class FieldOut(Schema):
     until: int | None
 
 
-class RuleOut(Schema):
+class FormsRuleOut(Schema):
     id: int
     left: str
     op: str
@@ -279,30 +279,30 @@ def field_add(request: HttpRequest, form_id: str, payload: FieldIn) -> Any:
 
 
 @router.post("/forms/{form_id}/settings", response=FormOut)
-def form_update(request: HttpRequest, form_id: str, payload: FormSettingsIn) -> Any:
+def form_update(request: HttpRequest, form_id: str, payload: FormsSettingsIn) -> Any:
     return services.form_update(actor=request.user, form_id=form_id, **payload.dict())
 
 
 @router.post("/forms/{form_id}/fields/{code}/edit", response=FieldOut)
-def field_edit(request: HttpRequest, form_id: str, code: str, payload: FieldEditIn) -> Any:
+def field_edit(request: HttpRequest, form_id: str, code: str, payload: FormsFieldEditIn) -> Any:
     return services.field_edit(actor=request.user, form_id=form_id, code=code, **payload.dict())
 
 
 @router.post("/forms/{form_id}/fields/{code}/move", response=list[FieldOut])
-def field_move(request: HttpRequest, form_id: str, code: str, payload: MoveIn) -> Any:
+def field_move(request: HttpRequest, form_id: str, code: str, payload: FormsMoveIn) -> Any:
     form = services.field_move(
         actor=request.user, form_id=form_id, code=code, direction=payload.direction
     )
     return selectors.fields_of(form)
 
 
-@router.get("/forms/{form_id}/rules", response=list[RuleOut])
+@router.get("/forms/{form_id}/rules", response=list[FormsRuleOut])
 def rule_list(request: HttpRequest, form_id: str) -> Any:
     form = selectors.form_get_for(request.user, form_id)
     return selectors.rules_of(form, form.version)
 
 
-@router.post("/forms/{form_id}/rules/{rule_id}/edit", response=RuleOut)
+@router.post("/forms/{form_id}/rules/{rule_id}/edit", response=FormsRuleOut)
 def rule_edit(request: HttpRequest, form_id: str, rule_id: int, payload: FormsRuleIn) -> Any:
     return services.rule_edit(
         actor=request.user, form_id=form_id, rule_id=rule_id, **payload.dict()

@@ -40,7 +40,7 @@ from gongjian.core.validation import public_key
 from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import Area, Role, Unit
+from gongjian.orgs.models import Area, PartyOrg, Role, Unit
 
 FORM_NOT_FOUND = "报表不存在或无权查看"
 RETURN_NOT_FOUND = "填报不存在或无权查看"
@@ -136,6 +136,11 @@ def design_areas(*, actor: Any) -> QuerySet[Area]:
         for p in posts.area_paths.get(role, ())
     ]
     return qs.filter(path__in=paths) if paths else qs.none()
+
+
+def branch_kinds() -> list[tuple[str, str]]:
+    """The kinds of party organisation a form may be filled by ("every branch of a kind")."""
+    return [(str(k), str(label)) for k, label in PartyOrg.Kind.choices]
 
 
 def listable_fillers(*, actor: Any) -> tuple[QuerySet[Area], QuerySet[Unit]]:

@@ -14,7 +14,6 @@ from gongjian.forms import forms as return_forms
 from gongjian.forms import lists, selectors, services, sources
 from gongjian.forms.models import Field, Form, Return, Rule
 from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import PartyOrg
 
 # Forms ----------------------------------------------------------------------------------------
 
@@ -41,7 +40,7 @@ def form_new(request: HttpRequest) -> HttpResponse:
             "owners": selectors.design_areas(actor=request.user),
             "frequencies": Form.Frequency.choices,
             "fillers": Form.Fillers.choices,
-            "branch_kinds": PartyOrg.Kind.choices,
+            "branch_kinds": selectors.branch_kinds(),
             "communities": communities,
             "units": units,
         },
@@ -85,7 +84,7 @@ def form_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "ops": Rule.Op.choices,
             "statuses": Form.Status.choices,
             "fillers": [c for c in Form.Fillers.choices if c[0] != Form.Fillers.LISTED],
-            "branch_kinds": PartyOrg.Kind.choices,
+            "branch_kinds": selectors.branch_kinds(),
             "in_use": designing and selectors.version_in_use(form),
             "catalogue": sources.catalogue() if designing else [],
             "today": timezone.localdate(),
