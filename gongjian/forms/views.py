@@ -257,6 +257,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": rnd,
             "form": rnd.form,
             "fields": [f for f in fields if f.numeric or f.kind == Field.Kind.YESNO],
+            "totals": [
+                (f, tally.totals.get(f.pk))
+                for f in fields
+                if f.numeric or f.kind == Field.Kind.YESNO
+            ],
             "node": node,
             "tally": tally,
             "rows": rows,

@@ -537,6 +537,10 @@ def test_each_number_of_the_round_links_to_its_returns(cast: Cast) -> None:
     )
     rnd = this_month(c, form)  # opened with the new version, which has 党建品牌
     ret = Return.objects.get(round=rnd, area=c.chenhui)
+    district = _client(c.district_admin)
+    empty = district.get(reverse("forms:round_detail", args=[rnd.pk])).content.decode()
+    assert "<td>—</td>" in empty  # nothing approved yet: no total, not an empty "%"
+    assert "%</a>" not in empty
     services.return_save(
         actor=c.community_secretary,
         return_id=ret.public_id,
@@ -544,7 +548,6 @@ def test_each_number_of_the_round_links_to_its_returns(cast: Cast) -> None:
         submit=True,
     )
     services.return_approve(actor=c.street_admin, return_id=ret.public_id)
-    district = _client(c.district_admin)
     page = district.get(reverse("forms:round_detail", args=[rnd.pk])).content.decode()
     approved = f"/forms/returns/?round={rnd.pk}&amp;area={c.district.pk}&amp;status=approved"
     assert f'<a href="{approved}">1</a>' in page  # 已审核
