@@ -230,6 +230,7 @@ def return_list(
     form: str = "",
     round: int | None = None,
     mine: bool = False,
+    approving: bool = False,
     late: bool = False,
     area: int | None = None,
     unit: int | None = None,
@@ -241,6 +242,10 @@ def return_list(
     )
     if mine:
         qs = qs.filter(fill_q(actor))
+    if approving:  # waiting for the caller's approval (not those it submitted itself)
+        qs = qs.filter(return_approve_q(actor), status=Return.Status.SUBMITTED)
+        if getattr(actor, "is_authenticated", False):
+            qs = qs.exclude(submitted_by=actor)
     if status:
         qs = qs.filter(status=status)
     if form:

@@ -562,3 +562,41 @@ def test_each_number_of_the_round_links_to_its_returns(cast: Cast) -> None:
     printed = district.get(reverse("forms:return_print", args=[ret.public_id])).content.decode()
     assert "<td>是" in printed
     assert "%" in printed
+
+
+def test_returns_waiting_for_my_approval_are_on_my_workbench(cast: Cast) -> None:
+    from gongjian.forms import workbench
+
+    c = cast
+    rnd = this_month(c, monthly_form(c, levels=1))
+    chenhui = Return.objects.get(round=rnd, area=c.chenhui)
+    xingguang = Return.objects.get(round=rnd, area=c.xingguang)
+    services.return_save(
+        actor=c.community_secretary,
+        return_id=chenhui.public_id,
+        values={"in_service": "3"},
+        submit=True,
+    )
+    services.return_save(
+        actor=c.platform_admin,
+        return_id=xingguang.public_id,
+        values={"in_service": "3"},
+        submit=True,
+    )
+
+    def waiting(user: object) -> int:
+        found = [
+            i for i in workbench.items(actor=user, today=rnd.start) if i.label == "待审核的报表"
+        ]
+        return found[0].count or 0
+
+    assert waiting(c.street_admin) == 1  # 晨辉's; 星光 is not under 青禾
+    assert waiting(c.district_admin) == 2
+    assert waiting(c.platform_admin) == 1  # not the one it submitted itself
+    assert waiting(c.community_secretary) == 0
+    page = _client(c.street_admin).get("/forms/returns/?approving=1").content.decode()
+    assert "待我审核" in page
+    assert "晨辉社区" in page
+    assert "星光社区" not in page
+    services.return_approve(actor=c.street_admin, return_id=chenhui.public_id)
+    assert waiting(c.street_admin) == 0
