@@ -110,6 +110,7 @@ def test_changes_on_the_page_apply_from_the_next_period(cast: Cast) -> None:
     # The past return renders with its version.
     secretary = _client(c.community_secretary)
     past = secretary.get(reverse("forms:return_detail", args=[ret.public_id])).content.decode()
+    assert "第1版" in past
     assert "辖区在职党员" in past
     assert "在职党员总数" not in past
     assert "结对共建" in past
@@ -121,6 +122,7 @@ def test_changes_on_the_page_apply_from_the_next_period(cast: Cast) -> None:
     assert new.version == 2
     fresh = Return.objects.get(round=new, area=c.chenhui)
     page = secretary.get(reverse("forms:return_detail", args=[fresh.public_id])).content.decode()
+    assert "第2版" in page
     assert "在职党员总数（名）" in page
     assert "工作亮点" not in page
     assert page.index("在职党员总数") < page.index("参与人次")
