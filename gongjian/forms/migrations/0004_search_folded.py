@@ -18,7 +18,7 @@ def fold_stored(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forms', '0002_rollup_indexes'),
+        ('forms', '0003_branch_fillers_and_submitter'),
     ]
 
     operations = [
