@@ -71,8 +71,13 @@ def may_manage(actor: Any) -> bool:
     return posts.superuser or bool(posts.paths(write=True))
 
 
-def grid_choices(*, actor: Any) -> list[Area]:
-    return list(grids(actor=actor).select_related("parent").order_by("path")[:500])
+def grid_choices(*, actor: Any, write: bool = False) -> list[Area]:
+    return list(grids(actor=actor, write=write).select_related("parent").order_by("path")[:500])
+
+
+def may_keep(actor: Any, household: Household) -> bool:
+    """May the caller change or delete this household (an area post over its grid)?"""
+    return Household.objects.filter(grid_q(actor, "grid__", write=True), pk=household.pk).exists()
 
 
 def grid_get_for(actor: Any, pk: Any) -> Area:
@@ -124,10 +129,11 @@ def household_list(
     return qs.order_by("grid__path", "building", "entrance", "room", "address", "id")
 
 
-def household_get_for(actor: Any, public_id: Any) -> Household:
+def household_get_for(actor: Any, public_id: Any, *, write: bool = False) -> Household:
+    """A household the caller sees (`write`: keeps — an area post over its grid)."""
     key = _uuid(public_id)
     found = (
-        Household.objects.filter(grid_q(actor, "grid__"), public_id=key)
+        Household.objects.filter(grid_q(actor, "grid__", write=write), public_id=key)
         .select_related("grid__parent")
         .first()
         if key

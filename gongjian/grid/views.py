@@ -122,8 +122,43 @@ def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "household": household,
             "visits": selectors.household_visits(household=household)[:50],
             "may_unmask": selectors.may_unmask(request.user),
+            "may_edit": selectors.may_keep(request.user, household),
         },
     )
+
+
+@login_required
+def household_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    household = selectors.household_get_for(request.user, public_id, write=True)
+    return render(
+        request,
+        "grid/household_edit.html",
+        {"household": household, "grids": selectors.grid_choices(actor=request.user, write=True)},
+    )
+
+
+@action(back="grid:household_edit")
+def household_update(request: HttpRequest, public_id: str) -> HttpResponse:
+    values = _household_values(request)
+    p = request.POST
+    household = services.household_update(
+        actor=request.user,
+        household_id=public_id,
+        grid_id=p.get("grid", ""),
+        clear_head_phone=p.get("clear_head_phone", ""),
+        clear_head_id_number=p.get("clear_head_id_number", ""),
+        is_active=p.get("is_active", "") if p.get("is_active_shown") else None,
+        **values,
+    )
+    return done(
+        request, _("住户已保存"), to=reverse("grid:household_detail", args=[household.public_id])
+    )
+
+
+@action(back="grid:household_edit")
+def household_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    label = services.household_delete(actor=request.user, household_id=public_id)
+    return done(request, _("已删除住户%(h)s") % {"h": label}, to=reverse("grid:household_list"))
 
 
 @action(back="grid:household_detail")
