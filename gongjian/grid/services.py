@@ -524,9 +524,8 @@ def issue_pass(*, actor: Any, issue_id: Any, to: str, target_id: Any = None) -> 
     handler = _HANDLERS.get(to) or _BUILT_IN.get(to)
     if handler is None:
         raise Conflict(_("意见建议模块尚未接入，请先转为共建需求或督导问题"))
-    if to in _BUILT_IN and target_id in (None, ""):
-        raise invalid("target", _("请选择转入的共建活动或督导"))
-    ref = handler(actor, issue, target_id)
+    target = selectors.pass_target_check(actor=actor, to=to, value=target_id)
+    ref = handler(actor, issue, target or None)
     issue.status = Issue.Status.PASSED
     issue.passed_to = to
     issue.passed_ref = ref[:64]

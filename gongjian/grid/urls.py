@@ -30,5 +30,6 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issue_list"),
     path("issues/export/", views.issue_export, name="issue_export"),
     path("issues/<uuid:public_id>/pass/", views.issue_pass, name="issue_pass"),
+    path("issues/pass-targets/", views.pass_targets, name="pass_targets"),
     path("issues/<uuid:public_id>/resolve/", views.issue_resolve, name="issue_resolve"),
 ]

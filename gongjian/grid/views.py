@@ -277,10 +277,37 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     visit = selectors.visit_get_for(request.user, public_id)
+    # A need most often becomes a co-building demand: that destination comes first.
+    order = [Issue.PassedTo.DEMAND, Issue.PassedTo.FINDING, Issue.PassedTo.SUGGESTION]
+    labels = dict(Issue.PassedTo.choices)
+    targets = [(str(k), labels[k]) for k in order]
+    first = targets[0][0]
     return render(
         request,
         "grid/visit_detail.html",
-        {"visit": visit, "issues": visit.issues.all(), "targets": Issue.PassedTo.choices[1:]},
+        {
+            "visit": visit,
+            "issues": visit.issues.all(),
+            "targets": targets,
+            "first_target": first,
+            "picks": selectors.pass_target_picks(actor=request.user, to=first),
+            "target": selectors.pass_target(first),
+        },
+    )
+
+
+@login_required
+def pass_targets(request: HttpRequest) -> HttpResponse:
+    """The choices (radio buttons named `target`) of what an issue is passed into, for the
+    destination `to`, by the name typed in `target_q` (htmx, like the orgs pickers)."""
+    to = request.GET.get("to", "")
+    q = (request.GET.get("target_q") or "").strip()
+    target = selectors.pass_target(to)
+    picks = selectors.pass_target_picks(actor=request.user, to=to, q=q)
+    return render(
+        request,
+        "grid/_pass_targets.html",
+        {"picks": picks, "field": "target", "q": q, "target": target},
     )
 
 

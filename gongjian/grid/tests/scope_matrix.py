@@ -159,6 +159,12 @@ PAGE_MATRIX: dict[str, Entry] = {
         only(OVER_GRID1, 302),
         lambda c: {"to": "finding"},
     ),
+    # The choices of what an issue is passed into: each sees their own (maybe none)
+    "grid:pass_targets": (
+        "get",
+        lambda c: reverse("grid:pass_targets") + "?to=demand",
+        everyone(200),
+    ),
     "grid:issue_resolve": (
         "post",
         lambda c: reverse("grid:issue_resolve", args=[issue(c).public_id]),
