@@ -599,6 +599,22 @@ def area_picks(*, actor: Any, q: str, kind: str = "", write: bool = False) -> li
     ]
 
 
+def area_names_by_code(*, actor: Any, codes: list[str]) -> dict[str, str]:
+    """The names of the areas the caller sees among `codes` (what a picker sent), by code."""
+    if not codes:
+        return {}
+    rows = area_list(actor=actor).filter(code__in=codes[:2000]).values_list("code", "name")
+    return dict(rows)
+
+
+def unit_names_by_code(*, actor: Any, codes: list[str]) -> dict[str, str]:
+    """The names of the units the caller sees among `codes` (what a picker sent), by code."""
+    if not codes:
+        return {}
+    rows = unit_list(actor=actor).filter(code__in=codes[:2000]).values_list("code", "name")
+    return dict(rows)
+
+
 def area_choices(*, actor: Any, blank: str = "", grids: bool = False) -> list[tuple[Any, str]]:
     """The areas the caller may change, for a form's select, indented by level."""
     qs = (
