@@ -576,3 +576,93 @@ def group_list(
     if q:
         qs = qs.filter(name__icontains=q)
     return qs.order_by("kind", "id")
+
+
+# For the workbench ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToName:
+    mobilisation: Mobilisation
+    asked: int
+    named: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.asked - self.named, 0)
+
+
+def quotas_to_name(*, actor: Any) -> list[ToName]:
+    """The mobilisations under way whose quotas for the caller's units are not all named yet:
+    how many cadres were asked of those units and how many are named (as the naming page
+    counts them)."""
+    unit_ids = scope.posts_of(actor).unit_ids
+    if not unit_ids:
+        return []
+    rows = (
+        Quota.objects.filter(mobilisation__status=Mobilisation.Status.ISSUED, unit_id__in=unit_ids)
+        .order_by()
+        .values("mobilisation_id")
+        .annotate(asked=Sum("count"))
+    )
+    asked = {r["mobilisation_id"]: int(r["asked"] or 0) for r in rows}
+    named = dict(
+        Dispatch.objects.filter(mobilisation_id__in=asked, unit_id__in=unit_ids)
+        .order_by()
+        .values("mobilisation_id")
+        .annotate(n=Count("id"))
+        .values_list("mobilisation_id", "n")
+    )
+    found = Mobilisation.objects.filter(pk__in=asked).order_by("-starts_at", "-id")
+    out = [ToName(m, asked[m.pk], named.get(m.pk, 0)) for m in found]
+    return [r for r in out if r.missing]
+
+
+def dispatches_to_confirm(*, actor: Any) -> QuerySet[Dispatch]:
+    """The caller's own dispatches of mobilisations under way not yet confirmed ("收到")."""
+    return my_dispatches(actor=actor).filter(
+        active=True,
+        confirmed_at__isnull=True,
+        mobilisation__status=Mobilisation.Status.ISSUED,
+    )
+
+
+def duties_on(*, actor: Any, day: dt.date) -> QuerySet[Duty]:
+    """The caller's shifts of mobilisations under way that run on `day` (local), not yet
+    checked out of."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    hi = lo + dt.timedelta(days=1)
+    return (
+        my_duties(actor=actor)
+        .filter(shift__starts_at__lt=hi, shift__ends_at__gt=lo, checked_out_at__isnull=True)
+        .filter(shift__place__mobilisation__status=Mobilisation.Status.ISSUED)
+        .order_by("shift__starts_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class UnderWay:
+    mobilisation: Mobilisation
+    asked: int
+    arrived: int
+    laggards: int  # units with fewer arrived than asked: the board's first rows
+
+    @property
+    def missing(self) -> int:
+        return max(self.asked - self.arrived, 0)
+
+
+def mobilisations_under_way(*, actor: Any) -> list[UnderWay]:
+    """The mobilisations the caller runs that are under way and have begun, with the cadres
+    still to arrive and the units behind (the board's laggards)."""
+    now = timezone.now()
+    out = []
+    running = mobilisations_to_run(actor=actor).filter(
+        status=Mobilisation.Status.ISSUED, starts_at__lte=now
+    )
+    for m in running.order_by("-starts_at", "-id")[:5]:
+        b = board(mobilisation=m)
+        laggards = sum(1 for r in b.units if r.arrived < r.asked)
+        out.append(UnderWay(mobilisation=m, asked=b.asked, arrived=b.arrived, laggards=laggards))
+    return out

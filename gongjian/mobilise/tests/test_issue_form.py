@@ -51,6 +51,9 @@ def _form(c: Cast, **extra: str) -> dict[str, str]:
 
 def test_the_committee_issues_a_mobilisation_from_table_rows(cast: Cast) -> None:
     client = _client(cast.district_admin)
+    listing = client.get(reverse("mobilise:mobilisation_list"))
+    assert listing.status_code == 200
+    assert reverse("mobilise:mobilisation_new") in listing.content.decode()
     page = client.get(reverse("mobilise:mobilisation_new")).content.decode()
     assert 'name="place_area_1_q"' in page  # an area picked by name
     assert reverse("orgs:pick", args=["unit"]) in page  # a unit picked by name
