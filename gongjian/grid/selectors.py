@@ -513,3 +513,19 @@ def pass_target_check(*, actor: Any, to: str, value: Any) -> str:
             "target", _("所选%(t)s不存在或不在您的范围，请重新选择") % {"t": target.label}
         )
     return text
+
+
+def households_due(*, actor: Any, since: dict[str, dt.date]) -> dict[str, int]:
+    """For each flag of `since` ("" for every household), how many of the caller's
+    households of that flag have had no visit on or after its date — the counts of
+    `household_list(flag=…, unvisited_since=…)`, in one query."""
+    base = household_list(actor=actor).order_by()
+    counts: dict[str, Any] = {}
+    for flag, day in since.items():
+        seen = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=day)
+        cond = ~Q(Exists(seen))
+        if flag in ("elderly_alone", "hardship", "empty_nest"):
+            cond &= Q(**{flag: True})
+        counts[flag or "all"] = Count("pk", filter=cond)
+    found = base.aggregate(**counts) if counts else {}
+    return {flag: int(found.get(flag or "all") or 0) for flag in since}

@@ -17,11 +17,11 @@ from gongjian.grid import selectors
 
 
 def items(*, actor: Any, today: dt.date) -> list[Item]:
-    if not selectors.grids_to_visit(actor=actor).exists():
+    rows = selectors.coverage_rows(actor=actor, end=today)
+    if not rows:  # no grid to keep or visit
         return []
-    out: list[Item] = []
-    behind = selectors.coverage_rows(actor=actor, end=today, behind=True)
-    out.append(
+    behind = selectors.chase_list(rows)
+    out: list[Item] = [
         Item(
             LATE,
             _("走访覆盖未达标的网格"),
@@ -32,19 +32,19 @@ def items(*, actor: Any, today: dt.date) -> list[Item]:
             else "",
             order=60,
         )
-    )
-    for flag, order in (("elderly_alone", 60), ("", 62)):
-        label, days = selectors.TARGETS[flag]
-        since = today - dt.timedelta(days=days - 1)
-        due = selectors.household_list(actor=actor, flag=flag, unvisited_since=since).count()
-        query = {"unvisited_since": since.isoformat(), **({"flag": flag} if flag else {})}
+    ]
+    flags = {"elderly_alone": 60, "": 62}
+    since = {f: today - dt.timedelta(days=selectors.TARGETS[f][1] - 1) for f in flags}
+    due = selectors.households_due(actor=actor, since=since)
+    for flag, order in flags.items():
+        query = {"unvisited_since": since[flag].isoformat(), **({"flag": flag} if flag else {})}
         out.append(
             Item(
                 DUE,
                 _("待走访的独居老人") if flag else _("一年内未走访的住户"),
                 reverse("grid:household_list") + "?" + urlencode(query),
-                count=due,
-                detail=str(label),
+                count=due[flag],
+                detail=str(selectors.TARGETS[flag][0]),
                 order=order,
             )
         )

@@ -228,6 +228,8 @@ def duty_service(
         qs = qs.filter(checked_in_at__lt=hi)
     times, hours = 0, Decimal("0")
     for inn, out in qs.order_by().values_list("checked_in_at", "checked_out_at").iterator():
+        if inn is None or out is None:
+            continue
         halves = math.floor(max(0.0, (out - inn).total_seconds()) / 1800)
         hours += min(Decimal(halves) / 2, Decimal(24))
         times += 1

@@ -6,6 +6,8 @@ logged-in cadre, or takes the cadre's link."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -55,7 +57,7 @@ def _rows(request: HttpRequest, key: str, default: int) -> int:
 def _issue_context(request: HttpRequest, **_url: object) -> dict[str, object]:
     """The issuing form's tables, each row with what was typed or picked (by name)."""
     p = request.POST
-    places = [
+    places: list[dict[str, Any]] = [
         {
             "n": i,
             "name": p.get(f"place_name_{i}", ""),
@@ -65,7 +67,7 @@ def _issue_context(request: HttpRequest, **_url: object) -> dict[str, object]:
         }
         for i in range(1, _rows(request, "place", PLACE_ROWS) + 1)
     ]
-    quotas = [
+    quotas: list[dict[str, Any]] = [
         {
             "n": i,
             "unit": p.get(f"quota_unit_{i}", ""),

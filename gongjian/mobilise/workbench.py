@@ -63,16 +63,16 @@ def items(*, actor: Any, today: dt.date) -> list[Item]:
                 order=40,
             )
         )
-    for row in selectors.mobilisations_under_way(actor=actor):
-        m = row.mobilisation
+    for run in selectors.mobilisations_under_way(actor=actor):
+        m = run.mobilisation
         out.append(
             Item(
                 LATE,
                 _("动员中尚未到岗：%(t)s") % {"t": m.title},
                 reverse("mobilise:board", args=[m.public_id]),
-                count=row.missing,
+                count=run.missing,
                 detail=_("已到岗%(a)s/%(n)s人，落后单位%(u)s个（看板上排在前面）")
-                % {"a": row.arrived, "n": row.asked, "u": row.laggards},
+                % {"a": run.arrived, "n": run.asked, "u": run.laggards},
                 order=40,
             )
         )

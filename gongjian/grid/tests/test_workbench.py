@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gongjian.core.workbench import DUE, LATE, SHORTCUT, workbench_for
+from gongjian.core.workbench import DUE, LATE, SHORTCUT, Item, workbench_for
 from gongjian.grid.models import Household
 from gongjian.grid.tests.helpers import households, visit
 from gongjian.testing.cast import Cast
@@ -17,7 +17,7 @@ from gongjian.testing.cast import Cast
 pytestmark = pytest.mark.django_db
 
 
-def _grid_items(actor: object) -> dict[str, object]:
+def _grid_items(actor: object) -> dict[str, Item]:
     bench = workbench_for(actor=actor, today=timezone.localdate())
     return {i.label: i for items in bench.sections.values() for i in items if i.app == "grid"}
 
@@ -36,9 +36,9 @@ def test_a_grid_leader_sees_grids_behind_and_households_due(cast: Cast) -> None:
     # each count is the count of the list it links to
     client = Client()
     client.force_login(cast.grid_leader)
-    page = client.get(yearly.url).content.decode()  # type: ignore[attr-defined]
+    page = client.get(yearly.url).content.decode()
     assert page.count('class="s-item"') == 4
-    page = client.get(elderly.url).content.decode()  # type: ignore[attr-defined]
+    page = client.get(elderly.url).content.decode()
     assert "张大爷" in page
     assert "李阿姨" not in page
     home = client.get("/").content.decode()

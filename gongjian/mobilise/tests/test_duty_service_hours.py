@@ -38,6 +38,7 @@ def _recount() -> Decimal:
     hours = sum((a.hours for a in Attendance.objects.all()), Decimal(0))
     for d in Duty.objects.filter(checked_out_at__isnull=False):
         assert d.checked_in_at is not None
+        assert d.checked_out_at is not None
         hours += Decimal((d.checked_out_at - d.checked_in_at).total_seconds() // 1800) / 2
     return hours
 

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gongjian.core.workbench import DUE, LATE, WAITING, workbench_for
+from gongjian.core.workbench import DUE, LATE, WAITING, Item, workbench_for
 from gongjian.mobilise import services
 from gongjian.mobilise.models import Dispatch, Mobilisation, Quota
 from gongjian.mobilise.tests.helpers import place
@@ -21,7 +21,7 @@ from gongjian.testing.cast import Cast
 pytestmark = pytest.mark.django_db
 
 
-def _items(actor: object) -> dict[str, object]:
+def _items(actor: object) -> dict[str, Item]:
     bench = workbench_for(actor=actor, today=timezone.localdate())
     return {i.label: i for items in bench.sections.values() for i in items if i.app == "mobilise"}
 
@@ -41,24 +41,25 @@ def test_each_role_sees_its_mobilisation_work(cast: Cast) -> None:
     # the unit administrator: two cadres to name
     items = _items(cast.unit_admin)
     to_name = items["待派员：支援青禾"]
-    assert (to_name.section, to_name.count) == (WAITING, 2)  # type: ignore[attr-defined]
+    assert (to_name.section, to_name.count) == (WAITING, 2)
     client = Client()
     client.force_login(cast.unit_admin)
-    assert client.get(to_name.url).status_code == 200  # type: ignore[attr-defined]
+    assert client.get(to_name.url).status_code == 200
     assert "待派员：支援青禾" not in _items(cast.member)  # the member is no administrator
 
     quota = Quota.objects.get(mobilisation=m, unit=cast.tax)
     services.cadres_name(
         actor=cast.unit_admin, quota_id=quota.pk, member_ids=[cast.member_record.public_id]
     )
-    assert _items(cast.unit_admin)["待派员：支援青禾"].count == 1  # type: ignore[attr-defined]
+    assert _items(cast.unit_admin)["待派员：支援青禾"].count == 1
 
     # the cadre: the dispatch to confirm, with the link's 收到
     dispatch = Dispatch.objects.get(member=cast.member_record)
     mine = _items(cast.member)["下沉任务待确认：青禾检查站"]
-    assert mine.section == WAITING  # type: ignore[attr-defined]
-    assert mine.action[0] == "收到"  # type: ignore[attr-defined]
-    assert str(dispatch.public_id) in mine.url  # type: ignore[attr-defined]
+    assert mine.section == WAITING
+    assert mine.action is not None
+    assert mine.action[0] == "收到"
+    assert str(dispatch.public_id) in mine.url
     services.dispatch_confirm(dispatch_id=dispatch.public_id)
     assert "下沉任务待确认：青禾检查站" not in _items(cast.member)
 
@@ -76,23 +77,23 @@ def test_each_role_sees_its_mobilisation_work(cast: Cast) -> None:
         actor=cast.district_admin, shift_id=shift.public_id, dispatch_id=dispatch.public_id
     )
     today = _items(cast.member)["今日值守：青禾检查站"]
-    assert today.section == DUE  # type: ignore[attr-defined]
+    assert today.section == DUE
     services.duty_check_in(actor=cast.district_admin, duty_id=duty.pk)
-    assert "已签到" in _items(cast.member)["今日值守：青禾检查站"].detail  # type: ignore[attr-defined]
+    assert "已签到" in _items(cast.member)["今日值守：青禾检查站"].detail
     services.duty_check_out(actor=cast.district_admin, duty_id=duty.pk)
     assert "今日值守：青禾检查站" not in _items(cast.member)
 
     # the committee: under way, three cadres still to arrive, both units behind
     under = _items(cast.district_admin)["动员中尚未到岗：支援青禾"]
-    assert (under.section, under.count) == (LATE, 3)  # type: ignore[attr-defined]
-    assert "落后单位2个" in under.detail  # type: ignore[attr-defined]
+    assert (under.section, under.count) == (LATE, 3)
+    assert "落后单位2个" in under.detail
     committee = Client()
     committee.force_login(cast.district_admin)
-    board = committee.get(under.url).content.decode()  # type: ignore[attr-defined]
+    board = committee.get(under.url).content.decode()
     assert "区税务局" in board
     services.arrival_by_link(dispatch_id=dispatch.public_id, place_id=checkpoint.public_id)
     under = _items(cast.district_admin)["动员中尚未到岗：支援青禾"]
-    assert under.count == 2  # type: ignore[attr-defined]
+    assert under.count == 2
     # the unit's administrator is not the committee: no such item
     assert "动员中尚未到岗：支援青禾" not in _items(cast.unit_admin)
     # stood down: nothing left for anyone
