@@ -24,7 +24,7 @@ def decrypt_bodies(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_member_name_folded'),
+        ('orgs', '0004_area_local_kind'),
     ]
 
     operations = [

@@ -20,7 +20,7 @@ def fold_stored(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0004_outbox_body_encrypted'),
+        ('orgs', '0005_outbox_body_encrypted'),
     ]
 
     operations = [
