@@ -20,6 +20,12 @@ _SECRET_FIELDS = frozenset({"password", "id_number", "phone", "id_number_hash", 
 _SECRET_SUFFIXES = ("_phone", "_phone_hash", "_id_number", "_id_number_hash")
 
 
+def _masked(value: Any) -> bool:
+    """A value a service has already replaced by markers (`["***", "***"]`)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    return all(isinstance(i, str) and i.startswith("***") for i in items)
+
+
 def is_secret(key: str) -> bool:
     """Whether a field's value is kept out of the audit log (a marker stands in). A dotted
     key names a column in a summary (`orgs.member.phone`: counts), not a value."""
@@ -87,7 +93,8 @@ def _entry(
         "object_id": object_id,
         "object_repr": object_repr[:200],
         "changes": {
-            k: (["***", "***(已修改)"] if is_secret(k) else v) for k, v in (changes or {}).items()
+            k: (["***", "***(已修改)"] if is_secret(k) and not _masked(v) else v)
+            for k, v in (changes or {}).items()
         },
         "ip": ip if ip is not None else ctx.ip,
         "success": success,
