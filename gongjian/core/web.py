@@ -167,6 +167,14 @@ def done(request: HttpRequest, message: str = "", to: str | None = None) -> Http
     return HttpResponseRedirect(to or back_url(request))
 
 
+def job_redirect(job: Any) -> HttpResponse:
+    """After starting a background job (core/jobs.py): its result when it has already ended
+    (the immediate tasks backend runs it at once), else its progress page."""
+    if job.state == "done" and job.result_url:
+        return HttpResponseRedirect(job.result_url)
+    return redirect("core:job_detail", job_id=job.public_id)
+
+
 def form_data(
     form_class: type[forms.BaseForm], data: Any, files: Any = None, **kwargs: Any
 ) -> dict[str, Any]:

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gongjian.core import imports
-from gongjian.core.errors import NotFound
+from gongjian.core import imports, jobs
+from gongjian.core.errors import ApplicationError, NotFound
 from gongjian.core.masking import mask_phone
-from gongjian.core.web import action, done, form_save, render_form
+from gongjian.core.models import Job
+from gongjian.core.web import action, done, form_save, job_redirect, render_form
 from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
 from gongjian.orgs.forms import (
@@ -181,14 +182,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
     default = request.GET.get("kind") or (kinds[0].kind if kinds else "")
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": default})
     if request.method == "POST":
-        batch = form_save(
+        job = form_save(
             form,
-            lambda data: imports.import_check_file(
-                actor=actor, kind=data["kind"], upload=data["file"]
+            lambda data: jobs.job_checked(
+                imports.import_check_start(actor=actor, kind=data["kind"], upload=data["file"])
             ),
         )
-        if batch is not None:
-            return redirect("orgs:import_preview", token=batch.token)
+        if job is not None:
+            return job_redirect(job)
     context = {
         "form": form,
         "kinds": kinds,
@@ -209,9 +210,12 @@ def import_decide(request: HttpRequest, token: str) -> HttpResponse:
     if request.POST.get("action") == "discard":
         imports.import_discard(actor=request.user, token=token)
         return done(request, _("已放弃本次导入"), to=reverse("orgs:import_start"))
-    batch = imports.import_commit(actor=request.user, token=token)
-    title = imports.importer_get(batch.kind).title
-    return done(request, _("已导入%(n)d条%(t)s") % {"n": batch.written, "t": title})
+    job = imports.import_commit_start(actor=request.user, token=token)
+    if job.state == Job.State.DONE:  # run at once (the immediate tasks backend)
+        return done(request, job.summary)
+    if job.state == Job.State.FAILED:
+        raise ApplicationError(job.error)
+    return redirect("core:job_detail", job_id=job.public_id)
 
 
 @login_required
@@ -229,6 +233,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "importer": importer,
             "columns": importer.columns,
             "errors": batch.errors[:200],
+            "job": imports.import_job_of(batch),
         },
     )
 
