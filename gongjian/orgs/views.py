@@ -7,17 +7,16 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from gongjian.core import imports, jobs
-from gongjian.core.errors import ApplicationError, NotFound
+from gongjian.core.errors import NotFound
 from gongjian.core.masking import mask_phone
-from gongjian.core.models import Job
-from gongjian.core.web import action, done, form_save, job_redirect, render_form
+from gongjian.core.web import action, done, form_save, job_done, job_redirect, render_form
 from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
 from gongjian.orgs.forms import (
@@ -210,12 +209,7 @@ def import_decide(request: HttpRequest, token: str) -> HttpResponse:
     if request.POST.get("action") == "discard":
         imports.import_discard(actor=request.user, token=token)
         return done(request, _("已放弃本次导入"), to=reverse("orgs:import_start"))
-    job = imports.import_commit_start(actor=request.user, token=token)
-    if job.state == Job.State.DONE:  # run at once (the immediate tasks backend)
-        return done(request, job.summary)
-    if job.state == Job.State.FAILED:
-        raise ApplicationError(job.error)
-    return redirect("core:job_detail", job_id=job.public_id)
+    return job_done(request, imports.import_commit_start(actor=request.user, token=token))
 
 
 @login_required
