@@ -35,6 +35,7 @@ def _job_of_district_admin(c: Cast, *, with_file: bool = False) -> str:
     job.save()
     return str(job.public_id)
 
+
 PAGE_MATRIX: dict[str, Entry] = {
     "healthz": ("get", lambda c: reverse("healthz"), everyone(200)),
     "readyz": ("get", lambda c: reverse("readyz"), everyone(200)),
