@@ -83,12 +83,14 @@ def test_a_member_import_through_the_pages_runs_as_two_jobs_and_ends_on_its_resu
     assert commit.result_url == reverse("orgs:member_list")
     assert Member.objects.count() == before + 30
     page = client.get(reverse("core:job_detail", args=[commit.public_id])).content.decode()
-    assert "已完成" in page and "已导入30条党员" in page
+    assert "已完成" in page
+    assert "已导入30条党员" in page
     assert f'href="{reverse("orgs:member_list")}"' in page
     assert 'data-width="100"' in page
     assert "hx-trigger" not in page  # a finished job is not polled any more
     listing = client.get(reverse("core:job_list")).content.decode()
-    assert "导入党员：名册.xlsx" in listing and "校验党员：名册.xlsx" in listing
+    assert "导入党员：名册.xlsx" in listing
+    assert "校验党员：名册.xlsx" in listing
 
 
 def test_a_batch_being_committed_cannot_be_committed_again(cast: Cast) -> None:
@@ -124,12 +126,17 @@ def test_a_running_job_is_polled_every_second_and_shows_how_far_it_has_come(
     url = reverse("core:job_detail", args=[job.public_id])
     fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
     assert "<html" not in fragment  # htmx swaps the fragment alone
-    assert f'hx-get="{url}"' in fragment and 'hx-trigger="every 1s"' in fragment
-    assert 'data-width="25"' in fragment and "2500 / 10000（25%）" in fragment
-    assert "进行中" in fragment and "正在校验" in fragment
-    assert "style=" not in fragment and "<script" not in fragment
+    assert f'hx-get="{url}"' in fragment
+    assert 'hx-trigger="every 1s"' in fragment
+    assert 'data-width="25"' in fragment
+    assert "2500 / 10000（25%）" in fragment
+    assert "进行中" in fragment
+    assert "正在校验" in fragment
+    assert "style=" not in fragment
+    assert "<script" not in fragment
     full = client.get(url).content.decode()
-    assert "<html" in full and 'hx-trigger="every 1s"' in full
+    assert "<html" in full
+    assert 'hx-trigger="every 1s"' in full
 
 
 def test_only_the_starter_and_the_platform_administrator_see_a_job(cast: Cast) -> None:
@@ -146,7 +153,9 @@ def test_only_the_starter_and_the_platform_administrator_see_a_job(cast: Cast) -
 def test_progress_counts_as_the_work_goes_through_its_items(cast: Cast) -> None:
     job = jobs.job_start(actor=cast.unit_admin, kind="test.counting", title="计数")
     assert (job.state, job.total, job.done, job.summary) == (Job.State.DONE, 250, 250, "数了250个")
-    assert job.percent == 100 and job.started_at and job.finished_at
+    assert job.percent == 100
+    assert job.started_at
+    assert job.finished_at
 
 
 def test_a_refusal_is_the_job_s_error_in_chinese_and_a_crash_says_only_that_it_failed(
@@ -159,7 +168,8 @@ def test_a_refusal_is_the_job_s_error_in_chinese_and_a_crash_says_only_that_it_f
         400,
     )
     page = _client(cast.unit_admin).get(reverse("core:job_detail", args=[refused.public_id]))
-    assert "失败" in page.content.decode() and "活动名称：不能为空" in page.content.decode()
+    assert "失败" in page.content.decode()
+    assert "活动名称：不能为空" in page.content.decode()
     with pytest.raises(ApplicationError, match="活动名称：不能为空"):
         jobs.job_checked(refused)
 
@@ -194,7 +204,8 @@ def test_the_rollups_are_rebuilt_as_a_job_by_the_working_committee_only(cast: Ca
     response = client.post(reverse("reports:rollups_refresh"), {"full": "1"})
     job = Job.objects.get(kind="reports.rollups")
     assert response["Location"] == reverse("core:job_detail", args=[job.public_id])
-    assert job.state == Job.State.DONE and job.params == {"full": True}
+    assert job.state == Job.State.DONE
+    assert job.params == {"full": True}
     assert job.summary.startswith(("已重算", "统计已是最新"))
     street = _client(cast.street_admin)
     assert "rollups-refresh" not in street.get(reverse("reports:dashboard")).content.decode()
