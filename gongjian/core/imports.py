@@ -284,8 +284,13 @@ def import_purge(*, older_than: dt.timedelta) -> tuple[int, int]:
             _drop_file(batch)
             batch.save(update_fields=["status", "file", "updated_at"])
             expired += 1
+    in_hand = (
+        ImportBatch.Status.CHECKING,
+        ImportBatch.Status.CHECKED,
+        ImportBatch.Status.COMMITTING,
+    )
     kept = set(
-        ImportBatch.objects.filter(status=ImportBatch.Status.CHECKED)
+        ImportBatch.objects.filter(status__in=in_hand)
         .exclude(file="")
         .values_list("file", flat=True)
     )
