@@ -171,5 +171,5 @@ class MoveForm(forms.Form):
         self, *args: Any, field: str, label: str, choices: list[tuple[Any, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        if choices:
-            self.fields[field] = forms.TypedChoiceField(label=label, coerce=int, choices=choices)
+        self.fields[field] = forms.TypedChoiceField(label=label, coerce=int, choices=choices)
+        self.has_choices = bool(choices)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import router, transaction
-from django.db.models import F, Model, Value
+from django.db.models import F, Model, QuerySet, Value
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -65,8 +65,11 @@ def dependents(obj: Model) -> list[Dependent]:
         n = qs.count()
         if n:
             counts[str(qs.model._meta.verbose_name_plural)] += n
-    for (field, _value), instances in collector.field_updates.items():
-        counts[str(field.model._meta.verbose_name_plural)] += len(instances)
+    for (field, _value), batches in collector.field_updates.items():
+        # Querysets to update (Django 4.2+), or instances.
+        n = sum(b.count() if isinstance(b, QuerySet) else 1 for b in batches)
+        if n:
+            counts[str(field.model._meta.verbose_name_plural)] += n
     return _sorted(counts)
 
 
