@@ -247,7 +247,15 @@ def import_errors(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = PostForm(request.POST or None)
+    data = None
+    if request.method == "POST":
+        # A choice from a picker, else what was typed in its search box (a whole log-in or
+        # code, as without the pickers' script).
+        data = request.POST.copy()
+        for name in ("login", "area_code", "unit_code"):
+            if not data.get(name, "").strip() and data.get(f"{name}_q", "").strip():
+                data[name] = data[f"{name}_q"].strip()
+    form = PostForm(data)
     if request.method == "POST":
         post = form_save(form, lambda data: services.role_assign_by_login(actor=actor, **data))
         if post is not None:
@@ -337,6 +345,7 @@ _PICKS: dict[str, Any] = {
     "member": selectors.member_picks,
     "unit": selectors.unit_picks,
     "area": selectors.area_picks,
+    "account": selectors.account_picks,
 }
 
 
