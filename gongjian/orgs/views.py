@@ -253,8 +253,9 @@ def role_list(request: HttpRequest) -> HttpResponse:
         # code, as without the pickers' script).
         data = request.POST.copy()
         for name in ("login", "area_code", "unit_code"):
-            if not data.get(name, "").strip() and data.get(f"{name}_q", "").strip():
-                data[name] = data[f"{name}_q"].strip()
+            typed = str(data.get(f"{name}_q", "")).strip()
+            if not str(data.get(name, "")).strip() and typed:
+                data[name] = typed
     form = PostForm(data)
     if request.method == "POST":
         post = form_save(form, lambda data: services.role_assign_by_login(actor=actor, **data))

@@ -177,7 +177,7 @@ def rollups_refresh(
     today = today or timezone.localdate()
     wanted = sorted(set(months)) if months is not None else months_to_refresh(today=today)
     wanted = [m for m in wanted if month_end(m) < today]
-    done = []
+    done: list[dt.date] = []
     for month in wanted:
         if progress is not None:
             progress(len(done), len(wanted))

@@ -5,6 +5,7 @@ search box still works without the pickers' script."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -16,7 +17,7 @@ from gongjian.testing.cast import Cast
 pytestmark = pytest.mark.django_db
 
 
-def _client(user: object) -> Client:
+def _client(user: Any) -> Client:
     client = Client()
     client.force_login(user)
     return client
