@@ -560,6 +560,11 @@ def area_picks(*, actor: Any, q: str, kind: str = "", write: bool = False) -> li
     ]
 
 
+def descendants_count(node: Area | PartyOrg) -> int:
+    """How many areas (or party organisations) lie below `node` in its tree."""
+    return type(node).objects.filter(path__startswith=node.path).exclude(pk=node.pk).count()
+
+
 def account_picks(*, actor: Any, q: str) -> list[Pick]:
     """Accounts a post may be given to, by name or username (or the exact phone), for those
     who assign posts: the accounts of members they see and of posts they manage (everyone's

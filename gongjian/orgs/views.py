@@ -29,7 +29,7 @@ from gongjian.orgs.forms import (
     UnitForm,
     member_initial,
 )
-from gongjian.orgs.models import Area, PartyOrg
+from gongjian.orgs.models import Area
 from gongjian.orgs.services import structure
 
 
@@ -592,7 +592,7 @@ def area_move(request: HttpRequest, area_id: int) -> HttpResponse:
         if moved is not None:
             to = reverse("orgs:area_list") + f"?parent_id={moved.parent_id}"
             return done(request, _("已移动%(n)s") % {"n": moved.name}, to=to)
-    below = Area.objects.filter(path__startswith=area.path).exclude(pk=area.pk).count()
+    below = selectors.descendants_count(area)
     return _change_page(
         request,
         {
@@ -702,7 +702,7 @@ def party_org_move(request: HttpRequest, org_id: int) -> HttpResponse:
         )
         if moved is not None:
             return done(request, _("已移动%(n)s") % {"n": moved.name}, to=reverse("orgs:tree"))
-    below = PartyOrg.objects.filter(path__startswith=org.path).exclude(pk=org.pk).count()
+    below = selectors.descendants_count(org)
     return _change_page(
         request,
         {
