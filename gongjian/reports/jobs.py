@@ -16,7 +16,7 @@ from gongjian.core.errors import PermissionDenied
 from gongjian.core.models import Job
 from gongjian.orgs import scope
 from gongjian.orgs.selectors import issuing_office
-from gongjian.reports import briefing, figures, selectors, services
+from gongjian.reports import briefing, briefing_text, figures, selectors, services
 
 SELECTION_KEYS = ("node", "period", "start", "end")
 
@@ -34,8 +34,9 @@ def briefing_document(actor: Any, raw: dict[str, str]) -> tuple[bytes, str]:
         scope_name=f.scope_name,
         period_label=f.period.label,
     )
+    draft = briefing_text.compose(f, selectors.app_figures(actor, node, period))
     data = briefing.write_docx(
-        f, office=office, number=issue.number, issued_on=timezone.localdate()
+        f, draft, office=office, number=issue.number, issued_on=timezone.localdate()
     )
     filters = {k: raw.get(k, "") for k in SELECTION_KEYS}
     filters.update(node=node.key, period=period.kind)

@@ -124,7 +124,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @reads_from_replica
 def briefing_preview(request: HttpRequest) -> HttpResponse:
     context = _context(request)
-    context["doc"] = briefing_text.compose(context["f"])
+    f = context["f"]
+    context["doc"] = briefing_text.compose(
+        f, selectors.app_figures(request.user, context["node"], f.period)
+    )
     return render(request, "reports/briefing.html", context)
 
 
