@@ -206,6 +206,7 @@ def _area(code: str, name: str, kind: str, parent: Area | None) -> Area:
         code=code,
         name=name,
         kind=kind,
+        local_kind=str(Area.LOCAL_KINDS.get(Area.Kind(kind), ("",))[0]),
         parent=parent,
         path=f"{parent.path if parent else '/'}{code}/",
         depth=(parent.depth + 1) if parent else 0,
