@@ -261,8 +261,9 @@ def generate(
            FROM bench_district d, generate_series(extract(year FROM now())::int - 2,
                                                   extract(year FROM now())::int) y""",
         """INSERT INTO cobuild_resource (created_at, updated_at, campaign_id, unit_id, title,
-                   description, category, capacity, area_id, contact, created_by_id)
-           SELECT now(), now(), c.id, u.id, '资源' || r, '', '', 1, NULL, '', NULL
+                   description, category, capacity, area_id, contact, contact_phone,
+                   contact_phone_hash, created_by_id)
+           SELECT now(), now(), c.id, u.id, '资源' || r, '', '', 1, NULL, '', '', '', NULL
            FROM cobuild_campaign c CROSS JOIN generate_series(0, 92) r
            JOIN LATERAL (SELECT id FROM orgs_unit WHERE area_id = c.district_id
                          ORDER BY id OFFSET (r * 3) %% 200 LIMIT 1) u ON true""",

@@ -43,7 +43,8 @@ class Searchable(models.Model):
 
     SEARCH_FIELDS: ClassVar[tuple[str, ...]] = ()
 
-    search_folded = models.TextField(editable=False, blank=True, default="")
+    # db_default: a row loaded by SQL (a bulk load, a benchmark) is valid, found once backfilled
+    search_folded = models.TextField(editable=False, blank=True, default="", db_default="")
 
     class Meta:
         abstract = True

@@ -29,27 +29,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='agreement',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='campaign',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='demand',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='project',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='resource',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.RunPython(fold_stored, migrations.RunPython.noop),
     ]

@@ -27,17 +27,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='consultation',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='studio',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='suggestion',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.RunPython(fold_stored, migrations.RunPython.noop),
     ]

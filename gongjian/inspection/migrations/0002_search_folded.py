@@ -29,27 +29,27 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='campaign',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='finding',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='inspection',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='place',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='task',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.RunPython(fold_stored, migrations.RunPython.noop),
     ]

@@ -27,17 +27,17 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='group',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='mobilisation',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.AddField(
             model_name='place',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.RunPython(fold_stored, migrations.RunPython.noop),
     ]

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='studysession',
             name='search_folded',
-            field=models.TextField(blank=True, default='', editable=False),
+            field=models.TextField(blank=True, default='', db_default='', editable=False),
         ),
         migrations.RunPython(fold_stored, migrations.RunPython.noop),
     ]
