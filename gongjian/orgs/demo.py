@@ -33,6 +33,7 @@ from django.utils import timezone
 from gongjian.accounts.models import User
 from gongjian.core import crypto, synthetic
 from gongjian.core.audit import audit_record
+from gongjian.orgs import history
 from gongjian.orgs.models import Area, Member, PartyOrg, Role, RoleAssignment, Unit
 
 # The one documented password of every demo log-in (see docs/demo.md). It passes the
@@ -580,6 +581,7 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
     for m, grid in zip(tax_people, [*chenhui_grids, chenhui_grids[0]], strict=True):
         m.home_community, m.home_grid = chenhui, grid
     Member.objects.bulk_create(members, batch_size=BATCH)
+    history.spells_new(members, batch_size=BATCH)
     in_service = sum(1 for m in members if m.in_service)
     log(f"党员：{len(members)}名（在职党员{in_service}名）")
 

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.figures import Figure, Scope, list_url
 from gongjian.core.periods import Period
-from gongjian.orgs.models import Member
+from gongjian.orgs import history
+from gongjian.orgs.models import MemberSpell
 from gongjian.reporting.models import MemberReport, OrgReport
-from gongjian.reporting.selectors import end_of_day, pending_q, reported_q
+from gongjian.reporting.selectors import day_of, end_of_day, pending_q, reported_q
 
 # The models whose saved or deleted rows change the figures (`reports` listens to them).
 WATCHED = ("reporting.MemberReport", "reporting.OrgReport")
@@ -72,16 +73,22 @@ def resident_counts(*, scope: Scope, moment: dt.datetime) -> tuple[int, int, int
     its confirmation) at `moment`: a street's, a community's or a grid's 双报到."""
     to_area = _to_area(scope)
     reported = Exists(
-        MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to_area)
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment) & to_area)
     )
     pending = Exists(
-        MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to_area)
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & pending_q(moment) & to_area)
     )
-    members = Member.objects.filter(_residents(scope), in_service=True, is_active=True)
+    members = roster(moment).filter(_residents(scope))
     return members.count(), members.filter(reported).count(), members.filter(pending).count()
 
 
-def _per_unit(qs: QuerySet[Member]) -> dict[int, int]:
+def roster(moment: dt.datetime) -> QuerySet[MemberSpell]:
+    """The in-service members on the roll on the day `moment` ends, as their spells of that
+    day (unit, party organisation and home then, `orgs.history`): one row per member."""
+    return history.spells_on(day_of(moment)).filter(in_service=True, is_active=True)
+
+
+def _per_unit(qs: QuerySet[MemberSpell]) -> dict[int, int]:
     return dict(qs.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
 
 
@@ -93,9 +100,13 @@ def unit_counts(*, scope: Scope, moment: dt.datetime) -> dict[int, tuple[int, in
     Three grouped counts with the EXISTS in the WHERE clause, where the planner turns it into
     one hash (anti-)semi-join over the reports, instead of a correlated EXISTS per member in an
     aggregate's FILTER (one index probe per in-service member: seconds at city scale)."""
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
-    pending = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment)))
-    members = Member.objects.filter(_in_service(scope), in_service=True, is_active=True)
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment))
+    )
+    pending = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & pending_q(moment))
+    )
+    members = roster(moment).filter(_in_service(scope))
     totals = _per_unit(members)
     done = _per_unit(members.filter(reported))
     waiting = _per_unit(members.filter(pending))
@@ -148,9 +159,12 @@ def community_waiting(*, scope: Scope, moment: dt.datetime) -> int:
 
 def reporting_rate_by_unit(unit_ids: Sequence[int], moment: dt.datetime) -> dict[int, Decimal]:
     """Per cent of each unit's in-service members reported at `moment`, in one query."""
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment))
+    )
     rows = (
-        Member.objects.filter(unit_id__in=list(unit_ids), in_service=True, is_active=True)
+        roster(moment)
+        .filter(unit_id__in=list(unit_ids))
         .order_by()
         .values("unit_id")
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(reported)))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
-from gongjian.orgs import scope
+from gongjian.orgs import history, scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 from gongjian.reporting.models import MemberReport, OrgReport
@@ -402,33 +402,32 @@ def _sorted(rows: list[RateRow]) -> list[RateRow]:
     )
 
 
+def day_of(moment: dt.datetime) -> dt.date:
+    """The local day that `moment` ends (`end_of_day`'s inverse): the day whose spells count."""
+    return timezone.localtime(moment - dt.timedelta(microseconds=1)).date()
+
+
 def _member_counts(
     where: dict[str, Any], key: str, moment: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
-    """(in-service members, reported, waiting) per value of the member field `key`, in two
-    GROUP BY queries that hash-aggregate: the members, and their reports that held or were
-    pending at `moment` (one hash join). Never a query per row, never a DISTINCT.
-
-    A member holds at most one report at any moment (see reported_q), so counting reports
-    counts members. "Waiting" counts members with a pending report, reported or not (a member
-    who moved has both)."""
-    members = Member.objects.filter(in_service=True, is_active=True, **where)
-    totals = dict(members.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
-    through = {"member__in_service": True, "member__is_active": True}
-    through.update({f"member__{k}": v for k, v in where.items()})
-    group = f"member__{key}"
-    live = (
-        MemberReport.objects.filter(reported_q(moment) | pending_q(moment), **through)
-        .order_by()
-        .values(group)
-        .annotate(
-            done=Count("pk", filter=reported_q(moment)),
-            waiting=Count("pk", filter=pending_q(moment)),
-        )
-        .values_list(group, "done", "waiting")
+    """(in-service members, reported, waiting) per value of the field `key` of the members'
+    spells valid then (their unit, party organisation … on that day, `orgs.history`): three
+    grouped counts with the EXISTS in the WHERE clause (a hash semi-join over the reports),
+    never a query per row. "Waiting" counts members with a pending report, reported or not
+    (a member who moved has both)."""
+    spells = history.spells_on(day_of(moment)).filter(in_service=True, is_active=True, **where)
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment))
     )
-    counts = {k: (d, w) for k, d, w in live}
-    return {k: (t, *counts.get(k, (0, 0))) for k, t in totals.items() if k is not None}
+    pending = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & pending_q(moment))
+    )
+
+    def per(qs: Any) -> dict[Any, int]:
+        return dict(qs.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
+
+    totals, done, waiting = per(spells), per(spells.filter(reported)), per(spells.filter(pending))
+    return {k: (t, done.get(k, 0), waiting.get(k, 0)) for k, t in totals.items() if k is not None}
 
 
 def unit_rates(*, actor: Any, on: dt.date) -> list[RateRow]:

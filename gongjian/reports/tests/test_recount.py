@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gongjian.core.figures import written
-from gongjian.orgs.models import Area, Member
+from gongjian.orgs.models import Area, Member, MemberSpell
 from gongjian.orgs.services import member_transfer
 from gongjian.reporting.models import MemberReport
 from gongjian.reports import figures
@@ -33,6 +33,7 @@ OUT = Outcome._meta.db_table
 AREA = Area._meta.db_table
 MEMBER = Member._meta.db_table
 REPORT = MemberReport._meta.db_table
+SPELL = MemberSpell._meta.db_table
 UNIT_TABLE = "orgs_unit"
 
 SCOPES = ("district", "qinghe", "chenhui", "chenhui_grid1", "tax", "justice")
@@ -55,6 +56,11 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
     as_sql = connection.ops.adapt_datetimefield_value  # aware moments as the column stores them
     lo, hi = as_sql(local_midnight(p.start)), as_sql(local_midnight(p.end + dt.timedelta(days=1)))
     moment = as_sql(local_midnight(min(p.end, TODAY) + dt.timedelta(days=1)))
+    # The roll as it stood on the period's last day (or today): the member's spell then.
+    day = connection.ops.adapt_datefield_value(min(p.end, TODAY))
+    valid = (
+        "(m.valid_from IS NULL OR m.valid_from <= %s) AND (m.valid_to IS NULL OR m.valid_to > %s)"
+    )
     window = "a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s"
     held = "r.confirmed_at < %s AND (r.ended_at IS NULL OR r.ended_at >= %s)"
     waiting = "r.submitted_at < %s AND (r.decided_at IS NULL OR r.decided_at >= %s)"
@@ -67,8 +73,8 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
             f"SELECT COALESCE(SUM(o.households_visited), 0) FROM {OUT} o JOIN {ACT} a ON a.id = o.activity_id WHERE {window} AND a.unit_id = %s",  # noqa: S608, E501
             args,
         )
-        members = f"FROM {MEMBER} m WHERE m.in_service = %s AND m.is_active = %s AND m.unit_id = %s"
-        margs: list[Any] = [True, True, obj.pk]
+        members = f"FROM {SPELL} m WHERE {valid} AND m.in_service = %s AND m.is_active = %s AND m.unit_id = %s"  # noqa: E501
+        margs: list[Any] = [day, day, True, True, obj.pk]
         targs: list[Any] = []
         to_area = ""
     else:
@@ -84,14 +90,14 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
             args,
         )
         if obj.kind == "district":
-            members = f"FROM {MEMBER} m JOIN {UNIT_TABLE} u ON u.id = m.unit_id JOIN {AREA} ua ON ua.id = u.area_id WHERE m.in_service = %s AND m.is_active = %s AND ua.path LIKE %s"  # noqa: E501
-            margs, to_area, targs = [True, True, like], "", []
+            members = f"FROM {SPELL} m JOIN {UNIT_TABLE} u ON u.id = m.unit_id JOIN {AREA} ua ON ua.id = u.area_id WHERE {valid} AND m.in_service = %s AND m.is_active = %s AND ua.path LIKE %s"  # noqa: E501
+            margs, to_area, targs = [day, day, True, True, like], "", []
         elif obj.kind == "grid":
-            members = f"FROM {MEMBER} m WHERE m.in_service = %s AND m.is_active = %s AND m.home_grid_id = %s"  # noqa: E501
-            margs, to_area, targs = [True, True, obj.pk], "AND r.grid_id = %s", [obj.pk]
+            members = f"FROM {SPELL} m WHERE {valid} AND m.in_service = %s AND m.is_active = %s AND m.home_grid_id = %s"  # noqa: E501
+            margs, to_area, targs = [day, day, True, True, obj.pk], "AND r.grid_id = %s", [obj.pk]
         else:
-            members = f"FROM {MEMBER} m JOIN {AREA} h ON h.id = m.home_community_id WHERE m.in_service = %s AND m.is_active = %s AND h.path LIKE %s"  # noqa: E501
-            margs = [True, True, like]
+            members = f"FROM {SPELL} m JOIN {AREA} h ON h.id = m.home_community_id WHERE {valid} AND m.in_service = %s AND m.is_active = %s AND h.path LIKE %s"  # noqa: E501
+            margs = [day, day, True, True, like]
             to_area = f"AND r.community_id IN (SELECT id FROM {AREA} WHERE path LIKE %s)"  # noqa: S608
             targs = [like]
         received_to = to_area or f"AND r.community_id IN (SELECT id FROM {AREA} WHERE path LIKE %s)"  # noqa: S608
@@ -113,7 +119,7 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
     out["in_service"] = _one(f"SELECT COUNT(*) {members}", margs)
     for key, cond in (("reported", held), ("pending", waiting)):
         out[key] = _one(
-            f"SELECT COUNT(*) {members} AND EXISTS (SELECT 1 FROM {REPORT} r WHERE r.member_id = m.id AND {cond} {to_area})",  # noqa: S608, E501
+            f"SELECT COUNT(*) {members} AND EXISTS (SELECT 1 FROM {REPORT} r WHERE r.member_id = m.member_id AND {cond} {to_area})",  # noqa: S608, E501
             [*margs, moment, moment, *targs],
         )
     return out
