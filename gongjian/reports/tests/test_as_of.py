@@ -11,19 +11,19 @@ from django.utils import timezone
 
 from gongjian.orgs.services import member_transfer, member_update
 from gongjian.reports import briefing_text, figures
-from gongjian.reports.types import period_of
+from gongjian.reports.types import Figures, period_of
 from gongjian.testing.cast import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def _unit(c: Cast, unit: object, kind: str) -> figures.Figures:
+def _unit(c: Cast, unit: object, kind: str) -> Figures:
     today = timezone.localdate()
     node = figures.node_get_for(c.platform_admin, f"unit:{unit.pk}")  # type: ignore[attr-defined]
     return figures.figures_for(c.platform_admin, node, period_of(kind, today=today))
 
 
-def _area(c: Cast, area: object, kind: str) -> figures.Figures:
+def _area(c: Cast, area: object, kind: str) -> Figures:
     today = timezone.localdate()
     node = figures.node_get_for(c.platform_admin, f"area:{area.pk}")  # type: ignore[attr-defined]
     return figures.figures_for(c.platform_admin, node, period_of(kind, today=today))
