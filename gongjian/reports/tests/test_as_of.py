@@ -89,3 +89,16 @@ def test_a_community_counts_the_residents_who_lived_there_then(cast: Cast) -> No
     assert _area(c, c.chenhui, "this_year").in_service == 0
     assert _area(c, c.xingguang, "this_year").in_service == 3
     assert _area(c, c.xingguang, "last_year").in_service == 2
+
+
+def test_community_and_grid_briefings_state_their_residents(cast: Cast) -> None:
+    """晨辉社区 has one in-service resident (李晓东, of 区税务局, in its first grid): its briefing
+    and its grid's say so, rather than that no one there has to report."""
+    c = cast
+    for area in (c.chenhui, c.chenhui_grid1):
+        f = _area(c, area, "this_year")
+        assert f.in_service == 1
+        draft = briefing_text.compose(f)
+        text = draft.lead + "".join(p for s in draft.sections for p in s.paragraphs)
+        assert f"{area.name}1名在职党员中已有0名到居住社区报到" in text
+        assert "暂无需报到的在职党员" not in text
