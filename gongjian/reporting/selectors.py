@@ -225,6 +225,74 @@ def residents(
     return qs
 
 
+# The roster behind the figures -------------------------------------------------------------
+
+ROSTER_STATES = ("confirmed", "pending", "none", "received", "awaiting")
+
+
+def roster_list(
+    *,
+    actor: Any,
+    area: Area | int | str | None = None,
+    unit: Unit | int | str | None = None,
+    on: dt.date | None = None,
+    state: str = "",
+    q: str = "",
+) -> QuerySet[Member]:
+    """The in-service members counted by the 双报到 figures of a scope on a day (today by
+    default): a unit's roster, the units' of the district (or of everything), or the
+    residents of a street, community or grid, each as they stood that day (`orgs.history`),
+    with where each stands then — `state` "confirmed" (已报到), "pending" (a report waiting,
+    reported or not: 待确认) or "none"; or, wherever they live, the people whose report to
+    the area held then ("received", 社区收到报到) or waited for its decision ("awaiting").
+    The count of each is the figure of the same name (`reporting.figures`). The area or unit
+    given must be the caller's to see (else NotFound)."""
+    from gongjian.core.figures import Scope
+    from gongjian.reporting import figures as reporting_figures
+
+    where = Scope()
+    if unit is not None and unit != "":
+        found_unit = unit if isinstance(unit, Unit) else org_selectors.unit_get_for(actor, unit)
+        where = Scope(unit_id=found_unit.pk)
+    elif area is not None and area != "":
+        found = area if isinstance(area, Area) else org_selectors.area_get_for(actor, area)
+        where = Scope(area_id=found.pk, area_path=found.path, area_kind=found.kind)
+    moment = end_of_day(on or timezone.localdate())
+    spells, to_area = reporting_figures.roster_of(scope=where, moment=moment)
+    if state in ("received", "awaiting"):  # people with a report to the area, wherever they live
+        to = reporting_figures.to_area(where)
+        cond = reported_q(moment) if state == "received" else pending_q(moment)
+        reports = MemberReport.objects.filter(Q(member=OuterRef("pk")) & cond & to)
+        return (
+            org_selectors.member_list(actor=actor, q=q, include_inactive=True)
+            .filter(Exists(reports))
+            .annotate(
+                has_confirmed=Exists(
+                    MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to)
+                ),
+                has_pending=Exists(
+                    MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to)
+                ),
+            )
+            .order_by("party_org__path", "name", "id")
+        )
+    held = MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to_area)
+    waiting = MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to_area)
+    qs = (
+        org_selectors.member_list(actor=actor, q=q, include_inactive=True)
+        .filter(pk__in=spells.values("member_id"))
+        .annotate(has_confirmed=Exists(held), has_pending=Exists(waiting))
+        .order_by("has_confirmed", "has_pending", "party_org__path", "name", "id")
+    )
+    if state == "confirmed":
+        qs = qs.filter(has_confirmed=True)
+    elif state == "pending":
+        qs = qs.filter(has_pending=True)
+    elif state == "none":
+        qs = qs.filter(has_confirmed=False, has_pending=False)
+    return qs
+
+
 # A unit's members -----------------------------------------------------------------------------
 
 STATE_CONFIRMED = "confirmed"
