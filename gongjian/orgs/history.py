@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from gongjian.core.figures import written
@@ -29,6 +29,7 @@ FIELD_NAMES = frozenset({*FIELDS, *(f.removesuffix("_id") for f in FIELDS)})
 COLUMNS = ("pk", "joined_on", *(f.removesuffix("_id") for f in FIELDS))  # for `.only()`
 
 Values = dict[str, Any]
+FIRST = F("valid_from").asc(nulls_first=True)  # the oldest spell first (NULL: since always)
 
 
 def valid_on(day: dt.date, prefix: str = "") -> Q:
@@ -96,7 +97,7 @@ def after_save(member: Member) -> None:
     not set); a new member gets their first, open spell."""
     on = getattr(member, "history_on", None) or timezone.localdate()
     member.history_on = None
-    spells = list(MemberSpell.objects.filter(member_id=member.pk).order_by("valid_from", "pk"))
+    spells = list(MemberSpell.objects.filter(member_id=member.pk).order_by(FIRST, "pk"))
     if not spells:
         MemberSpell.objects.create(
             member_id=member.pk, valid_from=member.joined_on, valid_to=None, **values_of(member)
@@ -119,7 +120,7 @@ def record(
     """The fields in `changes` take these values from `on`, until the next change of each
     already recorded after it. The member's row is left equal to the open spell."""
     if spells is None:
-        spells = list(MemberSpell.objects.filter(member_id=member.pk).order_by("valid_from", "pk"))
+        spells = list(MemberSpell.objects.filter(member_id=member.pk).order_by(FIRST, "pk"))
     if not spells:  # written in bulk: the row as it stands, since they joined
         spells = [
             MemberSpell.objects.create(

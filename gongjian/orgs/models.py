@@ -313,7 +313,7 @@ class MemberSpell(models.Model):
     valid_to = models.DateField(_("截止日期"), null=True, blank=True)
 
     class Meta:
-        ordering = ("member_id", "valid_from")
+        ordering = ("member_id", models.F("valid_from").asc(nulls_first=True))
         verbose_name = _("党员任职区间")
         verbose_name_plural = _("党员任职区间")
         indexes = [

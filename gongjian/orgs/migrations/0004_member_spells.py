@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '党员任职区间',
                 'verbose_name_plural': '党员任职区间',
-                'ordering': ('member_id', 'valid_from'),
+                'ordering': ('member_id', models.OrderBy(models.F('valid_from'), nulls_first=True)),
                 'indexes': [models.Index(fields=['member', 'valid_from'], name='orgs_spell_member_from'), models.Index(fields=['unit', 'valid_to'], name='orgs_spell_unit_to'), models.Index(fields=['home_community', 'valid_to'], name='orgs_spell_home_to')],
             },
         ),

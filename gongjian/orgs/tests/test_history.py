@@ -27,7 +27,7 @@ def _today() -> dt.date:
 def _spells(member: Member) -> list[tuple[dt.date | None, dt.date | None, int | None, bool]]:
     return [
         (s.valid_from, s.valid_to, s.unit_id, s.in_service)
-        for s in MemberSpell.objects.filter(member=member).order_by("valid_from")
+        for s in MemberSpell.objects.filter(member=member).order_by(history.FIRST)
     ]
 
 
@@ -139,7 +139,7 @@ def test_a_save_in_the_admin_way_follows_today(cast: Cast) -> None:
     m = cast.chenhui_resident
     m.home_community = cast.xingguang
     m.save()
-    rows = list(MemberSpell.objects.filter(member=m).order_by("valid_from"))
+    rows = list(MemberSpell.objects.filter(member=m).order_by(history.FIRST))
     assert [(r.valid_from, r.valid_to, r.home_community_id) for r in rows] == [
         (None, _today(), cast.chenhui.pk),
         (_today(), None, cast.xingguang.pk),
