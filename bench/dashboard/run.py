@@ -57,6 +57,8 @@ def generate(scale: float) -> dict[str, int]:
     """The city, in SQL. Members, activities and attendances scale with `scale`."""
     from django.db import connection
 
+    from gongjian.orgs import history
+
     members = int(MEMBERS * scale)
     in_service = int(IN_SERVICE * scale)
     attendances = int(ATTENDANCES * scale)
@@ -140,6 +142,8 @@ def generate(scale: float) -> dict[str, int]:
            JOIN bench_unit u ON u.n = i %% %(units)s
            JOIN bench_corg co ON co.n = i %% %(communities)s
            JOIN bench_community c ON c.n = (i * 7) %% %(communities)s""",
+        # Each member's history: one open spell from their joining day (ADR 0030).
+        history.OPEN_ALL_SQL,
         """CREATE TEMP TABLE bench_member AS
            SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, in_service, home_community_id
            FROM orgs_member""",
