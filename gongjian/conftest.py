@@ -51,6 +51,18 @@ def _media_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
         pytest.fail(f"import files with a plaintext ID number or phone: {leaks}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Each test starts with an empty cache. A test's writes are rolled back with its
+    transaction, so the next test can see the same data version and the same primary keys
+    again (SQLite reuses them): an answer cached by an earlier test would be served as its own."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

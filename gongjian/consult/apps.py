@@ -11,7 +11,14 @@ class ConsultConfig(AppConfig):
 
     def ready(self) -> None:
         # A grid visit's issue can be passed on as a suggestion; the grid app knows only the seam.
-        from gongjian.consult import services
+        from gongjian.consult import selectors, services
+        from gongjian.grid import selectors as grid_selectors
         from gongjian.grid import services as grid_services
 
         grid_services.pass_handler_register("suggestion", services.suggestion_from_grid_issue)
+        grid_selectors.pass_target_register(
+            "suggestion",
+            grid_selectors.PassTarget(
+                label=_("建议类别"), picks=selectors.category_picks, required=False
+            ),
+        )

@@ -706,3 +706,21 @@ def reply_attachment_get_for(actor: Any, suggestion_id: Any, reply_id: Any) -> A
     if reply is None:
         raise NotFound(_("附件不存在"))
     return reply
+
+
+def category_picks(*, actor: Any, q: str = "", value: str = "") -> list[org_selectors.Pick]:
+    """The active categories of suggestions by name, for a picker (a visit's issue passed on
+    as a suggestion chooses one; none chosen, the issue's kind decides)."""
+    qs = Category.objects.filter(is_active=True)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code=q))
+    if value:
+        qs = qs.filter(Q(code=value) | Q(pk=int(value) if value.isdigit() else 0))
+    return [
+        org_selectors.Pick(
+            value=c.code,
+            label=c.name,
+            detail=_("办理时限%(n)s个工作日") % {"n": c.workdays},
+        )
+        for c in qs.order_by("code")[:20]
+    ]

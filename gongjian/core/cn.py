@@ -3,7 +3,8 @@
 - `cn_date(2026-12-01)` → "2026年12月1日", or "12月1日" within the current year
   (`full=True` always names the year), with the weekday on request ("12月1日（周二）");
 - `cn_datetime` → "12月1日 14:30" (the year named outside the current year);
-- `wan(32014.5)` → "3.2万" from ten thousand up, the figure as it is below.
+- `wan(32014.5)` → "3.2万" from ten thousand up, the figure as it is below;
+- `numeral(12)` → "十二": a section's or a grid's Chinese number.
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ from typing import Any
 from django.utils import timezone
 
 WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+NUMERALS = "一二三四五六七八九十"
+
+
+def numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九."""
+    if n <= 10:
+        return NUMERALS[n - 1]
+    tens, ones = divmod(n, 10)
+    return (NUMERALS[tens - 1] if tens > 1 else "") + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
 def _today() -> dt.date:

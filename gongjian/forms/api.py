@@ -27,6 +27,7 @@ class FormOut(Schema):
     owner_id: int
     frequency: str
     fillers: str
+    branch_kind: str
     due_day: int
     approval_levels: int
     version: int
@@ -47,6 +48,31 @@ class FormIn(Schema):
     description: str = Field("", max_length=4000)
     area_ids: list[int] = Field(default_factory=list, max_length=5000)
     unit_ids: list[int] = Field(default_factory=list, max_length=5000)
+    branch_kind: str = Field("", max_length=24)
+
+
+class FormsSettingsIn(Schema):
+    title: str = Field(max_length=200)
+    fillers: str = Field(max_length=16)
+    branch_kind: str = Field("", max_length=24)
+    due_day: int = Field(5, ge=1, le=28)
+    approval_levels: int = Field(1, ge=1, le=2)
+    description: str = Field("", max_length=4000)
+
+
+class FormsFieldEditIn(Schema):
+    label: str = Field(max_length=200)
+    section: str = Field("", max_length=100)
+    measure: str = Field("", max_length=32)
+    required: bool = False
+    choices: str = Field("", max_length=4000)
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    source: str = Field("", max_length=64)
+
+
+class FormsMoveIn(Schema):
+    direction: str = Field(max_length=8)
 
 
 class FieldIn(Schema):
@@ -68,11 +94,33 @@ class FieldOut(Schema):
     id: int
     code: str
     label: str
+    section: str
     kind: str
+    measure: str
     required: bool
     source: str
+    position: int
     since: int
     until: int | None
+
+
+class FormsRuleOut(Schema):
+    id: int
+    left: str
+    op: str
+    right: str | None
+    constant: Decimal | None
+    message: str
+    since: int
+    until: int | None
+
+    @staticmethod
+    def resolve_left(obj: Any) -> str:
+        return str(obj.left.code)
+
+    @staticmethod
+    def resolve_right(obj: Any) -> str | None:
+        return obj.right.code if obj.right is not None else None
 
 
 class FormsRuleIn(Schema):
@@ -115,6 +163,7 @@ class ReturnOut(Schema):
     status: str
     submitted_at: dt.datetime | None
     on_time: bool | None
+    org_id: int | None
     reason: str
 
     @staticmethod
@@ -227,6 +276,42 @@ def field_list(request: HttpRequest, form_id: str) -> Any:
 @router.post("/forms/{form_id}/fields", response={201: FieldOut})
 def field_add(request: HttpRequest, form_id: str, payload: FieldIn) -> Any:
     return Status(201, services.field_add(actor=request.user, form_id=form_id, **payload.dict()))
+
+
+@router.post("/forms/{form_id}/settings", response=FormOut)
+def form_update(request: HttpRequest, form_id: str, payload: FormsSettingsIn) -> Any:
+    return services.form_update(actor=request.user, form_id=form_id, **payload.dict())
+
+
+@router.post("/forms/{form_id}/fields/{code}/edit", response=FieldOut)
+def field_edit(request: HttpRequest, form_id: str, code: str, payload: FormsFieldEditIn) -> Any:
+    return services.field_edit(actor=request.user, form_id=form_id, code=code, **payload.dict())
+
+
+@router.post("/forms/{form_id}/fields/{code}/move", response=list[FieldOut])
+def field_move(request: HttpRequest, form_id: str, code: str, payload: FormsMoveIn) -> Any:
+    form = services.field_move(
+        actor=request.user, form_id=form_id, code=code, direction=payload.direction
+    )
+    return selectors.fields_of(form)
+
+
+@router.get("/forms/{form_id}/rules", response=list[FormsRuleOut])
+def rule_list(request: HttpRequest, form_id: str) -> Any:
+    form = selectors.form_get_for(request.user, form_id)
+    return selectors.rules_of(form, form.version)
+
+
+@router.post("/forms/{form_id}/rules/{rule_id}/edit", response=FormsRuleOut)
+def rule_edit(request: HttpRequest, form_id: str, rule_id: int, payload: FormsRuleIn) -> Any:
+    return services.rule_edit(
+        actor=request.user, form_id=form_id, rule_id=rule_id, **payload.dict()
+    )
+
+
+@router.post("/forms/{form_id}/rules/{rule_id}/remove", response=FormOut)
+def rule_remove(request: HttpRequest, form_id: str, rule_id: int) -> Any:
+    return services.rule_remove(actor=request.user, form_id=form_id, rule_id=rule_id)
 
 
 @router.post("/forms/{form_id}/fields/{code}/remove", response=FormOut)

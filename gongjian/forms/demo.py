@@ -156,6 +156,29 @@ def _design(district_user: Any, ctx: Any) -> tuple[Form, Form]:
     return monthly, quarterly
 
 
+def _revise(district_user: Any, monthly: Form) -> None:
+    """A change of design during the year: from the next month the return also counts the
+    households visited, and its highlights ask for problems too (version 2); the months
+    before keep version 1."""
+    services.field_add(
+        actor=district_user,
+        form_id=monthly.public_id,
+        code="households",
+        label="入户走访",
+        kind="integer",
+        section="志愿服务",
+        measure="户",
+        source="service.households",
+    )
+    services.field_edit(
+        actor=district_user,
+        form_id=monthly.public_id,
+        code="highlight",
+        label="工作亮点和问题",
+        section="其他",
+    )
+
+
 def _value(
     f: Field, rng: Any, ctx: dict[str, Decimal]
 ) -> tuple[Decimal | None, str, dt.date | None]:
@@ -325,6 +348,8 @@ def build(ctx: Any) -> None:
                     Approval.objects.create(
                         round=rnd, area=street, status="approved", by=district_user
                     )
+        if back == 3:
+            _revise(district_user, monthly)
     seen: set[dt.date] = set()
     for back in range(4, 0, -1):
         day = today

@@ -64,6 +64,7 @@ RETURNS = ListSpec(
         Filter("form", _("报表")),
         Filter("round", _("报告期"), kind="int"),
         Filter("mine", _("我要填报"), kind="bool"),
+        Filter("approving", _("待我审核"), kind="bool"),
         Filter("late", _("未按时报送"), kind="bool"),
         Filter("area", _("区域"), kind="int"),
         Filter("unit", _("单位"), kind="int"),

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongjian.core.models import TimeStampedModel
-from gongjian.orgs.models import Area, Unit
+from gongjian.orgs.models import Area, PartyOrg, Unit
 
 
 class Form(TimeStampedModel):
@@ -31,6 +31,7 @@ class Form(TimeStampedModel):
     class Fillers(models.TextChoices):
         COMMUNITIES = "communities", _("各社区")
         UNITS = "units", _("各单位")
+        BRANCHES = "branches", _("某类党组织")
         LISTED = "listed", _("指定单位和社区")
 
     class Status(models.TextChoices):
@@ -50,6 +51,10 @@ class Form(TimeStampedModel):
     )
     listed_units = models.ManyToManyField(
         Unit, verbose_name=_("指定单位"), blank=True, related_name="listed_forms"
+    )
+    # For `fillers == BRANCHES`: every party organisation of this kind under the owner.
+    branch_kind = models.CharField(
+        _("党组织类别"), max_length=24, choices=PartyOrg.Kind.choices, blank=True
     )
     due_day = models.PositiveSmallIntegerField(_("截止日"), default=5)
     approval_levels = models.PositiveSmallIntegerField(_("审核层级"), default=1)
@@ -214,8 +219,10 @@ class Round(TimeStampedModel):
 
 
 class Return(TimeStampedModel):
-    """What one filler (a community or a unit) owes in a round. `path` is the filler's place
-    in the area tree (a community's path; a unit's area's path), for the roll-up."""
+    """What one filler (a community, a unit, or a party organisation) owes in a round. `path`
+    is the filler's place in the area tree (a community's path; a unit's node under its area),
+    for the roll-up. A party organisation's return also names what it is attached to (its
+    community or its unit), which gives its scope, its filler's post and its figures."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("未填报")
@@ -234,11 +241,17 @@ class Return(TimeStampedModel):
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="form_returns"
     )
+    org = models.ForeignKey(
+        PartyOrg, null=True, blank=True, on_delete=models.PROTECT, related_name="form_returns"
+    )
     path = models.CharField(max_length=255)
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
     submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     on_time = models.BooleanField(_("按时报送"), null=True)
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -257,10 +270,17 @@ class Return(TimeStampedModel):
                 condition=Q(area__isnull=False) ^ Q(unit__isnull=False), name="return_one_filler"
             ),
             models.UniqueConstraint(
-                fields=("round", "area"), condition=Q(area__isnull=False), name="return_area_once"
+                fields=("round", "area"),
+                condition=Q(area__isnull=False, org__isnull=True),
+                name="return_area_once",
             ),
             models.UniqueConstraint(
-                fields=("round", "unit"), condition=Q(unit__isnull=False), name="return_unit_once"
+                fields=("round", "unit"),
+                condition=Q(unit__isnull=False, org__isnull=True),
+                name="return_unit_once",
+            ),
+            models.UniqueConstraint(
+                fields=("round", "org"), condition=Q(org__isnull=False), name="return_org_once"
             ),
         ]
         indexes = [models.Index(fields=("round", "status"), name="return_round_status")]
@@ -268,6 +288,8 @@ class Return(TimeStampedModel):
 
     @property
     def filler_name(self) -> str:
+        if self.org_id:
+            return self.org.name  # type: ignore[union-attr]
         return self.area.name if self.area_id else self.unit.name  # type: ignore[union-attr]
 
     @property

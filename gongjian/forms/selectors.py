@@ -40,7 +40,7 @@ from gongjian.core.validation import public_key
 from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import Area, Role
+from gongjian.orgs.models import Area, PartyOrg, Role, Unit
 
 FORM_NOT_FOUND = "报表不存在或无权查看"
 RETURN_NOT_FOUND = "填报不存在或无权查看"
@@ -87,6 +87,17 @@ def approve_q(actor: Any, prefix: str = "") -> Q:
     return _or(*parts) if parts else scope.NOTHING
 
 
+def return_approve_q(actor: Any) -> Q:
+    """The returns the caller approves: `approve_q`, except that a party organisation's
+    return is approved above its community (whose administrator fills it), not by it."""
+    posts = scope.posts_of(actor)
+    if posts.superuser:
+        return Q()
+    own = list(posts.paths(write=True))
+    q = approve_q(actor)
+    return q & ~Q(org__isnull=False, area__path__in=own) if own else q
+
+
 def design_q(actor: Any, prefix: str = "") -> Q:
     """Forms the caller designs: a district or street post at or above the owning area."""
     posts = scope.posts_of(actor)
@@ -127,6 +138,25 @@ def design_areas(*, actor: Any) -> QuerySet[Area]:
     return qs.filter(path__in=paths) if paths else qs.none()
 
 
+def branch_kinds() -> list[tuple[str, str]]:
+    """The kinds of party organisation a form may be filled by ("every branch of a kind")."""
+    return [(str(k), str(label)) for k, label in PartyOrg.Kind.choices]
+
+
+def listable_fillers(*, actor: Any) -> tuple[QuerySet[Area], QuerySet[Unit]]:
+    """The communities and units a designer may list as a form's fillers: those under the
+    districts and streets of its posts."""
+    paths = list(design_areas(actor=actor).values_list("path", flat=True))
+    if not paths:
+        return Area.objects.none(), Unit.objects.none()
+    under = _or(*[Q(path__startswith=p) for p in paths])
+    units = _or(*[Q(area__path__startswith=p) for p in paths])
+    return (
+        Area.objects.filter(under, kind=Area.Kind.COMMUNITY).order_by("path"),
+        Unit.objects.filter(units).order_by("code"),
+    )
+
+
 # Forms ----------------------------------------------------------------------------------------
 
 
@@ -159,6 +189,11 @@ def may_design_form(actor: Any, form: Form) -> bool:
 def fields_of(form: Form, version: int | None = None) -> list[Field]:
     version = form.version if version is None else version
     return [f for f in form.fields.all() if f.in_version(version)]
+
+
+def version_in_use(form: Form) -> bool:
+    """A round uses the form's current version: a change of design makes the next one."""
+    return form.rounds.filter(version=form.version).exists()
 
 
 def rules_of(form: Form, version: int) -> list[Any]:
@@ -195,6 +230,7 @@ def return_list(
     form: str = "",
     round: int | None = None,
     mine: bool = False,
+    approving: bool = False,
     late: bool = False,
     area: int | None = None,
     unit: int | None = None,
@@ -202,10 +238,14 @@ def return_list(
     end: dt.date | None = None,
 ) -> QuerySet[Return]:
     qs = Return.objects.filter(return_q(actor)).select_related(
-        "round", "round__form", "area", "unit"
+        "round", "round__form", "area", "unit", "org"
     )
     if mine:
         qs = qs.filter(fill_q(actor))
+    if approving:  # waiting for the caller's approval (not those it submitted itself)
+        qs = qs.filter(return_approve_q(actor), status=Return.Status.SUBMITTED)
+        if getattr(actor, "is_authenticated", False):
+            qs = qs.exclude(submitted_by=actor)
     if status:
         qs = qs.filter(status=status)
     if form:
@@ -226,6 +266,7 @@ def return_list(
         qs = qs.filter(
             Q(area__name__icontains=q)
             | Q(unit__name__icontains=q)
+            | Q(org__name__icontains=q)
             | Q(round__form__title__icontains=q)
         )
     return qs.order_by("round__due_on", "path", "id")
@@ -238,8 +279,8 @@ def return_get_for(
     if fill:
         q = fill_q(actor)
     if approve:
-        q = approve_q(actor)
-    qs = Return.objects.filter(q).select_related("round", "round__form", "area", "unit")
+        q = return_approve_q(actor)
+    qs = Return.objects.filter(q).select_related("round", "round__form", "area", "unit", "org")
     return one(
         qs,
         _(RETURN_NOT_FOUND),
@@ -253,7 +294,7 @@ def may_fill(actor: Any, ret: Return) -> bool:
 
 
 def may_approve(actor: Any, ret: Return) -> bool:
-    return Return.objects.filter(approve_q(actor), pk=ret.pk).exists()
+    return Return.objects.filter(return_approve_q(actor), pk=ret.pk).exists()
 
 
 def answers_of(ret: Return) -> dict[int, Answer]:
@@ -266,7 +307,7 @@ def chase_list(*, actor: Any, round: int) -> QuerySet[Return]:
     return (
         Return.objects.filter(return_q(actor), round=rnd)
         .exclude(status__in=Return.RECEIVED)
-        .select_related("round", "round__form", "area", "unit")
+        .select_related("round", "round__form", "area", "unit", "org")
         .order_by("path", "id")
     )
 
@@ -440,23 +481,55 @@ def street_approvals(*, rnd: Round) -> dict[int, Approval]:
     return {a.area_id: a for a in rnd.approvals.all()}
 
 
+def history_fields(form: Form) -> list[Field]:
+    """The fields whose history can be drawn: the numbers and yes/no of every version, one per
+    code (the latest)."""
+    latest: dict[str, Field] = {}
+    for f in form.fields.all():
+        if f.numeric or f.kind == Field.Kind.YESNO:
+            if f.code not in latest or f.since >= latest[f.code].since:
+                latest[f.code] = f
+    return sorted(latest.values(), key=lambda f: (f.until is not None, f.position, f.pk))
+
+
 def field_history(
     *, actor: Any, form: Form, field_id: Any, area: Area | None
 ) -> tuple[Field, list[tuple[Round, Decimal | None]]]:
     """A field's approved total under a node (else everything the caller sees) across the
-    form's rounds (oldest first), in one query, counting only returns in the caller's scope."""
-    fld = one(form.fields.all(), _("字段不存在"), pk=field_id)
+    form's rounds (oldest first), in one query, counting only returns in the caller's scope.
+    The field is followed by its code through the form's versions (a change of its label or
+    its place makes a new row from the next period on). A percentage made of two fields is
+    their totals' ratio for each period; a typed percentage has no total."""
+    fld = one(form.fields.all(), _("字段不存在"), pk=field_id if str(field_id).isdigit() else 0)
     path = area.path if area is not None else "/"
+    codes = {fld.code}
+    if fld.ratio:
+        codes |= {fld.numerator.code, fld.denominator.code}  # type: ignore[union-attr]
     rows = (
-        Answer.objects.filter(field=fld, counted=True, path__startswith=path)
+        Answer.objects.filter(
+            field__in=Field.objects.filter(form=form, code__in=codes),
+            counted=True,
+            path__startswith=path,
+        )
         .filter(ret__in=Return.objects.filter(return_q(actor), round__form=form))
-        .values("round_id")
+        .values("round_id", "field__code")
         .annotate(total=Sum("number"))
         .order_by()
     )
-    totals = {r["round_id"]: r["total"] for r in rows}
-    rounds = list(form.rounds.order_by("start"))
-    return fld, [(r, totals.get(r.pk)) for r in rounds]
+    totals: dict[tuple[int, str], Decimal | None] = {
+        (r["round_id"], r["field__code"]): r["total"] for r in rows
+    }
+    out: list[tuple[Round, Decimal | None]] = []
+    for r in form.rounds.order_by("start"):
+        if fld.ratio:
+            num = totals.get((r.pk, fld.numerator.code))  # type: ignore[union-attr]
+            den = totals.get((r.pk, fld.denominator.code))  # type: ignore[union-attr]
+            out.append((r, _pct(num or 0, den) if den else None))
+        elif fld.kind == Field.Kind.PERCENTAGE:
+            out.append((r, None))
+        else:
+            out.append((r, totals.get((r.pk, fld.code))))
+    return fld, out
 
 
 def round_sheet_rows(*, actor: Any, round: Any) -> list[dict[str, Any]]:
@@ -466,7 +539,7 @@ def round_sheet_rows(*, actor: Any, round: Any) -> list[dict[str, Any]]:
     fields = fields_of(rnd.form, rnd.version)
     returns = list(
         Return.objects.filter(return_q(actor), round=rnd).select_related(
-            "area", "area__parent", "unit", "unit__area"
+            "area", "area__parent", "unit", "unit__area", "org"
         )
     )
     values: dict[int, dict[int, Any]] = {}

@@ -28,7 +28,7 @@ from gongjian.core.validation import (
 )
 from gongjian.forms import schedule, selectors, sources
 from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round, Rule
-from gongjian.orgs.models import Area, Member, Role, Unit
+from gongjian.orgs.models import Area, Member, PartyOrg, Role, Unit
 from gongjian.orgs.services import NoticeDraft, notices_send
 
 # What a number column holds (18 digits, 4 of them decimals), with room to spare.
@@ -60,6 +60,7 @@ def form_create(
     description: str = "",
     area_ids: Sequence[Any] = (),
     unit_ids: Sequence[Any] = (),
+    branch_kind: str = "",
 ) -> Form:
     if not selectors.may_design(actor):
         raise PermissionDenied(_("只有区或街道管理员可以设计报表"))
@@ -75,11 +76,13 @@ def form_create(
             raise invalid("owner_id", _("请选择制表区域"))
     else:
         owner = one(areas, _("制表区域不存在或无权使用"), pk=owner_id)
+    _check_levels(owner, levels)
     form = Form(
         title=title,
         owner=owner,
         frequency=frequency,
         fillers=fillers,
+        branch_kind=_branch_kind(fillers, branch_kind),
         due_day=day,
         approval_levels=levels,
         description=clean_text(
@@ -116,6 +119,74 @@ def form_create(
     return form
 
 
+def _branch_kind(fillers: str, kind: Any) -> str:
+    """The kind of party organisation that fills a form "for every branch of a kind"."""
+    if fillers != Form.Fillers.BRANCHES:
+        return ""
+    if not str(kind or "").strip():
+        raise invalid("branch_kind", _("填报对象为某类党组织时，请选择党组织类别"))
+    return clean_choice("branch_kind", kind, _("党组织类别"), PartyOrg.Kind.choices)
+
+
+def _check_levels(owner: Area, levels: int) -> None:
+    """A street's form (for its own use) is approved by the street alone: one level."""
+    if levels > 1 and owner.kind != Area.Kind.DISTRICT:
+        raise invalid(
+            "approval_levels",
+            _("审核层级：%(a)s自用的报表只有一级审核（由街道审核各社区的填报）")
+            % {"a": owner.name},
+        )
+
+
+@transaction.atomic
+def form_update(
+    *,
+    actor: Any,
+    form_id: Any,
+    title: str,
+    fillers: str,
+    due_day: Any,
+    approval_levels: Any,
+    description: str = "",
+    branch_kind: str = "",
+) -> Form:
+    """Change a form's settings. Who fills it and the due day apply to the rounds opened
+    after the change (a round's returns and due day are made when it is opened); the levels
+    of approval apply at once."""
+    form = _design(actor, form_id)
+    title = clean_text("title", title, _("报表名称"), 100)
+    fillers = clean_choice("fillers", fillers, _("填报对象"), Form.Fillers.choices)
+    if fillers == Form.Fillers.LISTED and form.fillers != Form.Fillers.LISTED:
+        raise invalid("fillers", _("填报对象：指定单位和社区须在新建报表时选择"))
+    day = clean_int("due_day", due_day, _("截止日"), minimum=1, maximum=28)
+    levels = clean_int("approval_levels", approval_levels, _("审核层级"), minimum=1, maximum=2)
+    _check_levels(form.owner, levels)
+    before = {
+        "title": form.title,
+        "fillers": form.fillers,
+        "branch_kind": form.branch_kind,
+        "due_day": form.due_day,
+        "approval_levels": form.approval_levels,
+    }
+    form.title = title
+    form.fillers = fillers
+    form.branch_kind = _branch_kind(fillers, branch_kind)
+    form.due_day = day
+    form.approval_levels = levels
+    form.description = clean_text(
+        "description", description, _("填报说明"), 2000, required=False, multiline=True
+    )
+    form.save()
+    after = {k: getattr(form, k) for k in before}
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]},
+    )
+    return form
+
+
 def _design(actor: Any, form_id: Any) -> Form:
     return selectors.form_get_for(actor, form_id, design=True, lock=True)
 
@@ -137,6 +208,110 @@ def _field_by_code(form: Form, code: Any, name: str, label: str) -> Field:
             name, _("%(label)s：没有代码为“%(code)s”的字段") % {"label": label, "code": text}
         )
     return found
+
+
+def _field_parts(
+    *,
+    kind: str,
+    label: str,
+    section: str,
+    measure: str,
+    required: bool,
+    choices: str,
+    minimum: Any,
+    maximum: Any,
+    source: str,
+) -> dict[str, Any]:
+    """The checked values of a field's design that may change from one version to the next."""
+    lo = clean_decimal(
+        "minimum", minimum, _("最小值"), required=False, places=4, minimum=LOW, maximum=HIGH
+    )
+    hi = clean_decimal(
+        "maximum", maximum, _("最大值"), required=False, places=4, minimum=LOW, maximum=HIGH
+    )
+    if lo is not None and hi is not None and lo > hi:
+        raise invalid("maximum", _("最大值不能小于最小值"))
+    choice_text = "\n".join(c.strip() for c in str(choices or "").splitlines() if c.strip())
+    if kind == Field.Kind.CHOICE and not choice_text:
+        raise invalid("choices", _("选项类字段请填写选项，每行一个"))
+    source = str(source or "").strip()
+    if source:
+        if kind not in Field.NUMERIC:
+            raise invalid("source", _("只有数字类字段可以取自平台数据"))
+        if source not in {k for k, _l, _u in sources.catalogue()}:
+            raise invalid("source", _("数据来源“%(s)s”不是平台的指标") % {"s": source})
+    return {
+        "label": clean_text("label", label, _("字段名称"), 100),
+        "section": clean_text("section", section, _("分组"), 50, required=False),
+        "measure": clean_text("measure", measure, _("计量单位"), 16, required=False),
+        "required": bool(required),
+        "choices": choice_text,
+        "minimum": lo,
+        "maximum": hi,
+        "source": source,
+    }
+
+
+def _revise_rule(rule: Rule, version: int, **changes: Any) -> Rule:
+    """The rule as of `version`: changed in place while no round uses the version it was made
+    in, else ended there and continued by a copy (past rounds keep the old one)."""
+    if rule.since == version:
+        for k, v in changes.items():
+            setattr(rule, k, v)
+        rule.save()
+        return rule
+    rule.until = version
+    rule.save(update_fields=["until", "updated_at"])
+    copy = Rule.objects.get(pk=rule.pk)
+    copy.pk = None
+    copy._state.adding = True
+    for k, v in {**changes, "since": version, "until": None}.items():
+        setattr(copy, k, v)
+    copy.save()
+    return copy
+
+
+def _retire_rule(rule: Rule, version: int) -> None:
+    if rule.since == version:
+        rule.delete()
+    else:
+        rule.until = version
+        rule.save(update_fields=["until", "updated_at"])
+
+
+def _revise_field(field: Field, version: int, **changes: Any) -> Field:
+    """The field as of `version`, like `_revise_rule`; a copy carries the current rules and
+    percentages that use the field over to it."""
+    if field.since == version:
+        for k, v in changes.items():
+            setattr(field, k, v)
+        field.save()
+        return field
+    field.until = version
+    field.save(update_fields=["until", "updated_at"])
+    copy = Field.objects.get(pk=field.pk)
+    copy.pk = None
+    copy._state.adding = True
+    for k, v in {**changes, "since": version, "until": None}.items():
+        setattr(copy, k, v)
+    copy.save()
+    for rule in Rule.objects.filter(Q(left=field) | Q(right=field), until__isnull=True):
+        _revise_rule(
+            rule,
+            version,
+            left=copy if rule.left_id == field.pk else rule.left,
+            right=copy if rule.right_id == field.pk else rule.right,
+        )
+    for ratio in Field.objects.filter(
+        Q(numerator=field) | Q(denominator=field), until__isnull=True
+    ):
+        _revise_field(
+            ratio,
+            version,
+            numerator=copy if ratio.numerator_id == field.pk else ratio.numerator,
+            denominator=copy if ratio.denominator_id == field.pk else ratio.denominator,
+        )
+    return copy
 
 
 @transaction.atomic
@@ -164,23 +339,17 @@ def field_add(
     if form.fields.filter(code=code, until__isnull=True).exists():
         raise invalid("code", _("字段代码“%(code)s”已存在") % {"code": code})
     kind = clean_choice("kind", kind, _("类型"), Field.Kind.choices)
-    lo = clean_decimal(
-        "minimum", minimum, _("最小值"), required=False, places=4, minimum=LOW, maximum=HIGH
+    parts = _field_parts(
+        kind=kind,
+        label=label,
+        section=section,
+        measure=measure,
+        required=required,
+        choices=choices,
+        minimum=minimum,
+        maximum=maximum,
+        source=source,
     )
-    hi = clean_decimal(
-        "maximum", maximum, _("最大值"), required=False, places=4, minimum=LOW, maximum=HIGH
-    )
-    if lo is not None and hi is not None and lo > hi:
-        raise invalid("maximum", _("最大值不能小于最小值"))
-    choice_text = "\n".join(c.strip() for c in str(choices or "").splitlines() if c.strip())
-    if kind == Field.Kind.CHOICE and not choice_text:
-        raise invalid("choices", _("选项类字段请填写选项，每行一个"))
-    source = str(source or "").strip()
-    if source:
-        if kind not in Field.NUMERIC:
-            raise invalid("source", _("只有数字类字段可以取自平台数据"))
-        if source not in {k for k, _l, _u in sources.catalogue()}:
-            raise invalid("source", _("数据来源“%(s)s”不是平台的指标") % {"s": source})
     num = den = None
     if numerator or denominator:
         if kind != Field.Kind.PERCENTAGE:
@@ -194,19 +363,12 @@ def field_add(
     field = Field(
         form=form,
         code=code,
-        label=clean_text("label", label, _("字段名称"), 100),
-        section=clean_text("section", section, _("分组"), 50, required=False),
         kind=kind,
-        measure=clean_text("measure", measure, _("计量单位"), 16, required=False),
-        required=bool(required),
-        choices=choice_text,
-        minimum=lo,
-        maximum=hi,
-        source=source,
         numerator=num,
         denominator=den,
         position=last + 1,
         since=version,
+        **parts,
     )
     field.save()
     audit_record(
@@ -219,23 +381,113 @@ def field_add(
 
 
 @transaction.atomic
-def field_remove(*, actor: Any, form_id: Any, code: str) -> Form:
+def field_edit(
+    *,
+    actor: Any,
+    form_id: Any,
+    code: str,
+    label: str,
+    section: str = "",
+    measure: str = "",
+    required: bool = False,
+    choices: str = "",
+    minimum: Any = None,
+    maximum: Any = None,
+    source: str = "",
+) -> Field:
+    """Change a field's label, group, unit of measure, required, bounds, choices or source
+    (not its code or type): from the next period when a round uses the current version."""
     form = _design(actor, form_id)
     field = _field_by_code(form, code, "code", _("字段代码"))
+    parts = _field_parts(
+        kind=field.kind,
+        label=label,
+        section=section,
+        measure=measure,
+        required=required,
+        choices=choices,
+        minimum=minimum,
+        maximum=maximum,
+        source=source,
+    )
+    if field.ratio and parts["source"]:
+        raise invalid("source", _("由分子和分母计算的百分比不能取自平台数据"))
+    changed = {k: v for k, v in parts.items() if getattr(field, k) != v}
+    if not changed:
+        return field
     version = _new_version(form)
+    field = _revise_field(field, version, **changed)
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={
+            "field_edited": field.code,
+            "version": version,
+            "changed": {k: str(v) for k, v in changed.items()},
+        },
+    )
+    return field
+
+
+@transaction.atomic
+def field_move(*, actor: Any, form_id: Any, code: str, direction: str) -> Form:
+    """Move a field one place up or down among the current version's fields."""
+    form = _design(actor, form_id)
+    field = _field_by_code(form, code, "code", _("字段代码"))
+    direction = clean_choice(
+        "direction", direction, _("移动方向"), [("up", _("上移")), ("down", _("下移"))]
+    )
+    current = selectors.fields_of(form)
+    at = next(i for i, f in enumerate(current) if f.pk == field.pk)
+    to = at - 1 if direction == "up" else at + 1
+    if not 0 <= to < len(current):
+        raise invalid("direction", _("“%(l)s”已在最前或最后") % {"l": field.label})
+    version = _new_version(form)
+    codes = [f.code for f in current]
+    codes[at], codes[to] = codes[to], codes[at]
+    wanted = {c: i for i, c in enumerate(codes, start=1)}
+    if current[at].position != current[to].position:  # swap the two places, nothing else
+        wanted = {
+            current[at].code: current[to].position,
+            current[to].code: current[at].position,
+        }
+    for c, position in wanted.items():
+        # fetched afresh: revising one field may have carried another (a percentage) over
+        f = form.fields.get(code=c, until__isnull=True)
+        if f.position != position:
+            _revise_field(f, version, position=position)
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={"field_moved": code, "direction": direction, "version": version},
+    )
+    return form
+
+
+@transaction.atomic
+def field_remove(*, actor: Any, form_id: Any, code: str) -> Form:
+    """Remove a field (and the rules that check it) from the next period on; past rounds keep
+    it. A percentage computed from it must be removed first."""
+    form = _design(actor, form_id)
+    field = _field_by_code(form, code, "code", _("字段代码"))
+    users = Field.objects.filter(
+        Q(numerator=field) | Q(denominator=field), until__isnull=True
+    ).first()
+    if users is not None:
+        raise invalid(
+            "code",
+            _("“%(f)s”由该字段计算，请先删除“%(f)s”") % {"f": users.label},
+        )
+    version = _new_version(form)
+    for rule in Rule.objects.filter(Q(left=field) | Q(right=field), until__isnull=True):
+        _retire_rule(rule, version)
     if field.since == version:
-        if (
-            Rule.objects.filter(Q(left=field) | Q(right=field)).exists()
-            or Field.objects.filter(Q(numerator=field) | Q(denominator=field)).exists()
-        ):
-            raise invalid("code", _("该字段被校验规则或百分比字段引用，不能删除"))
         field.delete()
     else:
         field.until = version
         field.save(update_fields=["until", "updated_at"])
-        Rule.objects.filter(Q(left=field) | Q(right=field), until__isnull=True).update(
-            until=version
-        )
     audit_record(
         action="update",
         obj=form,
@@ -243,6 +495,20 @@ def field_remove(*, actor: Any, form_id: Any, code: str) -> Form:
         changes={"field_removed": code, "version": version},
     )
     return form
+
+
+def _rule_parts(form: Form, *, left: Any, op: Any, right: Any, constant: Any) -> dict[str, Any]:
+    lf = _field_by_code(form, left, "left", _("左侧字段"))
+    op = clean_choice("op", op, _("关系"), Rule.Op.choices)
+    rf = None
+    value = None
+    if str(right or "").strip():
+        rf = _field_by_code(form, right, "right", _("右侧字段"))
+    else:
+        value = clean_decimal("constant", constant, _("常数"), places=4, minimum=LOW, maximum=HIGH)
+    if not lf.numeric or (rf is not None and not rf.numeric):
+        raise invalid("left", _("校验规则只能比较数字类字段"))
+    return {"left": lf, "op": op, "right": rf, "constant": value}
 
 
 @transaction.atomic
@@ -257,31 +523,70 @@ def rule_add(
     message: str = "",
 ) -> Rule:
     form = _design(actor, form_id)
-    lf = _field_by_code(form, left, "left", _("左侧字段"))
-    op = clean_choice("op", op, _("关系"), Rule.Op.choices)
-    rf = None
-    value = None
-    if str(right or "").strip():
-        rf = _field_by_code(form, right, "right", _("右侧字段"))
-    else:
-        value = clean_decimal("constant", constant, _("常数"), places=4, minimum=LOW, maximum=HIGH)
-    if not lf.numeric or (rf is not None and not rf.numeric):
-        raise invalid("left", _("校验规则只能比较数字类字段"))
+    parts = _rule_parts(form, left=left, op=op, right=right, constant=constant)
+    text = clean_text("message", message, _("提示"), 200, required=False)
     version = _new_version(form)
-    rule = Rule(
-        form=form,
-        left=lf,
-        op=op,
-        right=rf,
-        constant=value,
-        since=version,
-        message=clean_text("message", message, _("提示"), 200, required=False),
-    )
+    rule = Rule(form=form, since=version, message=text, **parts)
     rule.save()
     audit_record(
         action="update", obj=form, object_repr=form.title, changes={"rule_added": str(rule.pk)}
     )
     return rule
+
+
+def _current_rule(form: Form, rule_id: Any) -> Rule:
+    return one(
+        form.rules.filter(until__isnull=True).select_related("left", "right"),
+        _("校验规则不存在或已删除"),
+        pk=rule_id if str(rule_id or "").isdigit() else 0,
+    )
+
+
+@transaction.atomic
+def rule_edit(
+    *,
+    actor: Any,
+    form_id: Any,
+    rule_id: Any,
+    left: str,
+    op: str,
+    right: str = "",
+    constant: Any = None,
+    message: str = "",
+) -> Rule:
+    """Change a rule: from the next period when a round uses the current version."""
+    form = _design(actor, form_id)
+    rule = _current_rule(form, rule_id)
+    parts = _rule_parts(form, left=left, op=op, right=right, constant=constant)
+    parts["message"] = clean_text("message", message, _("提示"), 200, required=False)
+    changed = {k: v for k, v in parts.items() if getattr(rule, k) != v}
+    if not changed:
+        return rule
+    version = _new_version(form)
+    rule = _revise_rule(rule, version, **changed)
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={"rule_edited": str(rule.pk), "version": version, "changed": sorted(changed)},
+    )
+    return rule
+
+
+@transaction.atomic
+def rule_remove(*, actor: Any, form_id: Any, rule_id: Any) -> Form:
+    """Remove a rule from the next period on; past rounds keep checking theirs."""
+    form = _design(actor, form_id)
+    rule = _current_rule(form, rule_id)
+    version = _new_version(form)
+    _retire_rule(rule, version)
+    audit_record(
+        action="update",
+        obj=form,
+        object_repr=form.title,
+        changes={"rule_removed": str(rule_id), "version": version},
+    )
+    return form
 
 
 @transaction.atomic
@@ -310,12 +615,38 @@ def _fillers(form: Form) -> tuple[list[Area], list[Unit]]:
         return [], list(
             Unit.objects.filter(area__path__startswith=owner.path).select_related("area")
         )
+    if form.fillers == Form.Fillers.BRANCHES:
+        return [], []
     return list(form.listed_areas.all()), list(form.listed_units.select_related("area"))
+
+
+def _branches(form: Form) -> list[PartyOrg]:
+    """The party organisations of the form's kind under its owner that a post fills for:
+    those of a community (its administrator) and those of a unit (the unit's)."""
+    if form.fillers != Form.Fillers.BRANCHES:
+        return []
+    path = form.owner.path
+    return list(
+        PartyOrg.objects.filter(kind=form.branch_kind)
+        .filter(
+            Q(area__kind=Area.Kind.COMMUNITY, area__path__startswith=path)
+            | Q(unit__area__path__startswith=path)
+        )
+        .select_related("area", "unit__area")
+        .order_by("path")
+    )
 
 
 def unit_path(unit: Unit) -> str:
     """A unit's node in the roll-up: under its area, distinct from it."""
     return f"{unit.area.path}#{unit.pk}/"
+
+
+def org_path(org: PartyOrg) -> str:
+    """A party organisation's node: under its unit's node, or under its community."""
+    if org.unit_id:
+        return f"{unit_path(org.unit)}o{org.pk}/"  # type: ignore[arg-type]
+    return f"{org.area.path}#o{org.pk}/"  # type: ignore[union-attr]
 
 
 @transaction.atomic
@@ -339,12 +670,22 @@ def round_open(*, actor: Any, form_id: Any, day: Any) -> Round:
     )
     rnd.save()
     areas, units = _fillers(form)
+    branches = _branches(form)
+    if form.fillers == Form.Fillers.BRANCHES and not branches:
+        raise Conflict(
+            _("%(o)s没有%(k)s，无人填报")
+            % {"o": form.owner.name, "k": PartyOrg.Kind(form.branch_kind).label}
+        )
     Return.objects.bulk_create(
         [Return(round=rnd, area=a, path=a.path) for a in areas]
         + [Return(round=rnd, unit=u, path=unit_path(u)) for u in units]
+        + [Return(round=rnd, org=o, area=o.area, unit=o.unit, path=org_path(o)) for o in branches]
     )
     audit_record(
-        action="create", obj=rnd, object_repr=str(rnd), changes={"returns": len(areas) + len(units)}
+        action="create",
+        obj=rnd,
+        object_repr=str(rnd),
+        changes={"returns": len(areas) + len(units) + len(branches)},
     )
     return rnd
 
@@ -524,11 +865,12 @@ def return_save(
     if submit:
         ret.status = Return.Status.SUBMITTED
         ret.submitted_at = now
+        ret.submitted_by = user_of(actor)
         if ret.on_time is None:  # timeliness is the first submission's
             ret.on_time = timezone.localdate() <= rnd.due_on
     elif ret.status == Return.Status.PENDING:
         ret.status = Return.Status.DRAFT
-    ret.save(update_fields=["status", "submitted_at", "on_time", "updated_at"])
+    ret.save(update_fields=["status", "submitted_at", "submitted_by", "on_time", "updated_at"])
     audit_record(
         action="update",
         obj=ret,
@@ -536,6 +878,15 @@ def return_save(
         changes={"submitted": submit, "fields": sorted(values)},
     )
     return ret
+
+
+def _not_own(actor: Any, ret: Return) -> None:
+    """Separation of duties: whoever submitted a return does not approve it, at any level."""
+    user = user_of(actor)
+    if user is not None and ret.submitted_by_id == user.pk:
+        raise PermissionDenied(
+            _("%(f)s的填报由您报送，不能由您审核，请由其他审核人审核") % {"f": ret.filler_name}
+        )
 
 
 def _set_counted(ret: Return, counted: bool) -> None:
@@ -549,6 +900,7 @@ def return_approve(*, actor: Any, return_id: Any) -> Return:
         raise Conflict(
             _("只有待审核的填报可以审核通过（现为%(s)s）") % {"s": ret.get_status_display()}
         )
+    _not_own(actor, ret)
     ret.status = Return.Status.APPROVED
     ret.approved_at = timezone.now()
     ret.approved_by = user_of(actor)
@@ -634,6 +986,17 @@ def street_review(
     below = Return.objects.filter(round=rnd, path__startswith=street.path)
     if approve and below.exclude(status=Return.Status.APPROVED).exists():
         raise Conflict(_("%(s)s还有未审核通过的填报，不能审核汇总") % {"s": street.name})
+    user = user_of(actor)
+    if (
+        approve
+        and user is not None
+        and below.filter(Q(submitted_by=user) | Q(approved_by=user)).exists()
+    ):
+        # The street's total is made by whoever submitted and approved its returns.
+        raise PermissionDenied(
+            _("%(s)s的汇总含有您报送或审核的填报，不能由您审核汇总，请由其他审核人审核")
+            % {"s": street.name}
+        )
     approval, _created = Approval.objects.update_or_create(
         round=rnd,
         area=street,

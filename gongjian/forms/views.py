@@ -32,6 +32,7 @@ form_export = lists.FORMS.export_view()
 
 @login_required
 def form_new(request: HttpRequest) -> HttpResponse:
+    communities, units = selectors.listable_fillers(actor=request.user)
     return render(
         request,
         "forms/form_new.html",
@@ -39,6 +40,9 @@ def form_new(request: HttpRequest) -> HttpResponse:
             "owners": selectors.design_areas(actor=request.user),
             "frequencies": Form.Frequency.choices,
             "fillers": Form.Fillers.choices,
+            "branch_kinds": selectors.branch_kinds(),
+            "communities": communities,
+            "units": units,
         },
     )
 
@@ -57,6 +61,7 @@ def form_create(request: HttpRequest) -> HttpResponse:
         description=p.get("description", ""),
         area_ids=p.getlist("areas"),
         unit_ids=p.getlist("units"),
+        branch_kind=p.get("branch_kind", ""),
     )
     return done(request, _("报表已创建"), to=reverse("forms:form_detail", args=[form.public_id]))
 
@@ -78,6 +83,9 @@ def form_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "kinds": Field.Kind.choices,
             "ops": Rule.Op.choices,
             "statuses": Form.Status.choices,
+            "fillers": [c for c in Form.Fillers.choices if c[0] != Form.Fillers.LISTED],
+            "branch_kinds": selectors.branch_kinds(),
+            "in_use": designing and selectors.version_in_use(form),
             "catalogue": sources.catalogue() if designing else [],
             "today": timezone.localdate(),
         },
@@ -104,6 +112,76 @@ def field_add(request: HttpRequest, public_id: str) -> HttpResponse:
         denominator=p.get("denominator", ""),
     )
     return done(request, _("字段已添加"))
+
+
+@action(back="forms:form_detail")
+def form_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    p = request.POST
+    services.form_update(
+        actor=request.user,
+        form_id=public_id,
+        title=p.get("title", ""),
+        fillers=p.get("fillers", ""),
+        branch_kind=p.get("branch_kind", ""),
+        due_day=p.get("due_day", ""),
+        approval_levels=p.get("approval_levels", ""),
+        description=p.get("description", ""),
+    )
+    return done(request, _("报表设置已保存"))
+
+
+@action(back="forms:form_detail")
+def field_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    p = request.POST
+    services.field_edit(
+        actor=request.user,
+        form_id=public_id,
+        code=p.get("code", ""),
+        label=p.get("label", ""),
+        section=p.get("section", ""),
+        measure=p.get("measure", ""),
+        required=p.get("required") == "1",
+        choices=p.get("choices", ""),
+        minimum=p.get("minimum", ""),
+        maximum=p.get("maximum", ""),
+        source=p.get("source", ""),
+    )
+    return done(request, _("字段已修改"))
+
+
+@action(back="forms:form_detail")
+def field_move(request: HttpRequest, public_id: str) -> HttpResponse:
+    services.field_move(
+        actor=request.user,
+        form_id=public_id,
+        code=request.POST.get("code", ""),
+        direction=request.POST.get("direction", ""),
+    )
+    return done(request, _("字段顺序已调整"))
+
+
+@action(back="forms:form_detail")
+def rule_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    p = request.POST
+    services.rule_edit(
+        actor=request.user,
+        form_id=public_id,
+        rule_id=p.get("rule", ""),
+        left=p.get("left", ""),
+        op=p.get("op", ""),
+        right=p.get("right", ""),
+        constant=p.get("constant", ""),
+        message=p.get("message", ""),
+    )
+    return done(request, _("校验规则已修改"))
+
+
+@action(back="forms:form_detail")
+def rule_remove(request: HttpRequest, public_id: str) -> HttpResponse:
+    services.rule_remove(
+        actor=request.user, form_id=public_id, rule_id=request.POST.get("rule", "")
+    )
+    return done(request, _("校验规则已删除"))
 
 
 @action(back="forms:form_detail")
@@ -179,10 +257,17 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": rnd,
             "form": rnd.form,
             "fields": [f for f in fields if f.numeric or f.kind == Field.Kind.YESNO],
+            "totals": [
+                (f, tally.totals.get(f.pk))
+                for f in fields
+                if f.numeric or f.kind == Field.Kind.YESNO
+            ],
             "node": node,
             "tally": tally,
             "rows": rows,
             "mine": selectors.return_list(actor=request.user, round=rnd.pk, mine=True)[:20],
+            "round_pk_text": str(rnd.pk),
+            "node_query": f"&area={node.pk}" if node is not None else "",
             "designing": selectors.may_design_form(request.user, rnd.form),
         },
     )
@@ -248,10 +333,26 @@ def field_history(request: HttpRequest, public_id: str, field_id: int) -> HttpRe
     field, history = selectors.field_history(
         actor=request.user, form=form, field_id=field_id, area=area
     )
+    where = f"?area={area.pk}" if area is not None else ""
+    chart = {
+        "title": f"{field.label}（{field.measure}）" if field.measure else field.label,
+        "percent": field.kind == Field.Kind.PERCENTAGE,
+        "labels": [r.label for r, _v in history],
+        "values": [None if v is None else float(v) for _r, v in history],
+        "links": [reverse("forms:round_detail", args=[r.pk]) + where for r, _v in history],
+    }
     return render(
         request,
         "forms/field_history.html",
-        {"form": form, "history": history, "area": area, "field": field},
+        {
+            "form": form,
+            "history": history,
+            "area": area,
+            "field": field,
+            "choices": selectors.history_fields(form),
+            "where": where,
+            "chart": chart,
+        },
     )
 
 

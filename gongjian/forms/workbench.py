@@ -1,5 +1,6 @@
 """What report forms put on a workbench (`core.workbench`): the returns the caller's community
-or unit has still to fill, and those sent back for correction."""
+or unit has still to fill, those sent back for correction, and those waiting for the caller's
+approval."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ def items(*, actor: Any, today: dt.date) -> list[Item]:
             url + "&status=returned",
             count=mine.filter(status=R.RETURNED).count(),
             order=62,
+        ),
+        Item(
+            WAITING,
+            _("待审核的报表"),
+            reverse("forms:return_list") + "?approving=1",
+            count=selectors.return_list(actor=actor, approving=True).count(),
+            order=63,
         ),
     ]
     return out

@@ -25,13 +25,19 @@ class HouseholdOut(Schema):
     id: uuid.UUID
     grid_id: int
     place: str
+    building: str
+    entrance: str
+    room: str
+    address: str
     head_name: str
     head_phone: str
     head_id_number: str
     size: int
+    note: str
     elderly_alone: bool
     hardship: bool
     empty_nest: bool
+    is_active: bool
 
     @staticmethod
     def resolve_id(obj: Household) -> uuid.UUID:
@@ -60,6 +66,28 @@ class HouseholdIn(Schema):
     elderly_alone: bool = False
     hardship: bool = False
     empty_nest: bool = False
+
+
+class HouseholdUpdateIn(Schema):
+    """The whole household as it should be; the head's phone and ID number are kept when
+    left empty, replaced when given, emptied with `clear_*`."""
+
+    grid_id: int | None = None
+    head_name: str = Field(max_length=100)
+    building: str = Field("", max_length=40)
+    entrance: str = Field("", max_length=40)
+    room: str = Field("", max_length=40)
+    address: str = Field("", max_length=400)
+    head_phone: str = Field("", max_length=40)
+    head_id_number: str = Field("", max_length=40)
+    clear_head_phone: bool = False
+    clear_head_id_number: bool = False
+    size: int = Field(1, ge=0, le=1000)
+    note: str = Field("", max_length=400)
+    elderly_alone: bool = False
+    hardship: bool = False
+    empty_nest: bool = False
+    is_active: bool | None = None
 
 
 class HouseholdUnmaskIn(Schema):
@@ -189,6 +217,19 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> Any:
 @router.get("/households/{household_id}", response=HouseholdOut)
 def household_detail(request: HttpRequest, household_id: str) -> Any:
     return selectors.household_get_for(request.user, household_id)
+
+
+@router.put("/households/{household_id}", response=HouseholdOut)
+def household_update(request: HttpRequest, household_id: str, payload: HouseholdUpdateIn) -> Any:
+    return services.household_update(
+        actor=request.user, household_id=household_id, **payload.model_dump()
+    )
+
+
+@router.delete("/households/{household_id}", response={204: None})
+def household_delete(request: HttpRequest, household_id: str) -> Any:
+    services.household_delete(actor=request.user, household_id=household_id)
+    return Status(204, None)
 
 
 @router.post("/households/{household_id}/unmask", response=HouseholdUnmaskOut)

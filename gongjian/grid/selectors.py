@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gongjian.core.errors import NotFound
 from gongjian.core.search import fold
+from gongjian.core.validation import invalid
 from gongjian.grid.models import Assignment, Household, Issue, Visit
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
@@ -71,8 +74,13 @@ def may_manage(actor: Any) -> bool:
     return posts.superuser or bool(posts.paths(write=True))
 
 
-def grid_choices(*, actor: Any) -> list[Area]:
-    return list(grids(actor=actor).select_related("parent").order_by("path")[:500])
+def grid_choices(*, actor: Any, write: bool = False) -> list[Area]:
+    return list(grids(actor=actor, write=write).select_related("parent").order_by("path")[:500])
+
+
+def may_keep(actor: Any, household: Household) -> bool:
+    """May the caller change or delete this household (an area post over its grid)?"""
+    return Household.objects.filter(grid_q(actor, "grid__", write=True), pk=household.pk).exists()
 
 
 def grid_get_for(actor: Any, pk: Any) -> Area:
@@ -124,10 +132,11 @@ def household_list(
     return qs.order_by("grid__path", "building", "entrance", "room", "address", "id")
 
 
-def household_get_for(actor: Any, public_id: Any) -> Household:
+def household_get_for(actor: Any, public_id: Any, *, write: bool = False) -> Household:
+    """A household the caller sees (`write`: keeps — an area post over its grid)."""
     key = _uuid(public_id)
     found = (
-        Household.objects.filter(grid_q(actor, "grid__"), public_id=key)
+        Household.objects.filter(grid_q(actor, "grid__", write=write), public_id=key)
         .select_related("grid__parent")
         .first()
         if key
@@ -409,3 +418,114 @@ def coverage_rows(
     start = start or end - dt.timedelta(days=TARGETS.get(flag, TARGETS[""])[1] - 1)
     rows = coverage(actor=actor, start=start, end=end, flag=flag, area=area)
     return chase_list(rows) if behind else rows
+
+
+# What an issue is passed into, chosen by name ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PassTarget:
+    """What a visit's issue is passed into, for one destination: the thing chosen (a
+    co-building campaign, an inspection, a category of suggestions) and its picker —
+    `picks(actor=, q=, value=)` gives the caller's choices by name (with `value`: that one
+    only, to check what a form sent). `required`: a choice must be made."""
+
+    label: Any  # a (lazy) translatable name
+    picks: Callable[..., list[org_selectors.Pick]]
+    required: bool = True
+
+
+_TARGETS: dict[str, PassTarget] = {}
+
+
+def pass_target_register(to: str, target: PassTarget) -> None:
+    """Another app names what its issues are passed into (consult: a suggestion's category)."""
+    _TARGETS[to] = target
+
+
+def _campaign_picks(*, actor: Any, q: str = "", value: str = "") -> list[org_selectors.Pick]:
+    from gongjian.cobuild import selectors as cobuild_selectors
+    from gongjian.cobuild.services import LIST_STATES
+
+    qs = cobuild_selectors.campaign_list(actor=actor, q=q).filter(status__in=LIST_STATES)
+    if value:
+        qs = qs.filter(pk=int(value)) if str(value).isdigit() else qs.none()
+    return [
+        org_selectors.Pick(
+            value=str(c.pk),
+            label=c.name,
+            detail=f"{c.year}年 · {c.get_status_display()} · {c.district.name}",
+        )
+        for c in qs.order_by("-year", "-id")[: org_selectors.PICK_LIMIT]
+    ]
+
+
+def _inspection_picks(*, actor: Any, q: str = "", value: str = "") -> list[org_selectors.Pick]:
+    from gongjian.inspection import selectors as inspection_selectors
+
+    qs = inspection_selectors.inspections_for_finding(actor=actor).select_related("district")
+    if q:
+        qs = qs.filter(Q(subject__icontains=q) | Q(subject__icontains=fold(q)))
+    if value:
+        key = _uuid(value)
+        qs = qs.filter(public_id=key) if key else qs.none()
+    return [
+        org_selectors.Pick(
+            value=str(i.public_id),
+            label=i.subject,
+            detail=f"{i.get_kind_display()} · {i.district.name} · "
+            f"{i.starts_on.year}年{i.starts_on.month}月{i.starts_on.day}日起",
+        )
+        for i in qs.order_by("-starts_on", "-id")[: org_selectors.PICK_LIMIT]
+    ]
+
+
+_BUILT_IN_TARGETS = {
+    "demand": PassTarget(label=gettext_lazy("共建活动"), picks=_campaign_picks),
+    "finding": PassTarget(label=gettext_lazy("督导"), picks=_inspection_picks),
+}
+
+
+def pass_target(to: str) -> PassTarget | None:
+    return _TARGETS.get(to) or _BUILT_IN_TARGETS.get(to)
+
+
+def pass_target_picks(*, actor: Any, to: str, q: str = "") -> list[org_selectors.Pick]:
+    """The caller's choices for passing an issue `to` a destination, by name (the most recent
+    ones when nothing is typed: there are few)."""
+    target = pass_target(to)
+    return target.picks(actor=actor, q=(q or "").strip()) if target else []
+
+
+def pass_target_check(*, actor: Any, to: str, value: Any) -> str:
+    """The chosen target's value, when it is one of the caller's choices; else the error
+    naming the field."""
+    target = pass_target(to)
+    text = str(value or "").strip()
+    if target is None:
+        return text
+    if not text:
+        if target.required:
+            raise invalid("target", _("请选择转入的%(t)s") % {"t": target.label})
+        return ""
+    if not target.picks(actor=actor, value=text):
+        raise invalid(
+            "target", _("所选%(t)s不存在或不在您的范围，请重新选择") % {"t": target.label}
+        )
+    return text
+
+
+def households_due(*, actor: Any, since: dict[str, dt.date]) -> dict[str, int]:
+    """For each flag of `since` ("" for every household), how many of the caller's
+    households of that flag have had no visit on or after its date — the counts of
+    `household_list(flag=…, unvisited_since=…)`, in one query."""
+    base = household_list(actor=actor).order_by()
+    counts: dict[str, Any] = {}
+    for flag, day in since.items():
+        seen = Visit.objects.filter(household=OuterRef("pk"), visited_on__gte=day)
+        cond = ~Q(Exists(seen))
+        if flag in ("elderly_alone", "hardship", "empty_nest"):
+            cond &= Q(**{flag: True})
+        counts[flag or "all"] = Count("pk", filter=cond)
+    found = base.aggregate(**counts) if counts else {}
+    return {flag: int(found.get(flag or "all") or 0) for flag in since}

@@ -149,6 +149,108 @@ def household_flags_update(*, actor: Any, household_id: Any, **flags: Any) -> Ho
     return household
 
 
+PERSONAL = ("head_phone", "head_id_number")
+ADDRESS = ("building", "entrance", "room", "address")
+
+
+def _household_to_keep(actor: Any, household_id: Any) -> Household:
+    """A household of a grid the caller keeps (an area post over it, not a grid's cadre)."""
+    return one(
+        Household.objects.filter(selectors.grid_q(actor, "grid__", write=True)),
+        _("住户不存在或不在您的管理范围"),
+        public_id=_uuid(household_id),
+        lock=True,
+    )
+
+
+@transaction.atomic
+def household_update(
+    *,
+    actor: Any,
+    household_id: Any,
+    grid_id: Any = None,
+    clear_head_phone: Any = False,
+    clear_head_id_number: Any = False,
+    is_active: Any = None,
+    **values: Any,
+) -> Household:
+    """Change a household: its grid (one the caller keeps), address, head, size, note and
+    flags. The head's phone and ID number are kept when left blank (they are shown masked),
+    replaced when given, emptied with `clear_*`; the audit says which of them changed, never
+    their values. `is_active=False` takes it off the register (moved out) and keeps its
+    visits."""
+    household = _household_to_keep(actor, household_id)
+    grid = (
+        household.grid
+        if grid_id in (None, "") or str(grid_id) == str(household.grid_id)
+        else _grid_to_visit(actor, grid_id, write=True)
+    )
+    given = {k: values.get(k, "") for k in PERSONAL}
+    fields = household_fields(**{**values, "head_phone": "", "head_id_number": ""})
+    for k in PERSONAL:
+        fields.pop(k)
+        fields.pop(f"{k}_hash")
+    new_personal = personal_fields(phone=given["head_phone"], id_number=given["head_id_number"])
+    personal: dict[str, str] = {}
+    for k, clear in (("head_phone", clear_head_phone), ("head_id_number", clear_head_id_number)):
+        if str(given[k] or "").strip():
+            personal[k], personal[f"{k}_hash"] = new_personal[k], new_personal[f"{k}_hash"]
+        elif _truthy(clear):
+            personal[k], personal[f"{k}_hash"] = "", ""
+    taken = Household.objects.filter(grid=grid, **{k: fields[k] for k in ADDRESS}).exclude(
+        pk=household.pk
+    )
+    if taken.exists():
+        raise _taken()
+    before = {k: getattr(household, k) for k in fields} | {"grid": household.grid_id}
+    before_flags = household.flags
+    changed_personal = [
+        k for k in PERSONAL if k in personal and getattr(household, k) != personal[k]
+    ]
+    household.grid = grid
+    for k, v in {**fields, **personal}.items():
+        setattr(household, k, v)
+    if is_active is not None:
+        household.is_active = _truthy(is_active)
+    try:
+        with transaction.atomic():
+            household.save()
+    except IntegrityError:
+        raise _taken() from None
+    after = {k: getattr(household, k) for k in fields} | {"grid": household.grid_id}
+    changes: dict[str, Any] = {
+        k: [before[k], after[k]] for k in after if before[k] != after[k] and k not in FLAGS
+    }
+    if before_flags != household.flags:
+        changes["flags"] = [before_flags, household.flags]
+    for k in changed_personal:
+        changes[k] = ["***", "***"]
+    if is_active is not None:
+        changes["is_active"] = [None, household.is_active]
+    audit_record(action="update", obj=household, changes=changes)
+    return household
+
+
+@transaction.atomic
+def household_delete(*, actor: Any, household_id: Any) -> str:
+    """Delete a household entered by mistake. One already visited is refused (its visits and
+    the coverage they count stay); take it off the register instead."""
+    household = _household_to_keep(actor, household_id)
+    visits = household.visits.count()
+    if visits:
+        raise Conflict(
+            _("该住户已有%(n)s次走访记录，不能删除；如已迁出，请在修改中取消“在册”") % {"n": visits}
+        )
+    label = str(household)
+    audit_record(
+        action="delete",
+        obj=household,
+        changes={"grid": [household.grid_id, None], "place": [household.place, None]},
+    )
+    household.delete()
+    return label
+
+
 def household_unmask(*, actor: Any, household_id: Any, field_name: str, reason: str = "") -> str:
     """The whole phone or ID number of a household's head; always audited (refusals too)."""
     if field_name not in ("head_phone", "head_id_number"):
@@ -422,9 +524,8 @@ def issue_pass(*, actor: Any, issue_id: Any, to: str, target_id: Any = None) -> 
     handler = _HANDLERS.get(to) or _BUILT_IN.get(to)
     if handler is None:
         raise Conflict(_("意见建议模块尚未接入，请先转为共建需求或督导问题"))
-    if to in _BUILT_IN and target_id in (None, ""):
-        raise invalid("target", _("请选择转入的共建活动或督导"))
-    ref = handler(actor, issue, target_id)
+    target = selectors.pass_target_check(actor=actor, to=to, value=target_id)
+    ref = handler(actor, issue, target or None)
     issue.status = Issue.Status.PASSED
     issue.passed_to = to
     issue.passed_ref = ref[:64]

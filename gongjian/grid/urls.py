@@ -15,6 +15,9 @@ urlpatterns = [
     path("households/<uuid:public_id>/", views.household_detail, name="household_detail"),
     path("households/<uuid:public_id>/unmask/", views.household_unmask, name="household_unmask"),
     path("households/<uuid:public_id>/flags/", views.household_flags, name="household_flags"),
+    path("households/<uuid:public_id>/edit/", views.household_edit, name="household_edit"),
+    path("households/<uuid:public_id>/update/", views.household_update, name="household_update"),
+    path("households/<uuid:public_id>/delete/", views.household_delete, name="household_delete"),
     path("assignments/", views.assignment_list, name="assignment_list"),
     path("assignments/export/", views.assignment_export, name="assignment_export"),
     path("assignments/create/", views.assignment_create, name="assignment_create"),
@@ -27,5 +30,6 @@ urlpatterns = [
     path("issues/", views.issue_list, name="issue_list"),
     path("issues/export/", views.issue_export, name="issue_export"),
     path("issues/<uuid:public_id>/pass/", views.issue_pass, name="issue_pass"),
+    path("issues/pass-targets/", views.pass_targets, name="pass_targets"),
     path("issues/<uuid:public_id>/resolve/", views.issue_resolve, name="issue_resolve"),
 ]

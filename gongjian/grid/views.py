@@ -122,8 +122,43 @@ def household_detail(request: HttpRequest, public_id: str) -> HttpResponse:
             "household": household,
             "visits": selectors.household_visits(household=household)[:50],
             "may_unmask": selectors.may_unmask(request.user),
+            "may_edit": selectors.may_keep(request.user, household),
         },
     )
+
+
+@login_required
+def household_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    household = selectors.household_get_for(request.user, public_id, write=True)
+    return render(
+        request,
+        "grid/household_edit.html",
+        {"household": household, "grids": selectors.grid_choices(actor=request.user, write=True)},
+    )
+
+
+@action(back="grid:household_edit")
+def household_update(request: HttpRequest, public_id: str) -> HttpResponse:
+    values = _household_values(request)
+    p = request.POST
+    household = services.household_update(
+        actor=request.user,
+        household_id=public_id,
+        grid_id=p.get("grid", ""),
+        clear_head_phone=p.get("clear_head_phone", ""),
+        clear_head_id_number=p.get("clear_head_id_number", ""),
+        is_active=p.get("is_active", "") if p.get("is_active_shown") else None,
+        **values,
+    )
+    return done(
+        request, _("住户已保存"), to=reverse("grid:household_detail", args=[household.public_id])
+    )
+
+
+@action(back="grid:household_edit")
+def household_delete(request: HttpRequest, public_id: str) -> HttpResponse:
+    label = services.household_delete(actor=request.user, household_id=public_id)
+    return done(request, _("已删除住户%(h)s") % {"h": label}, to=reverse("grid:household_list"))
 
 
 @action(back="grid:household_detail")
@@ -242,10 +277,37 @@ def visit_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def visit_detail(request: HttpRequest, public_id: str) -> HttpResponse:
     visit = selectors.visit_get_for(request.user, public_id)
+    # A need most often becomes a co-building demand: that destination comes first.
+    order = [Issue.PassedTo.DEMAND, Issue.PassedTo.FINDING, Issue.PassedTo.SUGGESTION]
+    labels = dict(Issue.PassedTo.choices)
+    targets = [(str(k), labels[k]) for k in order]
+    first = targets[0][0]
     return render(
         request,
         "grid/visit_detail.html",
-        {"visit": visit, "issues": visit.issues.all(), "targets": Issue.PassedTo.choices[1:]},
+        {
+            "visit": visit,
+            "issues": visit.issues.all(),
+            "targets": targets,
+            "first_target": first,
+            "picks": selectors.pass_target_picks(actor=request.user, to=first),
+            "target": selectors.pass_target(first),
+        },
+    )
+
+
+@login_required
+def pass_targets(request: HttpRequest) -> HttpResponse:
+    """The choices (radio buttons named `target`) of what an issue is passed into, for the
+    destination `to`, by the name typed in `target_q` (htmx, like the orgs pickers)."""
+    to = request.GET.get("to", "")
+    q = (request.GET.get("target_q") or "").strip()
+    target = selectors.pass_target(to)
+    picks = selectors.pass_target_picks(actor=request.user, to=to, q=q)
+    return render(
+        request,
+        "grid/_pass_targets.html",
+        {"picks": picks, "field": "target", "q": q, "target": target},
     )
 
 

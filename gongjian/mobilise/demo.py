@@ -23,7 +23,7 @@ from gongjian.mobilise.models import (
     Quota,
     Shift,
 )
-from gongjian.orgs.models import Member, PartyOrg
+from gongjian.orgs.models import Area, Member, PartyOrg
 
 CADRES = 370
 UNITS = 43
@@ -32,6 +32,7 @@ CHECKPOINTS = 15
 TEAMS = 17
 ROSTER_DAYS = 60
 SHIFT_HOURS = 8
+VILLAGE_NAMES = ("石桥村", "柳溪村", "龙潭村", "白沙村", "桃源村")
 
 
 def _apportion(total: int, parts: int) -> list[int]:
@@ -72,10 +73,29 @@ def build(ctx: Any) -> None:
         Place.objects.create(mobilisation=past, name=f"{s.name}", kind=Place.Kind.TOWN, area=s)
         for s in streets[:4]
     ]
+    # The district's 74 communities and, beyond them, villages (村) of the streets the cadres
+    # went to: areas of the community level whose local kind is a village.
+    extra_villages = []
+    for k, name in enumerate(VILLAGE_NAMES[: max(0, VILLAGES - len(communities))]):
+        street = streets[k % 4]
+        code = f"{street.code}V{k + 1:02d}"
+        extra_villages.append(
+            Area(
+                code=code,
+                name=name,
+                kind=Area.Kind.COMMUNITY,
+                local_kind=Area.LocalKind.VILLAGE,
+                parent=street,
+                path=f"{street.path}{code}/",
+                depth=street.depth + 1,
+            )
+        )
+    Area.objects.bulk_create(extra_villages)
+    village_areas = communities + extra_villages
     villages = []
     for k in range(VILLAGES):
-        area = communities[k] if k < len(communities) else None
-        name = area.name if area else f"云栖村{k - len(communities) + 1}组"
+        area = village_areas[k] if k < len(village_areas) else None
+        name = area.name if area else f"云栖村{k - len(village_areas) + 1}组"
         parent = (
             towns[k % len(towns)]
             if area is None

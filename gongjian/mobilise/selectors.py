@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
@@ -193,6 +195,45 @@ def totals(*, mobilisations: QuerySet[Mobilisation], unit: int | None = None) ->
         temporary_branches=groups.filter(kind=Group.Kind.TEMPORARY_BRANCH).count(),
         vanguard_teams=groups.filter(kind=Group.Kind.VANGUARD_TEAM).count(),
     )
+
+
+def duty_service(
+    *,
+    member_id: int | None = None,
+    unit_id: int | None = None,
+    area_path: str = "",
+    lo: dt.datetime | None = None,
+    hi: dt.datetime | None = None,
+) -> tuple[int, Decimal]:
+    """The duty shifts checked out of (check-in in [lo, hi)) as service: how many, and their
+    hours counted like a volunteer attendance's — half hours, rounded down, per shift, at
+    most 24. For one member, the cadres of one unit, or the places in an area (a place's own
+    area, else its mobilisation's district)."""
+    qs = Duty.objects.filter(checked_in_at__isnull=False, checked_out_at__isnull=False)
+    if member_id is not None:
+        qs = qs.filter(member_id=member_id)
+    if unit_id is not None:
+        qs = qs.filter(dispatch__unit_id=unit_id)
+    if area_path:
+        qs = qs.filter(
+            Q(shift__place__area__path__startswith=area_path)
+            | Q(
+                shift__place__area__isnull=True,
+                shift__place__mobilisation__district__path__startswith=area_path,
+            )
+        )
+    if lo is not None:
+        qs = qs.filter(checked_in_at__gte=lo)
+    if hi is not None:
+        qs = qs.filter(checked_in_at__lt=hi)
+    times, hours = 0, Decimal("0")
+    for inn, out in qs.order_by().values_list("checked_in_at", "checked_out_at").iterator():
+        if inn is None or out is None:
+            continue
+        halves = math.floor(max(0.0, (out - inn).total_seconds()) / 1800)
+        hours += min(Decimal(halves) / 2, Decimal(24))
+        times += 1
+    return times, hours
 
 
 def mobilisation_get_for(actor: Any, public_id: Any) -> Mobilisation:
@@ -537,3 +578,93 @@ def group_list(
     if q:
         qs = qs.filter(name__icontains=q)
     return qs.order_by("kind", "id")
+
+
+# For the workbench ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToName:
+    mobilisation: Mobilisation
+    asked: int
+    named: int
+
+    @property
+    def missing(self) -> int:
+        return max(self.asked - self.named, 0)
+
+
+def quotas_to_name(*, actor: Any) -> list[ToName]:
+    """The mobilisations under way whose quotas for the caller's units are not all named yet:
+    how many cadres were asked of those units and how many are named (as the naming page
+    counts them)."""
+    unit_ids = scope.posts_of(actor).unit_ids
+    if not unit_ids:
+        return []
+    rows = (
+        Quota.objects.filter(mobilisation__status=Mobilisation.Status.ISSUED, unit_id__in=unit_ids)
+        .order_by()
+        .values("mobilisation_id")
+        .annotate(asked=Sum("count"))
+    )
+    asked = {r["mobilisation_id"]: int(r["asked"] or 0) for r in rows}
+    named = dict(
+        Dispatch.objects.filter(mobilisation_id__in=asked, unit_id__in=unit_ids)
+        .order_by()
+        .values("mobilisation_id")
+        .annotate(n=Count("id"))
+        .values_list("mobilisation_id", "n")
+    )
+    found = Mobilisation.objects.filter(pk__in=asked).order_by("-starts_at", "-id")
+    out = [ToName(m, asked[m.pk], named.get(m.pk, 0)) for m in found]
+    return [r for r in out if r.missing]
+
+
+def dispatches_to_confirm(*, actor: Any) -> QuerySet[Dispatch]:
+    """The caller's own dispatches of mobilisations under way not yet confirmed ("收到")."""
+    return my_dispatches(actor=actor).filter(
+        active=True,
+        confirmed_at__isnull=True,
+        mobilisation__status=Mobilisation.Status.ISSUED,
+    )
+
+
+def duties_on(*, actor: Any, day: dt.date) -> QuerySet[Duty]:
+    """The caller's shifts of mobilisations under way that run on `day` (local), not yet
+    checked out of."""
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    hi = lo + dt.timedelta(days=1)
+    return (
+        my_duties(actor=actor)
+        .filter(shift__starts_at__lt=hi, shift__ends_at__gt=lo, checked_out_at__isnull=True)
+        .filter(shift__place__mobilisation__status=Mobilisation.Status.ISSUED)
+        .order_by("shift__starts_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class UnderWay:
+    mobilisation: Mobilisation
+    asked: int
+    arrived: int
+    laggards: int  # units with fewer arrived than asked: the board's first rows
+
+    @property
+    def missing(self) -> int:
+        return max(self.asked - self.arrived, 0)
+
+
+def mobilisations_under_way(*, actor: Any) -> list[UnderWay]:
+    """The mobilisations the caller runs that are under way and have begun, with the cadres
+    still to arrive and the units behind (the board's laggards)."""
+    now = timezone.now()
+    out = []
+    running = mobilisations_to_run(actor=actor).filter(
+        status=Mobilisation.Status.ISSUED, starts_at__lte=now
+    )
+    for m in running.order_by("-starts_at", "-id")[:5]:
+        b = board(mobilisation=m)
+        laggards = sum(1 for r in b.units if r.arrived < r.asked)
+        out.append(UnderWay(mobilisation=m, asked=b.asked, arrived=b.arrived, laggards=laggards))
+    return out

@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.access import one, user_of
 from gongjian.core.audit import audit_append, audit_record
-from gongjian.core.errors import Conflict, NotFound, PermissionDenied
+from gongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.validation import clean_choice, clean_int, clean_text, invalid
 from gongjian.mobilise import selectors
 from gongjian.mobilise.models import (
@@ -91,9 +91,11 @@ def mobilisation_issue(
     contact: str = "",
     district_id: Any = None,
 ) -> Mobilisation:
-    """The working committee issues a mobilisation. `places`: (name, kind, area id or None,
-    name of the town it belongs to or ""); `quotas`: (unit id, place name, count, from when
-    or None for `starts_at`). Every unit administrator asked is told at once."""
+    """The working committee issues a mobilisation. `places`: rows of (name, kind, area id or
+    code or None, name of the town it belongs to or ""); `quotas`: rows of (unit id or code,
+    place name, count, from when or None for `starts_at`). Rows left wholly empty (a table's
+    spare rows) are skipped; an error names the row (counted from 1) and the field. Every
+    unit administrator asked is told at once."""
     title = clean_text("title", title, _("动员令"), 100)
     reason = clean_text("reason", reason, _("事由"), 4000, required=False, multiline=True)
     contact = clean_text("contact", contact, _("联系人及电话"), 100, required=False)
@@ -111,11 +113,13 @@ def mobilisation_issue(
         district = found[0]
     else:
         district = one(districts, _("区不存在或不在您的管辖范围"), pk=district_id)
-    if not places:
+    place_rows = [(n, row) for n, row in enumerate(places, start=1) if not _blank(row)]
+    quota_rows = [(n, row) for n, row in enumerate(quotas, start=1) if not _blank(row)]
+    if not place_rows:
         raise invalid("places", _("请至少填写一个支援点位"))
-    if len(places) > MAX_PLACES or len(quotas) > MAX_QUOTAS:
+    if len(place_rows) > MAX_PLACES or len(quota_rows) > MAX_QUOTAS:
         raise invalid("places", _("点位或派员任务过多"))
-    if not quotas:
+    if not quota_rows:
         raise invalid("quotas", _("请至少为一个单位分配派员任务"))
     mobilisation = Mobilisation.objects.create(
         district=district,
@@ -125,36 +129,50 @@ def mobilisation_issue(
         contact=contact,
         created_by=user_of(actor),
     )
-    made = _places_make(mobilisation, places)
-    units = {
-        u.pk: u
-        for u in Unit.objects.filter(
-            pk__in=[_number_or_zero(q[0]) for q in quotas], area__path__startswith=district.path
-        )
-    }
+    made = _places_make(mobilisation, place_rows)
+    units = _by_ref(
+        Unit.objects.filter(area__path__startswith=district.path), [q[0] for _n, q in quota_rows]
+    )
     rows = []
     seen: set[tuple[int, str]] = set()
-    for unit_id, place_name, count, from_at in quotas:
-        unit = units.get(_number_or_zero(unit_id))
+    asked: dict[int, Unit] = {}
+    for n, (unit_ref, place_name, count, from_at) in quota_rows:
+
+        def bad(message: str, n: int = n) -> Exception:
+            return invalid("quotas", _("派员任务第%(n)s行：%(m)s") % {"n": n, "m": message})
+
+        if str(unit_ref or "").strip() == "":
+            raise bad(_("请选择单位"))
+        unit = units.get(str(unit_ref).strip())
         if unit is None:
-            raise invalid("quotas", _("单位不存在或不在本区"))
+            raise bad(_("单位不存在或不在本区"))
+        if str(place_name or "").strip() == "":
+            raise bad(_("请填写点位名称"))
         place = made.get(str(place_name).strip())
         if place is None:
-            raise invalid("quotas", _("派员任务的点位“%(p)s”不在点位中") % {"p": place_name})
+            raise bad(_("点位“%(p)s”不在支援点位中") % {"p": place_name})
         if (unit.pk, place.name) in seen:
-            raise invalid("quotas", _("%(u)s到%(p)s的任务重复") % {"u": unit.name, "p": place.name})
+            raise bad(_("%(u)s到%(p)s的任务重复") % {"u": unit.name, "p": place.name})
         seen.add((unit.pk, place.name))
-        n = clean_int("quotas", count, _("派员人数"), minimum=1, maximum=10000)
-        when = clean_moment("quotas", from_at, _("到岗时间")) if from_at else start
-        rows.append(Quota(mobilisation=mobilisation, unit=unit, place=place, count=n, from_at=when))
+        try:
+            k = clean_int("quotas", count, _("派员人数"), minimum=1, maximum=10000)
+            when = clean_moment("quotas", from_at, _("到岗时间")) if from_at else start
+        except ValidationFailed as exc:
+            raise bad(exc.message) from None
+        asked[unit.pk] = unit
+        rows.append(Quota(mobilisation=mobilisation, unit=unit, place=place, count=k, from_at=when))
     Quota.objects.bulk_create(rows, batch_size=1000)
     audit_record(
         action="create",
         obj=mobilisation,
         changes={"title": [None, title], "places": [None, len(made)], "quotas": [None, len(rows)]},
     )
-    _tell_units(mobilisation, list(units.values()))
+    _tell_units(mobilisation, list(asked.values()))
     return mobilisation
+
+
+def _blank(row: Sequence[Any]) -> bool:
+    return all(str(x if x is not None else "").strip() == "" for x in row)
 
 
 def _number_or_zero(value: Any) -> int:
@@ -162,33 +180,62 @@ def _number_or_zero(value: Any) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 18 else 0
 
 
+def _by_ref(qs: Any, refs: Sequence[Any]) -> dict[str, Any]:
+    """The rows of `qs` that `refs` name — by id (a number, as the API sends) or by code (as a
+    picker sends) — keyed by the ref as given (text)."""
+    texts = {str(r).strip() for r in refs if str(r if r is not None else "").strip()}
+    found = {}
+    by_code = {o.code: o for o in qs.filter(code__in=texts)}
+    by_id = {str(o.pk): o for o in qs.filter(pk__in=[_number_or_zero(t) for t in texts])}
+    for text in texts:
+        hit = by_code.get(text) or by_id.get(text)
+        if hit is not None:
+            found[text] = hit
+    return found
+
+
 def _places_make(
-    mobilisation: Mobilisation, places: Sequence[tuple[str, str, Any, str]]
+    mobilisation: Mobilisation, places: Sequence[tuple[int, tuple[str, str, Any, str]]]
 ) -> dict[str, Place]:
-    areas = {
-        a.pk: a
-        for a in Area.objects.filter(
-            pk__in=[_number_or_zero(p[2]) for p in places if p[2] not in (None, "")],
-            path__startswith=mobilisation.district.path,
-        )
-    }
+    """The places, from numbered rows (name, kind, area id or code, town's name). A row with
+    an area and no name takes the area's name; a village or checkpoint whose town is not
+    named belongs to the town row of its area's street, when there is one."""
+    areas = _by_ref(
+        Area.objects.filter(path__startswith=mobilisation.district.path), [p[1][2] for p in places]
+    )
     made: dict[str, Place] = {}
-    for name, kind, area_id, parent_name in places:
-        name = clean_text("places", name, _("点位名称"), 100)
-        kind = clean_choice("places", kind, _("点位类型"), Place.Kind.choices)
-        if name in made:
-            raise invalid("places", _("点位“%(p)s”重复") % {"p": name})
+    town_of_area: dict[int, Place] = {}
+    for n, (name, kind, area_ref, parent_name) in places:
+
+        def bad(message: str, n: int = n) -> Exception:
+            return invalid("places", _("支援点位第%(n)s行：%(m)s") % {"n": n, "m": message})
+
         area = None
-        if area_id not in (None, ""):
-            area = areas.get(_number_or_zero(area_id))
+        if str(area_ref if area_ref is not None else "").strip():
+            area = areas.get(str(area_ref).strip())
             if area is None:
-                raise invalid("places", _("点位“%(p)s”的区域不在本区") % {"p": name})
-        parent = made.get(str(parent_name or "").strip()) if parent_name else None
-        if parent_name and parent is None:
-            raise invalid("places", _("点位“%(p)s”的所属镇街须先列出") % {"p": name})
+                raise bad(_("所在区域不在本区"))
+        try:
+            name = clean_text("places", name or (area.name if area else ""), _("点位名称"), 100)
+            kind = clean_choice("places", kind, _("点位类型"), Place.Kind.choices)
+        except ValidationFailed as exc:
+            raise bad(exc.message) from None
+        if name in made:
+            raise bad(_("点位“%(p)s”重复") % {"p": name})
+        parent_name = str(parent_name or "").strip()
+        parent = made.get(parent_name) if parent_name else None
+        if parent_name and (parent is None or parent.kind != Place.Kind.TOWN):
+            raise bad(_("所属镇街“%(t)s”须是上面列出的镇街点位") % {"t": parent_name})
+        if parent is None and kind != Place.Kind.TOWN and area is not None:
+            street = area if area.kind == Area.Kind.STREET else None
+            parent = town_of_area.get(area.parent_id or 0) or (
+                town_of_area.get(street.pk) if street else None
+            )
         made[name] = Place.objects.create(
             mobilisation=mobilisation, name=name, kind=kind, area=area, parent=parent
         )
+        if kind == Place.Kind.TOWN and area is not None:
+            town_of_area[area.pk] = made[name]
     return made
 
 

@@ -8,6 +8,7 @@ app_name = "mobilise"
 urlpatterns = [
     path("", views.mobilisation_list, name="mobilisation_list"),
     path("export/", views.mobilisation_export, name="mobilisation_export"),
+    path("new/", views.mobilisation_new, name="mobilisation_new"),
     path("issue/", views.mobilisation_issue, name="mobilisation_issue"),
     path("mine/", views.my_tasks, name="my_tasks"),
     path("m/<uuid:mobilisation>/", views.mobilisation_detail, name="mobilisation_detail"),

@@ -6,6 +6,8 @@ logged-in cadre, or takes the cadre's link."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from gongjian.core.web import action, done
+from gongjian.core.errors import PermissionDenied
+from gongjian.core.web import action, done, form_page
 from gongjian.mobilise import selectors, services
 from gongjian.mobilise.lists import DISPATCHES, GROUPS, MOBILISATIONS, PLACES
 from gongjian.mobilise.models import Group, Place
@@ -30,9 +33,6 @@ def mobilisation_list(request: HttpRequest) -> HttpResponse:
         {
             "listing": MOBILISATIONS.page(request),
             "may_issue": selectors.may_issue(request.user),
-            "kinds": Place.Kind.choices,
-            "units": org_selectors.unit_list(actor=request.user)[:500],
-            "now": timezone.localtime(),
         },
     )
 
@@ -40,30 +40,97 @@ def mobilisation_list(request: HttpRequest) -> HttpResponse:
 mobilisation_export = MOBILISATIONS.export_view()
 
 
-@action(back="mobilise:mobilisation_list")
-def mobilisation_issue(request: HttpRequest) -> HttpResponse:
-    """Places one a line (`名称,类型,所属镇街`), quotas one a line (`单位编号,点位名称,人数`)."""
+PLACE_ROWS, QUOTA_ROWS, MAX_ROWS = 6, 10, 500
+
+
+def _rows(request: HttpRequest, key: str, default: int) -> int:
+    """How many rows a table of the issuing form shows: as posted (plus 10 when more were
+    asked for), else from the address, else `default`."""
+    source = request.POST if request.method == "POST" else request.GET
+    text = str(source.get(f"{key}_rows", "")).strip()
+    n = int(text) if text.isascii() and text.isdigit() and len(text) < 5 else default
+    if request.method == "POST" and source.get("more") == key:
+        n += 10
+    return max(1, min(n, MAX_ROWS))
+
+
+def _issue_context(request: HttpRequest, **_url: object) -> dict[str, object]:
+    """The issuing form's tables, each row with what was typed or picked (by name)."""
     p = request.POST
+    places: list[dict[str, Any]] = [
+        {
+            "n": i,
+            "name": p.get(f"place_name_{i}", ""),
+            "kind": p.get(f"place_kind_{i}", ""),
+            "area": p.get(f"place_area_{i}", ""),
+            "town": p.get(f"place_town_{i}", ""),
+        }
+        for i in range(1, _rows(request, "place", PLACE_ROWS) + 1)
+    ]
+    quotas: list[dict[str, Any]] = [
+        {
+            "n": i,
+            "unit": p.get(f"quota_unit_{i}", ""),
+            "place": p.get(f"quota_place_{i}", ""),
+            "count": p.get(f"quota_count_{i}", ""),
+            "from_at": p.get(f"quota_from_{i}", ""),
+        }
+        for i in range(1, _rows(request, "quota", QUOTA_ROWS) + 1)
+    ]
+    areas = org_selectors.area_names_by_code(
+        actor=request.user, codes=[r["area"] for r in places if r["area"]]
+    )
+    units = org_selectors.unit_names_by_code(
+        actor=request.user, codes=[r["unit"] for r in quotas if r["unit"]]
+    )
+    for r in places:
+        r["area_label"] = areas.get(r["area"], "")
+    for r in quotas:
+        r["unit_label"] = units.get(r["unit"], "")
+    typed = {k: v for k, v in p.items() if k in ("title", "reason", "contact", "starts_at")}
+    return {
+        "places": places,
+        "quotas": quotas,
+        "kinds": Place.Kind.choices,
+        "now": timezone.localtime(),
+        "typed": typed,
+    }
+
+
+@login_required
+def mobilisation_new(request: HttpRequest) -> HttpResponse:
+    """The form that issues a mobilisation: the places and each unit's quota as table rows,
+    areas and units picked by name."""
+    if not selectors.may_issue(request.user):
+        raise PermissionDenied(_("只有机关工委可以发布动员令"))
+    return render(request, "mobilise/mobilisation_new.html", _issue_context(request))
+
+
+@login_required
+@require_POST
+@form_page("mobilise/mobilisation_new.html", _issue_context)
+def mobilisation_issue(request: HttpRequest) -> HttpResponse:
+    p = request.POST
+    if p.get("more") in ("place", "quota"):  # more rows, nothing issued yet
+        return render(request, "mobilise/mobilisation_new.html", _issue_context(request))
+    n_places, n_quotas = _rows(request, "place", PLACE_ROWS), _rows(request, "quota", QUOTA_ROWS)
     places = [
-        (parts[0], parts[1] if len(parts) > 1 else "", None, parts[2] if len(parts) > 2 else "")
-        for parts in (
-            [x.strip() for x in line.replace("，", ",").split(",")]
-            for line in p.get("places", "").splitlines()
-            if line.strip()
+        (
+            p.get(f"place_name_{i}", ""),
+            p.get(f"place_kind_{i}", ""),
+            p.get(f"place_area_{i}", "") or None,
+            p.get(f"place_town_{i}", ""),
         )
+        for i in range(1, n_places + 1)
     ]
     quotas = [
         (
-            parts[0],
-            parts[1] if len(parts) > 1 else "",
-            parts[2] if len(parts) > 2 else "",
-            None,
+            p.get(f"quota_unit_{i}", ""),
+            p.get(f"quota_place_{i}", ""),
+            p.get(f"quota_count_{i}", ""),
+            p.get(f"quota_from_{i}", "") or None,
         )
-        for parts in (
-            [x.strip() for x in line.replace("，", ",").split(",")]
-            for line in p.get("quotas", "").splitlines()
-            if line.strip()
-        )
+        for i in range(1, n_quotas + 1)
     ]
     made = services.mobilisation_issue(
         actor=request.user,

@@ -22,6 +22,8 @@ class AreaOut(Schema):
     code: str
     name: str
     kind: str
+    local_kind: str
+    kind_label: str
     parent_id: int | None
     path: str
 
@@ -30,11 +32,13 @@ class AreaIn(Schema):
     code: str = Field(max_length=32)
     name: str = Field(max_length=100)
     kind: str
+    local_kind: str = Field("", max_length=16, description="街道/镇/乡 或 社区/村；不填按层级")
     parent_id: int | None = None
 
 
 class AreaPatch(Schema):
     name: str = Field(max_length=100)
+    local_kind: str | None = Field(None, max_length=16)
 
 
 class UnitOut(Schema):
@@ -181,6 +185,7 @@ def area_create(request: HttpRequest, payload: AreaIn) -> Any:
         code=payload.code,
         name=payload.name,
         kind=payload.kind,
+        local_kind=payload.local_kind,
         parent=payload.parent_id,
     )
     return Status(201, area)
@@ -188,7 +193,9 @@ def area_create(request: HttpRequest, payload: AreaIn) -> Any:
 
 @router.patch("/areas/{area_id}", response=AreaOut, summary="修改区域")
 def area_update(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
-    return services.area_update(actor=request.user, area=area_id, name=payload.name)
+    return services.area_update(
+        actor=request.user, area=area_id, name=payload.name, local_kind=payload.local_kind
+    )
 
 
 # Units

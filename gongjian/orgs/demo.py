@@ -33,6 +33,7 @@ from django.utils import timezone
 from gongjian.accounts.models import User
 from gongjian.core import crypto, synthetic
 from gongjian.core.audit import audit_record
+from gongjian.core.cn import numeral
 from gongjian.orgs import history
 from gongjian.orgs.models import Area, Member, PartyOrg, Role, RoleAssignment, Unit
 
@@ -152,7 +153,6 @@ TEMPORARY_BRANCHES = (
 # A joint branch (联合党支部) of the small businesses around one community.
 JOINT_BRANCH_COMMUNITY = "湖滨社区"
 ROAD_NAMES = "青禾路 东湖路 云栖大道 望江路 晨辉街 文昌路 建设路 兴华街 育才路 明珠大道".split()
-NUMERALS = "一二三四五六七八九十"
 
 PROBATIONARY_SHARE = 0.05
 HOMELESS_SHARE = 0.03  # in-service members who have not yet said where they live
@@ -202,21 +202,12 @@ def _quiet(_msg: str) -> None:
     return None
 
 
-def _numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二 (enough for grid and branch names)."""
-    if n <= 10:
-        return NUMERALS[n - 1]
-    if n < 20:
-        return "十" + NUMERALS[n - 11]
-    tens, ones = divmod(n, 10)
-    return NUMERALS[tens - 1] + "十" + (NUMERALS[ones - 1] if ones else "")
-
-
 def _area(code: str, name: str, kind: str, parent: Area | None) -> Area:
     return Area(
         code=code,
         name=name,
         kind=kind,
+        local_kind=str(Area.LOCAL_KINDS.get(Area.Kind(kind), ("",))[0]),
         parent=parent,
         path=f"{parent.path if parent else '/'}{code}/",
         depth=(parent.depth + 1) if parent else 0,
@@ -375,7 +366,7 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
     for c in communities:
         n = CHENHUI_GRIDS if c.name == CHENHUI else next(grid_counts)
         grids_of[c.code] = [
-            _area(f"{c.code}{k:02d}", f"{c.name}第{_numeral(k)}网格", Area.Kind.GRID, c)
+            _area(f"{c.code}{k:02d}", f"{c.name}第{numeral(k)}网格", Area.Kind.GRID, c)
             for k in range(1, n + 1)
         ]
     grids = [g for c in communities for g in grids_of[c.code]]
@@ -456,7 +447,7 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
             made.append(
                 _org(
                     f"{unit.code}-{k:02d}",
-                    f"{unit.name}第{_numeral(k)}党支部",
+                    f"{unit.name}第{numeral(k)}党支部",
                     PartyOrg.Kind.BRANCH,
                     parent=parent,
                     unit=unit,
@@ -499,7 +490,7 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
         made = [
             _org(
                 f"{c.code}-{k:02d}",
-                f"{c.name}第{_numeral(k)}党支部",
+                f"{c.name}第{numeral(k)}党支部",
                 PartyOrg.Kind.BRANCH,
                 parent=committee,
                 area=c,

@@ -97,6 +97,12 @@ class AreaForm(forms.Form):
         label=_("编码"), max_length=32, help_text=_("导入和接口使用，建立后不能修改")
     )
     kind = forms.ChoiceField(label=_("层级"), choices=Area.Kind.choices)
+    local_kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[("", _("（按层级：街道或社区）")), *Area.LocalKind.choices],
+        required=False,
+        help_text=_("第二级可为街道、镇、乡，第三级可为社区、村；区和网格不填"),
+    )
     parent = forms.TypedChoiceField(
         label=_("上级区域"), coerce=_optional_int, required=False, empty_value=None
     )

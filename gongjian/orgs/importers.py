@@ -25,6 +25,13 @@ from gongjian.orgs import history, scope, selectors, services
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 KIND_BY_LABEL = {str(label): value for value, label in Area.Kind.choices}
+# A local name in the level column gives the level and the local kind: 镇 is a street-level
+# area called a town, 村 a community-level one called a village.
+LEVEL_OF_LOCAL = {
+    str(local.label): (str(level), str(local))
+    for level, locals_ in Area.LOCAL_KINDS.items()
+    for local in locals_
+}
 ORG_KIND_BY_LABEL = {str(label): value for value, label in PartyOrg.Kind.choices}
 STATUS_BY_LABEL = {str(label): value for value, label in Member.Status.choices}
 STATUS_BY_LABEL.update({"正式": "full", "预备": "probationary"})
@@ -65,8 +72,11 @@ def _dupes(rows: list[tuple[int, dict[str, str]]], key: str, label: str) -> list
 AREA_COLUMNS = [
     Column("code", "编码", True, "唯一编码，如行政区划代码或网格编号", "QH0101"),
     Column("name", "名称", True, "", "晨辉社区"),
-    Column("kind", "层级", True, "区、街道、社区、网格之一", "社区"),
+    Column("kind", "层级", True, "区、街道（镇、乡）、社区（村）、网格之一", "社区"),
     Column("parent", "上级编码", False, "上级区域的编码；区可以不填", "QH01"),
+    Column(
+        "local_kind", "类型", False, "第二级填街道、镇或乡，第三级填社区或村；不填按层级", "社区"
+    ),
 ]
 
 
@@ -78,9 +88,16 @@ def _validate_areas(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepa
     existing = set(Area.objects.filter(code__in=codes).values_list("code", flat=True))
     visible = {a.code: a for a in selectors.area_list(actor=actor, write=True)}
     in_file: dict[str, str] = {}
-    for _line, v in rows:
-        kind = KIND_BY_LABEL.get(v.get("kind", "").strip(), v.get("kind", "").strip())
+    local_given: dict[int, str] = {}
+    for line, v in rows:
+        raw = v.get("kind", "").strip()
+        kind = KIND_BY_LABEL.get(raw, raw)
+        local = v.get("local_kind", "").strip()
+        if raw in LEVEL_OF_LOCAL:
+            kind, implied = LEVEL_OF_LOCAL[raw]
+            local = local or implied
         in_file[v.get("code", "").strip()] = kind
+        local_given[line] = local
     order = {"district": 0, "street": 1, "community": 2, "grid": 3}
     items = []
     for line, v in rows:
@@ -95,8 +112,17 @@ def _validate_areas(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepa
         if not name:
             p.errors.append(RowError(line, label["name"], _("名称不能为空")))
         if kind not in order:
-            p.errors.append(RowError(line, label["kind"], _("层级应为：区、街道、社区、网格之一")))
+            p.errors.append(
+                RowError(
+                    line, label["kind"], _("层级应为：区、街道（镇、乡）、社区（村）、网格之一")
+                )
+            )
             continue
+        try:
+            local_kind = services.area_local_kind_check(kind, local_given.get(line, ""))
+        except ValidationFailed as exc:
+            p.errors.append(RowError(line, label["local_kind"], exc.message))
+            local_kind = ""
         if not parent_code:
             if kind != "district":
                 p.errors.append(RowError(line, label["parent"], _("只有区可以不填上级编码")))
@@ -123,7 +149,7 @@ def _validate_areas(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepa
                     _("上级编码%(c)s不存在或不在您的管辖范围") % {"c": parent_code},
                 )
             )
-        items.append((order[kind], line, code, name, kind, parent_code))
+        items.append((order[kind], line, code, name, kind, parent_code, local_kind))
     items.sort()
     p.items = items
     return p
@@ -131,12 +157,13 @@ def _validate_areas(actor: Any, rows: list[tuple[int, dict[str, str]]]) -> Prepa
 
 def _write_areas(actor: Any, p: Prepared) -> int:
     by_code = {a.code: a for a in selectors.area_list(actor=actor, write=True)}
-    for _o, _line, code, name, kind, parent_code in p.items:
+    for _o, _line, code, name, kind, parent_code, local_kind in p.items:
         parent = by_code.get(parent_code) if parent_code else None
         area = Area(
             code=code,
             name=name,
             kind=kind,
+            local_kind=local_kind,
             parent=parent,
             path=services.area_path(parent, code),
             depth=(parent.depth + 1) if parent else 0,

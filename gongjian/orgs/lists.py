@@ -31,12 +31,13 @@ AREAS = ListSpec(
     filters=(
         Filter("q", _("名称或编码")),
         Filter("kind", _("层级"), kind="choice", choices=Area.Kind.choices),
+        Filter("local_kind", _("类型"), kind="choice", choices=Area.LocalKind.choices),
         Filter("parent_id", _("上级区域"), kind="int"),
     ),
     columns=(
         Column(_("编码"), "code", kind=CODE),
         Column(_("名称"), "name"),
-        Column(_("层级"), "get_kind_display"),
+        Column(_("层级"), "kind_label"),
         Column(_("上级编码"), "parent.code", kind=CODE),
     ),
 )

@@ -35,6 +35,22 @@ class Area(TimeStampedModel):
         Kind.COMMUNITY: Kind.GRID,
     }
 
+    class LocalKind(models.TextChoices):
+        """What the level is called locally: a district with towns and villages has them on
+        the same levels as streets and communities."""
+
+        STREET = "street", _("街道")
+        TOWN = "town", _("镇")
+        TOWNSHIP = "township", _("乡")
+        COMMUNITY = "community", _("社区")
+        VILLAGE = "village", _("村")
+
+    # The local kinds each level may carry; the first is the level's default.
+    LOCAL_KINDS = {
+        Kind.STREET: (LocalKind.STREET, LocalKind.TOWN, LocalKind.TOWNSHIP),
+        Kind.COMMUNITY: (LocalKind.COMMUNITY, LocalKind.VILLAGE),
+    }
+
     code = models.CharField(_("编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("层级"), max_length=16, choices=Kind.choices)
@@ -45,6 +61,13 @@ class Area(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    local_kind = models.CharField(
+        _("类型"),
+        max_length=16,
+        choices=LocalKind.choices,
+        blank=True,
+        help_text=_("街道、镇、乡（第二级）或社区、村（第三级）；不填即街道或社区"),
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -57,11 +80,30 @@ class Area(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, kind="district") | Q(parent__isnull=False),
                 name="area_root_is_district",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(local_kind="")
+                | Q(kind="street", local_kind__in=("street", "town", "township"))
+                | Q(kind="community", local_kind__in=("community", "village")),
+                name="area_local_kind_fits_level",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @staticmethod
+    def label_for(kind: str, local_kind: str = "") -> str:
+        """The word for an area of this level and local kind: 镇 for a town, else the level."""
+        if local_kind and local_kind in Area.LocalKind.values:
+            return str(Area.LocalKind(local_kind).label)
+        return str(Area.Kind(kind).label) if kind in Area.Kind.values else kind
+
+    @property
+    def kind_label(self) -> str:
+        """What this area is called: 街道 / 镇 / 乡, 社区 / 村, or the level (区, 网格). Use it
+        wherever an area's kind is shown, and in briefings ("各社区" → "各村（社区）")."""
+        return Area.label_for(self.kind, self.local_kind)
 
 
 class Unit(TimeStampedModel):

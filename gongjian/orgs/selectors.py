@@ -49,11 +49,40 @@ def area_get_for(actor: Any, pk: Ref, *, write: bool = False, lock: bool = False
 
 
 def area_rows(
-    *, actor: Any, kind: str = "", q: str = "", parent_id: int | None = None
+    *,
+    actor: Any,
+    kind: str = "",
+    local_kind: str = "",
+    q: str = "",
+    parent_id: int | None = None,
 ) -> QuerySet[Area]:
     """The area list of the page, its export and the API."""
     parent = area_get_for(actor, parent_id) if parent_id is not None else None
-    return area_list(actor=actor, kind=kind, q=q, parent=parent)
+    qs = area_list(actor=actor, kind=kind, q=q, parent=parent)
+    return qs.filter(local_kind=local_kind) if local_kind else qs
+
+
+def area_kind_label(area: Area | None) -> str:
+    """What an area is called where it is named: 街道 / 镇 / 乡, 社区 / 村, 区, 网格."""
+    return area.kind_label if area is not None else ""
+
+
+def area_children_label(area: Area) -> str:
+    """The word for an area's children by the local kinds they carry, for a briefing's
+    "各社区": "社区", "村", or "村（社区）" when both occur (a town with villages and a
+    community); "镇（街道）" likewise one level up."""
+    child = Area.CHILD_KIND.get(Area.Kind(area.kind))
+    if child is None:
+        return ""
+    allowed = [str(k) for k in Area.LOCAL_KINDS.get(child, ())]
+    present = set(area.children.values_list("local_kind", flat=True))
+    found = [k for k in allowed if k in present or (k == allowed[0] and "" in present)]
+    if not found:
+        return Area.label_for(child)
+    labels = [Area.label_for(child, k) for k in found]
+    if len(labels) == 1:
+        return labels[0]
+    return f"{'、'.join(labels[1:])}（{labels[0]}）"
 
 
 def area_overview(*, actor: Any) -> list[Area]:
@@ -304,9 +333,20 @@ def home_figures(*, actor: Any) -> dict[str, Any]:
     in-service members in scope, and the actor's own posts."""
     members = member_list(actor=actor)
     order = list(Area.Kind.values)
-    by_kind = area_list(actor=actor).order_by().values("kind").annotate(n=Count("id"))
+    locals_ = list(Area.LocalKind.values)
+    by_kind = list(
+        area_list(actor=actor).order_by().values("kind", "local_kind").annotate(n=Count("id"))
+    )
+    for row in by_kind:
+        row["label"] = Area.label_for(row["kind"], row["local_kind"])
+    by_kind.sort(
+        key=lambda row: (
+            order.index(row["kind"]),
+            locals_.index(row["local_kind"]) if row["local_kind"] in locals_ else -1,
+        )
+    )
     return {
-        "areas": sorted(by_kind, key=lambda row: order.index(row["kind"])),
+        "areas": by_kind,
         "units": unit_list(actor=actor).count(),
         "party_orgs": party_org_list(actor=actor).count(),
         "members": members.count(),
@@ -553,11 +593,26 @@ def area_picks(*, actor: Any, q: str, kind: str = "", write: bool = False) -> li
         Pick(
             value=a.code,
             label=a.name,
-            detail=f"{a.code} · {a.get_kind_display()}"
-            + (f" · {a.parent.name}" if a.parent else ""),
+            detail=f"{a.code} · {a.kind_label}" + (f" · {a.parent.name}" if a.parent else ""),
         )
         for a in qs
     ]
+
+
+def area_names_by_code(*, actor: Any, codes: list[str]) -> dict[str, str]:
+    """The names of the areas the caller sees among `codes` (what a picker sent), by code."""
+    if not codes:
+        return {}
+    rows = area_list(actor=actor).filter(code__in=codes[:2000]).values_list("code", "name")
+    return dict(rows)
+
+
+def unit_names_by_code(*, actor: Any, codes: list[str]) -> dict[str, str]:
+    """The names of the units the caller sees among `codes` (what a picker sent), by code."""
+    if not codes:
+        return {}
+    rows = unit_list(actor=actor).filter(code__in=codes[:2000]).values_list("code", "name")
+    return dict(rows)
 
 
 def area_choices(*, actor: Any, blank: str = "", grids: bool = False) -> list[tuple[Any, str]]:

@@ -398,7 +398,8 @@ def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
             return done(request, _("已保存"), to=reverse("orgs:area_list"))
     area = selectors.area_get_for(actor, area_id, write=True)
     if not form.is_bound:
-        form = AreaForm(initial={"name": area.name}, parent_choices=[], editing=True)
+        initial = {"name": area.name, "local_kind": area.local_kind}
+        form = AreaForm(initial=initial, parent_choices=[], editing=True)
     title = _("修改区域：%(name)s（%(code)s）") % {"name": area.name, "code": area.code}
     return _record_form(request, form, title, reverse("orgs:area_list"))
 

@@ -3,15 +3,35 @@ tested and reused alone. Every number in the text comes from a `Figures`; none i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Protocol
 
+from gongjian.core.cn import numeral
 from gongjian.reports.types import Figures, UnitRank
 
-NUMERALS = "一二三四五六七八九十"
+
+class AppFigure(Protocol):
+    """One figure of another app (`gongjian.core.figures.Figure`): its label, value and unit."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def value(self) -> int | Decimal | float: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def url(self) -> str: ...
 
 
-def num(n: int | float) -> str:
+AppGroups = Sequence[tuple[str, Sequence[AppFigure]]]
+
+
+def num(n: int | float | Decimal) -> str:
     """Counts as digits; hours with one decimal only where they have one."""
+    if isinstance(n, Decimal):
+        n = int(n) if n == n.to_integral_value() else float(n)
     if isinstance(n, float):
         return f"{n:.1f}".rstrip("0").rstrip(".") if n != int(n) else str(int(n))
     return str(n)
@@ -106,6 +126,7 @@ class Section:
     heading: str
     paragraphs: list[str]
     chart: str = ""  # months, categories, units: which chart goes under it
+    links: list[tuple[str, str]] = field(default_factory=list)  # (figure said, its list)
 
 
 @dataclass
@@ -199,9 +220,30 @@ def _service(f: Figures) -> list[str]:
     return out
 
 
-def compose(f: Figures) -> Draft:
-    """The whole briefing: a title, the lead, a section per line of work, the units' table.
-    No sentence is said twice: the lead has the headline figures, the sections the rest."""
+def _app_clause(figure: AppFigure) -> str:
+    """ "开展协商议政45次", "按期答复率92.5%": the label, the number, its unit."""
+    value = figure.value
+    if figure.unit == "%":
+        return f"{figure.label}{num(round(float(value), 1))}%"
+    return f"{figure.label}{num(value)}{figure.unit}"
+
+
+def app_sections(f: Figures, groups: AppGroups) -> list[Section]:
+    """A section for each other app's group of figures that has something to say: one
+    sentence of its figures for the period and the scope; a group of zeros is left out."""
+    out = []
+    for heading, items in groups:
+        said = [(_app_clause(x), x.url) for x in items if x.value]
+        if said:
+            text = f"{when(f)}，{where(f)}" + "，".join(clause for clause, _ in said) + "。"
+            out.append(Section(heading, [text], links=said))
+    return out
+
+
+def compose(f: Figures, groups: AppGroups = ()) -> Draft:
+    """The whole briefing: a title, the lead, a section per line of work (the other apps'
+    `groups` of figures after the ones composed here), the units' table. No sentence is said
+    twice: the lead has the headline figures, the sections the rest."""
     sections: list[Section] = [Section("组织体系和党员队伍", [_organisation(f)])]
     sections.append(Section("“双报到”工作", _reporting(f), chart="units"))
     if f.has_service and f.activities:
@@ -216,6 +258,7 @@ def compose(f: Figures) -> Draft:
             f"另有{num(f.projects_active)}个项目正在实施。"
         )
         sections.append(Section("直联共建", cobuild))
+    sections.extend(app_sections(f, groups))
     if len(f.unit_ranking) > 1:
         top, bottom = f.top_units(5), f.bottom_units(5)
         ranking = [
@@ -239,7 +282,7 @@ def compose(f: Figures) -> Draft:
         subtitle=f"（{f.period.label}）",
         lead=headline(f),
         sections=[
-            Section(f"{NUMERALS[i]}、{s.heading}", s.paragraphs, s.chart)
+            Section(f"{numeral(i + 1)}、{s.heading}", s.paragraphs, s.chart, s.links)
             for i, s in enumerate(sections)
         ],
         top_units=draft_top,

@@ -125,7 +125,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @reads_from_replica
 def briefing_preview(request: HttpRequest) -> HttpResponse:
     context = _context(request)
-    context["doc"] = briefing_text.compose(context["f"])
+    f = context["f"]
+    context["doc"] = briefing_text.compose(
+        f, selectors.app_figures(request.user, context["node"], f.period)
+    )
     return render(request, "reports/briefing.html", context)
 
 
@@ -142,8 +145,9 @@ def briefing_docx(request: HttpRequest) -> HttpResponse:
         scope_name=f.scope_name,
         period_label=f.period.label,
     )
+    draft = briefing_text.compose(f, selectors.app_figures(request.user, node, period))
     data = briefing.write_docx(
-        f, office=office, number=issue.number, issued_on=timezone.localdate()
+        f, draft, office=office, number=issue.number, issued_on=timezone.localdate()
     )
     audit_record(
         action="export",

@@ -26,6 +26,7 @@ from gongjian.core.figures import Figure, Scope, list_url
 from gongjian.core.periods import Period
 from gongjian.orgs.models import Area, Member
 from gongjian.service.models import Activity, Attendance, Outcome, ServiceCategory
+from gongjian.service.selectors import other_service
 
 EDGE_IDS = 20_000  # up to this many activities of a raw part are named, not joined
 
@@ -478,10 +479,24 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
         person_times = sum(n for *_k, n, _h in area.attendances)
         hours = sum((h for *_k, h in area.attendances), Decimal(0))
         people = distinct_members(area.members)
+    # Duty shifts of a mobilisation count as service hours (not as activities or their
+    # person-times: those are the mobilisation's own support person-times).
+    if scope.unit_id is not None:
+        _duties, duty_hours = other_service(unit_id=scope.unit_id, lo=lo, hi=hi)
+    else:
+        _duties, duty_hours = other_service(area_path=scope.area_path or "", lo=lo, hi=hi)
+    hours += duty_hours
     year = period.start.year
     past = activities_url(scope, period, "held")
     ahead, _first = planned(scope=scope, lo=lo, hi=hi)
     extra: list[tuple[str, str, Any, str, str]] = [
+        (
+            "duty_hours",
+            _("其中下沉值守时长"),
+            duty_hours.quantize(Decimal("0.1")),
+            _("小时"),
+            list_url("mobilise:mobilisation_list"),
+        ),
         (
             "hours_confirmed",
             _("已确认服务时长"),

@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import operator
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -510,22 +510,62 @@ def attendance_of(*, member: Member | None, activity: Activity) -> Attendance | 
     return Attendance.objects.filter(activity=activity, member=member).first()
 
 
+# Service done through another app that counts as service hours (a mobilisation's duty
+# shifts, 值守): the app registers a source; this app never imports it. A source answers, for
+# one member, the members of one unit or the places under an area path (all when none is
+# given), over [lo, hi): how many times (shifts) and how many hours, counted like an
+# attendance's (half hours, rounded down, each time).
+ServiceSource = Callable[..., tuple[int, Decimal]]
+_SOURCES: dict[str, ServiceSource] = {}
+
+
+def service_source_register(name: str, source: ServiceSource) -> None:
+    _SOURCES[name] = source
+
+
+def other_service(
+    *,
+    member_id: int | None = None,
+    unit_id: int | None = None,
+    area_path: str = "",
+    lo: dt.datetime | None = None,
+    hi: dt.datetime | None = None,
+) -> tuple[int, Decimal]:
+    """The times and hours of service the registered sources add (none: (0, 0))."""
+    times, hours = 0, Decimal("0")
+    for source in _SOURCES.values():
+        n, h = source(member_id=member_id, unit_id=unit_id, area_path=area_path, lo=lo, hi=hi)
+        times, hours = times + n, hours + h
+    return times, hours
+
+
 @dataclass(frozen=True)
 class Summary:
     activities: int
     hours: Decimal
     points: Decimal
+    duties: int = 0  # of the hours, shifts on duty elsewhere (a mobilisation's roster)
+    duty_hours: Decimal = Decimal("0")
 
 
 def member_summary(*, member: Member, year: int | None = None) -> Summary:
+    """The member's activities, hours and points (in `year`): their attendances, and the
+    duty shifts they checked out of (hours and points at the attendance's rate)."""
+    from gongjian.service.services.attendance import points_for
+
     qs = Attendance.objects.filter(member=member, activity__status=Activity.Status.PUBLISHED)
+    lo = hi = None
     if year is not None:
         qs = qs.filter(activity__starts_at__range=_year_range(year))
+        lo, hi = _year_range(year)
     agg = qs.aggregate(n=Count("id"), hours=Sum("hours"), points=Sum("points"))
+    duties, duty_hours = other_service(member_id=member.pk, lo=lo, hi=hi)
     return Summary(
         activities=agg["n"] or 0,
-        hours=agg["hours"] or Decimal("0"),
-        points=agg["points"] or Decimal("0"),
+        hours=(agg["hours"] or Decimal("0")) + duty_hours,
+        points=(agg["points"] or Decimal("0")) + points_for(duty_hours),
+        duties=duties,
+        duty_hours=duty_hours,
     )
 
 

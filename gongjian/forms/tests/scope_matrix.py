@@ -65,6 +65,47 @@ PAGE_MATRIX: dict[str, Entry] = {
         only(COMMITTEE, 302),
         lambda c: {"code": "extra", "label": "补充", "kind": "integer"},
     ),
+    "forms:form_edit": (
+        "post",
+        _f("forms:form_edit"),
+        only(COMMITTEE, 302),
+        lambda c: {
+            "title": "双报到和志愿服务月报",
+            "fillers": "communities",
+            "due_day": "5",
+            "approval_levels": "2",
+        },
+    ),
+    "forms:field_edit": (
+        "post",
+        _f("forms:field_edit"),
+        only(COMMITTEE, 302),
+        lambda c: {"code": "note", "label": "工作亮点和不足"},
+    ),
+    "forms:field_move": (
+        "post",
+        _f("forms:field_move"),
+        only(COMMITTEE, 302),
+        lambda c: {"code": "note", "direction": "up"},
+    ),
+    "forms:rule_edit": (
+        "post",
+        _f("forms:rule_edit"),
+        only(COMMITTEE, 302),
+        lambda c: {
+            "rule": str(form(c).rules.filter(until__isnull=True).first().pk),  # type: ignore[union-attr]
+            "left": "in_service",
+            "op": "gte",
+            "constant": "0",
+            "message": "不能为负数",
+        },
+    ),
+    "forms:rule_remove": (
+        "post",
+        _f("forms:rule_remove"),
+        only(COMMITTEE, 302),
+        lambda c: {"rule": str(form(c).rules.filter(until__isnull=True).last().pk)},  # type: ignore[union-attr]
+    ),
     "forms:field_remove": (
         "post",
         _f("forms:field_remove"),
@@ -129,6 +170,12 @@ API_MATRIX: set[tuple[str, str]] = {
     ("get", "/api/v1/forms/forms/{form_id}/fields"),
     ("post", "/api/v1/forms/forms/{form_id}/fields"),
     ("post", "/api/v1/forms/forms/{form_id}/rules"),
+    ("get", "/api/v1/forms/forms/{form_id}/rules"),
+    ("post", "/api/v1/forms/forms/{form_id}/rules/{rule_id}/edit"),
+    ("post", "/api/v1/forms/forms/{form_id}/rules/{rule_id}/remove"),
+    ("post", "/api/v1/forms/forms/{form_id}/settings"),
+    ("post", "/api/v1/forms/forms/{form_id}/fields/{code}/edit"),
+    ("post", "/api/v1/forms/forms/{form_id}/fields/{code}/move"),
     ("post", "/api/v1/forms/forms/{form_id}/fields/{code}/remove"),
     ("get", "/api/v1/forms/forms/{form_id}/fields/{field_id}/history"),
     ("post", "/api/v1/forms/forms/{form_id}/status"),

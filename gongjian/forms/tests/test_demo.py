@@ -23,6 +23,14 @@ def test_demo_forms() -> None:
     quarterly = Form.objects.get(title=demo.QUARTERLY)
     # a year of months (and this one), four quarters
     assert monthly.rounds.count() == 13
+    # the design changed during the year: the last three months use version 2
+    assert monthly.version == 2
+    versions = list(monthly.rounds.order_by("start").values_list("version", flat=True))
+    assert versions == [1] * 10 + [2] * 3
+    assert "households" in {f.code for f in selectors.fields_of(monthly, 2)}
+    assert "households" not in {f.code for f in selectors.fields_of(monthly, 1)}
+    assert {f.label for f in selectors.fields_of(monthly, 1)} >= {"工作亮点"}
+    assert {f.label for f in selectors.fields_of(monthly, 2)} >= {"工作亮点和问题"}
     assert quarterly.rounds.count() == 4
     # returns in every state, some late, some corrected with a reason, some street totals
     states = Counter(Return.objects.values_list("status", flat=True))

@@ -32,6 +32,12 @@ def household(c: Cast) -> Household:
     return found or helpers.households(c)[0]
 
 
+def fresh_household(c: Cast) -> Household:
+    """A household entered by mistake, never visited (one per call: deleting it is the test)."""
+    n = Household.objects.count() + 1
+    return Household.objects.create(grid=c.chenhui_grid1, room=f"9{n:03d}", head_name="误登")
+
+
 def visit(c: Cast) -> Visit:
     found = Visit.objects.filter(household__head_name="张大爷").first()
     return found or helpers.visit(c, household(c), issues=[("hazard", "楼道堆物")])
@@ -86,6 +92,30 @@ PAGE_MATRIX: dict[str, Entry] = {
         only(OVER_GRID1, 302),
         lambda c: {"hardship": "1"},
     ),
+    # Changing or deleting a household: the posts that keep the grid (not its leader)
+    "grid:household_edit": (
+        "get",
+        lambda c: reverse("grid:household_edit", args=[household(c).public_id]),
+        only(MANAGE),
+    ),
+    "grid:household_update": (
+        "post",
+        lambda c: reverse("grid:household_update", args=[household(c).public_id]),
+        only(MANAGE, 302),
+        lambda c: {
+            "grid": str(c.chenhui_grid1.pk),
+            "head_name": "张大爷",
+            "building": "1",
+            "entrance": "1",
+            "room": "101",
+            "elderly_alone": "1",
+        },
+    ),
+    "grid:household_delete": (
+        "post",
+        lambda c: reverse("grid:household_delete", args=[fresh_household(c).public_id]),
+        only(MANAGE, 302),
+    ),
     "grid:assignment_list": ("get", _get("grid:assignment_list"), everyone(200)),
     "grid:assignment_export": ("get", _get("grid:assignment_export"), everyone(200)),
     # The community's posts assign a resident as a leader; a unit sends only its own (302
@@ -129,6 +159,12 @@ PAGE_MATRIX: dict[str, Entry] = {
         only(OVER_GRID1, 302),
         lambda c: {"to": "finding"},
     ),
+    # The choices of what an issue is passed into: each sees their own (maybe none)
+    "grid:pass_targets": (
+        "get",
+        lambda c: reverse("grid:pass_targets") + "?to=demand",
+        everyone(200),
+    ),
     "grid:issue_resolve": (
         "post",
         lambda c: reverse("grid:issue_resolve", args=[issue(c).public_id]),
@@ -140,6 +176,8 @@ API_MATRIX: set[tuple[str, str]] = {
     ("get", "/api/v1/grid/households"),
     ("post", "/api/v1/grid/households"),
     ("get", "/api/v1/grid/households/{household_id}"),
+    ("put", "/api/v1/grid/households/{household_id}"),
+    ("delete", "/api/v1/grid/households/{household_id}"),
     ("post", "/api/v1/grid/households/{household_id}/unmask"),
     ("get", "/api/v1/grid/assignments"),
     ("post", "/api/v1/grid/assignments"),

@@ -32,6 +32,11 @@ def test_demo_grid_work_and_mobilisations() -> None:
     assert dispatches.values("unit").distinct().count() == 43
     assert past.places.filter(kind="town").count() == 4
     assert past.places.filter(kind="village").count() == 77
+    # the villages beyond the district's 74 communities are areas called 村
+    villages = past.places.filter(kind="village", area__local_kind="village")
+    assert villages.count() == 3
+    assert {p.area.kind_label for p in villages.select_related("area") if p.area} == {"村"}
+    assert all(p.parent is not None and p.parent.kind == "town" for p in villages)
     groups = Group.objects.filter(mobilisation=past)
     assert groups.filter(kind="temporary_branch", party_org__kind="temporary_branch").count() == 15
     assert groups.filter(kind="vanguard_team").count() == 17

@@ -12,7 +12,13 @@ from gongjian.orgs.services.accounts import (
     member_accounts_invite,
     member_leave,
 )
-from gongjian.orgs.services.areas import area_check, area_create, area_path, area_update
+from gongjian.orgs.services.areas import (
+    area_check,
+    area_create,
+    area_local_kind_check,
+    area_path,
+    area_update,
+)
 from gongjian.orgs.services.members import (
     MEMBER_EDITABLE,
     MEMBER_STATUSES,
@@ -48,6 +54,7 @@ __all__ = [
     "NoticeDraft",
     "area_check",
     "area_create",
+    "area_local_kind_check",
     "area_path",
     "area_update",
     "member_accounts_invite",

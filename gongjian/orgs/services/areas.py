@@ -41,8 +41,47 @@ def area_check(*, code: str, name: str, kind: str, parent: Area | None) -> tuple
     return code, name
 
 
+LOCAL_KIND_BY_LABEL = {str(label): value for value, label in Area.LocalKind.choices}
+
+
+def area_local_kind_check(kind: str, local_kind: str) -> str:
+    """The local kind an area of level `kind` is stored with: the one given (a value or its
+    Chinese label) when it fits the level, the level's default when none is given."""
+    local_kind = (local_kind or "").strip()
+    local_kind = LOCAL_KIND_BY_LABEL.get(local_kind, local_kind)
+    allowed = Area.LOCAL_KINDS.get(Area.Kind(kind)) if kind in Area.Kind.values else None
+    if not allowed:
+        if local_kind:
+            raise invalid(
+                "local_kind",
+                _("%(kind)s没有类型，类型只用于街道（镇、乡）和社区（村）")
+                % {"kind": Area.label_for(kind)},
+            )
+        return ""
+    if not local_kind:
+        return str(allowed[0])
+    if local_kind not in allowed:
+        raise invalid(
+            "local_kind",
+            _("%(kind)s一级的类型应为：%(allowed)s")
+            % {
+                "kind": Area.label_for(kind),
+                "allowed": "、".join(str(a.label) for a in allowed),
+            },
+        )
+    return local_kind
+
+
 @transaction.atomic
-def area_create(*, actor: Any, code: str, name: str, kind: str, parent: Ref | None) -> Area:
+def area_create(
+    *,
+    actor: Any,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Ref | None,
+    local_kind: str = "",
+) -> Area:
     """A new area under `parent` (an area the actor may change); a district, without a
     parent, only by the platform administrator."""
     if parent is None:
@@ -52,12 +91,14 @@ def area_create(*, actor: Any, code: str, name: str, kind: str, parent: Ref | No
     else:
         above = selectors.area_get_for(actor, parent, write=True)
     code, name = area_check(code=code, name=name, kind=kind, parent=above)
+    local_kind = area_local_kind_check(kind, local_kind)
     if Area.objects.filter(code=code).exists():
         raise invalid("code", _("编码%(code)s已存在") % {"code": code})
     area = Area(
         code=code,
         name=name,
         kind=kind,
+        local_kind=local_kind,
         parent=above,
         path=area_path(above, code),
         depth=(above.depth + 1) if above else 0,
@@ -68,8 +109,13 @@ def area_create(*, actor: Any, code: str, name: str, kind: str, parent: Ref | No
 
 
 @transaction.atomic
-def area_update(*, actor: Any, area: Ref, name: str) -> Area:
+def area_update(*, actor: Any, area: Ref, name: str, local_kind: str | None = None) -> Area:
+    """Rename an area and, for a street or community level, change what it is called locally
+    (a street that is a town); `local_kind=None` keeps it."""
     area = selectors.area_get_for(actor, area, write=True, lock=True)
     name = clean_text("name", name, _("名称"), 100)
-    model_update(instance=area, data={"name": name}, allowed=("name",), actor=actor)
+    data: dict[str, Any] = {"name": name}
+    if local_kind is not None:
+        data["local_kind"] = area_local_kind_check(area.kind, local_kind)
+    model_update(instance=area, data=data, allowed=("name", "local_kind"), actor=actor)
     return area

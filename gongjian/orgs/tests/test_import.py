@@ -294,7 +294,7 @@ def test_areas_with_a_wrong_hierarchy_are_refused(cast: Cast) -> None:
         ["SF08", "新街道", "街道", "SF"],
         ["SF08G", "错层网格", "网格", "SF08"],  # a grid under a street in the same file
         ["XX", "外区", "区", ""],  # only the platform administrator creates districts
-        ["SF07", "无名", "乡", "SF"],
+        ["SF07", "无名", "组", "SF"],
     ]
     before = Area.objects.count()
     batch = check(client, "areas", xlsx(AREA_HEADERS, rows))
@@ -302,7 +302,7 @@ def test_areas_with_a_wrong_hierarchy_are_refused(cast: Cast) -> None:
         (2, "层级", "上级是区，层级不匹配"),
         (4, "层级", "上级层级不匹配"),
         (5, "上级编码", "只有平台管理员可以新建区"),
-        (6, "层级", "层级应为：区、街道、社区、网格之一"),
+        (6, "层级", "层级应为：区、街道（镇、乡）、社区（村）、网格之一"),
     ]
     assert Area.objects.count() == before
 
@@ -384,7 +384,7 @@ def test_a_unit_administrator_cannot_import_orgs_into_another_unit(cast: Cast) -
 # Templates ------------------------------------------------------------------------------------
 
 TEMPLATE_HEADERS = {
-    "areas": ["编码*", "名称*", "层级*", "上级编码"],
+    "areas": ["编码*", "名称*", "层级*", "上级编码", "类型"],
     "units": ["单位编码*", "单位名称*", "简称", "单位类别", "所在区域编码*", "地址"],
     "party_orgs": [
         "组织编码*",

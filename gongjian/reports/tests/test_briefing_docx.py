@@ -215,3 +215,71 @@ def test_a_period_without_activities_has_no_service_section() -> None:
     assert not any("志愿服务" in s.heading for s in draft.sections)
     sentences = _sentences(draft)
     assert len(sentences) == len(set(sentences))
+
+
+def test_other_apps_figures_are_sections_of_their_own_numbered_on() -> None:
+    from decimal import Decimal
+
+    from gongjian.core.figures import Figure
+
+    # Given the consult and mobilise groups of figures, and a group of zeros
+    f = _figures("district", "示范区")
+    groups = [
+        (
+            "协商议事",
+            [
+                Figure("consult.consultations_held", "开展协商议政", 45, "次", "/c/?a=1"),
+                Figure("consult.suggestions_made", "提出意见建议", 240, "条", "/s/?a=1"),
+                Figure("consult.on_time_rate", "按期答复率", Decimal("92.456"), "%", "/s/?o=1"),
+                Figure("consult.unrated", "待评价", 0, "条", "/s/?r=0"),
+            ],
+        ),
+        ("下沉动员", [Figure("mobilise.hours", "值守时长", 12.5, "小时", "/m/")]),
+        ("网格工作", [Figure("grid.visits", "入户走访", 0, "次", "/g/")]),
+    ]
+    draft = briefing_text.compose(f, groups)
+    headings = [s.heading for s in draft.sections]
+    # Then each group with something to say is a section after co-building, zeros said nowhere
+    assert "五、协商议事" in headings
+    assert "六、下沉动员" in headings
+    assert not any("网格工作" in h for h in headings)
+    consult = next(s for s in draft.sections if s.heading.endswith("协商议事"))
+    assert consult.paragraphs == [
+        "今年以来，全区开展协商议政45次，提出意见建议240条，按期答复率92.5%。"
+    ]
+    # and each figure said keeps the link to its list
+    assert consult.links[1] == ("提出意见建议240条", "/s/?a=1")
+    assert "待评价" not in "".join(consult.paragraphs)
+    sentences = _sentences(draft)
+    assert len(sentences) == len(set(sentences))
+
+
+def test_sections_past_ten_are_numbered_in_chinese() -> None:
+    from gongjian.core.cn import numeral
+
+    assert [numeral(n) for n in (1, 9, 10, 11, 12, 20, 21, 99)] == [
+        "一", "九", "十", "十一", "十二", "二十", "二十一", "九十九"
+    ]  # fmt: skip
+
+
+def test_the_downloaded_briefing_says_the_consultation_figures(world: World) -> None:
+    from gongjian.consult.tests.helpers import suggestion
+    from gongjian.reports import selectors
+
+    # Given a member's suggestion this year
+    suggestion(world.cast)
+    # When the district administrator downloads this year's briefing and opens its preview
+    doc = _download(world)
+    text = "".join(_texts(doc))
+    client = Client()
+    client.force_login(world.cast.district_admin)
+    html = client.get(reverse("reports:briefing")).content.decode().replace("&amp;", "&")
+    # Then both say the consultation figures as the figures functions count them, the
+    # preview linking each to its list
+    node, period = selectors.selection_for(world.cast.district_admin)
+    consult = dict(selectors.app_figures(world.cast.district_admin, node, period))["协商议事"]
+    made = next(x for x in consult if x.key == "consult.suggestions_made")
+    assert made.value == 1
+    assert "协商议事" in text
+    assert "提出意见建议1条" in text
+    assert f'<a href="{made.url}">提出意见建议1条</a>' in html

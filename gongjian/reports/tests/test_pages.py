@@ -147,6 +147,13 @@ def test_the_dashboard_shows_every_other_apps_figures_with_their_links(cast: Cas
     assert f'href="{made.url}"' in html.replace("&amp;", "&")
     for group in groups:
         assert f"<h2>{group}</h2>" in html
+    # and the meeting-room screen shows the same figures, with the same links
+    screen = _client(cast.district_admin).get(reverse("reports:dashboard"), {"screen": "1"})
+    assert "reports/screen.html" in [t.name for t in screen.templates]
+    screen_html = screen.content.decode().replace("&amp;", "&")
+    assert f'href="{made.url}"' in screen_html
+    for group in groups:
+        assert f"<h2>{group}</h2>" in screen_html
     # and a unit's dashboard asks the apps for that unit only
     unit_groups = selectors.app_figures(
         cast.district_admin,

@@ -37,7 +37,7 @@ def backfill(apps, schema_editor):  # type: ignore[no-untyped-def]
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orgs', '0003_member_name_folded'),
+        ('orgs', '0004_area_local_kind'),
     ]
 
     operations = [
