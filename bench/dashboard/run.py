@@ -130,19 +130,22 @@ def generate(
     units = UNITS // DISTRICTS * districts
     steps = [
         # Areas: D01 … D10 / D01S01 … / D01S01C01 …
-        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth)
+        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth,
+                                  local_kind)
            SELECT now(), now(), 'D' || lpad(d::text, 2, '0'), '第' || d || '区', 'district',
-                  NULL, '/D' || lpad(d::text, 2, '0') || '/', 0
+                  NULL, '/D' || lpad(d::text, 2, '0') || '/', 0, ''
            FROM generate_series(1, %(districts)s) d""",
-        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth)
+        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth,
+                                  local_kind)
            SELECT now(), now(), p.code || 'S' || lpad(s::text, 2, '0'),
                   p.name || '第' || s || '街道', 'street', p.id,
-                  p.path || p.code || 'S' || lpad(s::text, 2, '0') || '/', 1
+                  p.path || p.code || 'S' || lpad(s::text, 2, '0') || '/', 1, ''
            FROM orgs_area p, generate_series(1, %(streets)s) s WHERE p.kind = 'district'""",
-        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth)
+        """INSERT INTO orgs_area (created_at, updated_at, code, name, kind, parent_id, path, depth,
+                                  local_kind)
            SELECT now(), now(), p.code || 'C' || lpad(c::text, 2, '0'),
                   p.name || '第' || c || '社区', 'community', p.id,
-                  p.path || p.code || 'C' || lpad(c::text, 2, '0') || '/', 2
+                  p.path || p.code || 'C' || lpad(c::text, 2, '0') || '/', 2, ''
            FROM orgs_area p, generate_series(1, %(communities_per_street)s) c
            WHERE p.kind = 'street'""",
         """CREATE TEMP TABLE bench_community AS
