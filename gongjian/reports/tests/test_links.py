@@ -150,7 +150,7 @@ def test_the_statistics_card_is_the_sum_of_its_rows(world: World, by: str) -> No
     client = Client()
     client.force_login(c.platform_admin)
     year = timezone.localdate().year
-    response = client.get(reverse("service:stats"), {"by": by, "year": year})
+    response = client.get(reverse("service:stats"), {"by": by, "year": str(year)})
     assert response.status_code == 200
     card, rows = response.context["figures"], response.context["rows"]
     assert card["activities"] == sum(r["activities"] for r in rows) > 0
