@@ -33,7 +33,12 @@ demo: install frontend
 	$(BIN)/gongjian demo --reset
 	$(BIN)/gongjian collectstatic --noinput --verbosity 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop); SMS codes are printed here, not sent"
-	GONGJIAN_SMS_BACKEND=$${GONGJIAN_SMS_BACKEND:-log} GONGJIAN_LOG_FORMAT=$${GONGJIAN_LOG_FORMAT:-text} $(BIN)/gunicorn -c python:gongjian.config.gunicorn --bind 127.0.0.1:$(PORT) --access-logfile - --log-level warning
+	@echo "Background work (imports, matching, rollups, briefings) runs in the task worker beside it"
+	export GONGJIAN_TASKS_BACKEND=$${GONGJIAN_TASKS_BACKEND:-django_tasks_db.DatabaseBackend} \
+		GONGJIAN_SMS_BACKEND=$${GONGJIAN_SMS_BACKEND:-log} GONGJIAN_LOG_FORMAT=$${GONGJIAN_LOG_FORMAT:-text}; \
+	$(BIN)/gongjian db_worker --interval 1 --no-reload & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn -c python:gongjian.config.gunicorn --bind 127.0.0.1:$(PORT) --access-logfile - --log-level warning
 
 serve: install frontend
 	$(BIN)/gunicorn -c python:gongjian.config.gunicorn --bind 127.0.0.1:$(PORT) --access-logfile -

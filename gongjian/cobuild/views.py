@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gongjian.cobuild import forms, lists, selectors, services
+from gongjian.cobuild import forms, jobs, lists, selectors, services
 from gongjian.cobuild import importers as _importers  # noqa: F401 - registers the importers
 from gongjian.cobuild.models import Campaign, Match, Priority, Project
 from gongjian.core.files import read_upload
-from gongjian.core.web import action, done, form_data, ranked_choices, safe_next
+from gongjian.core.web import action, done, form_data, job_done, ranked_choices, safe_next
 
 
 def _mine(name: str, campaign_id: int) -> str:
@@ -335,8 +335,7 @@ def matching(request: HttpRequest, campaign_id: int) -> HttpResponse:
 
 @action(back="cobuild:matching")
 def match_run(request: HttpRequest, campaign_id: int) -> HttpResponse:
-    services.match_run(actor=request.user, campaign=campaign_id)
-    return done(request, _("匹配已完成"))
+    return job_done(request, jobs.match_start(actor=request.user, campaign=campaign_id))
 
 
 @action(back="cobuild:matching")

@@ -28,6 +28,7 @@ urlpatterns = [
     path("grid/", include("gongjian.grid.urls")),
     path("mobilise/", include("gongjian.mobilise.urls")),
     path("forms/", include("gongjian.forms.urls")),
+    path("jobs/", include("gongjian.core.urls")),
     path("api/v1/", api.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

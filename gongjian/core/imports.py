@@ -17,15 +17,17 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core import crypto
+from gongjian.core import crypto, jobs
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.exports import XLSX_TYPE, file_response, write_xlsx
 from gongjian.core.files import check_spreadsheet, read_upload
-from gongjian.core.models import ImportBatch
+from gongjian.core.jobs import Outcome, Progress
+from gongjian.core.models import ImportBatch, Job
 from gongjian.core.tabular import Table, read_table
 
 PREVIEW_ROWS = 20
@@ -69,6 +71,7 @@ class Importer:
     validate: Callable[[Any, list[tuple[int, dict[str, str]]]], Prepared]
     write: Callable[[Any, Prepared], int]
     may_use: Callable[[Any], bool]
+    list_view: str = ""  # the URL name of the list the imported records show in
 
     def label(self, key: str) -> str:
         for c in self.columns:
@@ -135,42 +138,50 @@ def _mask(importer: Importer, key: str, value: str) -> str:
 
 
 def _check(
-    importer: Importer, actor: Any, data: bytes, filename: str
+    importer: Importer, actor: Any, data: bytes, filename: str, progress: Progress | None = None
 ) -> tuple[Prepared, list[tuple[int, dict[str, str]]]]:
     upload = check_spreadsheet(data, name=filename)
+    if progress is not None:
+        progress(0, None, _("正在读取文件"))
     table = read_table(upload)
     rows, header_errors = map_columns(importer, table)
     if header_errors:
         return Prepared(errors=header_errors), rows
     if not rows:
         return Prepared(errors=[RowError(2, "", _("表格没有数据行"))]), rows
+    if progress is not None:
+        rows = progress.counting(rows, stage=_("正在校验"))
     return importer.validate(actor, rows), rows
+
+
+def _fill(batch: ImportBatch, importer: Importer, prepared: Prepared, rows: Any) -> None:
+    errors = sorted(prepared.errors, key=lambda e: (e.row, e.column))
+    batch.preview = [
+        {
+            "row": line,
+            "values": [_mask(importer, c.key, values.get(c.key, "")) for c in importer.columns],
+        }
+        for line, values in list(rows[:PREVIEW_ROWS])
+    ]
+    batch.status = ImportBatch.Status.INVALID if errors else ImportBatch.Status.CHECKED
+    batch.row_count = len(rows)
+    batch.errors = [e.as_dict() for e in errors[:MAX_ERRORS_KEPT]]
+
+
+def _may_import(actor: Any, importer: Importer) -> None:
+    if not importer.may_use(actor):
+        raise PermissionDenied(_("您的岗位不能导入%(t)s") % {"t": importer.title})
 
 
 def import_check(*, actor: Any, kind: str, data: bytes, filename: str) -> ImportBatch:
     """Check an upload and keep it for the preview; writes no domain record."""
     importer = importer_get(kind)
-    if not importer.may_use(actor):
-        raise PermissionDenied(_("您的岗位不能导入%(t)s") % {"t": importer.title})
+    _may_import(actor, importer)
     prepared, rows = _check(importer, actor, data, filename)
-    errors = sorted(prepared.errors, key=lambda e: (e.row, e.column))
-    preview = [
-        {
-            "row": line,
-            "values": [_mask(importer, c.key, values.get(c.key, "")) for c in importer.columns],
-        }
-        for line, values in rows[:PREVIEW_ROWS]
-    ]
     batch = ImportBatch(
-        token=secrets.token_urlsafe(24),
-        kind=kind,
-        filename=filename[:200],
-        actor=actor,
-        status=ImportBatch.Status.INVALID if errors else ImportBatch.Status.CHECKED,
-        row_count=len(rows),
-        errors=[e.as_dict() for e in errors[:MAX_ERRORS_KEPT]],
-        preview=preview,
+        token=secrets.token_urlsafe(24), kind=kind, filename=filename[:200], actor=actor
     )
+    _fill(batch, importer, prepared, rows)
     if batch.status == ImportBatch.Status.CHECKED:
         # Kept for the commit only, encrypted like a personal field (`import_purge` removes
         # what is abandoned, and what a crash between these two lines leaves); a refused
@@ -178,6 +189,63 @@ def import_check(*, actor: Any, kind: str, data: bytes, filename: str) -> Import
         batch.file.save(f"{batch.token}.bin", ContentFile(crypto.encrypt_bytes(data)), save=False)
     batch.save()
     return batch
+
+
+def import_check_start(*, actor: Any, kind: str, upload: Any) -> Job:
+    """Keep an upload (encrypted) and check its rows in the background: the file's type and
+    size are checked here, in the request; the rows by the job `import.check`, whose result
+    is the preview page."""
+    importer = importer_get(kind)
+    _may_import(actor, importer)
+    name = getattr(upload, "name", "") or "upload"
+    data = read_upload(upload, name=name)
+    check_spreadsheet(data, name=name)
+    batch = ImportBatch(
+        token=secrets.token_urlsafe(24),
+        kind=kind,
+        filename=name[:200],
+        actor=actor,
+        status=ImportBatch.Status.CHECKING,
+    )
+    batch.file.save(f"{batch.token}.bin", ContentFile(crypto.encrypt_bytes(data)), save=False)
+    batch.save()
+    return jobs.job_start(
+        actor=actor,
+        kind="import.check",
+        title=_("校验%(t)s：%(f)s") % {"t": importer.title, "f": batch.filename},
+        params={"token": batch.token},
+    )
+
+
+@jobs.handler("import.check")
+def _job_check(job: Job, progress: Progress) -> Outcome:
+    actor = job.actor
+    batch = ImportBatch.objects.filter(token=job.params.get("token"), actor=actor).first()
+    if batch is None or batch.status != ImportBatch.Status.CHECKING:
+        raise ApplicationError(_("导入批次不存在或已处理"), code="batch_state")
+    importer = importer_get(batch.kind)
+    try:
+        _may_import(actor, importer)
+        prepared, rows = _check(importer, actor, _kept_data(batch), batch.filename, progress)
+    except ApplicationError:
+        # A file refused as a whole (unreadable, wrong header…) leaves nothing behind, as in
+        # the request; the job keeps the reason.
+        _delete_file(batch)
+        batch.delete()
+        raise
+    _fill(batch, importer, prepared, rows)
+    if batch.status == ImportBatch.Status.INVALID:
+        _delete_file(batch)
+    batch.save()
+    url = reverse("orgs:import_preview", args=[batch.token])
+    if batch.errors:
+        summary = _("共%(n)d行，发现%(e)d处错误，未导入任何数据") % {
+            "n": batch.row_count,
+            "e": len(batch.errors),
+        }
+        return Outcome(summary, url=url, label=_("查看错误"))
+    summary = _("共%(n)d行，全部通过校验，请确认导入") % {"n": batch.row_count}
+    return Outcome(summary, url=url, label=_("预览并确认导入"))
 
 
 def _drop_file(batch: ImportBatch) -> None:
@@ -189,6 +257,14 @@ def _drop_file(batch: ImportBatch) -> None:
     storage = batch.file.storage
     batch.file.name = ""
     transaction.on_commit(lambda: storage.delete(name))
+
+
+def _delete_file(batch: ImportBatch) -> None:
+    """Forget a refused upload at once: it was kept only to be checked."""
+    name = batch.file.name
+    if name:
+        batch.file.storage.delete(name)
+        batch.file.name = ""
 
 
 def import_purge(*, older_than: dt.timedelta) -> tuple[int, int]:
@@ -208,8 +284,13 @@ def import_purge(*, older_than: dt.timedelta) -> tuple[int, int]:
             _drop_file(batch)
             batch.save(update_fields=["status", "file", "updated_at"])
             expired += 1
+    in_hand = (
+        ImportBatch.Status.CHECKING,
+        ImportBatch.Status.CHECKED,
+        ImportBatch.Status.COMMITTING,
+    )
     kept = set(
-        ImportBatch.objects.filter(status=ImportBatch.Status.CHECKED)
+        ImportBatch.objects.filter(status__in=in_hand)
         .exclude(file="")
         .values_list("file", flat=True)
     )
@@ -251,6 +332,16 @@ def import_batch_get_for(actor: Any, token: str) -> ImportBatch:
     if batch is None:
         raise NotFound(_("导入批次不存在"))
     return batch
+
+
+def import_job_of(batch: ImportBatch) -> Job | None:
+    """The latest background job of a batch (its check or its commit), if any."""
+    return (
+        Job.objects.filter(actor_id=batch.actor_id, kind__startswith="import.")
+        .filter(params__token=batch.token)
+        .order_by("-created_at")
+        .first()
+    )
 
 
 def import_batches_of(actor: Any, *, limit: int = 10) -> list[ImportBatch]:
@@ -295,28 +386,37 @@ def _kept_data(batch: ImportBatch) -> bytes:
         raise ApplicationError(_("该批次的文件已过期，请重新上传"), code="batch_state") from None
 
 
-def import_commit(*, actor: Any, token: str) -> ImportBatch:
-    """Write every row of a checked batch in one transaction, or none. The file is validated
-    again inside the transaction, so nothing that changed since the preview slips in."""
-    with transaction.atomic():
-        batch = (
-            ImportBatch.objects.select_for_update().filter(token=_token(token), actor=actor).first()
+def _commit_target(actor: Any, token: str, *, lock: bool) -> ImportBatch:
+    qs = ImportBatch.objects.filter(token=_token(token), actor=actor)
+    batch = (qs.select_for_update() if lock else qs).first()
+    if batch is None:
+        raise NotFound(_("导入批次不存在"))
+    if batch.status not in (ImportBatch.Status.CHECKED, ImportBatch.Status.COMMITTING):
+        raise ApplicationError(
+            _("该批次不能导入（状态：%(s)s）") % {"s": batch.get_status_display()},
+            code="batch_state",
         )
-        if batch is None:
-            raise NotFound(_("导入批次不存在"))
-        if batch.status != ImportBatch.Status.CHECKED:
-            raise ApplicationError(
-                _("该批次不能导入（状态：%(s)s）") % {"s": batch.get_status_display()},
-                code="batch_state",
-            )
-        importer = importer_get(batch.kind)
-        data = _kept_data(batch)
-        prepared, _rows = _check(importer, actor, data, batch.filename)
-        if prepared.errors:
-            raise ValidationFailed(
-                _("文件有%(n)d处错误，未导入任何数据") % {"n": len(prepared.errors)},
-                detail={"errors": [e.as_dict() for e in prepared.errors[:100]]},
-            )
+    return batch
+
+
+def import_commit(*, actor: Any, token: str, progress: Progress | None = None) -> ImportBatch:
+    """Write every row of a checked batch in one transaction, or none. The file is validated
+    again at the commit (with progress), so nothing that changed since the preview slips in;
+    the batch is locked and its state checked again in the transaction that writes, and the
+    database's unique keys refuse what a concurrent write made a duplicate since."""
+    batch = _commit_target(actor, token, lock=False)
+    importer = importer_get(batch.kind)
+    _may_import(actor, importer)
+    prepared, _rows = _check(importer, actor, _kept_data(batch), batch.filename, progress)
+    if prepared.errors:
+        raise ValidationFailed(
+            _("文件有%(n)d处错误，未导入任何数据") % {"n": len(prepared.errors)},
+            detail={"errors": [e.as_dict() for e in prepared.errors[:100]]},
+        )
+    if progress is not None:
+        progress(len(prepared.items), len(prepared.items), _("正在写入"))
+    with transaction.atomic():
+        batch = _commit_target(actor, token, lock=True)
         written = importer.write(actor, prepared)
         batch.status = ImportBatch.Status.COMMITTED
         batch.written = written
@@ -330,6 +430,43 @@ def import_commit(*, actor: Any, token: str) -> ImportBatch:
             object_repr=batch.filename,
         )
     return batch
+
+
+@transaction.atomic
+def import_commit_start(*, actor: Any, token: str) -> Job:
+    """Commit a checked batch in the background (the job `import.commit`); the batch shows
+    导入中 until the job ends, and cannot be committed twice."""
+    batch = _commit_target(actor, token, lock=True)
+    if batch.status != ImportBatch.Status.CHECKED:
+        raise ApplicationError(_("该批次正在导入，请稍候"), code="batch_state")
+    importer = importer_get(batch.kind)
+    _may_import(actor, importer)
+    batch.status = ImportBatch.Status.COMMITTING
+    batch.save(update_fields=["status", "updated_at"])
+    return jobs.job_start(
+        actor=actor,
+        kind="import.commit",
+        title=_("导入%(t)s：%(f)s") % {"t": importer.title, "f": batch.filename},
+        params={"token": batch.token},
+    )
+
+
+@jobs.handler("import.commit")
+def _job_commit(job: Job, progress: Progress) -> Outcome:
+    token = str(job.params.get("token", ""))
+    try:
+        batch = import_commit(actor=job.actor, token=token, progress=progress)
+    except Exception:
+        # Nothing was written: the batch may be confirmed again (or given up).
+        ImportBatch.objects.filter(
+            token=_token(token), actor=job.actor, status=ImportBatch.Status.COMMITTING
+        ).update(status=ImportBatch.Status.CHECKED)
+        raise
+    importer = importer_get(batch.kind)
+    summary = _("已导入%(n)d条%(t)s") % {"n": batch.written, "t": importer.title}
+    if importer.list_view:
+        return Outcome(summary, url=reverse(importer.list_view), label=_("查看导入的数据"))
+    return Outcome(summary, url=reverse("orgs:import_start"), label=_("返回导入"))
 
 
 def import_run(*, actor: Any, kind: str, data: bytes, filename: str) -> ImportBatch:

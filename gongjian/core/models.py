@@ -91,7 +91,9 @@ class ImportBatch(TimeStampedModel):
     at all. The file stays in the store until it is committed or discarded."""
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("校验中")
         CHECKED = "checked", _("待确认")
+        COMMITTING = "committing", _("导入中")
         INVALID = "invalid", _("有错误")
         COMMITTED = "committed", _("已导入")
         DISCARDED = "discarded", _("已放弃")
@@ -116,3 +118,59 @@ class ImportBatch(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.filename}"
+
+
+class Job(TimeStampedModel):
+    """A piece of long work (an import, a matching run, a rollup rebuild, a briefing) run by
+    the task worker: who started it, how far it has come, and what came of it. The page
+    polls it; only the person who started it (and a platform administrator) sees it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    public_id = models.UUIDField(unique=True, editable=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jobs"
+    )
+    kind = models.CharField(_("任务类型"), max_length=48)
+    title = models.CharField(_("任务"), max_length=200)
+    params = models.JSONField(default=dict, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    stage = models.CharField(_("进度说明"), max_length=200, blank=True)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    done = models.PositiveIntegerField(_("已完成数"), default=0)
+    summary = models.CharField(_("结果"), max_length=500, blank=True)
+    result_url = models.CharField(max_length=500, blank=True)
+    result_label = models.CharField(max_length=100, blank=True)
+    error = models.CharField(_("错误"), max_length=1000, blank=True)
+    error_status = models.PositiveSmallIntegerField(default=400)  # as the refusal's page had
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.done * 100 / self.total))

@@ -167,6 +167,26 @@ def done(request: HttpRequest, message: str = "", to: str | None = None) -> Http
     return HttpResponseRedirect(to or back_url(request))
 
 
+def job_redirect(job: Any) -> HttpResponse:
+    """After starting a background job (core/jobs.py): its result when it has already ended
+    (the immediate tasks backend runs it at once), else its progress page."""
+    if job.state == "done" and job.result_url:
+        return HttpResponseRedirect(job.result_url)
+    return redirect("core:job_detail", job_id=job.public_id)
+
+
+def job_done(request: HttpRequest, job: Any, to: str | None = None) -> HttpResponse:
+    """After an action started a background job: when it has already ended (the immediate
+    tasks backend), its summary (or its error, as any broken rule) and then `to` or back;
+    else its progress page."""
+    from gongjian.core.jobs import job_checked
+
+    job_checked(job)
+    if job.state == "done":
+        return done(request, job.summary, to=to)
+    return redirect("core:job_detail", job_id=job.public_id)
+
+
 def form_data(
     form_class: type[forms.BaseForm], data: Any, files: Any = None, **kwargs: Any
 ) -> dict[str, Any]:

@@ -117,5 +117,6 @@ register(
         _validate,
         _write,
         _may_use,
+        list_view="grid:household_list",
     )
 )

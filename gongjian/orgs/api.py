@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gongjian.core.lists import paginated
 from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.orgs import lists, selectors, services
+from gongjian.orgs.services import structure
 
 router = Router(tags=["orgs"])
 
@@ -39,6 +40,18 @@ class AreaIn(Schema):
 class AreaPatch(Schema):
     name: str = Field(max_length=100)
     local_kind: str | None = Field(None, max_length=16)
+
+
+class MoveUnderIn(Schema):
+    """Where an area or a party organisation moves: its new parent."""
+
+    parent_id: int
+
+
+class MoveToAreaIn(Schema):
+    """Where a unit moves: the area it will lie in."""
+
+    area_id: int
 
 
 class UnitOut(Schema):
@@ -198,6 +211,17 @@ def area_update(request: HttpRequest, area_id: int, payload: AreaPatch) -> Any:
     )
 
 
+@router.post("/areas/{area_id}/move", response=AreaOut, summary="移动区域（换上级）")
+def area_move(request: HttpRequest, area_id: int, payload: MoveUnderIn) -> Any:
+    return structure.area_move(actor=request.user, area=area_id, parent=payload.parent_id)
+
+
+@router.delete("/areas/{area_id}", response={204: None}, summary="删除区域（无任何依赖记录时）")
+def area_delete(request: HttpRequest, area_id: int) -> Any:
+    structure.area_delete(actor=request.user, area=area_id)
+    return Status(204, None)
+
+
 # Units
 
 
@@ -222,6 +246,17 @@ def unit_create(request: HttpRequest, payload: UnitIn) -> Any:
 def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Any:
     fields = payload.dict(exclude_unset=True)
     return services.unit_update(actor=request.user, unit=unit_id, **fields)
+
+
+@router.post("/units/{unit_id}/move", response=UnitOut, summary="移动单位（换所在区域）")
+def unit_move(request: HttpRequest, unit_id: int, payload: MoveToAreaIn) -> Any:
+    return structure.unit_move(actor=request.user, unit=unit_id, area=payload.area_id)
+
+
+@router.delete("/units/{unit_id}", response={204: None}, summary="删除单位（无任何依赖记录时）")
+def unit_delete(request: HttpRequest, unit_id: int) -> Any:
+    structure.unit_delete(actor=request.user, unit=unit_id)
+    return Status(204, None)
 
 
 # Party organisations
@@ -257,6 +292,19 @@ def party_org_create(request: HttpRequest, payload: PartyOrgIn) -> Any:
 def party_org_update(request: HttpRequest, org_id: int, payload: PartyOrgPatch) -> Any:
     fields = payload.dict(exclude_unset=True)
     return services.party_org_update(actor=request.user, org=org_id, **fields)
+
+
+@router.post("/party-orgs/{org_id}/move", response=PartyOrgOut, summary="移动党组织（换上级）")
+def party_org_move(request: HttpRequest, org_id: int, payload: MoveUnderIn) -> Any:
+    return structure.party_org_move(actor=request.user, org=org_id, parent=payload.parent_id)
+
+
+@router.delete(
+    "/party-orgs/{org_id}", response={204: None}, summary="删除党组织（无任何依赖记录时）"
+)
+def party_org_delete(request: HttpRequest, org_id: int) -> Any:
+    structure.party_org_delete(actor=request.user, org=org_id)
+    return Status(204, None)
 
 
 # Members

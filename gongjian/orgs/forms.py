@@ -167,3 +167,15 @@ class PartyOrgForm(forms.Form):
         if editing:
             for name in ("code", "kind", "parent", "unit", "area"):
                 del self.fields[name]
+
+
+class MoveForm(forms.Form):
+    """Where a record moves to: one choice (the parent area, the area or the parent
+    organisation), named by the service's field."""
+
+    def __init__(
+        self, *args: Any, field: str, label: str, choices: list[tuple[Any, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[field] = forms.TypedChoiceField(label=label, coerce=int, choices=choices)
+        self.has_choices = bool(choices)

@@ -550,17 +550,35 @@ def _bulk_audit(actor: Any, object_type: str, objects: list[tuple[Any, str]]) ->
 
 register(
     Importer(
-        "areas", gettext_lazy("区域"), AREA_COLUMNS, _validate_areas, _write_areas, _area_managers
+        "areas",
+        gettext_lazy("区域"),
+        AREA_COLUMNS,
+        _validate_areas,
+        _write_areas,
+        _area_managers,
+        list_view="orgs:area_list",
     )
 )
 register(
     Importer(
-        "units", gettext_lazy("单位"), UNIT_COLUMNS, _validate_units, _write_units, _area_managers
+        "units",
+        gettext_lazy("单位"),
+        UNIT_COLUMNS,
+        _validate_units,
+        _write_units,
+        _area_managers,
+        list_view="orgs:unit_list",
     )
 )
 register(
     Importer(
-        "party_orgs", gettext_lazy("党组织"), ORG_COLUMNS, _validate_orgs, _write_orgs, _managers
+        "party_orgs",
+        gettext_lazy("党组织"),
+        ORG_COLUMNS,
+        _validate_orgs,
+        _write_orgs,
+        _managers,
+        list_view="orgs:tree",
     )
 )
 register(
@@ -571,5 +589,6 @@ register(
         _validate_members,
         _write_members,
         _managers,
+        list_view="orgs:member_list",
     )
 )

@@ -67,6 +67,8 @@ class Area(TimeStampedModel):
         max_length=16,
         choices=LocalKind.choices,
         blank=True,
+        default="",
+        db_default="",  # rows written by SQL (bulk loads, the benchmarks) read as the level's
         help_text=_("街道、镇、乡（第二级）或社区、村（第三级）；不填即街道或社区"),
     )
     path = models.CharField(max_length=255, unique=True, editable=False)

@@ -599,6 +599,45 @@ def area_picks(*, actor: Any, q: str, kind: str = "", write: bool = False) -> li
     ]
 
 
+def descendants_count(node: Area | PartyOrg) -> int:
+    """How many areas (or party organisations) lie below `node` in its tree."""
+    return type(node).objects.filter(path__startswith=node.path).exclude(pk=node.pk).count()
+
+
+def account_picks(*, actor: Any, q: str) -> list[Pick]:
+    """Accounts a post may be given to, by name or username (or the exact phone), for those
+    who assign posts: the accounts of members they see and of posts they manage (everyone's
+    for the platform administrator); the value is the log-in `role_assign_by_login` takes."""
+    from gongjian.accounts.models import User
+    from gongjian.accounts.selectors import user_find_by_login
+
+    q = (q or "").strip()
+    if not q or "\x00" in q or not scope.may_assign_posts(actor):
+        return []
+    users = User.objects.filter(is_active=True)
+    if not scope.posts_of(actor).superuser:
+        members = member_list(actor=actor).filter(user__isnull=False).values("user_id")
+        posts = RoleAssignment.objects.filter(scope.role_assignment_q(actor)).values("user_id")
+        users = users.filter(Q(pk__in=members) | Q(pk__in=posts))
+    found = list(
+        users.filter(Q(display_name__icontains=q) | Q(username__icontains=q))
+        .select_related("member__unit", "member__party_org")
+        .order_by("display_name", "username")[:PICK_LIMIT]
+    )
+    exact = user_find_by_login(login=q)
+    if exact is not None and exact.is_active and exact not in found:
+        found.insert(0, exact)  # a whole log-in or phone finds the account, as typing it did
+    picks = []
+    for user in found[:PICK_LIMIT]:
+        member = getattr(user, "member", None)
+        where = (member.unit.name if member.unit else member.party_org.name) if member else ""
+        detail = " · ".join(p for p in (user.username, where, mask_phone(user.phone)) if p)
+        picks.append(
+            Pick(value=user.username, label=user.display_name or user.username, detail=detail)
+        )
+    return picks
+
+
 def area_names_by_code(*, actor: Any, codes: list[str]) -> dict[str, str]:
     """The names of the areas the caller sees among `codes` (what a picker sent), by code."""
     if not codes:

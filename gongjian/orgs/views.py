@@ -7,27 +7,30 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from gongjian.core import imports
+from gongjian.core import imports, jobs
 from gongjian.core.errors import NotFound
 from gongjian.core.masking import mask_phone
-from gongjian.core.web import action, done, form_save, render_form
+from gongjian.core.web import action, done, form_save, job_done, job_redirect, render_form
 from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
 from gongjian.orgs.forms import (
     AreaForm,
     ImportForm,
     MemberForm,
+    MoveForm,
     PartyOrgForm,
     PostForm,
     UnitForm,
     member_initial,
 )
+from gongjian.orgs.models import Area
+from gongjian.orgs.services import structure
 
 
 @login_required
@@ -182,14 +185,14 @@ def import_start(request: HttpRequest) -> HttpResponse:
     default = request.GET.get("kind") or (kinds[0].kind if kinds else "")
     form = ImportForm(request.POST or None, request.FILES or None, initial={"kind": default})
     if request.method == "POST":
-        batch = form_save(
+        job = form_save(
             form,
-            lambda data: imports.import_check_file(
-                actor=actor, kind=data["kind"], upload=data["file"]
+            lambda data: jobs.job_checked(
+                imports.import_check_start(actor=actor, kind=data["kind"], upload=data["file"])
             ),
         )
-        if batch is not None:
-            return redirect("orgs:import_preview", token=batch.token)
+        if job is not None:
+            return job_redirect(job)
     context = {
         "form": form,
         "kinds": kinds,
@@ -210,9 +213,7 @@ def import_decide(request: HttpRequest, token: str) -> HttpResponse:
     if request.POST.get("action") == "discard":
         imports.import_discard(actor=request.user, token=token)
         return done(request, _("已放弃本次导入"), to=reverse("orgs:import_start"))
-    batch = imports.import_commit(actor=request.user, token=token)
-    title = imports.importer_get(batch.kind).title
-    return done(request, _("已导入%(n)d条%(t)s") % {"n": batch.written, "t": title})
+    return job_done(request, imports.import_commit_start(actor=request.user, token=token))
 
 
 @login_required
@@ -230,6 +231,7 @@ def import_preview(request: HttpRequest, token: str) -> HttpResponse:
             "importer": importer,
             "columns": importer.columns,
             "errors": batch.errors[:200],
+            "job": imports.import_job_of(batch),
         },
     )
 
@@ -246,7 +248,16 @@ def import_errors(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_list(request: HttpRequest) -> HttpResponse:
     actor = request.user
-    form = PostForm(request.POST or None)
+    data = None
+    if request.method == "POST":
+        # A choice from a picker, else what was typed in its search box (a whole log-in or
+        # code, as without the pickers' script).
+        data = request.POST.copy()
+        for name in ("login", "area_code", "unit_code"):
+            typed = str(data.get(f"{name}_q", "")).strip()
+            if not str(data.get(name, "")).strip() and typed:
+                data[name] = typed
+    form = PostForm(data)
     if request.method == "POST":
         post = form_save(form, lambda data: services.role_assign_by_login(actor=actor, **data))
         if post is not None:
@@ -339,6 +350,7 @@ _PICKS: dict[str, Any] = {
     "member": selectors.member_picks,
     "unit": selectors.unit_picks,
     "area": selectors.area_picks,
+    "account": selectors.account_picks,
 }
 
 
@@ -361,10 +373,15 @@ def pick(request: HttpRequest, kind: str) -> HttpResponse:
 # Areas, units and party organisations: create and edit ---------------------------------------
 
 
-def _record_form(request: HttpRequest, form: Any, title: str, back: str) -> HttpResponse:
-    return render_form(
-        request, "orgs/record_form.html", {"form": form, "title": title, "back": back}
-    )
+def _record_form(
+    request: HttpRequest,
+    form: Any,
+    title: str,
+    back: str,
+    links: list[tuple[str, str]] | None = None,
+) -> HttpResponse:
+    context = {"form": form, "title": title, "back": back, "links": links or []}
+    return render_form(request, "orgs/record_form.html", context)
 
 
 @login_required
@@ -401,7 +418,10 @@ def area_edit(request: HttpRequest, area_id: int) -> HttpResponse:
         initial = {"name": area.name, "local_kind": area.local_kind}
         form = AreaForm(initial=initial, parent_choices=[], editing=True)
     title = _("修改区域：%(name)s（%(code)s）") % {"name": area.name, "code": area.code}
-    return _record_form(request, form, title, reverse("orgs:area_list"))
+    links = [(reverse("orgs:area_delete", args=[area.pk]), _("删除"))]
+    if area.parent_id:
+        links.insert(0, (reverse("orgs:area_move", args=[area.pk]), _("移到其他上级")))
+    return _record_form(request, form, title, reverse("orgs:area_list"), links)
 
 
 @login_required
@@ -437,7 +457,11 @@ def unit_edit(request: HttpRequest, unit_id: int) -> HttpResponse:
         initial = {f: getattr(unit, f) for f in ("name", "short_name", "category", "address")}
         form = UnitForm(initial=initial, area_choices=[], editing=True)
     title = _("修改单位：%(name)s（%(code)s）") % {"name": unit.name, "code": unit.code}
-    return _record_form(request, form, title, back)
+    links = [
+        (reverse("orgs:unit_move", args=[unit.pk]), _("移到其他区域")),
+        (reverse("orgs:unit_delete", args=[unit.pk]), _("删除")),
+    ]
+    return _record_form(request, form, title, back, links)
 
 
 def _party_org_form(request: HttpRequest, *, editing: bool = False, **kw: Any) -> PartyOrgForm:
@@ -493,4 +517,207 @@ def party_org_edit(request: HttpRequest, org_id: int) -> HttpResponse:
             request, editing=True, initial={"name": org.name, "secretary": org.secretary}
         )
     title = _("修改党组织：%(name)s（%(code)s）") % {"name": org.name, "code": org.code}
-    return _record_form(request, form, title, reverse("orgs:tree"))
+    links = [
+        (reverse("orgs:party_org_move", args=[org.pk]), _("移到其他上级组织")),
+        (reverse("orgs:party_org_delete", args=[org.pk]), _("删除")),
+    ]
+    return _record_form(request, form, title, reverse("orgs:tree"), links)
+
+
+# Deleting and moving areas, units and party organisations ------------------------------------
+# The GET is the confirmation (what depends on the record, where it may go); the POST does it.
+
+
+def _change_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    if "form" in context:
+        return render_form(request, "orgs/record_change.html", context)
+    return render(request, "orgs/record_change.html", context)
+
+
+def _delete_context(obj: Any, *, title: str, back: str, move_url: str) -> dict[str, Any]:
+    found = structure.dependents(obj)
+    return {
+        "change": "delete",
+        "title": title,
+        "what": obj.name,
+        "code": obj.code,
+        "dependents": found,
+        "refusal": structure.refusal(obj.name, found) if found else "",
+        "move_url": move_url,
+        "back": back,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_delete(request: HttpRequest, area_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        return _area_delete(request, area_id=area_id)
+    area = selectors.area_get_for(actor, area_id, write=True)
+    context = _delete_context(
+        area,
+        title=_("删除区域：%(n)s") % {"n": area.name},
+        back=reverse("orgs:area_list"),
+        move_url=reverse("orgs:area_move", args=[area.pk]) if area.parent_id else "",
+    )
+    context["place"] = area.get_kind_display()
+    return _change_page(request, context)
+
+
+@action(back="orgs:area_list")
+def _area_delete(request: HttpRequest, area_id: int) -> HttpResponse:
+    area = structure.area_delete(actor=request.user, area=area_id)
+    to = reverse("orgs:area_list")
+    return done(request, _("已删除%(n)s") % {"n": area.name}, to=to)
+
+
+def _area_parents(actor: Any, area: Area) -> list[tuple[Any, str]]:
+    kind = next((k for k, child in Area.CHILD_KIND.items() if child == area.kind), None)
+    return [
+        (a.pk, f"{a.name}（{a.code}）")
+        for a in selectors.area_list(actor=actor, write=True).filter(kind=kind).order_by("path")
+        if a.pk != area.parent_id and not a.path.startswith(area.path)
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def area_move(request: HttpRequest, area_id: int) -> HttpResponse:
+    actor = request.user
+    area = selectors.area_get_for(actor, area_id, write=True)
+    form = MoveForm(
+        request.POST or None,
+        field="parent",
+        label=_("新的上级区域"),
+        choices=_area_parents(actor, area),
+    )
+    if request.method == "POST":
+        moved = form_save(form, lambda data: structure.area_move(actor=actor, area=area_id, **data))
+        if moved is not None:
+            to = reverse("orgs:area_list") + f"?parent_id={moved.parent_id}"
+            return done(request, _("已移动%(n)s") % {"n": moved.name}, to=to)
+    below = selectors.descendants_count(area)
+    return _change_page(
+        request,
+        {
+            "change": "move",
+            "form": form,
+            "title": _("移动区域：%(n)s") % {"n": area.name},
+            "what": area.name,
+            "code": area.code,
+            "place": _("现上级：%(p)s") % {"p": area.parent.name if area.parent else "—"},
+            "note": _(
+                "其下级区域%(n)d个一并移动，所属单位、党组织、党员和各项记录随之归入新的上级；"
+                "驾驶舱统计将重新计算。"
+            )
+            % {"n": below},
+            "back": reverse("orgs:area_list"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        return _unit_delete(request, unit_id=unit_id)
+    unit = selectors.unit_get_for(actor, unit_id, write=True)
+    context = _delete_context(
+        unit,
+        title=_("删除单位：%(n)s") % {"n": unit.name},
+        back=reverse("orgs:unit_detail", args=[unit.pk]),
+        move_url=reverse("orgs:unit_move", args=[unit.pk]),
+    )
+    return _change_page(request, context)
+
+
+@action(back="orgs:unit_list")
+def _unit_delete(request: HttpRequest, unit_id: int) -> HttpResponse:
+    unit = structure.unit_delete(actor=request.user, unit=unit_id)
+    return done(request, _("已删除%(n)s") % {"n": unit.name}, to=reverse("orgs:unit_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_move(request: HttpRequest, unit_id: int) -> HttpResponse:
+    actor = request.user
+    unit = selectors.unit_get_for(actor, unit_id, write=True)
+    choices = [c for c in selectors.area_choices(actor=actor) if c[0] != unit.area_id]
+    form = MoveForm(request.POST or None, field="area", label=_("新的所在区域"), choices=choices)
+    back = reverse("orgs:unit_detail", args=[unit.pk])
+    if request.method == "POST":
+        moved = form_save(form, lambda data: structure.unit_move(actor=actor, unit=unit_id, **data))
+        if moved is not None:
+            return done(request, _("已移动%(n)s") % {"n": moved.name}, to=back)
+    return _change_page(
+        request,
+        {
+            "change": "move",
+            "form": form,
+            "title": _("移动单位：%(n)s") % {"n": unit.name},
+            "what": unit.name,
+            "code": unit.code,
+            "place": _("现所在区域：%(p)s") % {"p": unit.area.name},
+            "note": _("单位的党组织和党员仍属本单位；驾驶舱统计将重新计算。"),
+            "back": back,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_org_delete(request: HttpRequest, org_id: int) -> HttpResponse:
+    actor = request.user
+    if request.method == "POST":
+        return _party_org_delete(request, org_id=org_id)
+    org = selectors.party_org_get_for(actor, org_id, write=True)
+    context = _delete_context(
+        org,
+        title=_("删除党组织：%(n)s") % {"n": org.name},
+        back=reverse("orgs:tree"),
+        move_url=reverse("orgs:party_org_move", args=[org.pk]),
+    )
+    return _change_page(request, context)
+
+
+@action(back="orgs:tree")
+def _party_org_delete(request: HttpRequest, org_id: int) -> HttpResponse:
+    org = structure.party_org_delete(actor=request.user, org=org_id)
+    return done(request, _("已删除%(n)s") % {"n": org.name}, to=reverse("orgs:tree"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_org_move(request: HttpRequest, org_id: int) -> HttpResponse:
+    actor = request.user
+    org = selectors.party_org_get_for(actor, org_id, write=True)
+    choices = [
+        (o.pk, "　" * o.depth + f"{o.name}（{o.code}）")
+        for o in selectors.party_org_list(actor=actor, write=True).order_by("path")
+        if o.pk != org.parent_id
+        and not o.path.startswith(org.path)
+        and o.kind not in structure.BRANCHES
+    ]
+    form = MoveForm(request.POST or None, field="parent", label=_("新的上级组织"), choices=choices)
+    if request.method == "POST":
+        moved = form_save(
+            form, lambda data: structure.party_org_move(actor=actor, org=org_id, **data)
+        )
+        if moved is not None:
+            return done(request, _("已移动%(n)s") % {"n": moved.name}, to=reverse("orgs:tree"))
+    below = selectors.descendants_count(org)
+    return _change_page(
+        request,
+        {
+            "change": "move",
+            "form": form,
+            "title": _("移动党组织：%(n)s") % {"n": org.name},
+            "what": org.name,
+            "code": org.code,
+            "place": _("现上级：%(p)s") % {"p": org.parent.name if org.parent else "—"},
+            "note": _("其下级组织%(n)d个和所有党员一并移动。") % {"n": below},
+            "back": reverse("orgs:tree"),
+        },
+    )

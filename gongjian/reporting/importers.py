@@ -184,5 +184,6 @@ register(
         _validate,
         _write,
         _may_use,
+        list_view="reporting:report_list",
     )
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -30,6 +30,20 @@ local_midnight = service_figures.local_midnight
 
 def last_complete_month(today: dt.date) -> dt.date:
     return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+
+def months_all(*, today: dt.date) -> list[dt.date]:
+    """Every complete month since the first activity (a full rebuild)."""
+    first = service_figures.first_activity_start()
+    if first is None:
+        return []
+    last = last_complete_month(today)
+    month = timezone.localtime(first).date().replace(day=1)
+    out = []
+    while month <= last:
+        out.append(month)
+        month = next_month(month)
+    return out
 
 
 def months_to_refresh(*, today: dt.date) -> list[dt.date]:
@@ -152,16 +166,21 @@ def rollup_month_refresh(*, month: dt.date) -> bool:
 
 
 def rollups_refresh(
-    *, months: Iterable[dt.date] | None = None, today: dt.date | None = None
+    *,
+    months: Iterable[dt.date] | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[dt.date]:
     """Rebuild the given months, or those `months_to_refresh` names. Only complete months are
-    ever rolled up: the current month is always read from the raw tables."""
+    ever rolled up: the current month is always read from the raw tables. `progress(done,
+    total)` is told after each month."""
     today = today or timezone.localdate()
     wanted = sorted(set(months)) if months is not None else months_to_refresh(today=today)
-    done = []
+    wanted = [m for m in wanted if month_end(m) < today]
+    done: list[dt.date] = []
     for month in wanted:
-        if month_end(month) >= today:
-            continue
+        if progress is not None:
+            progress(len(done), len(wanted))
         rollup_month_refresh(month=month)
         done.append(month)
     if done:

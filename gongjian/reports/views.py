@@ -8,18 +8,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from gongjian.core.audit import audit_record
+from gongjian.core import jobs
 from gongjian.core.exports import file_response
 from gongjian.core.figures import list_url as _url
 from gongjian.core.replica import reads_from_replica
-from gongjian.orgs.selectors import issuing_office
+from gongjian.core.web import action
 from gongjian.reporting import figures as reporting_figures
-from gongjian.reports import briefing, briefing_text, figures, selectors, services
+from gongjian.reports import briefing_text, figures, selectors
+from gongjian.reports import jobs as reports_jobs
 from gongjian.reports.types import Figures
 from gongjian.service import calendar
 from gongjian.service import figures as service_figures
@@ -117,6 +118,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["app_figures"] = selectors.app_figures(
         request.user, context["node"], context["f"].period
     )
+    context["may_refresh_rollups"] = reports_jobs.may_refresh_rollups(request.user)
     template = "reports/screen.html" if request.GET.get("screen") else "reports/dashboard.html"
     return render(request, template, context)
 
@@ -135,26 +137,25 @@ def briefing_preview(request: HttpRequest) -> HttpResponse:
 @login_required
 @reads_from_replica
 def briefing_docx(request: HttpRequest) -> HttpResponse:
-    node, period, raw = _selection(request)
-    f = figures.figures_for(request.user, node, period)
-    office = issuing_office()
-    issue = services.briefing_issue(
-        actor=request.user,
-        issuer=office,
-        scope_key=f.scope_key,
-        scope_name=f.scope_name,
-        period_label=f.period.label,
+    """The briefing at once, in the request (for scripts); the page makes it as a background
+    job (`briefing_generate`)."""
+    _node, _period, raw = _selection(request)
+    data, filename = reports_jobs.briefing_document(request.user, raw)
+    return file_response(data, filename=filename, content_type=DOCX_TYPE)
+
+
+@action(back="reports:briefing")
+def briefing_generate(request: HttpRequest) -> HttpResponse:
+    """Make the briefing of the chosen scope and period in the background; its page shows
+    the progress and then the download."""
+    job = jobs.job_checked(reports_jobs.briefing_start(actor=request.user, raw=request.POST.dict()))
+    return redirect("core:job_detail", job_id=job.public_id)
+
+
+@action(back="reports:dashboard")
+def rollups_refresh(request: HttpRequest) -> HttpResponse:
+    """Rebuild the dashboard's monthly rollups in the background (the working committee)."""
+    job = jobs.job_checked(
+        reports_jobs.rollups_start(actor=request.user, full=request.POST.get("full") == "1")
     )
-    draft = briefing_text.compose(f, selectors.app_figures(request.user, node, period))
-    data = briefing.write_docx(
-        f, draft, office=office, number=issue.number, issued_on=timezone.localdate()
-    )
-    audit_record(
-        action="export",
-        object_type=_("工作简报"),
-        changes={"filters": raw, "number": issue.number},
-    )
-    stamp = timezone.localtime().strftime("%Y%m%d")
-    return file_response(
-        data, filename=f"{f.scope_name}工作简报-{stamp}.docx", content_type=DOCX_TYPE
-    )
+    return redirect("core:job_detail", job_id=job.public_id)

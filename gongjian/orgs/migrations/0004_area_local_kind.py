@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='area',
             name='local_kind',
-            field=models.CharField(blank=True, choices=[('street', '街道'), ('town', '镇'), ('township', '乡'), ('community', '社区'), ('village', '村')], help_text='街道、镇、乡（第二级）或社区、村（第三级）；不填即街道或社区', max_length=16, verbose_name='类型'),
+            field=models.CharField(blank=True, default='', db_default='', choices=[('street', '街道'), ('town', '镇'), ('township', '乡'), ('community', '社区'), ('village', '村')], help_text='街道、镇、乡（第二级）或社区、村（第三级）；不填即街道或社区', max_length=16, verbose_name='类型'),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
         migrations.AddConstraint(

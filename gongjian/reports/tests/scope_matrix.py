@@ -43,6 +43,18 @@ for _name in (
         only({"platform_admin", "district_admin"}),
     )
 
+# Background jobs: the briefing for one's own top node; the rollups for the working committee.
+PAGE_MATRIX["reports:briefing_generate"] = (
+    "post",
+    _route("reports:briefing_generate"),
+    only(POSTS, 302, 404),
+)
+PAGE_MATRIX["reports:rollups_refresh"] = (
+    "post",
+    _route("reports:rollups_refresh"),
+    only({"platform_admin", "district_admin"}, 302, 403),
+)
+
 PAGE_MATRIX["reports:dashboard:screen"] = (
     "get",
     lambda c: reverse("reports:dashboard") + "?screen=1",

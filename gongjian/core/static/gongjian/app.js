@@ -57,6 +57,10 @@
     paint(document);
   }
   document.addEventListener("htmx:afterSwap", function (event) { paint(event.target); });
+  // An outerHTML swap (a job's progress, polled) replaces the target: paint what came in.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    paint(event.target && event.target.isConnected ? event.target : document);
+  });
   document.addEventListener("change", function (event) {
     var ranked = event.target.closest("input[type=checkbox][data-rank]");
     if (ranked && ranked.form) {
