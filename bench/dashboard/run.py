@@ -120,6 +120,8 @@ def generate(
     attendances a table partitioned by year (`partition_attendances`)."""
     from django.db import connection
 
+    from gongjian.orgs import history
+
     members = int(MEMBERS * scale)
     in_service = int(IN_SERVICE * scale)
     attendances = int(ATTENDANCES * scale)
@@ -207,6 +209,8 @@ def generate(
            JOIN bench_unit u ON u.n = i %% %(units)s
            JOIN bench_corg co ON co.n = i %% %(communities)s
            JOIN bench_community c ON c.n = (i * 7) %% %(communities)s""",
+        # Each member's history: one open spell from their joining day (ADR 0030).
+        history.OPEN_ALL_SQL,
         """CREATE TEMP TABLE bench_member AS
            SELECT row_number() OVER (ORDER BY id) - 1 AS n, id, in_service, home_community_id
            FROM orgs_member""",

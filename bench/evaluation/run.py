@@ -73,6 +73,7 @@ def build_world(rng: random.Random, n_units: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from gongjian.accounts.models import User
+    from gongjian.orgs import history
     from gongjian.orgs.models import Area, Member, PartyOrg, Unit
     from gongjian.reporting.models import MemberReport, OrgReport
     from gongjian.service.models import Activity, Attendance, ServiceCategory
@@ -146,6 +147,7 @@ def build_world(rng: random.Random, n_units: int) -> dict[str, Any]:
         ],
         batch_size=2000,
     )
+    history.spells_new(members)  # each member's open spell (ADR 0030)
 
     def moment(day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(10), tzinfo=tz)

@@ -147,6 +147,7 @@ def build_city(members: int, communities: int, units: int) -> dict[str, Any]:
     from django.utils import timezone
 
     from gongjian.accounts.models import User
+    from gongjian.orgs import history
     from gongjian.orgs.models import Area, Member, PartyOrg, RoleAssignment, Unit
 
     rng = random.Random(2026)
@@ -261,6 +262,7 @@ def build_city(members: int, communities: int, units: int) -> dict[str, Any]:
                 f"SELECT id FROM {Member._meta.db_table} ORDER BY id"  # noqa: S608
             )
             ids = [r[0] for r in cursor.fetchall()]
+            cursor.execute(history.OPEN_ALL_SQL)  # each member's open spell (ADR 0030)
             report_cols = [
                 "public_id", "member_id", "community_id", "grid_id", "status", "source",
                 "submitted_at", "decided_at", "confirmed_at", "reject_reason", "created_at",

@@ -84,6 +84,21 @@ def _demands(scope: Scope, period: Period) -> Any:
     return Demand.objects.filter(_prefix(scope, "community"), campaign__year__in=_years(period))
 
 
+def _under_way(period: Period) -> Q:
+    """Projects under way at the end of the period: for the current one, those being carried
+    out now; for a past one, those started by its last day and not finished by its end (a
+    project's status has no history; its dates do)."""
+    today = timezone.localdate()
+    if period.end >= today:
+        return Q(status=Project.Status.ACTIVE)
+    _lo, hi = _span(period)
+    return (
+        ~Q(status=Project.Status.PLANNED)
+        & (Q(starts_on__isnull=True, created_at__lt=hi) | Q(starts_on__lte=period.end))
+        & (Q(finished_at__isnull=True) | Q(finished_at__gte=hi))
+    )
+
+
 def counts(*, scope: Scope, period: Period) -> Counts:
     years = _years(period)
     lo, hi = _span(period)
@@ -112,7 +127,7 @@ def counts(*, scope: Scope, period: Period) -> Counts:
     out.projects_finished = projects.filter(
         status=Project.Status.FINISHED, finished_at__gte=lo, finished_at__lt=hi
     ).count()
-    out.projects_active = projects.filter(status=Project.Status.ACTIVE).count()
+    out.projects_active = projects.filter(_under_way(period)).count()
     return out
 
 

@@ -158,6 +158,7 @@ class MemberPatch(Schema):
     in_service: bool | None = None
     is_deputy: bool | None = None
     is_committee_member: bool | None = None
+    effective_on: dt.date | None = None  # a change of unit or in-service state took effect then
 
 
 class TransferIn(Schema):
@@ -461,6 +462,7 @@ class InviteOut(Schema):
 
 class LeaveIn(Schema):
     reason: str = Field(max_length=200)
+    left_on: dt.date | None = None
 
 
 @router.get(
@@ -495,4 +497,6 @@ def member_accounts_invite(request: HttpRequest, payload: InviteIn) -> Any:
     "/members/{member_id}/leave", response=MemberOut, summary="标记党员不在册（账号随即停用）"
 )
 def member_leave(request: HttpRequest, member_id: str, payload: LeaveIn) -> Any:
-    return services.member_leave(actor=request.user, member_id=member_id, reason=payload.reason)
+    return services.member_leave(
+        actor=request.user, member_id=member_id, reason=payload.reason, left_on=payload.left_on
+    )

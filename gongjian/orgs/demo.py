@@ -34,6 +34,7 @@ from gongjian.accounts.models import User
 from gongjian.core import crypto, synthetic
 from gongjian.core.audit import audit_record
 from gongjian.core.cn import numeral
+from gongjian.orgs import history
 from gongjian.orgs.models import Area, Member, PartyOrg, Role, RoleAssignment, Unit
 
 # The one documented password of every demo log-in (see docs/demo.md). It passes the
@@ -571,6 +572,7 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
     for m, grid in zip(tax_people, [*chenhui_grids, chenhui_grids[0]], strict=True):
         m.home_community, m.home_grid = chenhui, grid
     Member.objects.bulk_create(members, batch_size=BATCH)
+    history.spells_new(members, batch_size=BATCH)
     in_service = sum(1 for m in members if m.in_service)
     log(f"党员：{len(members)}名（在职党员{in_service}名）")
 
@@ -638,6 +640,9 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
     )
     log(f"账号：{len(users)}个，岗位：{len(posts)}个；{tax.name}党员已开通账号{activated}个")
 
+    moves = _history(members, units=units, tax=tax, admin=users["admin"], today=today, seed=seed)
+    log(f"组织关系转接：{moves}人次（含补录的往期转接），年内离开在职岗位1人")
+
     counts = {
         "streets": len(streets),
         "communities": len(communities),
@@ -671,6 +676,60 @@ def _build(*, seed: int, scale: float, today: dt.date, log: Callable[[str], None
         log=log,
         counts=counts,
     )
+
+
+# The year's history (ADR 0030): a few members moved between units during the year, some of
+# the moves recorded late with their earlier effective date, and one left the service, so the
+# figures of a past month differ from today's (docs/demo.md).
+TRANSFER_DAYS_AGO = (200, 120, 75, 45, 0)
+LEFT_SERVICE_DAYS_AGO = 90
+
+
+def _history(
+    members: list[Member], *, units: list[Unit], tax: Unit, admin: User, today: dt.date, seed: int
+) -> int:
+    """Transfers through the service, on past days (the year's), and one member who left the
+    service; members of the seed story (those with an account, 区税务局's) are left alone."""
+    from gongjian.orgs.services import member_transfer, member_update
+
+    rng = random.Random(f"{seed}:history")
+    latest = min(today, timezone.localdate())  # the services refuse a day after today
+    first = latest - dt.timedelta(days=max(TRANSFER_DAYS_AGO) + 1)
+    movable = [
+        m
+        for m in members
+        if m.in_service and m.unit is not None and m.unit is not tax and m.user_id is None
+        if m.joined_on is None or m.joined_on < first
+    ]
+    chosen = rng.sample(movable, min(len(movable), len(TRANSFER_DAYS_AGO) + 1))
+    branches = {
+        o.unit_id: o
+        for o in PartyOrg.objects.filter(kind=PartyOrg.Kind.BRANCH, unit__isnull=False).order_by(
+            "-code"
+        )
+    }
+    moved = 0
+    for m, days_ago in zip(chosen, TRANSFER_DAYS_AGO, strict=False):
+        others = [u for u in units if u.pk != m.unit_id and u.pk in branches and u is not tax]
+        target = rng.choice(others)
+        member_transfer(
+            actor=admin,
+            member=m.public_id,
+            to_org=branches[target.pk].pk,
+            effective_on=latest - dt.timedelta(days=days_ago),
+            reason="工作调动",
+        )
+        moved += 1
+    if len(chosen) > len(TRANSFER_DAYS_AGO):
+        leaver = chosen[-1]
+        member_update(
+            actor=admin,
+            member=leaver.public_id,
+            in_service=False,
+            unit=None,  # retired: no longer in a unit's service
+            effective_on=latest - dt.timedelta(days=LEFT_SERVICE_DAYS_AGO),
+        )
+    return moved
 
 
 # Member accounts: most members of 区税务局 have activated theirs (issue 12), some have not, so

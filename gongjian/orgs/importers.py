@@ -21,7 +21,7 @@ from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.core.models import AuditLog
 from gongjian.core.search import fold
 from gongjian.core.validation import parse_date
-from gongjian.orgs import scope, selectors, services
+from gongjian.orgs import history, scope, selectors, services
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 
 KIND_BY_LABEL = {str(label): value for value, label in Area.Kind.choices}
@@ -507,6 +507,9 @@ def _write_members(actor: Any, p: Prepared) -> int:
             )
         )
     _bulk_audit(actor, "orgs.member", [(ids[m["public_id"]], m["name"]) for m in p.items])
+    pks = list(ids.values())
+    for i in range(0, len(pks), 2000):  # each member's history opens on their joining day
+        history.spells_open(Member.objects.filter(pk__in=pks[i : i + 2000]).only(*history.COLUMNS))
     return count
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -259,6 +260,10 @@ class Member(TimeStampedModel):
     )
     is_active = models.BooleanField(_("在册"), default=True)
 
+    # Set by a service before saving a change that took effect earlier (a transfer's date):
+    # the history records it from that day (`gongjian.orgs.history`). Not a column.
+    history_on: dt.date | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Built for bulk_create (or read before the backfill): fold the name now. Deferred
@@ -268,11 +273,16 @@ class Member(TimeStampedModel):
             self.name_folded = fold(values["name"])
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        from gongjian.orgs import history  # the spells follow every save of the row
+
         self.name_folded = fold(self.name or "")
         fields = kwargs.get("update_fields")
         if fields is not None and "name" in fields:
             kwargs["update_fields"] = {*fields, "name_folded"}
+        follows = history.before_save(self, fields)
         super().save(*args, **kwargs)
+        if follows:
+            history.after_save(self)
 
     class Meta:
         ordering = ("party_org__path", "name", "id")
@@ -309,6 +319,61 @@ class MemberTransfer(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.member} {self.from_org} → {self.to_org}"
+
+
+class MemberSpell(models.Model):
+    """One interval of a member's history (任职区间): where they belonged, whether they were in
+    service and on the roll, and where they lived, from `valid_from` (None: as far back as the
+    records go) up to `valid_to` (exclusive; None: still open). A member's spells do not
+    overlap and the open one is the member's row as it stands. Written only by
+    `gongjian.orgs.history` (through the services and `Member.save`), read by every figure
+    counted "as of" a day (ADR 0030)."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="spells")
+    party_org = models.ForeignKey(
+        PartyOrg, verbose_name=_("所在党组织"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("工作单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    in_service = models.BooleanField(_("在职党员"), default=False)
+    is_active = models.BooleanField(_("在册"), default=True)
+    home_community = models.ForeignKey(
+        Area,
+        verbose_name=_("居住社区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    home_grid = models.ForeignKey(
+        Area,
+        verbose_name=_("居住网格"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    valid_from = models.DateField(_("起始日期"), null=True, blank=True)
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("member_id", models.F("valid_from").asc(nulls_first=True))
+        verbose_name = _("党员任职区间")
+        verbose_name_plural = _("党员任职区间")
+        indexes = [
+            models.Index(fields=("member", "valid_from"), name="orgs_spell_member_from"),
+            models.Index(fields=("unit", "valid_to"), name="orgs_spell_unit_to"),
+            models.Index(fields=("home_community", "valid_to"), name="orgs_spell_home_to"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.valid_from or '…'}–{self.valid_to or '…'}"
 
 
 class Role(models.TextChoices):

@@ -129,6 +129,7 @@ def member_transfer(request: HttpRequest, member_id: str) -> HttpResponse:
         actor=request.user,
         member=member_id,
         to_org=request.POST.get("to_org", ""),
+        effective_on=request.POST.get("effective_on", ""),
         reason=request.POST.get("reason", ""),
     )
     return done(request, _("已转接至%(org)s") % {"org": transfer.to_org.name})
@@ -331,7 +332,10 @@ def accounts_invite(request: HttpRequest) -> HttpResponse:
 @action(back=lambda member_id: reverse("orgs:member_detail", args=[member_id]))
 def member_leave(request: HttpRequest, member_id: str) -> HttpResponse:
     member = services.member_leave(
-        actor=request.user, member_id=member_id, reason=request.POST.get("reason", "")
+        actor=request.user,
+        member_id=member_id,
+        reason=request.POST.get("reason", ""),
+        left_on=request.POST.get("left_on", ""),
     )
     return done(
         request,

@@ -114,6 +114,20 @@ class RemindOut(Schema):
     reminded: int
 
 
+class RosterOut(Schema):
+    id: uuid.UUID
+    name: str
+    unit_id: int | None
+    party_org_id: int
+    home_community_id: int | None
+    has_confirmed: bool
+    has_pending: bool
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+
 class ResidentOut(Schema):
     id: uuid.UUID
     name: str
@@ -286,6 +300,20 @@ def residents(
 ) -> Any:
     data = {"community": _text(community_id), "grid": _text(grid_id), "q": q}
     return lists.RESIDENTS.rows_for(request.user, data)
+
+
+@router.get("/reporting/roster", response=list[RosterOut], summary="在职党员报到名册（统计口径）")
+@paginate(Pagination, page_size=100)
+def roster(
+    request: HttpRequest,
+    area_id: int | None = None,
+    unit_id: int | None = None,
+    date: str = "",
+    state: str = "",
+    q: str = "",
+) -> Any:
+    data = {"area": _text(area_id), "unit": _text(unit_id), "date": date, "state": state, "q": q}
+    return lists.ROSTER.rows_for(request.user, data)
 
 
 # The unit

@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.figures import Figure, Scope, list_url
 from gongjian.core.periods import Period
-from gongjian.orgs.models import Member
+from gongjian.orgs import history
+from gongjian.orgs.models import MemberSpell
 from gongjian.reporting.models import MemberReport, OrgReport
-from gongjian.reporting.selectors import end_of_day, pending_q, reported_q
+from gongjian.reporting.selectors import day_of, end_of_day, pending_q, reported_q
 
 # The models whose saved or deleted rows change the figures (`reports` listens to them).
 WATCHED = ("reporting.MemberReport", "reporting.OrgReport")
@@ -58,7 +59,7 @@ def _residents(scope: Scope) -> Q:
     return Q(home_community__path__startswith=scope.area_path)
 
 
-def _to_area(scope: Scope) -> Q:
+def to_area(scope: Scope) -> Q:
     """Reports made to the scope's area (a grid: to it; else to a community under it)."""
     if scope.area_kind == "grid":
         return Q(grid_id=scope.area_id)
@@ -70,18 +71,32 @@ def _to_area(scope: Scope) -> Q:
 def resident_counts(*, scope: Scope, moment: dt.datetime) -> tuple[int, int, int]:
     """(in-service members living in the area, of those reported to it, of those waiting for
     its confirmation) at `moment`: a street's, a community's or a grid's 双报到."""
-    to_area = _to_area(scope)
+    to = to_area(scope)
     reported = Exists(
-        MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to_area)
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment) & to)
     )
     pending = Exists(
-        MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to_area)
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & pending_q(moment) & to)
     )
-    members = Member.objects.filter(_residents(scope), in_service=True, is_active=True)
+    members = roster(moment).filter(_residents(scope))
     return members.count(), members.filter(reported).count(), members.filter(pending).count()
 
 
-def _per_unit(qs: QuerySet[Member]) -> dict[int, int]:
+def roster(moment: dt.datetime) -> QuerySet[MemberSpell]:
+    """The in-service members on the roll on the day `moment` ends, as their spells of that
+    day (unit, party organisation and home then, `orgs.history`): one row per member."""
+    return history.spells_on(day_of(moment)).filter(in_service=True, is_active=True)
+
+
+def roster_of(*, scope: Scope, moment: dt.datetime) -> tuple[QuerySet[MemberSpell], Q]:
+    """The spells of the members the scope's 双报到 counts at `moment` (its residents, or the
+    members of its units), and the reports that count for them (to the area, or any)."""
+    if by_residence(scope):
+        return roster(moment).filter(_residents(scope)), to_area(scope)
+    return roster(moment).filter(_in_service(scope)), Q()
+
+
+def _per_unit(qs: QuerySet[MemberSpell]) -> dict[int, int]:
     return dict(qs.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
 
 
@@ -93,9 +108,13 @@ def unit_counts(*, scope: Scope, moment: dt.datetime) -> dict[int, tuple[int, in
     Three grouped counts with the EXISTS in the WHERE clause, where the planner turns it into
     one hash (anti-)semi-join over the reports, instead of a correlated EXISTS per member in an
     aggregate's FILTER (one index probe per in-service member: seconds at city scale)."""
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
-    pending = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment)))
-    members = Member.objects.filter(_in_service(scope), in_service=True, is_active=True)
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment))
+    )
+    pending = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & pending_q(moment))
+    )
+    members = roster(moment).filter(_in_service(scope))
     totals = _per_unit(members)
     done = _per_unit(members.filter(reported))
     waiting = _per_unit(members.filter(pending))
@@ -125,7 +144,7 @@ def community_reports(*, scope: Scope, moment: dt.datetime) -> tuple[int, dict[i
     `moment`: how many people, and how many per community (nothing for a unit)."""
     if scope.unit_id is not None:
         return 0, {}
-    held = MemberReport.objects.filter(reported_q(moment) & _to_area(scope)).order_by()
+    held = MemberReport.objects.filter(reported_q(moment) & to_area(scope)).order_by()
     per = dict(
         held.values("community_id")
         .annotate(n=Count("member_id", distinct=True))
@@ -139,7 +158,7 @@ def community_waiting(*, scope: Scope, moment: dt.datetime) -> int:
     wherever they live (nothing for a unit)."""
     if scope.unit_id is not None:
         return 0
-    waiting = MemberReport.objects.filter(pending_q(moment) & _to_area(scope)).order_by()
+    waiting = MemberReport.objects.filter(pending_q(moment) & to_area(scope)).order_by()
     return waiting.values("member_id").distinct().count()
 
 
@@ -148,9 +167,12 @@ def community_waiting(*, scope: Scope, moment: dt.datetime) -> int:
 
 def reporting_rate_by_unit(unit_ids: Sequence[int], moment: dt.datetime) -> dict[int, Decimal]:
     """Per cent of each unit's in-service members reported at `moment`, in one query."""
-    reported = Exists(MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment)))
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment))
+    )
     rows = (
-        Member.objects.filter(unit_id__in=list(unit_ids), in_service=True, is_active=True)
+        roster(moment)
+        .filter(unit_id__in=list(unit_ids))
         .order_by()
         .values("unit_id")
         .annotate(total=Count("pk"), done=Count("pk", filter=Q(reported)))
@@ -180,6 +202,17 @@ def pairings_by_unit(unit_ids: Sequence[int], moment: dt.datetime) -> dict[int, 
 # The core contract ---------------------------------------------------------------------------
 
 
+def roster_url(scope: Scope, day: dt.date, state: str = "") -> str:
+    """The roster behind in-service / reported / pending: the same scope, the same day."""
+    return list_url(
+        "reporting:roster",
+        area=scope.area_id,
+        unit=scope.unit_id,
+        date=day.isoformat(),
+        state=state,
+    )
+
+
 def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     """The scope's 双报到 at the end of the period (or today, if sooner): in-service members,
     reported, waiting, the reporting rate (of a unit's or the district's roster; of a street's,
@@ -197,21 +230,9 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     rates = list_url("reporting:rates", level="unit", date=day.isoformat())
     unit = scope.unit_id
     rows: list[tuple[str, str, int | Decimal, str, str]] = [
-        ("in_service", _("在职党员"), total, _("人"), ""),
-        (
-            "reported",
-            _("已报到"),
-            done,
-            _("人"),
-            list_url("reporting:unit_status", unit=unit) if unit else rates,
-        ),
-        (
-            "pending",
-            _("待社区确认"),
-            waiting,
-            _("人"),
-            list_url("reporting:report_list", status="submitted"),
-        ),
+        ("in_service", _("在职党员"), total, _("人"), roster_url(scope, day)),
+        ("reported", _("已报到"), done, _("人"), roster_url(scope, day, "confirmed")),
+        ("pending", _("待社区确认"), waiting, _("人"), roster_url(scope, day, "pending")),
         ("rate", _("报到率"), rate, "%", rates),
         (
             "pairings",
@@ -223,7 +244,7 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     ]
     if unit is None:
         received = community_reports(scope=scope, moment=moment)[0]
-        url = list_url("reporting:rates", level="community", date=day.isoformat())
+        url = roster_url(scope, day, "received")
         rows.append(("reports_received", _("社区收到报到"), received, _("人"), url))
         rows.append(
             (
@@ -231,7 +252,7 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
                 _("待社区确认报到"),
                 community_waiting(scope=scope, moment=moment),
                 _("人"),
-                list_url("reporting:report_list", status="submitted"),
+                roster_url(scope, day, "awaiting"),
             )
         )
     return [Figure(f"reporting.{k}", label, v, u, url, _("双报到")) for k, label, v, u, url in rows]

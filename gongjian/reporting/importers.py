@@ -17,7 +17,7 @@ from gongjian.core.figures import written
 from gongjian.core.imports import Column, Importer, Prepared, RowError, register
 from gongjian.core.models import AuditLog
 from gongjian.core.validators import parse_id_number
-from gongjian.orgs import scope
+from gongjian.orgs import history, scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member
 from gongjian.reporting.models import MemberReport
@@ -144,7 +144,11 @@ def _write(actor: Any, p: Prepared) -> int:
         member.home_grid = grid
         members.append(member)
     created = MemberReport.objects.bulk_create(reports, batch_size=1000)
+    homes = {m.pk: m for m in Member.objects.filter(pk__in=[m.pk for m in members])}
     Member.objects.bulk_update(members, ["home_community", "home_grid"], batch_size=1000)
+    for member, community, grid, day in p.items:  # they live there from the report's day
+        changes = {"home_community_id": community.pk, "home_grid_id": grid.pk if grid else None}
+        history.record(homes[member.pk], on=day, changes=changes)
     written.send(sender=MemberReport)  # bulk writes send no model signal
     ip = current().ip
     AuditLog.objects.bulk_create(

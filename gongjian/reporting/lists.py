@@ -122,6 +122,36 @@ UNIT_MEMBERS = ListSpec(
     ),
 )
 
+ROSTER_STATES = (
+    ("confirmed", _("已报到")),
+    ("pending", _("待确认")),
+    ("none", _("未报到")),
+    ("received", _("社区收到报到")),
+    ("awaiting", _("待社区确认报到")),
+)
+
+# The members behind the 双报到 figures of a scope on a day (在职党员 / 已报到 / 待确认).
+ROSTER = ListSpec(
+    name="reporting.roster",
+    title=_("在职党员报到名册"),
+    rows=selectors.roster_list,
+    per_page=50,
+    filters=(
+        Filter("area", _("区域"), kind="int"),
+        Filter("unit", _("单位"), kind="int"),
+        Filter("date", _("统计日期"), kind="date", to="on"),
+        Filter("state", _("报到状态"), kind="choice", choices=ROSTER_STATES),
+        Filter("q", _("姓名")),
+    ),
+    columns=(
+        Column(_("姓名"), "name"),
+        Column(_("工作单位"), "unit.name"),
+        Column(_("所在党组织"), "party_org.name"),
+        Column(_("居住社区"), "home_community.name"),
+        Column(_("报到状态"), state_label),
+    ),
+)
+
 PAIRINGS = ListSpec(
     name="reporting.pairings",
     title=_("组织结对"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.search import search_q, text_matches
-from gongjian.orgs import scope
+from gongjian.orgs import history, scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Unit
 from gongjian.reporting.models import MemberReport, OrgReport
@@ -228,6 +228,74 @@ def residents(
     return qs
 
 
+# The roster behind the figures -------------------------------------------------------------
+
+ROSTER_STATES = ("confirmed", "pending", "none", "received", "awaiting")
+
+
+def roster_list(
+    *,
+    actor: Any,
+    area: Area | int | str | None = None,
+    unit: Unit | int | str | None = None,
+    on: dt.date | None = None,
+    state: str = "",
+    q: str = "",
+) -> QuerySet[Member]:
+    """The in-service members counted by the 双报到 figures of a scope on a day (today by
+    default): a unit's roster, the units' of the district (or of everything), or the
+    residents of a street, community or grid, each as they stood that day (`orgs.history`),
+    with where each stands then — `state` "confirmed" (已报到), "pending" (a report waiting,
+    reported or not: 待确认) or "none"; or, wherever they live, the people whose report to
+    the area held then ("received", 社区收到报到) or waited for its decision ("awaiting").
+    The count of each is the figure of the same name (`reporting.figures`). The area or unit
+    given must be the caller's to see (else NotFound)."""
+    from gongjian.core.figures import Scope
+    from gongjian.reporting import figures as reporting_figures
+
+    where = Scope()
+    if unit is not None and unit != "":
+        found_unit = unit if isinstance(unit, Unit) else org_selectors.unit_get_for(actor, unit)
+        where = Scope(unit_id=found_unit.pk)
+    elif area is not None and area != "":
+        found = area if isinstance(area, Area) else org_selectors.area_get_for(actor, area)
+        where = Scope(area_id=found.pk, area_path=found.path, area_kind=found.kind)
+    moment = end_of_day(on or timezone.localdate())
+    spells, to_area = reporting_figures.roster_of(scope=where, moment=moment)
+    if state in ("received", "awaiting"):  # people with a report to the area, wherever they live
+        to = reporting_figures.to_area(where)
+        cond = reported_q(moment) if state == "received" else pending_q(moment)
+        reports = MemberReport.objects.filter(Q(member=OuterRef("pk")) & cond & to)
+        return (
+            org_selectors.member_list(actor=actor, q=q, include_inactive=True)
+            .filter(Exists(reports))
+            .annotate(
+                has_confirmed=Exists(
+                    MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to)
+                ),
+                has_pending=Exists(
+                    MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to)
+                ),
+            )
+            .order_by("party_org__path", "name", "id")
+        )
+    held = MemberReport.objects.filter(Q(member=OuterRef("pk")) & reported_q(moment) & to_area)
+    waiting = MemberReport.objects.filter(Q(member=OuterRef("pk")) & pending_q(moment) & to_area)
+    qs = (
+        org_selectors.member_list(actor=actor, q=q, include_inactive=True)
+        .filter(pk__in=spells.values("member_id"))
+        .annotate(has_confirmed=Exists(held), has_pending=Exists(waiting))
+        .order_by("has_confirmed", "has_pending", "party_org__path", "name", "id")
+    )
+    if state == "confirmed":
+        qs = qs.filter(has_confirmed=True)
+    elif state == "pending":
+        qs = qs.filter(has_pending=True)
+    elif state == "none":
+        qs = qs.filter(has_confirmed=False, has_pending=False)
+    return qs
+
+
 # A unit's members -----------------------------------------------------------------------------
 
 STATE_CONFIRMED = "confirmed"
@@ -409,33 +477,32 @@ def _sorted(rows: list[RateRow]) -> list[RateRow]:
     )
 
 
+def day_of(moment: dt.datetime) -> dt.date:
+    """The local day that `moment` ends (`end_of_day`'s inverse): the day whose spells count."""
+    return timezone.localtime(moment - dt.timedelta(microseconds=1)).date()
+
+
 def _member_counts(
     where: dict[str, Any], key: str, moment: dt.datetime
 ) -> dict[int, tuple[int, int, int]]:
-    """(in-service members, reported, waiting) per value of the member field `key`, in two
-    GROUP BY queries that hash-aggregate: the members, and their reports that held or were
-    pending at `moment` (one hash join). Never a query per row, never a DISTINCT.
-
-    A member holds at most one report at any moment (see reported_q), so counting reports
-    counts members. "Waiting" counts members with a pending report, reported or not (a member
-    who moved has both)."""
-    members = Member.objects.filter(in_service=True, is_active=True, **where)
-    totals = dict(members.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
-    through = {"member__in_service": True, "member__is_active": True}
-    through.update({f"member__{k}": v for k, v in where.items()})
-    group = f"member__{key}"
-    live = (
-        MemberReport.objects.filter(reported_q(moment) | pending_q(moment), **through)
-        .order_by()
-        .values(group)
-        .annotate(
-            done=Count("pk", filter=reported_q(moment)),
-            waiting=Count("pk", filter=pending_q(moment)),
-        )
-        .values_list(group, "done", "waiting")
+    """(in-service members, reported, waiting) per value of the field `key` of the members'
+    spells valid then (their unit, party organisation … on that day, `orgs.history`): three
+    grouped counts with the EXISTS in the WHERE clause (a hash semi-join over the reports),
+    never a query per row. "Waiting" counts members with a pending report, reported or not
+    (a member who moved has both)."""
+    spells = history.spells_on(day_of(moment)).filter(in_service=True, is_active=True, **where)
+    reported = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & reported_q(moment))
     )
-    counts = {k: (d, w) for k, d, w in live}
-    return {k: (t, *counts.get(k, (0, 0))) for k, t in totals.items() if k is not None}
+    pending = Exists(
+        MemberReport.objects.filter(Q(member=OuterRef("member_id")) & pending_q(moment))
+    )
+
+    def per(qs: Any) -> dict[Any, int]:
+        return dict(qs.order_by().values(key).annotate(n=Count("pk")).values_list(key, "n"))
+
+    totals, done, waiting = per(spells), per(spells.filter(reported)), per(spells.filter(pending))
+    return {k: (t, done.get(k, 0), waiting.get(k, 0)) for k, t in totals.items() if k is not None}
 
 
 def unit_rates(*, actor: Any, on: dt.date) -> list[RateRow]:

@@ -136,6 +136,13 @@ def report_decide(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def roster(request: HttpRequest) -> HttpResponse:
+    """The members behind a 双报到 figure: a scope's in-service members on a day, by state."""
+    listing = lists.ROSTER.page(request)
+    return render(request, "reporting/roster.html", {**vars(listing), "listing": listing})
+
+
+@login_required
 def residents(request: HttpRequest) -> HttpResponse:
     actor = request.user
     listing = lists.RESIDENTS.page(request)

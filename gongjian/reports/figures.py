@@ -40,9 +40,9 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.errors import NotFound
 from gongjian.core.figures import Scope
-from gongjian.orgs import scope
+from gongjian.orgs import history, scope
 from gongjian.orgs import selectors as org_selectors
-from gongjian.orgs.models import Area, Member, PartyOrg, Unit
+from gongjian.orgs.models import Area, PartyOrg, Unit
 from gongjian.reporting import figures as reporting_figures
 from gongjian.reporting.selectors import end_of_day
 from gongjian.reports.models import (
@@ -273,7 +273,7 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
     )
     where = scope_of(node)
     moment = end_of_day(f.as_of)
-    _organisation(f, node)
+    _organisation(f, node, as_of=f.as_of)
     units = _reporting(f, node, where, moment=moment)
     communities = _communities(node)
     if apps.is_installed("gongjian.service"):
@@ -301,10 +301,12 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
     return f
 
 
-def _organisation(f: Figures, node: Node) -> None:
+def _organisation(f: Figures, node: Node, *, as_of: dt.date) -> None:
+    """Units and party organisations as they stand; the members on the roll on `as_of`, in
+    the organisation or unit they belonged to then (their spells, ADR 0030)."""
     f.units = Unit.objects.filter(units_q(node)).count()
     f.party_orgs = PartyOrg.objects.filter(party_orgs_q(node)).count()
-    f.members = Member.objects.filter(members_q(node), is_active=True).count()
+    f.members = history.spells_on(as_of).filter(members_q(node), is_active=True).count()
 
 
 def _reporting(f: Figures, node: Node, where: Scope, *, moment: dt.datetime) -> dict[int, UnitRank]:

@@ -41,7 +41,7 @@ VERSION_KEY = "reports:data-version"
 
 # The tables the figures read, beside those of volunteer service's activities (which also mark
 # months dirty): the org trees, and what each domain app's figures name.
-ORGS = ("orgs.Area", "orgs.Unit", "orgs.PartyOrg", "orgs.Member")
+ORGS = ("orgs.Area", "orgs.Unit", "orgs.PartyOrg", "orgs.Member", "orgs.MemberSpell")
 
 
 def watched() -> tuple[str, ...]:

@@ -18,10 +18,12 @@ from gongjian.core.exports import file_response
 from gongjian.core.figures import list_url as _url
 from gongjian.core.replica import reads_from_replica
 from gongjian.core.web import action
+from gongjian.reporting import figures as reporting_figures
 from gongjian.reports import briefing_text, figures, selectors
 from gongjian.reports import jobs as reports_jobs
 from gongjian.reports.types import Figures
 from gongjian.service import calendar
+from gongjian.service import figures as service_figures
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -37,19 +39,20 @@ def _selection(request: HttpRequest) -> tuple[figures.Node, Any, dict[str, str]]
 def links(node: figures.Node, f: Figures) -> dict[str, str]:
     unit = node.unit_id or ""
     year = f.period.start.year
+    where = figures.scope_of(node)
     return {
         "units": _url("orgs:unit_detail", unit) if unit else _url("orgs:unit_list"),
         "party_orgs": _url("orgs:tree"),
         "members": _url("orgs:member_list", unit=unit),
-        "in_service": _url("orgs:member_list", unit=unit, in_service=1),
-        "reported": _url("reporting:unit_status", unit=unit)
-        if unit
-        else _url("reporting:rates", level="unit"),
-        "pending": _url("reporting:report_list", status="submitted"),
-        "reports_received": _url("reporting:rates", level="community"),
+        "in_service": reporting_figures.roster_url(where, f.as_of),
+        "reported": reporting_figures.roster_url(where, f.as_of, "confirmed"),
+        "pending": reporting_figures.roster_url(where, f.as_of, "pending"),
+        "reports_received": reporting_figures.roster_url(where, f.as_of, "received"),
+        "reports_waiting": reporting_figures.roster_url(where, f.as_of, "awaiting"),
         "pairings": _url("reporting:pairing_list"),
-        "activities": _url("service:activity_list", when="past"),
-        "planned": _url("service:activity_list"),
+        "activities": service_figures.activities_url(where, f.period, "held"),
+        "planned": service_figures.activities_url(where, f.period, "planned"),
+        "organised": service_figures.activities_url(where, f.period, "organised"),
         "person_times": _url("service:stats", by="month", year=year),
         "people": _url("service:stats", by="unit", year=year),
         "hours": _url("service:stats", by="category", year=year),

@@ -79,6 +79,23 @@ def planned(*, scope: Scope, lo: dt.datetime, hi: dt.datetime) -> tuple[int, dt.
     return int(found["n"] or 0), found["first"]
 
 
+def activity_records(*, scope: Scope, lo: dt.datetime, hi: dt.datetime, kind: str) -> Any:
+    """The activities behind a figure of [lo, hi): `held` (开展: begun, published; for a unit
+    those its members attended), `planned` (published, not begun; for a unit those it
+    organises) or `organised` (held, organised by the unit). Their count is the figure."""
+    if kind == "planned":
+        return Activity.objects.filter(
+            _published(), starts_at__gte=max(lo, timezone.now()), starts_at__lt=hi
+        ).filter(Q(unit_id=scope.unit_id) if scope.unit_id is not None else _place(scope))
+    held = Activity.objects.filter(_published(), starts_at__gte=lo, starts_at__lt=held_until(hi))
+    if kind == "organised":
+        return held.filter(unit_id=scope.unit_id or 0)
+    if scope.unit_id is not None:
+        attended = Attendance.objects.filter(member__unit_id=scope.unit_id).values("activity_id")
+        return held.filter(pk__in=attended)
+    return held.filter(_place(scope))
+
+
 def organised(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
     """Held activities the unit organised in [lo, hi) (before now)."""
     return Activity.objects.filter(
@@ -430,6 +447,18 @@ def person_times_of_party_org(*, party_org_id: int, lo: dt.datetime, hi: dt.date
 # The core contract ---------------------------------------------------------------------------
 
 
+def activities_url(scope: Scope, period: Period, when: str) -> str:
+    """The activity list behind a figure: the same scope and period (`activity_records`)."""
+    return list_url(
+        "service:activity_list",
+        when=when,
+        area=scope.area_id,
+        unit=scope.unit_id,
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+    )
+
+
 def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     """Activities, person-times, people, hours and households of the scope over the period,
     read from this app's tables (the caller has resolved the scope through its own access
@@ -457,7 +486,8 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     else:
         _duties, duty_hours = other_service(area_path=scope.area_path or "", lo=lo, hi=hi)
     hours += duty_hours
-    year, past = period.start.year, list_url("service:activity_list", when="past")
+    year = period.start.year
+    past = activities_url(scope, period, "held")
     ahead, _first = planned(scope=scope, lo=lo, hi=hi)
     extra: list[tuple[str, str, Any, str, str]] = [
         (
@@ -474,7 +504,7 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
             _("小时"),
             list_url("service:stats", by="category", year=year),
         ),
-        ("planned", _("计划开展活动"), ahead, _("场"), list_url("service:activity_list")),
+        ("planned", _("计划开展活动"), ahead, _("场"), activities_url(scope, period, "planned")),
     ]
     if scope.unit_id is not None:
         extra.append(
@@ -483,7 +513,7 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
                 _("本单位组织活动"),
                 organised(unit_id=scope.unit_id, lo=lo, hi=hi),
                 _("场"),
-                past,
+                activities_url(scope, period, "organised"),
             )
         )
     return [

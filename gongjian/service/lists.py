@@ -13,7 +13,14 @@ from gongjian.core.lists import DATETIME, DECIMAL, NUMBER, Column, Filter, ListS
 from gongjian.service import selectors
 from gongjian.service.models import Activity, Attendance
 
-WHEN = (("upcoming", _("未结束的")), ("past", _("已结束的")), ("all", _("全部")))
+WHEN = (
+    ("upcoming", _("未结束的")),
+    ("past", _("已结束的")),
+    ("all", _("全部")),
+    ("held", _("已开展（统计口径）")),
+    ("planned", _("计划开展（统计口径）")),
+    ("organised", _("本单位组织（统计口径）")),
+)
 
 
 def _activities(*, actor: Any, when: str, mine: bool, **filters: Any) -> Any:
@@ -37,6 +44,10 @@ ACTIVITIES = ListSpec(
         Filter("when", _("时间"), kind="choice", choices=WHEN, default="upcoming"),
         Filter("near", _("我报到的街道附近"), kind="bool"),
         Filter("mine", _("我组织的"), kind="bool"),
+        Filter("area", _("区域"), kind="int"),
+        Filter("unit", _("单位"), kind="int"),
+        Filter("start", _("开始日期"), kind="date"),
+        Filter("end", _("结束日期"), kind="date"),
     ),
     columns=(
         Column(_("标题"), "title"),

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.search import search_q
+from gongjian.core.validation import invalid
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, Notice, Unit
@@ -109,13 +110,28 @@ def activity_list(
     near: bool = False,
     manage: bool = False,
     team: Team | None = None,
+    area: Area | int | str | None = None,
+    unit: Unit | int | str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
 ) -> QuerySet[Activity]:
-    """`when`: "upcoming" (not yet ended, not cancelled), "past", or "" for all. `near`: for a
-    member, activities in the street where they reported first. `manage`: only those the
-    caller organises."""
+    """`when`: "upcoming" (not yet ended, not cancelled), "past", or "" for all; or the
+    activities behind a figure of the period from `start` to `end` (this year by default) in
+    the `area` or for the `unit` given (which the caller must see): "held", "planned",
+    "organised" (`service.figures.activity_records`). `near`: for a member, activities in
+    the street where they reported first. `manage`: only those the caller organises."""
     visible = activity_manage_q(actor) if manage else activity_visible_q(actor)
     qs = Activity.objects.filter(visible).select_related("category", "area", "unit", "team")
     now = timezone.now()
+    if when in FIGURE_KINDS:
+        qs = qs.filter(
+            pk__in=_figure_activities(actor, when, area=area, unit=unit, start=start, end=end)
+        ).order_by("starts_at", "id")
+    elif area not in (None, "") or unit not in (None, ""):
+        where = _figure_scope(actor, area=area, unit=unit)
+        qs = qs.filter(
+            Q(unit_id=where.unit_id) if where.unit_id else Q(area__path__startswith=where.area_path)
+        )
     if when == "upcoming":
         qs = qs.filter(ends_at__gt=now, status=Activity.Status.PUBLISHED).order_by(
             "starts_at", "id"
@@ -136,6 +152,39 @@ def activity_list(
             street = member.home_community.path.rsplit("/", 2)[0] + "/"
             qs = qs.filter(area__path__startswith=street)
     return qs
+
+
+FIGURE_KINDS = ("held", "planned", "organised")
+
+
+def _figure_scope(actor: Any, *, area: Any, unit: Any) -> Any:
+    from gongjian.core.figures import Scope
+
+    if unit not in (None, ""):
+        found_unit = unit if isinstance(unit, Unit) else org_selectors.unit_get_for(actor, unit)
+        return Scope(unit_id=found_unit.pk)
+    if area not in (None, ""):
+        found = area if isinstance(area, Area) else org_selectors.area_get_for(actor, area)
+        return Scope(area_id=found.pk, area_path=found.path, area_kind=found.kind)
+    return Scope()
+
+
+def _figure_activities(
+    actor: Any, when: str, *, area: Any, unit: Any, start: dt.date | None, end: dt.date | None
+) -> Any:
+    from gongjian.service import figures as service_figures
+
+    today = timezone.localdate()
+    start = start or dt.date(today.year, 1, 1)
+    end = end or today
+    if end < start:
+        raise invalid("end", _("结束日期不能早于开始日期"))
+    where = _figure_scope(actor, area=area, unit=unit)
+    if when == "organised" and where.unit_id is None:
+        raise invalid("unit", _("请选择单位"))
+    lo = service_figures.local_midnight(start)
+    hi = service_figures.local_midnight(end + dt.timedelta(days=1))
+    return service_figures.activity_records(scope=where, lo=lo, hi=hi, kind=when).values("pk")
 
 
 def activity_key(activity: Activity | uuid.UUID | str, message: str = "") -> uuid.UUID:
@@ -590,11 +639,7 @@ def service_stats(
     if by not in STAT_DIMENSIONS:
         by = "category"
     field = STAT_DIMENSIONS[by][0]
-    qs = Attendance.objects.filter(
-        attendance_scope_q(actor), activity__status=Activity.Status.PUBLISHED
-    )
-    if year is not None:
-        qs = qs.filter(activity__starts_at__range=_year_range(year))
+    qs = stats_attendances(actor=actor, year=year)
     if by == "month":
         return _stats_by_month(qs)
     rows = (
@@ -638,18 +683,30 @@ def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
     return [months[k] for k in sorted(months)]
 
 
-def activity_figures(*, actor: Any, year: int | None = None) -> dict[str, Any]:
-    qs = Activity.objects.filter(activity_manage_q(actor), status=Activity.Status.PUBLISHED)
-    if year is not None:
-        qs = qs.filter(starts_at__range=_year_range(year))
-    att = Attendance.objects.filter(
-        attendance_scope_q(actor), activity__status=Activity.Status.PUBLISHED
+def stats_attendances(*, actor: Any, year: int | None = None) -> QuerySet[Attendance]:
+    """The attendances the statistics count: in the caller's scope, at published activities
+    held (begun) in the year, as the dashboard counts them (docs/figures.md)."""
+    qs = Attendance.objects.filter(
+        attendance_scope_q(actor),
+        activity__status=Activity.Status.PUBLISHED,
+        activity__starts_at__lt=timezone.now(),
     )
     if year is not None:
-        att = att.filter(activity__starts_at__range=_year_range(year))
-    agg = att.aggregate(n=Count("id"), hours=Sum("hours"))
+        qs = qs.filter(activity__starts_at__range=_year_range(year))
+    return qs
+
+
+def activity_figures(*, actor: Any, year: int | None = None) -> dict[str, Any]:
+    """The statistics card: the held activities with attendance in the caller's scope, their
+    person-times and hours — the totals of the rows below it (by category, community, team
+    or month each activity is in one row; by unit an activity attended by two units' members
+    is in both)."""
+    att = stats_attendances(actor=actor, year=year)
+    agg = att.aggregate(
+        n=Count("id"), hours=Sum("hours"), activities=Count("activity_id", distinct=True)
+    )
     return {
-        "activities": qs.count(),
+        "activities": agg["activities"] or 0,
         "person_times": agg["n"] or 0,
         "hours": agg["hours"] or Decimal("0"),
     }

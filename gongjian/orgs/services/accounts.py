@@ -20,6 +20,7 @@ from gongjian.core.errors import NotFound
 from gongjian.core.validation import clean_text, invalid, object_id
 from gongjian.orgs import selectors
 from gongjian.orgs.models import Member
+from gongjian.orgs.services.members import effective_date
 from gongjian.orgs.services.notices import NoticeDraft, notices_send
 
 ACCOUNT_INVITE = "account.invite"
@@ -97,9 +98,10 @@ def member_accounts_invite(
 
 
 @transaction.atomic
-def member_leave(*, actor: Any, member_id: Any, reason: str) -> Member:
-    """Mark a member as no longer on record (left the unit, moved away, died): off every list
-    and count, and their account's access ends at once (sessions and tokens)."""
+def member_leave(*, actor: Any, member_id: Any, reason: str, left_on: Any = None) -> Member:
+    """Mark a member as no longer on record (left the unit, moved away, died) from `left_on`
+    (today when not given; a past day is allowed): off every list and count from that day,
+    and their account's access ends at once (sessions and tokens)."""
     reason = clean_text("reason", reason, _("原因"), 200)
     try:
         key = uuid.UUID(str(member_id))
@@ -113,6 +115,7 @@ def member_leave(*, actor: Any, member_id: Any, reason: str) -> Member:
     )
     if not member.is_active:
         raise invalid("member", _("该党员已不在册"))
+    member.history_on = effective_date(member, left_on, "left_on", _("离开日期"))
     member.is_active = False
     member.save(update_fields=["is_active", "updated_at"])
     audit_record(

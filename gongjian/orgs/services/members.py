@@ -17,7 +17,7 @@ from gongjian.core.access import user_of
 from gongjian.core.audit import audit_record, diff, snapshot
 from gongjian.core.errors import PermissionDenied, ValidationFailed
 from gongjian.core.updates import model_update
-from gongjian.core.validation import clean_text, invalid
+from gongjian.core.validation import clean_date, clean_text, invalid
 from gongjian.core.validators import normalize_mobile, parse_id_number
 from gongjian.orgs import scope, selectors
 from gongjian.orgs.models import Member, MemberTransfer, PartyOrg, Unit
@@ -49,6 +49,17 @@ def _not_in_future(joined_on: dt.date | None) -> dt.date | None:
     if joined_on is not None and joined_on > timezone.localdate():
         raise invalid("joined_on", _("入党日期不能晚于今天"))
     return joined_on
+
+
+def effective_date(member: Member, value: Any, field: str, label: Any) -> dt.date:
+    """The day a change to the member took effect: today when not given; a real day, not
+    after today and not before they joined (the history starts there)."""
+    if value in (None, ""):
+        return timezone.localdate()
+    day = clean_date(field, value, label, not_before=member.joined_on)
+    if day > timezone.localdate():
+        raise invalid(field, _("%(label)s不能晚于今天") % {"label": label})
+    return day
 
 
 def member_clean(
@@ -143,11 +154,16 @@ def member_create(
 
 
 @transaction.atomic
-def member_update(*, actor: Any, member: MemberRef, **fields: Any) -> Member:
+def member_update(
+    *, actor: Any, member: MemberRef, effective_on: Any = None, **fields: Any
+) -> Member:
     """Change the fields of `MEMBER_EDITABLE` that are given (the ID number identifies the
     person and never changes; the organisation changes by transfer). An empty phone, a
-    `joined_on` or a `unit` of None clear them."""
+    `joined_on` or a `unit` of None clear them. A change of unit or of the in-service state
+    took effect on `effective_on` (today when not given; may lie in the past): the history
+    and every figure of the days since count it."""
     member = selectors.member_get_for(actor, member, write=True, lock=True)
+    member.history_on = effective_date(member, effective_on, "effective_on", _("生效日期"))
     unknown = set(fields) - set(MEMBER_EDITABLE)
     if unknown:
         raise invalid(sorted(unknown)[0], _("该字段不能修改"))
@@ -179,12 +195,14 @@ def member_transfer(
     actor: Any,
     member: MemberRef,
     to_org: Ref | None,
-    effective_on: dt.date | None = None,
+    effective_on: dt.date | str | None = None,
     reason: str = "",
     unit: Ref | None = None,
 ) -> MemberTransfer:
-    """Move a member to another party organisation; the history is kept. The actor must manage
-    the member's present organisation; the receiving one need only be visible to them."""
+    """Move a member to another party organisation, from `effective_on` (today when not given;
+    a past day is allowed, not a future one, nor one before they joined): the history counts
+    them in the new organisation and unit from that day. The actor must manage the member's
+    present organisation; the receiving one need only be visible to them."""
     member = selectors.member_get_for(actor, member, write=True, lock=True)
     if to_org is None or to_org == "":
         raise invalid("to_org", _("请选择转入的党组织"))
@@ -193,6 +211,7 @@ def member_transfer(
         raise invalid("to_org", _("转入组织与当前组织相同"))
     if receiving.kind == PartyOrg.Kind.WORKING_COMMITTEE:
         raise invalid("to_org", _("党员应转入具体的党组织，而不是机关工委"))
+    day = effective_date(member, effective_on, "effective_on", _("转接日期"))
     new_unit: Unit | None
     if unit is not None:
         new_unit = selectors.unit_get_for(actor, unit)
@@ -204,12 +223,13 @@ def member_transfer(
         to_org=receiving,
         from_unit_id=member.unit_id,
         to_unit=new_unit,
-        effective_on=effective_on or timezone.localdate(),
+        effective_on=day,
         reason=clean_text("reason", reason, _("转接原因"), 200, required=False),
         by=user_of(actor),
     )
     member.party_org = receiving
     member.unit = new_unit
+    member.history_on = day  # the history (and the figures since) count it from that day
     member.save(update_fields=["party_org", "unit", "updated_at"])
     audit_record(
         actor=actor,

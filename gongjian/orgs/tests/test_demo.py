@@ -24,8 +24,16 @@ from django.utils import timezone
 from gongjian.accounts.models import TotpDevice, User
 from gongjian.core import crypto, synthetic
 from gongjian.core.validators import parse_id_number
-from gongjian.orgs import demo
-from gongjian.orgs.models import Area, Member, PartyOrg, RoleAssignment, Unit
+from gongjian.orgs import demo, history
+from gongjian.orgs.models import (
+    Area,
+    Member,
+    MemberSpell,
+    MemberTransfer,
+    PartyOrg,
+    RoleAssignment,
+    Unit,
+)
 from gongjian.testing.cast import Cast
 
 BRANCH_KINDS = ("branch", "temporary_branch", "joint_branch")
@@ -122,6 +130,22 @@ def test_full_demo_district() -> None:
     assert 5000 <= in_service.count() <= 6000
     assert not in_service.filter(unit__isnull=True).exists()
     assert not members.filter(in_service=False, unit__isnull=False).exists()
+    # The year's history: transfers on past days, and one member who left the service.
+    today = timezone.localdate()
+    transfers = MemberTransfer.objects.all()
+    assert transfers.count() == 5
+    assert transfers.filter(effective_on__lt=today - dt.timedelta(days=30)).count() == 4
+    for t in transfers:
+        assert history.state_on(t.member, t.effective_on).unit_id == t.to_unit_id
+        before = history.state_on(t.member, t.effective_on - dt.timedelta(days=1))
+        assert before is not None
+        assert before.unit_id == t.from_unit_id != t.to_unit_id
+    left = MemberSpell.objects.filter(in_service=False, valid_to=None, member__unit=None)
+    leavers = [
+        s for s in left if MemberSpell.objects.filter(member=s.member_id, in_service=True).exists()
+    ]
+    assert [s.valid_from for s in leavers] == [today - dt.timedelta(days=90)]
+    assert MemberSpell.objects.filter(valid_to=None).count() == members.count()
     # spread unevenly over the units
     sizes = sorted(Unit.objects.annotate(n=Count("members")).values_list("n", flat=True))
     assert sizes[-1] >= 5 * sizes[0]

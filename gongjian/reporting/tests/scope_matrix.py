@@ -71,6 +71,8 @@ PAGE_MATRIX: dict[str, Entry] = {
         _posts(AREA_CHENHUI),
         lambda c: {"ids": [str(_pending(c).public_id)], "action": "confirm"},
     ),
+    "reporting:roster": ("get", lambda c: reverse("reporting:roster"), everyone(200)),
+    "reporting:roster_export": ("get", lambda c: reverse("reporting:roster_export"), everyone(200)),
     "reporting:residents": ("get", lambda c: reverse("reporting:residents"), everyone(200)),
     "reporting:residents_export": (
         "get",
@@ -135,6 +137,7 @@ API_MATRIX: set[tuple[str, str]] = {
     ("post", "/api/v1/reporting/member-reports/{report_id}/reject"),
     ("post", "/api/v1/reporting/member-reports/decide"),
     ("get", "/api/v1/reporting/residents"),
+    ("get", "/api/v1/reporting/roster"),
     ("get", "/api/v1/reporting/units/{unit_id}/members"),
     ("post", "/api/v1/reporting/units/{unit_id}/remind"),
     ("get", "/api/v1/reporting/rates"),

@@ -1,13 +1,16 @@
 """The recount: given the test district with its months rolled up, random writes (sign-ins,
 QR-style check-outs through `update()`, cancellations, places moved, transfers with past
-dates, reports submitted, confirmed, rejected and moved) and then every figure of several
-scopes (district, street, community, grid, two units) and periods equals a recount written
-here directly in SQL over the tables, before the rollups are rebuilt and after. Runs on
+dates, members leaving the service or the roll on past days, reports submitted, confirmed,
+rejected and moved) and then every figure of several scopes (district, street, community,
+grid, two units) and periods (ending on several days of the year: the roster figures are
+counted as of each period's end, from the members' spells) equals a recount written here
+directly in SQL over the tables, before the rollups are rebuilt and after. Runs on
 SQLite and PostgreSQL alike (the same SQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +21,7 @@ from hypothesis import strategies as st
 
 from gongjian.core.figures import written
 from gongjian.orgs.models import Area, Member
-from gongjian.orgs.services import member_transfer
+from gongjian.orgs.services import member_leave, member_transfer, member_update
 from gongjian.reporting.models import MemberReport
 from gongjian.reports import figures
 from gongjian.reports.services import local_midnight, rollups_refresh
@@ -37,10 +40,69 @@ UNIT_TABLE = "orgs_unit"
 
 SCOPES = ("district", "qinghe", "chenhui", "chenhui_grid1", "tax", "justice")
 PERIODS = ("this_year", "last_month", "last_year", "this_month")
+# Periods ending on other days of the year, between the writes' effective dates (the roster
+# figures are counted as of each period's end).
+CUSTOM = ((dt.date(2026, 1, 1), dt.date(2026, 2, 14)), (dt.date(2026, 3, 1), dt.date(2026, 4, 20)))
+
+
+def _periods() -> list[Period]:
+    named = [period_of(kind, today=TODAY) for kind in PERIODS]
+    return named + [period_of("custom", today=TODAY, start=a, end=b) for a, b in CUSTOM]
 
 
 class Rollback(Exception):
     pass
+
+
+ROLL = ("unit_id", "in_service", "is_active", "home_community_id", "home_grid_id")
+
+
+@dataclass
+class Ledger:
+    """The test's own account of who belonged where and when: each member's row as the world
+    left it (on the roll from their joining day), and every change the writes made, with
+    the day it took effect. A change counts from its day; of two on the same day, the later
+    recorded. The recount reads the roster from here, never from the spells."""
+
+    start: dict[int, tuple[dt.date | None, dict[str, Any]]] = field(default_factory=dict)
+    events: list[tuple[dt.date, int, int, str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of_members(cls) -> Ledger:
+        rows = Member.objects.values_list("pk", "joined_on", *ROLL)
+        return cls({pk: (joined, dict(zip(ROLL, rest, strict=True))) for pk, joined, *rest in rows})
+
+    def state(self, member_id: int, day: dt.date) -> dict[str, Any] | None:
+        joined, first = self.start[member_id]
+        if joined is not None and day < joined:
+            return None
+        out = dict(first)
+        for when, _seq, who, name, value in sorted(self.events):
+            if who == member_id and when <= day:
+                out[name] = value
+        return out
+
+    def note(self, member_id: int, day: dt.date, **values: Any) -> None:
+        """A write changed these fields from `day` (those that differ from the present)."""
+        now = self.state(member_id, dt.date.max) or {}
+        for name, value in values.items():
+            if now.get(name) != value:
+                self.events.append((day, len(self.events), member_id, name, value))
+
+    def roster(self, day: dt.date, where: Any) -> list[int]:
+        """The in-service members on the roll on `day` whose state there meets `where`."""
+        out = []
+        for pk in sorted(self.start):
+            s = self.state(pk, day)
+            if s is not None and s["in_service"] and s["is_active"] and where(s):
+                out.append(pk)
+        return out
+
+
+def _ids(sql: str, params: list[Any]) -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {row[0] for row in cursor.fetchall()}
 
 
 def _one(sql: str, params: list[Any]) -> Any:
@@ -50,11 +112,19 @@ def _one(sql: str, params: list[Any]) -> Any:
     return value
 
 
-def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
-    """Every figure, in plain SQL."""
+def _members(ids: list[int]) -> tuple[str, list[Any]]:
+    if not ids:
+        return f"FROM {MEMBER} m WHERE 1 = 0", []
+    return f"FROM {MEMBER} m WHERE m.id IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _recount(kind: str, obj: Any, p: Period, ledger: Ledger) -> dict[str, Any]:
+    """Every figure, in plain SQL; the roster of the period's end from the ledger."""
     as_sql = connection.ops.adapt_datetimefield_value  # aware moments as the column stores them
     lo, hi = as_sql(local_midnight(p.start)), as_sql(local_midnight(p.end + dt.timedelta(days=1)))
     moment = as_sql(local_midnight(min(p.end, TODAY) + dt.timedelta(days=1)))
+    # The roll as it stood on the period's last day (or today), by the ledger.
+    end = min(p.end, TODAY)
     window = "a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s"
     held = "r.confirmed_at < %s AND (r.ended_at IS NULL OR r.ended_at >= %s)"
     waiting = "r.submitted_at < %s AND (r.decided_at IS NULL OR r.decided_at >= %s)"
@@ -67,8 +137,7 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
             f"SELECT COALESCE(SUM(o.households_visited), 0) FROM {OUT} o JOIN {ACT} a ON a.id = o.activity_id WHERE {window} AND a.unit_id = %s",  # noqa: S608, E501
             args,
         )
-        members = f"FROM {MEMBER} m WHERE m.in_service = %s AND m.is_active = %s AND m.unit_id = %s"
-        margs: list[Any] = [True, True, obj.pk]
+        members, margs = _members(ledger.roster(end, lambda s: s["unit_id"] == obj.pk))
         targs: list[Any] = []
         to_area = ""
     else:
@@ -84,14 +153,18 @@ def _recount(kind: str, obj: Any, p: Period) -> dict[str, Any]:
             args,
         )
         if obj.kind == "district":
-            members = f"FROM {MEMBER} m JOIN {UNIT_TABLE} u ON u.id = m.unit_id JOIN {AREA} ua ON ua.id = u.area_id WHERE m.in_service = %s AND m.is_active = %s AND ua.path LIKE %s"  # noqa: E501
-            margs, to_area, targs = [True, True, like], "", []
+            units = _ids(
+                f"SELECT u.id FROM {UNIT_TABLE} u JOIN {AREA} ua ON ua.id = u.area_id WHERE ua.path LIKE %s",  # noqa: S608, E501
+                [like],
+            )
+            members, margs = _members(ledger.roster(end, lambda s: s["unit_id"] in units))
+            to_area, targs = "", []
         elif obj.kind == "grid":
-            members = f"FROM {MEMBER} m WHERE m.in_service = %s AND m.is_active = %s AND m.home_grid_id = %s"  # noqa: E501
-            margs, to_area, targs = [True, True, obj.pk], "AND r.grid_id = %s", [obj.pk]
+            members, margs = _members(ledger.roster(end, lambda s: s["home_grid_id"] == obj.pk))
+            to_area, targs = "AND r.grid_id = %s", [obj.pk]
         else:
-            members = f"FROM {MEMBER} m JOIN {AREA} h ON h.id = m.home_community_id WHERE m.in_service = %s AND m.is_active = %s AND h.path LIKE %s"  # noqa: E501
-            margs = [True, True, like]
+            homes = _ids(f"SELECT id FROM {AREA} WHERE path LIKE %s", [like])  # noqa: S608
+            members, margs = _members(ledger.roster(end, lambda s: s["home_community_id"] in homes))
             to_area = f"AND r.community_id IN (SELECT id FROM {AREA} WHERE path LIKE %s)"  # noqa: S608
             targs = [like]
         received_to = to_area or f"AND r.community_id IN (SELECT id FROM {AREA} WHERE path LIKE %s)"  # noqa: S608
@@ -141,16 +214,15 @@ def _got(f: Any, kind: str) -> dict[str, Any]:
     return out
 
 
-def _check_all(c: Cast) -> None:
+def _check_all(c: Cast, ledger: Ledger) -> None:
     admin = c.platform_admin
     for name in SCOPES:
         obj = getattr(c, name)
         kind = "area" if isinstance(obj, Area) else "unit"
         node = figures.node_get_for(admin, f"{kind}:{obj.pk}")
-        for period_kind in PERIODS:
-            p = period_of(period_kind, today=TODAY)
+        for p in _periods():
             f = figures.figures_for(admin, node, p, today=TODAY)
-            assert _got(f, kind) == _recount(kind, obj, p), (name, period_kind)
+            assert _got(f, kind) == _recount(kind, obj, p, ledger), (name, p)
     # The district's unit ranking agrees with each unit's own figures.
     district = figures.node_get_for(admin, f"area:{c.district.pk}")
     p = period_of("this_year", today=TODAY)
@@ -171,12 +243,13 @@ WRITE = st.one_of(
     st.tuples(st.just("cancel"), st.integers(0, 7)),
     st.tuples(st.just("move"), st.integers(0, 7), st.integers(0, 3)),
     st.tuples(st.just("transfer"), st.integers(0, 2), st.integers(1, 5)),
+    st.tuples(st.just("leave"), st.integers(0, 2), st.integers(1, 5), st.booleans()),
     st.tuples(st.just("report"), st.integers(0, 2), st.integers(0, 1), st.integers(1, 5)),
     st.tuples(st.just("decide"), st.integers(0, 2), st.booleans(), st.integers(1, 5)),
 )
 
 
-def _apply(c: Cast, world: World, op: tuple[Any, ...]) -> None:
+def _apply(c: Cast, world: World, op: tuple[Any, ...], ledger: Ledger) -> None:
     acts = sorted(world.activities.values(), key=lambda a: a.pk)
     people = [
         c.member_record,
@@ -215,13 +288,31 @@ def _apply(c: Cast, world: World, op: tuple[Any, ...]) -> None:
         activity.save()
     elif kind == "transfer":
         member = Member.objects.get(pk=in_service[op[1]].pk)
+        if not member.is_active:
+            return  # off the roll: no longer transferred
         target = c.justice_branch if member.unit_id == c.tax.pk else c.tax_branch
+        day = dt.date(2026, op[2], 1)
+        ledger.note(member.pk, day, unit_id=target.unit_id)
         member_transfer(
-            actor=c.platform_admin,
-            member=member.public_id,
-            to_org=target.pk,
-            effective_on=dt.date(2026, op[2], 1),
+            actor=c.platform_admin, member=member.public_id, to_org=target.pk, effective_on=day
         )
+    elif kind == "leave":  # left the service (retired), or the roll, on a past day
+        member = Member.objects.get(pk=in_service[op[1]].pk)
+        day = dt.date(2026, op[2], 15)
+        if op[3] and member.in_service and member.is_active:
+            ledger.note(member.pk, day, in_service=False, unit_id=None)
+            member_update(
+                actor=c.platform_admin,
+                member=member.public_id,
+                in_service=False,
+                unit=None,
+                effective_on=day,
+            )
+        elif not op[3] and member.is_active:
+            ledger.note(member.pk, day, is_active=False)
+            member_leave(
+                actor=c.platform_admin, member_id=member.public_id, reason="调离", left_on=day
+            )
     elif kind == "report":
         member = in_service[op[1]]
         if not MemberReport.objects.filter(member=member, status="submitted").exists():
@@ -266,12 +357,13 @@ def test_every_figure_equals_a_recount_in_sql_after_random_writes(
     c = world.cast
     try:
         with transaction.atomic():
-            _check_all(c)
+            ledger = Ledger.of_members()
+            _check_all(c, ledger)
             for op in writes:
-                _apply(c, world, op)
-            _check_all(c)  # the months marked are read raw
+                _apply(c, world, op, ledger)
+            _check_all(c, ledger)  # the months marked are read raw
             rollups_refresh(today=TODAY)
-            _check_all(c)  # and rebuilt
+            _check_all(c, ledger)  # and rebuilt
             raise Rollback
     except Rollback:
         pass
