@@ -74,12 +74,22 @@ def area_children_label(area: Area) -> str:
     child = Area.CHILD_KIND.get(Area.Kind(area.kind))
     if child is None:
         return ""
-    allowed = [str(k) for k in Area.LOCAL_KINDS.get(child, ())]
-    present = set(area.children.values_list("local_kind", flat=True))
+    return local_word(child, under=area.path)
+
+
+def local_word(kind: str, *, under: str | None = None) -> str:
+    """The word for the areas of level `kind` (under the path `under`, or everywhere) by the
+    local kinds they carry: "社区", "村", or "村（社区）" when both occur — a briefing's
+    "各社区" in a district with villages."""
+    allowed = [str(k) for k in Area.LOCAL_KINDS.get(Area.Kind(kind), ())]
+    qs = Area.objects.filter(kind=kind)
+    if under:
+        qs = qs.filter(path__startswith=under)
+    present = set(qs.order_by().values_list("local_kind", flat=True).distinct())
     found = [k for k in allowed if k in present or (k == allowed[0] and "" in present)]
     if not found:
-        return Area.label_for(child)
-    labels = [Area.label_for(child, k) for k in found]
+        return Area.label_for(kind)
+    labels = [Area.label_for(kind, k) for k in found]
     if len(labels) == 1:
         return labels[0]
     return f"{'、'.join(labels[1:])}（{labels[0]}）"

@@ -101,7 +101,7 @@ def _cobuild_clause(f: Figures) -> str:
         return f"{where(f)}提出需求{num(f.demands)}项，辖区单位认领资源{num(f.resources)}项"
     return (
         f"{num(f.resource_units)}家单位认领资源{num(f.resources)}项，"
-        f"{num(f.demand_communities)}个社区提出需求{num(f.demands)}项"
+        f"{num(f.demand_communities)}个{f.community_word}提出需求{num(f.demands)}项"
     )
 
 
@@ -189,8 +189,8 @@ def _reporting(f: Figures) -> list[str]:
         )
     else:
         out.append(
-            f"各社区累计确认党员报到{num(f.reports_received)}人，"
-            f"单位党组织与社区结对{num(f.pairings)}对。"
+            f"各{f.community_word}累计确认党员报到{num(f.reports_received)}人，"
+            f"单位党组织与{f.community_word}结对{num(f.pairings)}对。"
         )
     return out
 

@@ -271,6 +271,10 @@ def _compute(node: Node, period: Period, *, today: dt.date, rollups: bool) -> Fi
         as_of=min(period.end, today),
         computed_at=timezone.now(),
     )
+    if node.kind in ("all", "district", "street"):
+        f.community_word = org_selectors.local_word(
+            Area.Kind.COMMUNITY, under=None if node.kind == "all" else node.path
+        )
     where = scope_of(node)
     moment = end_of_day(f.as_of)
     _organisation(f, node, as_of=f.as_of)

@@ -73,6 +73,7 @@ class Figures:
     period: Period
     as_of: dt.date
     computed_at: dt.datetime | None = None  # when these figures were counted (they are cached)
+    community_word: str = "社区"  # 村, 村（社区）: the communities' local kind, for "各社区"
     # Organisation
     units: int = 0
     party_orgs: int = 0

@@ -283,3 +283,31 @@ def test_the_downloaded_briefing_says_the_consultation_figures(world: World) -> 
     assert "协商议事" in text
     assert "提出意见建议1条" in text
     assert f'<a href="{made.url}">提出意见建议1条</a>' in html
+
+
+def test_a_district_with_villages_says_villages() -> None:
+    # Given a district whose communities are villages and communities
+    f = _figures("district", "示范区")
+    f.community_word = "村（社区）"
+    text = "".join(_sentences(briefing_text.compose(f)))
+    # Then the briefing names them so, never "各社区"
+    assert "各村（社区）累计确认党员报到20人" in text
+    assert "2个村（社区）提出需求3项" in text
+    assert "各社区" not in text
+
+
+def test_the_communities_word_follows_their_local_kinds(cast: Cast) -> None:
+    from gongjian.orgs.models import Area
+    from gongjian.orgs.selectors import local_word
+    from gongjian.reports import figures
+
+    district = cast.district
+    assert local_word(Area.Kind.COMMUNITY, under=district.path) == "社区"
+    # When one community of the district is a village
+    Area.objects.filter(pk=cast.chenhui.pk).update(local_kind=Area.LocalKind.VILLAGE)
+    # Then the district's figures call its communities 村（社区）, a unit's stay 社区
+    assert local_word(Area.Kind.COMMUNITY, under=district.path) == "村（社区）"
+    node = figures.node_get_for(cast.district_admin, f"area:{district.pk}")
+    year = period_of("this_year", today=timezone.localdate())
+    f = figures.figures_for(cast.district_admin, node, year, cached=False)
+    assert f.community_word == "村（社区）"
