@@ -28,7 +28,7 @@ from gongjian.consult.lists import (
 )
 from gongjian.consult.models import Consultation, Rating, Studio, Suggestion
 from gongjian.core import context, photos
-from gongjian.core.web import action, done
+from gongjian.core.web import action, done, posted
 from gongjian.orgs import selectors as org_selectors
 from gongjian.service import tokens
 
@@ -248,11 +248,7 @@ def _public_back(request: HttpRequest) -> str:
 def public_submit(request: HttpRequest) -> HttpResponse:
     p = request.POST
     services.suggestion_submit_public(
-        phone=p.get("phone", ""),
-        code=p.get("code", ""),
-        name=p.get("name", ""),
-        title=p.get("title", ""),
-        text=p.get("text", ""),
+        **posted(request, "phone", "code", "name", "title", "text"),
         category_id=p.get("category", ""),
         studio_id=p.get("studio", ""),
         area_id=p.get("area", ""),
@@ -289,14 +285,17 @@ def consultation_create(request: HttpRequest) -> HttpResponse:
     p = request.POST
     c = services.consultation_create(
         actor=request.user,
-        level=p.get("level", ""),
-        form=p.get("form", ""),
-        topic=p.get("topic", ""),
-        starts_at=p.get("starts_at", ""),
-        ends_at=p.get("ends_at", ""),
-        place=p.get("place", ""),
-        online_until=p.get("online_until", ""),
-        description=p.get("description", ""),
+        **posted(
+            request,
+            "level",
+            "form",
+            "topic",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_until",
+            "description",
+        ),
         unit_id=p.get("unit", ""),
     )
     return done(
@@ -377,9 +376,7 @@ def consultation_record(request: HttpRequest, public_id: str) -> HttpResponse:
     services.consultation_record(
         actor=request.user,
         consultation_id=public_id,
-        minutes=request.POST.get("minutes", ""),
-        outcome=request.POST.get("outcome", ""),
-        summary=request.POST.get("summary", ""),
+        **posted(request, "minutes", "outcome", "summary"),
         status=request.POST.get("status", "held"),
     )
     return done(request, _("已保存"))
@@ -487,9 +484,7 @@ def shift_record(request: HttpRequest, public_id: str) -> HttpResponse:
         actor=request.user,
         studio_id=public_id,
         member_id=request.POST.get("member", ""),
-        on=request.POST.get("on", ""),
-        hours=request.POST.get("hours", ""),
-        note=request.POST.get("note", ""),
+        **posted(request, "on", "hours", "note"),
     )
     return done(request, _("值守已登记"))
 

@@ -187,6 +187,12 @@ def job_done(request: HttpRequest, job: Any, to: str | None = None) -> HttpRespo
     return redirect("core:job_detail", job_id=job.public_id)
 
 
+def posted(request: HttpRequest, *names: str) -> dict[str, str]:
+    """The POST's text fields `names`, each "" when absent: a service's keyword arguments as
+    the form named them (the service checks and names each field)."""
+    return {name: request.POST.get(name, "") for name in names}
+
+
 def form_data(
     form_class: type[forms.BaseForm], data: Any, files: Any = None, **kwargs: Any
 ) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from gongjian.core.errors import NotFound
 from gongjian.core.exports import file_response
 from gongjian.core.files import read_upload
-from gongjian.core.web import action, done
+from gongjian.core.web import action, done, posted
 from gongjian.evaluation import certificate, lists, metrics, selectors, services
 from gongjian.evaluation.models import (
     Assessment,
@@ -344,9 +344,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 def framework_create(request: HttpRequest) -> HttpResponse:
     fw = services.framework_create(
         actor=request.user,
-        code=request.POST.get("code", ""),
-        name=request.POST.get("name", ""),
-        description=request.POST.get("description", ""),
+        **posted(request, "code", "name", "description"),
         area=request.POST.get("area"),
     )
     return done(request, _("考评体系已新建"), to=_url("framework_detail", fw.pk))
@@ -380,9 +378,7 @@ def indicator_save(request: HttpRequest, pk: int) -> HttpResponse:
         framework=pk,
         indicator=p.get("indicator"),
         parent=p.get("parent"),
-        code=p.get("code", ""),
-        name=p.get("name", ""),
-        weight=p.get("weight", ""),
+        **posted(request, "code", "name", "weight"),
         max_score=p.get("max_score") or 100,
         rubric=p.get("rubric", ""),
         evidence_required=p.get("evidence_required") == "1",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.web import action, done, form_save, render_form
+from gongjian.core.web import action, done, form_save, posted, render_form
 from gongjian.forms import forms as return_forms
 from gongjian.forms import lists, selectors, services, sources
 from gongjian.forms.models import Field, Form, Return, Rule
@@ -52,9 +52,7 @@ def form_create(request: HttpRequest) -> HttpResponse:
     p = request.POST
     form = services.form_create(
         actor=request.user,
-        title=p.get("title", ""),
-        frequency=p.get("frequency", ""),
-        fillers=p.get("fillers", ""),
+        **posted(request, "title", "frequency", "fillers"),
         owner_id=p.get("owner", ""),
         due_day=p.get("due_day", ""),
         approval_levels=p.get("approval_levels", "1"),
@@ -98,34 +96,21 @@ def field_add(request: HttpRequest, public_id: str) -> HttpResponse:
     services.field_add(
         actor=request.user,
         form_id=public_id,
-        code=p.get("code", ""),
-        label=p.get("label", ""),
-        kind=p.get("kind", ""),
-        section=p.get("section", ""),
-        measure=p.get("measure", ""),
+        **posted(request, "code", "label", "kind", "section", "measure"),
         required=p.get("required") == "1",
-        choices=p.get("choices", ""),
-        minimum=p.get("minimum", ""),
-        maximum=p.get("maximum", ""),
-        source=p.get("source", ""),
-        numerator=p.get("numerator", ""),
-        denominator=p.get("denominator", ""),
+        **posted(request, "choices", "minimum", "maximum", "source", "numerator", "denominator"),
     )
     return done(request, _("字段已添加"))
 
 
 @action(back="forms:form_detail")
 def form_edit(request: HttpRequest, public_id: str) -> HttpResponse:
-    p = request.POST
     services.form_update(
         actor=request.user,
         form_id=public_id,
-        title=p.get("title", ""),
-        fillers=p.get("fillers", ""),
-        branch_kind=p.get("branch_kind", ""),
-        due_day=p.get("due_day", ""),
-        approval_levels=p.get("approval_levels", ""),
-        description=p.get("description", ""),
+        **posted(
+            request, "title", "fillers", "branch_kind", "due_day", "approval_levels", "description"
+        ),
     )
     return done(request, _("报表设置已保存"))
 
@@ -136,15 +121,9 @@ def field_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     services.field_edit(
         actor=request.user,
         form_id=public_id,
-        code=p.get("code", ""),
-        label=p.get("label", ""),
-        section=p.get("section", ""),
-        measure=p.get("measure", ""),
+        **posted(request, "code", "label", "section", "measure"),
         required=p.get("required") == "1",
-        choices=p.get("choices", ""),
-        minimum=p.get("minimum", ""),
-        maximum=p.get("maximum", ""),
-        source=p.get("source", ""),
+        **posted(request, "choices", "minimum", "maximum", "source"),
     )
     return done(request, _("字段已修改"))
 
@@ -167,11 +146,7 @@ def rule_edit(request: HttpRequest, public_id: str) -> HttpResponse:
         actor=request.user,
         form_id=public_id,
         rule_id=p.get("rule", ""),
-        left=p.get("left", ""),
-        op=p.get("op", ""),
-        right=p.get("right", ""),
-        constant=p.get("constant", ""),
-        message=p.get("message", ""),
+        **posted(request, "left", "op", "right", "constant", "message"),
     )
     return done(request, _("校验规则已修改"))
 
@@ -192,15 +167,10 @@ def field_remove(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @action(back="forms:form_detail")
 def rule_add(request: HttpRequest, public_id: str) -> HttpResponse:
-    p = request.POST
     services.rule_add(
         actor=request.user,
         form_id=public_id,
-        left=p.get("left", ""),
-        op=p.get("op", ""),
-        right=p.get("right", ""),
-        constant=p.get("constant", ""),
-        message=p.get("message", ""),
+        **posted(request, "left", "op", "right", "constant", "message"),
     )
     return done(request, _("校验规则已添加"))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core.lists import Listing
-from gongjian.core.web import action, done
+from gongjian.core.web import action, done, posted
 from gongjian.grid import selectors, services
 from gongjian.grid.lists import ASSIGNMENTS, COVERAGE, HOUSEHOLDS, ISSUES, VISITS
 from gongjian.grid.models import Assignment, Issue
@@ -210,9 +210,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
         actor=request.user,
         grid_id=p.get("grid", ""),
         member_id=p.get("member", ""),
-        role=p.get("role", ""),
-        starts_on=p.get("starts_on", ""),
-        ends_on=p.get("ends_on", ""),
+        **posted(request, "role", "starts_on", "ends_on"),
     )
     return done(request, _("已安排到网格"))
 
@@ -266,9 +264,7 @@ def visit_create(request: HttpRequest) -> HttpResponse:
         household_id=household,
         grid_id=p.get("grid", ""),
         new_household=None if household else _household_values(request, "new_"),
-        visited_on=p.get("visited_on", ""),
-        met=p.get("met", ""),
-        notes=p.get("notes", ""),
+        **posted(request, "visited_on", "met", "notes"),
         issues=list(zip(p.getlist("issue_kind"), p.getlist("issue"), strict=False)),
     )
     return done(request, _("走访已记录"), to=reverse("grid:visit_detail", args=[visit.public_id]))

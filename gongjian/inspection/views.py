@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core import photos
-from gongjian.core.web import action, done
+from gongjian.core.web import action, done, posted
 from gongjian.inspection import selectors, services
 from gongjian.inspection.lists import CAMPAIGNS, FINDINGS, INSPECTIONS, PLACES, TASKS
 from gongjian.inspection.models import Finding, Inspection, Place
@@ -70,11 +70,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
     ]
     inspection = services.inspection_create(
         actor=request.user,
-        kind=p.get("kind", ""),
-        subject=p.get("subject", ""),
-        led_by=p.get("led_by", ""),
-        starts_on=p.get("starts_on", ""),
-        ends_on=p.get("ends_on", ""),
+        **posted(request, "kind", "subject", "led_by", "starts_on", "ends_on"),
         unit_id=p.get("unit", ""),
         inspector_ids=p.getlist("inspectors"),
         description=p.get("description", ""),
@@ -177,10 +173,7 @@ def finding_create(request: HttpRequest, public_id: str) -> HttpResponse:
     finding = services.finding_record(
         actor=request.user,
         inspection_id=public_id,
-        description=p.get("description", ""),
-        category=p.get("category", ""),
-        severity=p.get("severity", ""),
-        workdays=p.get("workdays", ""),
+        **posted(request, "description", "category", "severity", "workdays"),
         responsible_unit_id=p.get("responsible_unit", ""),
         responsible_area_id=p.get("responsible_area", ""),
         place_id=p.get("place", ""),
@@ -281,9 +274,7 @@ campaign_export = CAMPAIGNS.export_view()
 def campaign_create(request: HttpRequest) -> HttpResponse:
     campaign = services.campaign_create(
         actor=request.user,
-        title=request.POST.get("title", ""),
-        due_on=request.POST.get("due_on", ""),
-        description=request.POST.get("description", ""),
+        **posted(request, "title", "due_on", "description"),
         unit_id=request.POST.get("unit", ""),
     )
     return done(
@@ -319,9 +310,7 @@ def tasks_assign(request: HttpRequest, public_id: str) -> HttpResponse:
     tasks = services.tasks_assign(
         actor=request.user,
         campaign_id=public_id,
-        title=request.POST.get("title", ""),
-        target=request.POST.get("target", ""),
-        due_on=request.POST.get("due_on", ""),
+        **posted(request, "title", "target", "due_on"),
         party_org_ids=request.POST.getlist("party_orgs"),
         unit_ids=request.POST.getlist("units"),
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gongjian.core.errors import PermissionDenied
-from gongjian.core.web import action, done, form_page
+from gongjian.core.web import action, done, form_page, posted
 from gongjian.mobilise import selectors, services
 from gongjian.mobilise.lists import DISPATCHES, GROUPS, MOBILISATIONS, PLACES
 from gongjian.mobilise.models import Group, Place
@@ -134,10 +134,7 @@ def mobilisation_issue(request: HttpRequest) -> HttpResponse:
     ]
     made = services.mobilisation_issue(
         actor=request.user,
-        title=p.get("title", ""),
-        reason=p.get("reason", ""),
-        contact=p.get("contact", ""),
-        starts_at=p.get("starts_at", ""),
+        **posted(request, "title", "reason", "contact", "starts_at"),
         places=places,
         quotas=quotas,
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from gongjian.core import imports, jobs
 from gongjian.core.errors import NotFound
 from gongjian.core.masking import mask_phone
-from gongjian.core.web import action, done, form_save, job_done, job_redirect, render_form
+from gongjian.core.web import action, done, form_save, job_done, job_redirect, posted, render_form
 from gongjian.core.workbench import workbench_for
 from gongjian.orgs import lists, scope, selectors, services
 from gongjian.orgs.forms import (
@@ -128,9 +128,7 @@ def member_transfer(request: HttpRequest, member_id: str) -> HttpResponse:
     transfer = services.member_transfer(
         actor=request.user,
         member=member_id,
-        to_org=request.POST.get("to_org", ""),
-        effective_on=request.POST.get("effective_on", ""),
-        reason=request.POST.get("reason", ""),
+        **posted(request, "to_org", "effective_on", "reason"),
     )
     return done(request, _("已转接至%(org)s") % {"org": transfer.to_org.name})
 

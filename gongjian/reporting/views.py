@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from gongjian.core.exports import file_response
 from gongjian.core.pages import paginate, query_without_page
 from gongjian.core.replica import reads_from_replica
-from gongjian.core.web import action, done, is_safe_url
+from gongjian.core.web import action, done, is_safe_url, posted
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs import services as org_services
@@ -278,9 +278,7 @@ def pairing_list(request: HttpRequest) -> HttpResponse:
 def pairing_create(request: HttpRequest) -> HttpResponse:
     services.org_report_create(
         actor=request.user,
-        party_org=request.POST.get("party_org", ""),
-        community=request.POST.get("community", ""),
-        note=request.POST.get("note", ""),
+        **posted(request, "party_org", "community", "note"),
     )
     return done(request, _("已提交结对，等待社区确认"))
 

@@ -161,7 +161,7 @@ def test_the_backfill_splits_at_each_recorded_transfer(cast: Cast) -> None:
         effective_on=moved,
     )
     MemberSpell.objects.all().delete()
-    migration = importlib.import_module("gongjian.orgs.migrations.0005_member_spells")
+    migration = importlib.import_module("gongjian.orgs.migrations.0007_member_spells")
     migration.backfill(apps, None)
     assert _spells(m) == [(joined, moved, cast.tax.pk, True), (moved, None, cast.justice.pk, True)]
     assert MemberSpell.objects.count() == Member.objects.count() + 1

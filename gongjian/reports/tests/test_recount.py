@@ -288,9 +288,9 @@ def _apply(c: Cast, world: World, op: tuple[Any, ...], ledger: Ledger) -> None:
         activity.save()
     elif kind == "transfer":
         member = Member.objects.get(pk=in_service[op[1]].pk)
-        if not member.is_active:
-            return  # off the roll: no longer transferred
-        target = c.justice_branch if member.unit_id == c.tax.pk else c.tax_branch
+        if not (member.is_active and member.in_service):
+            return  # off the roll, or out of the service: no longer transferred between units
+        target = c.justice_branch if member.party_org_id == c.tax_branch.pk else c.tax_branch
         day = dt.date(2026, op[2], 1)
         ledger.note(member.pk, day, unit_id=target.unit_id)
         member_transfer(
