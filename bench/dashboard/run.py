@@ -200,7 +200,7 @@ def generate(
            SELECT now(), now(), gen_random_uuid(), '党员' || i,
                   CASE WHEN i %% 2 = 0 THEN 'male' ELSE 'female' END,
                   DATE '1980-01-01' + (i %% 9000),
-                  'x', md5(i::text), '', '', 'full', NULL,
+                  '', md5(i::text), '', '', 'full', NULL,
                   CASE WHEN i < %(in_service)s THEN u.org ELSE co.org END,
                   CASE WHEN i < %(in_service)s THEN u.id END,
                   i < %(in_service)s, false, false,
@@ -492,6 +492,11 @@ def main() -> None:
         action="store_true",
         help="measure on the city a previous --keep run left (migrate and refresh only)",
     )
+    parser.add_argument(
+        "--skip-refresh",
+        action="store_true",
+        help="with --reuse: measure on the rollups the earlier run built, without rebuilding",
+    )
     args = parser.parse_args()
     if args.province:
         args.scale, args.districts, args.partition = 10.0, 40, True
@@ -515,8 +520,11 @@ def main() -> None:
             sizes = generate(args.scale, districts=args.districts, partition=args.partition)
         generate_s = round(time.monotonic() - t0, 1)
         t1 = time.monotonic()
-        refreshed_by = _refresh_rollups()
-        refresh_s = round(time.monotonic() - t1, 1)
+        if args.reuse and args.skip_refresh:
+            refreshed_by, refresh_s = "not rebuilt (--skip-refresh)", None
+        else:
+            refreshed_by = _refresh_rollups()
+            refresh_s = round(time.monotonic() - t1, 1)
         print(f"generated in {generate_s} s, rollups in {refresh_s} s ({refreshed_by})", flush=True)
         figures = measure()
         disk = _disk()
