@@ -26,7 +26,11 @@ Measured, as the platform administrator (the city) and as a district's administr
   now, from the masks of the whole clean months united with the members of the raw edges.
 
 The database named by the URL is dropped and created again, and dropped at the end unless
-`--keep`; `--reuse` measures on a city a `--keep` run left (migrated, rollups refreshed).
+`--keep`; `--reuse` measures on a city a `--keep` run left (migrated, rollups refreshed);
+`--generate-only` stops (keeping it) once the city is generated. The database is given the
+planner settings of the deployment (`deploy/postgresql/primary.conf`: those a database can
+set for its own sessions, such as `random_page_cost` and `work_mem`), so the plans measured
+are those a deployed primary makes; the server's own memory (`shared_buffers`) stays as it is.
 Figures go to bench/results/dashboard.json; targets: warm < 200 ms, cold < 2 s, briefing < 5 s.
 
 `--province` is the province of ADR 0023: 40 districts (12,000 communities, 8,000 units),
@@ -471,6 +475,28 @@ def _disk() -> dict[str, Any]:
     }
 
 
+#: The settings of deploy/postgresql/primary.conf that a database sets for its own sessions.
+PLANNER_SETTINGS = ("random_page_cost", "work_mem", "effective_cache_size", "maintenance_work_mem")
+
+
+def deploy_settings(url: str) -> dict[str, str]:
+    """Give the benchmark's database the planner settings of the deployed primary
+    (`ALTER DATABASE … SET`, for every later session); returns them."""
+    import psycopg
+
+    conf = Path(__file__).resolve().parents[2] / "deploy" / "postgresql" / "primary.conf"
+    settings: dict[str, str] = {}
+    for line in conf.read_text(encoding="utf-8").splitlines():
+        name, _sep, value = line.split("#")[0].partition("=")
+        if name.strip() in PLANNER_SETTINGS and value.strip():
+            settings[name.strip()] = value.strip()
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url, autocommit=True) as conn:
+        for key, value in settings.items():
+            conn.execute(f"ALTER DATABASE \"{name}\" SET {key} = '{value}'")
+    return settings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", default=os.environ.get("BENCH_DASHBOARD_URL", DEFAULT_URL))
@@ -497,7 +523,14 @@ def main() -> None:
         action="store_true",
         help="with --reuse: measure on the rollups the earlier run built, without rebuilding",
     )
+    parser.add_argument(
+        "--generate-only",
+        action="store_true",
+        help="generate the city and keep it; no rollups, no measures (then --reuse)",
+    )
     args = parser.parse_args()
+    if args.generate_only:
+        args.keep = True
     if args.province:
         args.scale, args.districts, args.partition = 10.0, 40, True
     load_at_start = h.load_average()
@@ -509,6 +542,7 @@ def main() -> None:
             raise
         print(f"SKIPPED: PostgreSQL is not reachable for the dashboard benchmark ({exc})")
         return
+    planner = deploy_settings(args.postgres)
     try:
         t0 = time.monotonic()
         h.django_setup(args.postgres)
@@ -519,6 +553,9 @@ def main() -> None:
             print("generating the city …", flush=True)
             sizes = generate(args.scale, districts=args.districts, partition=args.partition)
         generate_s = round(time.monotonic() - t0, 1)
+        if args.generate_only:
+            print(f"generated in {generate_s} s: {sizes}; kept for --reuse", flush=True)
+            return
         t1 = time.monotonic()
         if args.reuse and args.skip_refresh:
             refreshed_by, refresh_s = "not rebuilt (--skip-refresh)", None
@@ -546,6 +583,7 @@ def main() -> None:
         **disk,
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "scale": args.scale,
+        "planner_settings": planner,
         "reused_city": args.reuse,
         "load_average_at_start": load_at_start,
     }

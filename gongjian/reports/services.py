@@ -65,8 +65,9 @@ def months_to_refresh(*, today: dt.date) -> list[dt.date]:
 
 
 def _sql_month_facts() -> tuple[str, str]:
-    """One `INSERT … SELECT` per rollup table; parameters: the month, then the month's
-    `lo, hi, lo, hi` (places) and `lo, hi` (units)."""
+    """One `INSERT … SELECT` per rollup table, reading the month's served attendances from
+    the temporary table `service.figures.month_served_sql` makes; parameters: the month, then
+    the month's `lo, hi` (places) and nothing more (units)."""
     places, units = service_figures.month_facts_sql(lead="%s, ")
     service = f"""
         INSERT INTO {ServiceFact._meta.db_table}
@@ -128,10 +129,10 @@ def _sql_people() -> list[tuple[str, str]]:
     """  # noqa: S608
     drop = "DELETE FROM {t} WHERE year = %s AND months = 0"
     return [
-        (clear_year, "bit year bit lo hi"),
-        (clear_place, "bit year bit lo hi"),
-        (set_year, "year bit lo hi"),
-        (set_place, "year bit lo hi"),
+        (clear_year, "bit year bit"),
+        (clear_place, "bit year bit"),
+        (set_year, "year bit"),
+        (set_place, "year bit"),
         (drop.format(t=year), "year"),
         (drop.format(t=place), "year"),
     ]
@@ -148,15 +149,23 @@ def rollup_month_refresh(*, month: dt.date) -> bool:
     lo = ops.adapt_datetimefield_value(local_midnight(month))
     hi = ops.adapt_datetimefield_value(local_midnight(next_month(month)))
     service_sql, unit_sql = _sql_month_facts()
+    served_create, served_drop = service_figures.month_served_sql()
     with transaction.atomic():
         ServiceFact.objects.filter(month=month).delete()
         UnitServiceFact.objects.filter(month=month).delete()
         with connection.cursor() as cursor:
-            cursor.execute(service_sql, [month, lo, hi, lo, hi])
-            cursor.execute(unit_sql, [month, lo, hi])
-            values = {"bit": month_bit(month), "year": month.year, "lo": lo, "hi": hi}
+            # The month's attendances, found once; created and dropped inside this
+            # transaction (so a transaction-pooled connection never keeps it).
+            cursor.execute(served_drop)
+            cursor.execute(served_create, [lo, hi])
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {service_figures.SERVED}")
+            cursor.execute(service_sql, [month, lo, hi])
+            cursor.execute(unit_sql, [month])
+            values = {"bit": month_bit(month), "year": month.year}
             for sql, names in _sql_people():
                 cursor.execute(sql, [values[name] for name in names.split()])
+            cursor.execute(served_drop)
         done = RollupMonth.objects.filter(pk=record.pk, version=version).update(
             dirty=False,
             refreshed_at=timezone.now(),

@@ -343,16 +343,38 @@ def unit_service_raw(
 # The rollups' SQL (`reports` writes its tables with it) ----------------------------------------
 
 
+#: The temporary table that holds one month's served attendances while its rollups are rebuilt.
+SERVED = "rollup_served_month"
+
+
+def month_served_sql() -> tuple[str, str]:
+    """The attendances at one month's published activities, copied once into a temporary table
+    (`SERVED`) that every statement of the month's rebuild then reads: found in the
+    attendances once per month instead of once per statement. The `CREATE` (parameters: the
+    month's `lo, hi`) and the `DROP`. Its columns: activity, member, hours, confirmed hours (the
+    hours when confirmed, else 0), place (the activity's community, else its area), category."""
+    act, att = Activity._meta.db_table, Attendance._meta.db_table
+    create = f"""
+        CREATE TEMPORARY TABLE {SERVED} AS
+        SELECT t.activity_id, t.member_id, t.hours,
+               CASE WHEN t.hours_confirmed THEN t.hours ELSE 0 END AS hours_confirmed,
+               COALESCE(a.community_id, a.area_id) AS place_id, a.category_id
+        FROM {att} t JOIN {act} a ON a.id = t.activity_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+    """  # noqa: S608 - table names from the models, values as parameters
+    return create, f"DROP TABLE IF EXISTS {SERVED}"
+
+
 def month_facts_sql(lead: str = "") -> tuple[str, str]:
     """Two SELECTs over one month's published activities, each row starting with `lead` (SQL
     of the caller's, such as `"%s, "` for its month): per place (the activity's community, or
     its street or district area when it has none) × category — place id, community id, place
     path, category id, activities, person-times, hours, households, confirmed hours; and per
-    member unit ×
-    category — unit id, category id, person-times, hours. Parameters after the lead's: the
-    month's `lo, hi, lo, hi` (places) and `lo, hi` (units)."""
-    act, att = Activity._meta.db_table, Attendance._meta.db_table
-    out, area, member = Outcome._meta.db_table, Area._meta.db_table, Member._meta.db_table
+    member unit × category — unit id, category id, person-times, hours. Both read the month's
+    attendances from `SERVED` (`month_served_sql`). Parameters after the lead's: the month's
+    `lo, hi` (places) and none (units)."""
+    act, out = Activity._meta.db_table, Outcome._meta.db_table
+    area, member = Area._meta.db_table, Member._meta.db_table
     places = f"""
         SELECT {lead}ar.id, a.community_id, ar.path, a.category_id,
                COUNT(*), COALESCE(SUM(t.n), 0), COALESCE(SUM(t.h), 0),
@@ -360,36 +382,27 @@ def month_facts_sql(lead: str = "") -> tuple[str, str]:
         FROM {act} a
         JOIN {area} ar ON ar.id = COALESCE(a.community_id, a.area_id)
         LEFT JOIN (
-            SELECT t.activity_id, COUNT(*) AS n, SUM(t.hours) AS h,
-                   SUM(CASE WHEN t.hours_confirmed THEN t.hours ELSE 0 END) AS hc
-            FROM {att} t JOIN {act} a2 ON a2.id = t.activity_id
-            WHERE a2.starts_at >= %s AND a2.starts_at < %s
-            GROUP BY t.activity_id
+            SELECT activity_id, COUNT(*) AS n, SUM(hours) AS h, SUM(hours_confirmed) AS hc
+            FROM {SERVED} GROUP BY activity_id
         ) t ON t.activity_id = a.id
         LEFT JOIN {out} o ON o.activity_id = a.id
         WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
         GROUP BY ar.id, a.community_id, ar.path, a.category_id
     """  # noqa: S608 - table names from the models, values as parameters
     units = f"""
-        SELECT {lead}m.unit_id, a.category_id, COUNT(*), COALESCE(SUM(t.hours), 0)
-        FROM {att} t
-        JOIN {act} a ON a.id = t.activity_id
-        JOIN {member} m ON m.id = t.member_id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
-          AND m.unit_id IS NOT NULL
-        GROUP BY m.unit_id, a.category_id
+        SELECT {lead}m.unit_id, t.category_id, COUNT(*), COALESCE(SUM(t.hours), 0)
+        FROM {SERVED} t JOIN {member} m ON m.id = t.member_id
+        WHERE m.unit_id IS NOT NULL
+        GROUP BY m.unit_id, t.category_id
     """  # noqa: S608
     return places, units
 
 
 def served_sql() -> tuple[str, str, str]:
-    """The attendances at one month's published activities, as SQL to compose: what follows a
-    FROM (parameters: the month's `lo, hi`), the expression of each one's place (the
-    activity's community, else its area) and the column of its member."""
-    act, att = Activity._meta.db_table, Attendance._meta.db_table
-    source = f"""{att} t JOIN {act} a ON a.id = t.activity_id
-        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s"""
-    return source, "COALESCE(a.community_id, a.area_id)", "t.member_id"
+    """The month's served attendances (`SERVED`) as SQL to compose: what follows a FROM (a
+    `WHERE` already open, to go on with `AND`; no parameters), the expression of each one's
+    place (the activity's community, else its area) and the column of its member."""
+    return f"{SERVED} t WHERE 1 = 1", "t.place_id", "t.member_id"
 
 
 def activity_month(activity_id: int) -> QuerySet[Any]:
