@@ -138,10 +138,31 @@ def _sql_people() -> list[tuple[str, str]]:
     ]
 
 
-def rollup_month_refresh(*, month: dt.date) -> bool:
-    """Rebuild one month. True when it ends clean; False when a write came in meanwhile
-    (the month stays dirty and is read raw until the next refresh)."""
-    month = month.replace(day=1)
+def _year_masks_sql(bits: list[int]) -> list[str]:
+    """The members' yearly masks of one year written afresh from its months' attendances (bit
+    per month summed over the distinct months: their OR, on both databases). Parameters: the
+    year, then `service.figures.months_served_sql`'s."""
+    served = service_figures.months_served_sql(bits)
+    year, place = MemberYearFact._meta.db_table, MemberPlaceFact._meta.db_table
+    return [
+        f"""INSERT INTO {year} (year, member_id, months)
+            SELECT %s, s.member_id, SUM(DISTINCT s.bit) FROM ({served}) s
+            GROUP BY s.member_id""",  # noqa: S608 - SQL of the service app, values as parameters
+        f"""INSERT INTO {place} (year, area_id, member_id, months)
+            SELECT %s, s.place_id, s.member_id, SUM(DISTINCT s.bit) FROM ({served}) s
+            GROUP BY s.place_id, s.member_id""",  # noqa: S608
+    ]
+
+
+#: From this many months of one year to rebuild, its masks are written once for the whole
+#: year (`_year_refresh`) instead of month by month: one pass over the year's attendances
+#: against four statements per month.
+YEAR_AT_ONCE = 4
+
+
+def _month_facts(month: dt.date, *, masks: bool) -> tuple[int, int, float]:
+    """Rebuild one month's facts (and, with `masks`, its bit of the yearly masks) in one
+    transaction. Returns the month's rollup record, the version it was read at and when."""
     record, _created = RollupMonth.objects.get_or_create(month=month, defaults={"dirty": True})
     version = record.version
     started = time.monotonic()
@@ -162,16 +183,59 @@ def rollup_month_refresh(*, month: dt.date) -> bool:
                 cursor.execute(f"ANALYZE {service_figures.SERVED}")
             cursor.execute(service_sql, [month, lo, hi])
             cursor.execute(unit_sql, [month])
-            values = {"bit": month_bit(month), "year": month.year}
-            for sql, names in _sql_people():
-                cursor.execute(sql, [values[name] for name in names.split()])
+            if masks:
+                values = {"bit": month_bit(month), "year": month.year}
+                for sql, names in _sql_people():
+                    cursor.execute(sql, [values[name] for name in names.split()])
             cursor.execute(served_drop)
-        done = RollupMonth.objects.filter(pk=record.pk, version=version).update(
+        if masks:
+            _mark_clean([(record.pk, version, started)])
+    return record.pk, version, started
+
+
+def _mark_clean(built: list[tuple[int, int, float]]) -> int:
+    """Mark clean the months built, each only if no write came since it was read (its version
+    unchanged): a month written meanwhile stays dirty and is read raw until the next refresh."""
+    done = 0
+    for pk, version, started in built:
+        done += RollupMonth.objects.filter(pk=pk, version=version).update(
             dirty=False,
             refreshed_at=timezone.now(),
             duration_ms=int((time.monotonic() - started) * 1000),
         )
-    return bool(done)
+    return done
+
+
+def rollup_month_refresh(*, month: dt.date) -> bool:
+    """Rebuild one month. True when it ends clean; False when a write came in meanwhile
+    (the month stays dirty and is read raw until the next refresh)."""
+    pk, version, _started = _month_facts(month.replace(day=1), masks=True)
+    return RollupMonth.objects.filter(pk=pk, version=version, dirty=False).exists()
+
+
+def _year_refresh(
+    year: int, months: list[dt.date], *, today: dt.date, tick: Callable[[], None]
+) -> None:
+    """Rebuild `months` (of one `year`) and the year's masks at once: each month's facts in
+    its own transaction, left dirty; then, in one transaction, the year's masks written afresh
+    over every complete month of the year and the months marked clean (those no write came to
+    since they were read). Until then the months read raw, so no figure mixes new facts with
+    old masks."""
+    built = []
+    for month in months:
+        built.append(_month_facts(month, masks=False))
+        tick()
+    complete = [dt.date(year, m, 1) for m in range(1, 13) if month_end(dt.date(year, m, 1)) < today]
+    ops = connection.ops
+    ends = [ops.adapt_datetimefield_value(local_midnight(next_month(m))) for m in complete]
+    start = ops.adapt_datetimefield_value(local_midnight(complete[0]))
+    with transaction.atomic():
+        MemberYearFact.objects.filter(year=year).delete()
+        MemberPlaceFact.objects.filter(year=year).delete()
+        with connection.cursor() as cursor:
+            for sql in _year_masks_sql([month_bit(m) for m in complete]):
+                cursor.execute(sql, [year, *ends, start, ends[-1]])
+        _mark_clean(built)
 
 
 def rollups_refresh(
@@ -182,16 +246,32 @@ def rollups_refresh(
 ) -> list[dt.date]:
     """Rebuild the given months, or those `months_to_refresh` names. Only complete months are
     ever rolled up: the current month is always read from the raw tables. `progress(done,
-    total)` is told after each month."""
+    total)` is told after each month. A year with `YEAR_AT_ONCE` months or more to rebuild
+    (a full rebuild, a first build) has its masks written once for the year."""
     today = today or timezone.localdate()
-    wanted = sorted(set(months)) if months is not None else months_to_refresh(today=today)
+    wanted = sorted({m.replace(day=1) for m in months} if months is not None else [])
+    if months is None:
+        wanted = months_to_refresh(today=today)
     wanted = [m for m in wanted if month_end(m) < today]
-    done: list[dt.date] = []
-    for month in wanted:
+    built = 0
+
+    def tick() -> None:
+        nonlocal built
+        built += 1
         if progress is not None:
-            progress(len(done), len(wanted))
-        rollup_month_refresh(month=month)
-        done.append(month)
+            progress(built, len(wanted))
+
+    if progress is not None and wanted:
+        progress(0, len(wanted))
+    for year in sorted({m.year for m in wanted}):
+        of_year = [m for m in wanted if m.year == year]
+        if len(of_year) >= YEAR_AT_ONCE:
+            _year_refresh(year, of_year, today=today, tick=tick)
+            continue
+        for month in of_year:
+            _month_facts(month, masks=True)
+            tick()
+    done = wanted
     if done:
         # Fresh statistics for the planner: with none (a first build), it guesses a handful
         # of mask rows per year and scans them all instead of one index range per place.

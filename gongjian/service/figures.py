@@ -405,6 +405,21 @@ def served_sql() -> tuple[str, str, str]:
     return f"{SERVED} t WHERE 1 = 1", "t.place_id", "t.member_id"
 
 
+def months_served_sql(bits: Sequence[int]) -> str:
+    """The attendances at published activities of consecutive months (a year's), one row each
+    — member, place (the activity's community, else its area), the bit of its month (`bits`,
+    one per month, in order) — as a SELECT to wrap. Parameters: the end of each month (local
+    midnights, in order), then the start of the first and the end of the last."""
+    act, att = Activity._meta.db_table, Attendance._meta.db_table
+    cases = " ".join(f"WHEN a.starts_at < %s THEN {int(bit)}" for bit in bits)
+    return f"""
+        SELECT t.member_id AS member_id, COALESCE(a.community_id, a.area_id) AS place_id,
+               CASE {cases} END AS bit
+        FROM {att} t JOIN {act} a ON a.id = t.activity_id
+        WHERE a.status = 'published' AND a.starts_at >= %s AND a.starts_at < %s
+    """  # noqa: S608 - table names from the models, values as parameters
+
+
 def activity_month(activity_id: int) -> QuerySet[Any]:
     """The local month an activity began in, as a one-value query (to use inside an UPDATE)."""
     return (

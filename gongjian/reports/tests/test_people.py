@@ -10,9 +10,16 @@ import datetime as dt
 import pytest
 from django.db.models import Q
 
-from gongjian.reports import figures
-from gongjian.reports.models import MemberPlaceFact, MemberYearFact, RollupMonth
+from gongjian.reports import figures, services
+from gongjian.reports.models import (
+    MemberPlaceFact,
+    MemberYearFact,
+    RollupMonth,
+    ServiceFact,
+    UnitServiceFact,
+)
 from gongjian.reports.services import local_midnight, month_bit, rollups_refresh
+from gongjian.reports.signals import mark_dirty
 from gongjian.reports.tests.world import TODAY, World, activity, at, build_world, categories
 from gongjian.reports.types import Period, period_of
 from gongjian.service.models import Attendance
@@ -185,3 +192,57 @@ def test_a_deleted_member_leaves_no_person_behind(world: World) -> None:
     rollups_refresh(today=TODAY)
     assert not MemberYearFact.objects.filter(member_id=gone_pk).exists()
     assert not MemberPlaceFact.objects.filter(member_id=gone_pk).exists()
+
+
+def _rollups() -> tuple[set[tuple[object, ...]], ...]:
+    return (
+        set(MemberYearFact.objects.values_list("year", "member_id", "months")),
+        set(MemberPlaceFact.objects.values_list("year", "area_id", "member_id", "months")),
+        set(
+            ServiceFact.objects.values_list(
+                "month", "area_id", "category_id", "activities", "person_times", "hours"
+            )
+        ),
+        set(UnitServiceFact.objects.values_list("month", "unit_id", "category_id", "hours")),
+    )
+
+
+def test_a_year_rebuilt_at_once_holds_what_month_by_month_builds(
+    cast: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given the world built month by month, then a full rebuild that writes each year's
+    masks at once leaves the same masks and facts, every month clean."""
+    build_world(cast)  # type: ignore[arg-type]
+    monkeypatch.setattr(services, "YEAR_AT_ONCE", 99)
+    rollups_refresh(today=TODAY)
+    monthly = _rollups()
+    assert monthly[0], "the world has masks to compare"
+    MemberYearFact.objects.all().delete()
+    MemberPlaceFact.objects.update(months=1)  # wrong on purpose: the rebuild must rewrite
+    monkeypatch.setattr(services, "YEAR_AT_ONCE", 1)
+    built = rollups_refresh(months=services.months_all(today=TODAY), today=TODAY)
+    assert built == services.months_all(today=TODAY)
+    assert _rollups() == monthly
+    assert not RollupMonth.objects.filter(dirty=True).exists()
+
+
+def test_a_write_during_a_years_rebuild_leaves_its_month_dirty(
+    cast: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a year rebuilt at once, when a write marks February after its facts are built
+    (before the year's masks), then February stays dirty (read raw) and the others are
+    clean."""
+    build_world(cast)  # type: ignore[arg-type]
+    monkeypatch.setattr(services, "YEAR_AT_ONCE", 1)
+    real = services._month_facts
+    february = dt.date(2026, 2, 1)
+
+    def facts_then_a_write(month: dt.date, *, masks: bool) -> tuple[int, int, float]:
+        out = real(month, masks=masks)
+        if month == february:
+            mark_dirty(february)
+        return out
+
+    monkeypatch.setattr(services, "_month_facts", facts_then_a_write)
+    rollups_refresh(today=TODAY)
+    assert set(RollupMonth.objects.filter(dirty=True).values_list("month", flat=True)) == {february}
