@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/matching/quality.py            # both sets, side by side
     .venv/bin/python bench/matching/quality.py --misses   # and the engine's misses on the first
+    .venv/bin/python bench/matching/quality.py --thresholds  # what a higher min_text costs there
 
 Sets (``bench/data/``): ``cobuild_labelled`` (the first set; the engine's weights are chosen on
 it, see ``tune.py``) and ``cobuild_heldout`` (written independently and frozen; nothing is
@@ -26,7 +27,7 @@ import math
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +91,8 @@ def baseline_scores(
     demands: Sequence[Demand], resources: Sequence[Resource]
 ) -> list[list[tuple[float, str]]]:
     """Character 1–2-gram TF-IDF cosine of every demand with every resource."""
-    docs = [char_grams(x.title + x.description) for x in [*demands, *resources]]
+    items: list[Demand | Resource] = [*demands, *resources]
+    docs = [char_grams(x.title + x.description) for x in items]
     df = Counter(g for doc in docs for g in set(doc))
     n = len(docs)
     vecs = []
@@ -161,19 +163,65 @@ def evaluate(sets: Sequence[str] = SETS) -> list[dict[str, object]]:
 
 
 def misses(name: str = SETS[0]) -> None:
-    """The engine's misses on one set (never used on the held-out set while tuning)."""
+    """The engine's misses on one set, each with the engine's top 3 (id, title, score) and the
+    rank of the best acceptable resource among the candidates; then, over the whole set, how
+    often an acceptable resource is the first candidate, in the top 3, in the top 10 (the
+    ceiling of any re-ranking of the engine's top 10). Never used on the held-out set while
+    tuning."""
     data = load(name)
     proposed, _top1 = engine(data)
-    top = candidates(data.demands, data.resources, workers=1)
+    top = candidates(data.demands, data.resources, workers=1, top_k=len(data.resources))
     by_id = {r.id: r for r in data.resources}
+    ranks: Counter[str] = Counter()
     for d in data.demands:
+        ids = [c.resource_id for c in top[d.id]]
+        rank = min((ids.index(w) + 1 for w in data.labels[d.id] if w in ids), default=0)
+        ranks[
+            "1" if rank == 1 else "2-3" if 1 < rank <= 3 else "4-10" if 3 < rank <= 10 else "none"
+        ] += bool(data.labels[d.id])
         got = proposed[d.id]
         if (got in data.labels[d.id]) if data.labels[d.id] else got is None:
             continue
+        shown = [
+            f"{c.resource_id} {by_id[c.resource_id].title} {c.score:.3f}" for c in top[d.id][:3]
+        ]
         print(
             f"MISS {d.id} {d.title} -> {got} {by_id[got].title if got else ''}"
-            f" | want {sorted(data.labels[d.id])}"
-            f" | top {[(c.resource_id, c.score) for c in top[d.id]][:3]}"
+            f" | want {sorted(data.labels[d.id])} (rank {rank or '-'})"
+            f" | top {'; '.join(shown)}"
+        )
+    served = sum(bool(v) for v in data.labels.values())
+    top3 = ranks["1"] + ranks["2-3"]
+    print(
+        f"acceptable resource at rank 1: {ranks['1']}/{served}, top 3: {top3},"
+        f" top 10: {top3 + ranks['4-10']}, lower or not a candidate: {ranks['none']}"
+    )
+
+
+THRESHOLDS = (0.02, 0.03, 0.035, 0.04, 0.045, 0.05, 0.06)
+
+
+def thresholds(name: str = SETS[0]) -> None:
+    """What a higher ``min_text`` would cost and gain on a set without unserved demands: the
+    accuracy of ``match`` on the real demands, and, simulating a demand that nothing on the
+    list serves by taking its acceptable resources away, how many such demands would be
+    refused (their best remaining cosine, area bonus left out, below the threshold). Never
+    used on the held-out set while tuning."""
+    data = load(name)
+    text_only = replace(Weights(), area_same=0.0, area_near=0.0, min_text=0.0)
+    top = candidates(
+        data.demands, data.resources, weights=text_only, top_k=len(data.resources), workers=1
+    )
+    best_other = [
+        max((c.score for c in top[d.id] if c.resource_id not in data.labels[d.id]), default=0.0)
+        for d in data.demands
+    ]
+    for t in THRESHOLDS:
+        proposed, _top1 = engine(data, replace(Weights(), min_text=t))
+        refused = sum(s < t for s in best_other)
+        print(
+            f"min_text {t:.3f}: right {accuracy(data, proposed):.1%},"
+            f" refused when the right resource is missing {refused}/{len(data.demands)}"
         )
 
 
@@ -181,14 +229,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--misses", action="store_true", help="list the first set's misses")
+    parser.add_argument(
+        "--thresholds", action="store_true", help="what a higher min_text costs on the first set"
+    )
     args = parser.parse_args()
     rows = evaluate([s for s in args.sets.split(",") if s])
     keys = ["engine", "engine_top1", "baseline", "baseline_top1"]
     print(f"{'set':<18}" + "".join(f"{k:>15}" for k in keys))
     for row in rows:
-        print(f"{row['set']!s:<18}" + "".join(f"{row[k]:>15.1%}" for k in keys))  # type: ignore[str-format]
+        print(f"{row['set']!s:<18}" + "".join(f"{row[k]:>15.1%}" for k in keys))
     if args.misses:
         misses()
+    if args.thresholds:
+        thresholds()
 
 
 if __name__ == "__main__":
