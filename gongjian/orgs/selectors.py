@@ -134,6 +134,17 @@ def unit_get_for(actor: Any, pk: Ref, *, write: bool = False, lock: bool = False
     return one(unit_list(actor=actor, write=write), _("单位不存在或无权查看"), pk=pk, lock=lock)
 
 
+def area_unit_for(
+    actor: Any, area: Ref | None, unit: Ref | None
+) -> tuple[Area | None, Unit | None]:
+    """The area and the unit a list is narrowed to (either may be absent), each resolved
+    through the caller's scope: one the caller may not see is `NotFound`."""
+    return (
+        area_get_for(actor, area) if area else None,
+        unit_get_for(actor, unit) if unit else None,
+    )
+
+
 def unit_rows(*, actor: Any, q: str = "") -> QuerySet[Unit]:
     """The unit list of the page, its export and the API: with each unit's member count."""
     # An aggregate drops Meta.ordering: order explicitly, or the pages are unstable.
