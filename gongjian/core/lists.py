@@ -54,6 +54,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -195,6 +196,30 @@ class Filter:
             except InvalidOperation:
                 raise self._refuse(_("应为数字")) from None
         raise ValueError(f"unknown filter kind {self.kind!r}")
+
+
+# Labels of module-level lists, translated when shown (lazily); typed as the text they become:
+# `from gongjian.core.lists import lazy as _`.
+lazy = typing.cast(Callable[[str], str], gettext_lazy)
+
+
+def choice(name: str, label: Label, choices: Any, *, default: str = "") -> Filter:
+    """A filter of one of `choices`: a model's `….choices` or any pairs (value, label)."""
+    options = choices if callable(choices) else list(choices)
+    return Filter(name, label, kind="choice", choices=options, default=default)
+
+
+def days(start: Label = "", end: Label = "") -> tuple[Filter, Filter]:
+    """The `start` and `end` date filters of a list (the selector's `start`/`end`), labelled
+    开始日期/结束日期 unless the list names what they date."""
+    return (
+        Filter("start", start or lazy("开始日期"), kind="date"),
+        Filter("end", end or lazy("结束日期"), kind="date"),
+    )
+
+
+# A list narrowed to an area and a unit (ids), each resolved through the caller's scope.
+AREA_UNIT = (Filter("area", lazy("区域"), kind="int"), Filter("unit", lazy("单位"), kind="int"))
 
 
 @dataclass
