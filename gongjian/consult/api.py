@@ -19,8 +19,9 @@ from gongjian.consult import selectors, services
 from gongjian.consult.lists import CONSULTATIONS, STUDIOS, SUGGESTIONS, UNIT_RATES
 from gongjian.consult.models import Suggestion
 from gongjian.core import context
-from gongjian.core.api import PublicOut, call, detail, photo_files
+from gongjian.core.api import PublicOut, call, detail
 from gongjian.core.lists import Pagination
+from gongjian.core.photos import photo_files
 
 router = Router(tags=["consult"])
 

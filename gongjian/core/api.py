@@ -1,5 +1,5 @@
-"""What every app's API shares: the public id of an object, photos from a multipart form, a
-detail endpoint from its `*_get_for` selector, a service called with a payload's fields; and
+"""What every app's API shares: the public id of an object, a detail
+endpoint from its `*_get_for` selector, a service called with a payload's fields; and
 spreadsheet imports over the API (the same pipeline as the import page: check every row, then
 write all of them or none)."""
 
@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gongjian.core import imports, photos
+from gongjian.core import imports
 from gongjian.core.files import read_upload
 from gongjian.core.lists import caller_module
 
@@ -28,12 +28,6 @@ class PublicOut(Schema):
     @staticmethod
     def resolve_id(obj: Any) -> uuid.UUID:
         return obj.public_id  # type: ignore[no-any-return]
-
-
-def photo_files(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
-    """The photos of a multipart request as (name, bytes), each read to one byte past the
-    largest photo accepted, so that a larger one is refused by its size."""
-    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in files or []]
 
 
 def call(service: Callable[..., Any], request: HttpRequest, payload: Any = None, **ids: Any) -> Any:

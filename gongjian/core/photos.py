@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +66,12 @@ def clean(data: bytes, *, name: str = "") -> CleanPhoto:
             return CleanPhoto(data=out.getvalue(), width=image.width, height=image.height)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         raise UnsupportedFile(_("“%(n)s”不是JPEG、PNG或HEIC照片") % {"n": label}) from None
+
+
+def photo_files(files: Iterable[Any] | None) -> list[tuple[str, bytes]]:
+    """The uploaded photos of a page or an API call as (name, bytes), each read to one byte
+    past the largest photo accepted, so that a larger one is refused by its size."""
+    return [(f.name or "", f.read(MAX_BYTES + 1)) for f in files or []]
 
 
 def clean_all(uploads: Sequence[tuple[str, bytes]], *, most: int = MAX_PHOTOS) -> list[CleanPhoto]:

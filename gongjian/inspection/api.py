@@ -13,7 +13,8 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from gongjian.core.api import PublicOut, call, detail, photo_files
+from gongjian.core.api import PublicOut, call, detail
+from gongjian.core.photos import photo_files
 from gongjian.inspection import selectors, services
 from gongjian.inspection.lists import CAMPAIGNS, FINDINGS, INSPECTIONS, TASKS
 from gongjian.inspection.models import Finding, Task
