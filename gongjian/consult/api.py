@@ -212,8 +212,8 @@ def suggestion_reply(
     attachment: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
     upload = (attachment.name or "", attachment.read(10 * 1024 * 1024 + 1)) if attachment else None
-    reply = services.suggestion_reply(
-        actor=request.user, suggestion_id=suggestion_id, text=payload.text, attachment=upload
+    reply = call(
+        services.suggestion_reply, request, payload, suggestion_id=suggestion_id, attachment=upload
     )
     return reply.suggestion
 
@@ -345,12 +345,11 @@ def contribution_add(
     payload: Form[ContributionIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    contribution = services.contribution_add(
-        actor=request.user,
+    contribution = call(
+        services.contribution_add,
+        request,
+        payload,
         consultation_id=consultation_id,
-        text=payload.text,
-        kind=payload.kind,
-        member_id=payload.member_id,
         photo_files=photo_files(photos),
     )
     return Status(201, contribution)

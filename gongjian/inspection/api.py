@@ -183,16 +183,11 @@ def finding_record(
     payload: Form[FindingIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    finding = services.finding_record(
-        actor=request.user,
+    finding = call(
+        services.finding_record,
+        request,
+        payload,
         inspection_id=inspection_id,
-        description=payload.description,
-        category=payload.category,
-        severity=payload.severity,
-        workdays=payload.workdays,
-        responsible_unit_id=payload.responsible_unit_id,
-        responsible_area_id=payload.responsible_area_id,
-        place_id=payload.place_id,
         photo_files=photo_files(photos),
     )
     return Status(201, finding)
@@ -219,10 +214,11 @@ def rectify(
     payload: Form[RectifyIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    rect = services.rectification_submit(
-        actor=request.user,
+    rect = call(
+        services.rectification_submit,
+        request,
+        payload,
         finding_id=finding_id,
-        text=payload.text,
         photo_files=photo_files(photos),
     )
     return rect.finding
@@ -258,11 +254,7 @@ def task_report(
     payload: Form[InspectionReportIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    report = services.task_report(
-        actor=request.user,
-        task_id=task_id,
-        percent=payload.percent,
-        text=payload.text,
-        photo_files=photo_files(photos),
+    report = call(
+        services.task_report, request, payload, task_id=task_id, photo_files=photo_files(photos)
     )
     return Status(201, report.task)
