@@ -704,18 +704,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
 def _organiser_district(actor: Any, unit: Unit | None, district_id: Any, message: str) -> Area:
     if unit is not None:
         return Area.objects.get(path=scope.district_path(unit.area.path))
-    paths = scope.committee_paths(actor)
-    qs = Area.objects.filter(kind=Area.Kind.DISTRICT)
-    if paths is not None:
-        if not paths:
-            raise PermissionDenied(message)
-        qs = qs.filter(path__in=paths)
-    if district_id in (None, ""):
-        found = list(qs[:2])
-        if len(found) != 1:
-            raise invalid("district", _("请选择所在区"))
-        return found[0]
-    return one(qs, _("区不存在或不在您的管辖范围"), pk=district_id)
+    return org_selectors.committee_district(actor, district_id, refused=message)
 
 
 def _datetime(field: str, value: Any, label: str, *, required: bool = True) -> dt.datetime | None:

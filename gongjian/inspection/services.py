@@ -86,19 +86,9 @@ def inspection_create(
         )
         district = Area.objects.get(path=scope.district_path(unit.area.path))
     else:
-        paths = scope.committee_paths(actor)
-        qs = Area.objects.filter(kind=Area.Kind.DISTRICT)
-        if paths is not None:
-            if not paths:
-                raise PermissionDenied(_("请以单位名义组织督导，或由机关工委组织"))
-            qs = qs.filter(path__in=paths)
-        if district_id in (None, ""):
-            found = list(qs[:2])
-            if len(found) != 1:
-                raise invalid("district", _("请选择所在区"))
-            district = found[0]
-        else:
-            district = one(qs, _("区不存在或不在您的管辖范围"), pk=district_id)
+        district = org_selectors.committee_district(
+            actor, district_id, refused=_("请以单位名义组织督导，或由机关工委组织")
+        )
     inspectors = _members(actor, inspector_ids, "inspectors")
     inspection = Inspection.objects.create(
         kind=kind,
@@ -476,16 +466,11 @@ def campaign_create(
         )
         district = Area.objects.get(path=scope.district_path(unit.area.path))
     else:
-        paths = scope.committee_paths(actor)
-        qs = Area.objects.filter(kind=Area.Kind.DISTRICT)
-        if paths is not None:
-            if not paths:
-                raise PermissionDenied(_("请以单位名义发起督办，或由机关工委发起"))
-            qs = qs.filter(path__in=paths)
-        found = list(qs[:2])
-        if len(found) != 1:
-            raise invalid("district", _("请选择牵头单位"))
-        district = found[0]
+        district = org_selectors.committee_district(
+            actor,
+            refused=_("请以单位名义发起督办，或由机关工委发起"),
+            choose=_("请选择牵头单位"),
+        )
     campaign = Campaign.objects.create(
         title=title,
         description=description,

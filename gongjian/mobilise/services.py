@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from gongjian.core.access import key_of, one, public_ids, user_of
 from gongjian.core.audit import audit_append, audit_record
 from gongjian.core.contacts import contact_unmask, contact_values, split_contact
-from gongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gongjian.core.errors import Conflict, NotFound, ValidationFailed
 from gongjian.core.validation import clean_choice, clean_int, clean_text, invalid
 from gongjian.mobilise import selectors
 from gongjian.mobilise.models import (
@@ -49,6 +49,7 @@ from gongjian.mobilise.models import (
     Shift,
 )
 from gongjian.orgs import scope
+from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Role, RoleAssignment, Unit
 from gongjian.orgs.services import NoticeDraft, notices_send
 
@@ -94,19 +95,9 @@ def mobilisation_issue(
     reason = clean_text("reason", reason, _("事由"), 4000, required=False, multiline=True)
     contact_parts = split_contact("contact", contact, _("联系人及电话"), 100)
     start = clean_moment("starts_at", starts_at, _("到岗时间"))
-    paths = scope.committee_paths(actor)
-    districts = Area.objects.filter(kind=Area.Kind.DISTRICT)
-    if paths is not None:
-        if not paths:
-            raise PermissionDenied(_("只有机关工委可以发布动员令"))
-        districts = districts.filter(path__in=paths)
-    if district_id in (None, ""):
-        found = list(districts[:2])
-        if len(found) != 1:
-            raise invalid("district", _("请选择所在区"))
-        district = found[0]
-    else:
-        district = one(districts, _("区不存在或不在您的管辖范围"), pk=district_id)
+    district = org_selectors.committee_district(
+        actor, district_id, refused=_("只有机关工委可以发布动员令")
+    )
     place_rows = [(n, row) for n, row in enumerate(places, start=1) if not _blank(row)]
     quota_rows = [(n, row) for n, row in enumerate(quotas, start=1) if not _blank(row)]
     if not place_rows:
