@@ -17,22 +17,19 @@ from ninja.pagination import paginate
 
 from gongjian.consult import selectors, services
 from gongjian.consult.lists import CONSULTATIONS, STUDIOS, SUGGESTIONS, UNIT_RATES
-from gongjian.consult.models import Consultation, Studio, Suggestion
-from gongjian.core import context, photos
+from gongjian.consult.models import Suggestion
+from gongjian.core import context
+from gongjian.core.api import PublicOut, call, detail
 from gongjian.core.lists import Pagination
+from gongjian.core.photos import photo_files
 
 router = Router(tags=["consult"])
-
-
-def _files(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
-    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in files or []]
 
 
 # Suggestions ----------------------------------------------------------------------------------
 
 
-class SuggestionOut(Schema):
-    id: uuid.UUID
+class SuggestionOut(PublicOut):
     title: str
     text: str
     category: str
@@ -48,10 +45,6 @@ class SuggestionOut(Schema):
     rehandles: int
     rating: str
     merged_into: uuid.UUID | None
-
-    @staticmethod
-    def resolve_id(obj: Suggestion) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_category(obj: Suggestion) -> str:
@@ -117,10 +110,13 @@ class ProposalOut(Schema):
     reasons: list[str]
 
 
-@router.get("/suggestions", response=list[SuggestionOut])
-@paginate(Pagination)
-def suggestion_list(request: HttpRequest, filters: Query[SUGGESTIONS.Filters]) -> Any:  # type: ignore[name-defined]
-    return SUGGESTIONS.rows_for(request.user, filters.model_dump()).select_related("merged_into")
+SUGGESTIONS.endpoint(
+    router,
+    "/suggestions",
+    SuggestionOut,
+    name="suggestion_list",
+    then=lambda rows: rows.select_related("merged_into"),
+)
 
 
 @router.post("/suggestions", response={201: SuggestionOut})
@@ -137,7 +133,7 @@ def suggestion_submit(
         area_id=payload.area_id,
         share_identity=payload.share_identity,
         consultation_id=payload.consultation_id,
-        photo_files=_files(photos),
+        photo_files=photo_files(photos),
     )
     return Status(201, s)
 
@@ -164,14 +160,18 @@ def public_submit(
         studio_id=payload.studio_id,
         area_id=payload.area_id,
         share_identity=payload.share_identity,
-        photo_files=_files(photos),
+        photo_files=photo_files(photos),
     )
     return Status(201, {"id": str(s.public_id), "status": s.status})
 
 
-@router.get("/suggestions/{suggestion_id}", response=SuggestionOut)
-def suggestion_detail(request: HttpRequest, suggestion_id: str) -> Any:
-    return selectors.suggestion_get_for(request.user, suggestion_id)
+detail(
+    router,
+    "/suggestions/{suggestion_id}",
+    SuggestionOut,
+    selectors.suggestion_get_for,
+    name="suggestion_detail",
+)
 
 
 @router.get("/suggestions/{suggestion_id}/proposals", response=list[ProposalOut])
@@ -186,34 +186,22 @@ def suggestion_accept(request: HttpRequest, suggestion_id: str) -> Any:
 
 @router.post("/suggestions/{suggestion_id}/decline", response=SuggestionOut)
 def suggestion_decline(request: HttpRequest, suggestion_id: str, payload: ConsultReasonIn) -> Any:
-    return services.suggestion_decline(
-        actor=request.user, suggestion_id=suggestion_id, reason=payload.reason
-    )
+    return call(services.suggestion_decline, request, payload, suggestion_id=suggestion_id)
 
 
 @router.post("/suggestions/{suggestion_id}/merge", response=SuggestionOut)
 def suggestion_merge(request: HttpRequest, suggestion_id: str, payload: MergeIn) -> Any:
-    return services.suggestion_merge(
-        actor=request.user, suggestion_id=suggestion_id, into_id=payload.into_id
-    )
+    return call(services.suggestion_merge, request, payload, suggestion_id=suggestion_id)
 
 
 @router.post("/suggestions/{suggestion_id}/assign", response=SuggestionOut)
 def suggestion_assign(request: HttpRequest, suggestion_id: str, payload: AssignIn) -> Any:
-    return services.suggestion_assign(
-        actor=request.user,
-        suggestion_id=suggestion_id,
-        unit_id=payload.unit_id,
-        workdays=payload.workdays,
-        due_on=payload.due_on,
-    )
+    return call(services.suggestion_assign, request, payload, suggestion_id=suggestion_id)
 
 
 @router.post("/suggestions/{suggestion_id}/hand-back", response=SuggestionOut)
 def suggestion_hand_back(request: HttpRequest, suggestion_id: str, payload: ConsultReasonIn) -> Any:
-    return services.suggestion_hand_back(
-        actor=request.user, suggestion_id=suggestion_id, reason=payload.reason
-    )
+    return call(services.suggestion_hand_back, request, payload, suggestion_id=suggestion_id)
 
 
 @router.post("/suggestions/{suggestion_id}/reply", response=SuggestionOut)
@@ -224,20 +212,15 @@ def suggestion_reply(
     attachment: File[UploadedFile] = None,  # type: ignore[assignment]
 ) -> Any:
     upload = (attachment.name or "", attachment.read(10 * 1024 * 1024 + 1)) if attachment else None
-    reply = services.suggestion_reply(
-        actor=request.user, suggestion_id=suggestion_id, text=payload.text, attachment=upload
+    reply = call(
+        services.suggestion_reply, request, payload, suggestion_id=suggestion_id, attachment=upload
     )
     return reply.suggestion
 
 
 @router.post("/suggestions/{suggestion_id}/rate", response=SuggestionOut)
 def suggestion_rate(request: HttpRequest, suggestion_id: str, payload: RateIn) -> Any:
-    rating = services.suggestion_rate(
-        actor=request.user,
-        suggestion_id=suggestion_id,
-        value=payload.value,
-        comment=payload.comment,
-    )
+    rating = call(services.suggestion_rate, request, payload, suggestion_id=suggestion_id)
     return rating.suggestion
 
 
@@ -262,8 +245,7 @@ def unit_rates(request: HttpRequest, filters: Query[UNIT_RATES.Filters]) -> Any:
 # Consultations --------------------------------------------------------------------------------
 
 
-class ConsultationOut(Schema):
-    id: uuid.UUID
+class ConsultationOut(PublicOut):
     level: str
     form: str
     topic: str
@@ -273,10 +255,6 @@ class ConsultationOut(Schema):
     online_until: dt.datetime | None
     status: str
     unit_id: int | None
-
-    @staticmethod
-    def resolve_id(obj: Consultation) -> uuid.UUID:
-        return obj.public_id
 
 
 class ConsultationIn(Schema):
@@ -311,15 +289,10 @@ class ContributionIn(Schema):
     member_id: uuid.UUID | None = None
 
 
-class ContributionOut(Schema):
-    id: uuid.UUID
+class ContributionOut(PublicOut):
     kind: str
     text: str
     featured: bool
-
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return obj.public_id  # type: ignore[no-any-return]
 
 
 class RecordIn(Schema):
@@ -329,57 +302,39 @@ class RecordIn(Schema):
     status: str = Field("held", max_length=20)
 
 
-@router.get("/consultations", response=list[ConsultationOut])
-@paginate(Pagination)
-def consultation_list(request: HttpRequest, filters: Query[CONSULTATIONS.Filters]) -> Any:  # type: ignore[name-defined]
-    return CONSULTATIONS.rows_for(request.user, filters.model_dump())
+CONSULTATIONS.endpoint(router, "/consultations", ConsultationOut, name="consultation_list")
 
 
 @router.post("/consultations", response={201: ConsultationOut})
 def consultation_create(request: HttpRequest, payload: ConsultationIn) -> Any:
-    c = services.consultation_create(
-        actor=request.user,
-        level=payload.level,
-        form=payload.form,
-        topic=payload.topic,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
-        place=payload.place,
-        online_until=payload.online_until,
-        description=payload.description,
-        unit_id=payload.unit_id,
-    )
+    c = call(services.consultation_create, request, payload)
     return Status(201, c)
 
 
-@router.get("/consultations/{consultation_id}", response=ConsultationOut)
-def consultation_detail(request: HttpRequest, consultation_id: str) -> Any:
-    return selectors.consultation_get_for(request.user, consultation_id)
+detail(
+    router,
+    "/consultations/{consultation_id}",
+    ConsultationOut,
+    selectors.consultation_get_for,
+    name="consultation_detail",
+)
 
 
 @router.post("/consultations/{consultation_id}/invitations", response={201: dict})
 def invitations_add(request: HttpRequest, consultation_id: str, payload: InvitationsIn) -> Any:
-    n = services.invitations_add(
-        actor=request.user,
-        consultation_id=consultation_id,
-        member_ids=payload.member_ids,
-        unit_ids=payload.unit_ids,
-        who=payload.who,
-    )
+    n = call(services.invitations_add, request, payload, consultation_id=consultation_id)
     return Status(201, {"invited": n})
 
 
 @router.post("/consultations/{consultation_id}/answer", response=dict)
 def invitation_answer(request: HttpRequest, consultation_id: str, payload: AnswerIn) -> Any:
-    inv = services.invitation_answer(
-        actor=request.user, consultation_id=consultation_id, accept=payload.accept
-    )
+    inv = call(services.invitation_answer, request, payload, consultation_id=consultation_id)
     return {"status": inv.status}
 
 
 @router.post("/checkin", response=dict)
 def checkin(request: HttpRequest, payload: ConsultCheckinIn) -> Any:
-    attendance, new = services.attendance_scan(actor=request.user, token=payload.token)
+    attendance, new = call(services.attendance_scan, request, payload)
     return {"consultation_id": str(attendance.consultation.public_id), "new": new}
 
 
@@ -390,42 +345,29 @@ def contribution_add(
     payload: Form[ContributionIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    contribution = services.contribution_add(
-        actor=request.user,
+    contribution = call(
+        services.contribution_add,
+        request,
+        payload,
         consultation_id=consultation_id,
-        text=payload.text,
-        kind=payload.kind,
-        member_id=payload.member_id,
-        photo_files=_files(photos),
+        photo_files=photo_files(photos),
     )
     return Status(201, contribution)
 
 
 @router.post("/consultations/{consultation_id}/record", response=ConsultationOut)
 def consultation_record(request: HttpRequest, consultation_id: str, payload: RecordIn) -> Any:
-    return services.consultation_record(
-        actor=request.user,
-        consultation_id=consultation_id,
-        minutes=payload.minutes,
-        outcome=payload.outcome,
-        summary=payload.summary,
-        status=payload.status,
-    )
+    return call(services.consultation_record, request, payload, consultation_id=consultation_id)
 
 
 # Studios and posts ----------------------------------------------------------------------------
 
 
-class StudioOut(Schema):
-    id: uuid.UUID
+class StudioOut(PublicOut):
     kind: str
     name: str
     address: str
     hours: str
-
-    @staticmethod
-    def resolve_id(obj: Studio) -> uuid.UUID:
-        return obj.public_id
 
 
 class StudioIn(Schema):
@@ -445,37 +387,18 @@ class ShiftIn(Schema):
     note: str = Field("", max_length=400)
 
 
-@router.get("/studios", response=list[StudioOut])
-@paginate(Pagination)
-def studio_list(request: HttpRequest, filters: Query[STUDIOS.Filters]) -> Any:  # type: ignore[name-defined]
-    return STUDIOS.rows_for(request.user, filters.model_dump())
+STUDIOS.endpoint(router, "/studios", StudioOut, name="studio_list")
 
 
 @router.post("/studios", response={201: StudioOut})
 def studio_create(request: HttpRequest, payload: StudioIn) -> Any:
-    studio = services.studio_create(
-        actor=request.user,
-        kind=payload.kind,
-        name=payload.name,
-        area_id=payload.area_id,
-        unit_id=payload.unit_id,
-        address=payload.address,
-        hours=payload.hours,
-        member_ids=payload.member_ids,
-    )
+    studio = call(services.studio_create, request, payload)
     return Status(201, studio)
 
 
 @router.post("/studios/{studio_id}/shifts", response={201: dict})
 def shift_record(request: HttpRequest, studio_id: str, payload: ShiftIn) -> Any:
-    shift = services.shift_record(
-        actor=request.user,
-        studio_id=studio_id,
-        member_id=payload.member_id,
-        on=payload.on,
-        hours=payload.hours,
-        note=payload.note,
-    )
+    shift = call(services.shift_record, request, payload, studio_id=studio_id)
     return Status(201, {"id": shift.pk})
 
 
@@ -561,10 +484,5 @@ def unit_duties(request: HttpRequest, q: str = Query("", max_length=100)) -> Any
 
 @router.put("/unit-duties/{unit_id}", response=UnitDutyOut)
 def unit_duty_set(request: HttpRequest, unit_id: int, payload: UnitDutyIn) -> Any:
-    row = services.unit_duty_set(
-        actor=request.user,
-        unit_id=unit_id,
-        duties=payload.duties,
-        takes_suggestions=payload.takes_suggestions,
-    )
+    row = call(services.unit_duty_set, request, payload, unit_id=unit_id)
     return selectors.unit_duty_list(actor=request.user).get(pk=row.unit_id)

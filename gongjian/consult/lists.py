@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
-from django.utils.translation import gettext_lazy
-
 from gongjian.consult import selectors
 from gongjian.consult.models import Consultation, Rating, Studio, Suggestion
-from gongjian.core.lists import DATE, DATETIME, DECIMAL, NUMBER, PERCENT, Column, Filter, ListSpec
-
-_ = cast(Callable[[str], str], gettext_lazy)
-
-
-def _choices(pairs: Any) -> list[tuple[str, str]]:
-    return cast(list[tuple[str, str]], list(pairs))
-
-
-AREA_UNIT = (Filter("area", _("区域"), kind="int"), Filter("unit", _("单位"), kind="int"))
+from gongjian.core.lists import (
+    AREA_UNIT,
+    DATE,
+    DATETIME,
+    DECIMAL,
+    NUMBER,
+    PERCENT,
+    Column,
+    Filter,
+    ListSpec,
+    choice,
+    days,
+)
+from gongjian.core.lists import lazy as _
 
 SUGGESTIONS = ListSpec(
     name="consult.suggestions",
@@ -26,18 +25,17 @@ SUGGESTIONS = ListSpec(
     rows=selectors.suggestion_list,
     filters=(
         Filter("q", _("标题")),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Suggestion.Status.choices)),
+        choice("status", _("状态"), Suggestion.Status.choices),
         Filter("category", _("类别")),
-        Filter("source", _("来源"), kind="choice", choices=_choices(Suggestion.Source.choices)),
+        choice("source", _("来源"), Suggestion.Source.choices),
         Filter("overdue", _("已逾期"), kind="bool"),
         Filter("mine", _("我提出的"), kind="bool"),
         Filter("handling", _("本单位承办"), kind="bool"),
-        Filter("start", _("提出开始日期"), kind="date"),
-        Filter("end", _("提出结束日期"), kind="date"),
+        *days(_("提出开始日期"), _("提出结束日期")),
         Filter("replied_start", _("答复开始日期"), kind="date"),
         Filter("replied_end", _("答复结束日期"), kind="date"),
         Filter("on_time", _("按期答复"), kind="bool"),
-        Filter("rating", _("评价"), kind="choice", choices=_choices(Rating.Value.choices)),
+        choice("rating", _("评价"), Rating.Value.choices),
         Filter("accepted", _("已受理"), kind="bool"),
         Filter("consultation", _("协商活动")),
         *AREA_UNIT,
@@ -65,11 +63,10 @@ CONSULTATIONS = ListSpec(
     rows=selectors.consultation_list,
     filters=(
         Filter("q", _("议题")),
-        Filter("level", _("层级"), kind="choice", choices=_choices(Consultation.Level.choices)),
-        Filter("form", _("形式"), kind="choice", choices=_choices(Consultation.Form.choices)),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Consultation.Status.choices)),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        choice("level", _("层级"), Consultation.Level.choices),
+        choice("form", _("形式"), Consultation.Form.choices),
+        choice("status", _("状态"), Consultation.Status.choices),
+        *days(),
         *AREA_UNIT,
     ),
     columns=(
@@ -91,8 +88,7 @@ ATTENDANCES = ListSpec(
     rows=selectors.attendance_list,
     filters=(
         Filter("q", _("姓名")),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        *days(),
         *AREA_UNIT,
     ),
     columns=(
@@ -110,9 +106,8 @@ STUDIOS = ListSpec(
     rows=selectors.studio_list,
     filters=(
         Filter("q", _("名称")),
-        Filter("kind", _("类型"), kind="choice", choices=_choices(Studio.Kind.choices)),
-        Filter("start", _("值守开始日期"), kind="date"),
-        Filter("end", _("值守结束日期"), kind="date"),
+        choice("kind", _("类型"), Studio.Kind.choices),
+        *days(_("值守开始日期"), _("值守结束日期")),
     ),
     columns=(
         Column(_("类型"), "get_kind_display"),
@@ -130,10 +125,7 @@ UNIT_RATES = ListSpec(
     name="consult.unit_rates",
     title=_("承办单位办理情况"),
     rows=selectors.unit_rates,
-    filters=(
-        Filter("start", _("提出开始日期"), kind="date"),
-        Filter("end", _("提出结束日期"), kind="date"),
-    ),
+    filters=(*days(_("提出开始日期"), _("提出结束日期")),),
     columns=(
         Column(_("承办单位"), lambda r: r["unit__name"]),
         Column(_("交办"), lambda r: r["assigned"], kind=NUMBER),

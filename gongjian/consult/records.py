@@ -6,8 +6,10 @@ its records (which the line lists, each with a link), scored by the configurable
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
@@ -83,9 +85,31 @@ def score_of(rule: ScoreRule | None, count: Decimal) -> Decimal:
     return points
 
 
+def _line(
+    item: str,
+    label: str,
+    unit: str,
+    rows: Sequence[Any],
+    entry: Callable[[Any], Entry],
+    count: Decimal | None = None,
+) -> Line:
+    """A line counting `rows` (or `count`, where it is not how many there are), each listed
+    as its `entry`."""
+    return Line(
+        item,
+        label,
+        Decimal(len(rows)) if count is None else count,
+        unit,
+        entries=[entry(r) for r in rows],
+    )
+
+
+def _consultation(c: Any) -> str:
+    return reverse("consult:consultation_detail", args=[c.public_id])
+
+
 def duty_record(*, member: Member, year: int) -> DutyRecord:
     start, end = _year_range(year)
-    lines: list[Line] = []
     attended = list(
         Attendance.objects.filter(
             member=member, consultation__starts_at__gte=start, consultation__starts_at__lt=end
@@ -93,118 +117,22 @@ def duty_record(*, member: Member, year: int) -> DutyRecord:
         .select_related("consultation")
         .order_by("consultation__starts_at")
     )
-    lines.append(
-        Line(
-            "attended",
-            _("参加协商议政活动"),
-            Decimal(len(attended)),
-            _("次"),
-            entries=[
-                Entry(
-                    _local_date(a.consultation.starts_at),
-                    f"{a.consultation.get_form_display()}：{a.consultation.topic}",
-                    reverse("consult:consultation_detail", args=[a.consultation.public_id]),
-                )
-                for a in attended
-            ],
-        )
-    )
     contributions = list(
         Contribution.objects.filter(member=member, created_at__gte=start, created_at__lt=end)
         .select_related("consultation")
         .order_by("created_at")
-    )
-    lines.append(
-        Line(
-            "contributed",
-            _("发言与意见"),
-            Decimal(len(contributions)),
-            _("篇"),
-            entries=[
-                Entry(
-                    _local_date(c.created_at),
-                    f"{c.get_kind_display()}：{c.text[:40]}",
-                    reverse("consult:consultation_detail", args=[c.consultation.public_id]),
-                )
-                for c in contributions
-            ],
-        )
     )
     suggestions = list(
         Suggestion.objects.filter(
             member=member, submitted_at__gte=start, submitted_at__lt=end
         ).order_by("submitted_at")
     )
-    links = [
-        Entry(
-            _local_date(s.submitted_at),
-            f"{s.title}（{s.get_status_display()}）",
-            reverse("consult:suggestion_detail", args=[s.public_id]),
-        )
-        for s in suggestions
-    ]
-    lines.append(
-        Line("suggested", _("提出意见建议"), Decimal(len(suggestions)), _("条"), entries=links)
-    )
-    adopted = [e for e, s in zip(links, suggestions, strict=True) if s.status in ADOPTED]
-    lines.append(
-        Line("adopted", _("意见建议被受理"), Decimal(len(adopted)), _("条"), entries=adopted)
-    )
     shifts = list(
         Shift.objects.filter(member=member, on__year=year).select_related("studio").order_by("on")
     )
-    lines.append(
-        Line(
-            "shift",
-            _("工作室/先锋岗值守"),
-            Decimal(len(shifts)),
-            _("次"),
-            entries=[
-                Entry(
-                    s.on,
-                    f"{s.studio.name} {s.hours}小时",
-                    reverse("consult:studio_detail", args=[s.studio.public_id]),
-                )
-                for s in shifts
-            ],
-        )
-    )
     service = list(service_selectors.member_attendances(member=member, year=year))
-    hours = sum((a.hours or Decimal("0") for a in service), Decimal("0"))
-    lines.append(
-        Line(
-            "service_hour",
-            _("志愿服务时长"),
-            hours,
-            _("小时"),
-            entries=[
-                Entry(
-                    _local_date(a.activity.starts_at),
-                    f"{a.activity.title} {a.hours}小时",
-                    reverse("service:activity_detail", args=[a.activity.public_id]),
-                )
-                for a in service
-            ],
-        )
-    )
     study = study_selectors.member_record(member=member, year=year)
     present = [a for a in study.rows if a.status == "present"]
-    lines.append(
-        Line(
-            "study",
-            _("参加学习"),
-            Decimal(len(present)),
-            _("次"),
-            entries=[
-                Entry(
-                    _local_date(a.session.starts_at),
-                    f"{a.session.get_kind_display()}：{a.session.topic}",
-                    reverse("study:session_detail", args=[a.session.public_id]),
-                )
-                for a in present
-            ],
-        )
-    )
     reports = [
         r
         for r in reporting_selectors.member_reports_of(member=member)
@@ -212,22 +140,91 @@ def duty_record(*, member: Member, year: int) -> DutyRecord:
         and _local_date(r.created_at) is not None
         and (_local_date(r.created_at) or dt.date.min).year <= year
     ][:1]
-    lines.append(
-        Line(
+
+    def suggestion(s: Suggestion) -> Entry:
+        return Entry(
+            _local_date(s.submitted_at),
+            f"{s.title}（{s.get_status_display()}）",
+            reverse("consult:suggestion_detail", args=[s.public_id]),
+        )
+
+    lines = [
+        _line(
+            "attended",
+            _("参加协商议政活动"),
+            _("次"),
+            attended,
+            lambda a: Entry(
+                _local_date(a.consultation.starts_at),
+                f"{a.consultation.get_form_display()}：{a.consultation.topic}",
+                _consultation(a.consultation),
+            ),
+        ),
+        _line(
+            "contributed",
+            _("发言与意见"),
+            _("篇"),
+            contributions,
+            lambda c: Entry(
+                _local_date(c.created_at),
+                f"{c.get_kind_display()}：{c.text[:40]}",
+                _consultation(c.consultation),
+            ),
+        ),
+        _line("suggested", _("提出意见建议"), _("条"), suggestions, suggestion),
+        _line(
+            "adopted",
+            _("意见建议被受理"),
+            _("条"),
+            [s for s in suggestions if s.status in ADOPTED],
+            suggestion,
+        ),
+        _line(
+            "shift",
+            _("工作室/先锋岗值守"),
+            _("次"),
+            shifts,
+            lambda s: Entry(
+                s.on,
+                f"{s.studio.name} {s.hours}小时",
+                reverse("consult:studio_detail", args=[s.studio.public_id]),
+            ),
+        ),
+        _line(
+            "service_hour",
+            _("志愿服务时长"),
+            _("小时"),
+            service,
+            lambda a: Entry(
+                _local_date(a.activity.starts_at),
+                f"{a.activity.title} {a.hours}小时",
+                reverse("service:activity_detail", args=[a.activity.public_id]),
+            ),
+            count=sum((a.hours or Decimal("0") for a in service), Decimal("0")),
+        ),
+        _line(
+            "study",
+            _("参加学习"),
+            _("次"),
+            present,
+            lambda a: Entry(
+                _local_date(a.session.starts_at),
+                f"{a.session.get_kind_display()}：{a.session.topic}",
+                reverse("study:session_detail", args=[a.session.public_id]),
+            ),
+        ),
+        _line(
             "reported",
             _("双报到"),
-            Decimal(len(reports)),
             _("次"),
-            entries=[
-                Entry(
-                    _local_date(r.created_at),
-                    f"{r.community.name}（{r.get_status_display()}）",
-                    reverse("reporting:my_report"),
-                )
-                for r in reports
-            ],
-        )
-    )
+            reports,
+            lambda r: Entry(
+                _local_date(r.created_at),
+                f"{r.community.name}（{r.get_status_display()}）",
+                reverse("reporting:my_report"),
+            ),
+        ),
+    ]
     rule = rules()
     for line in lines:
         line.points = score_of(rule.get(line.item), line.count)

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -32,36 +31,14 @@ from gongjian.consult.models import (
     Suggestion,
     UnitDuty,
 )
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
+from gongjian.core.queries import any_of, as_uuid, moments_q
 from gongjian.core.search import search_q
 from gongjian.core.validation import clean_int
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, Unit
-
-
-def _or(*parts: Q) -> Q:
-    if any(not p for p in parts):
-        return Q()
-    out = parts[0]
-    for p in parts[1:]:
-        out = out | p
-    return out
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
-
-
-def _area_unit(actor: Any, area: int | None, unit: int | None) -> tuple[Area | None, Unit | None]:
-    return (
-        org_selectors.area_get_for(actor, area) if area else None,
-        org_selectors.unit_get_for(actor, unit) if unit else None,
-    )
-
 
 # Suggestions ----------------------------------------------------------------------------------
 
@@ -77,7 +54,7 @@ def _committee_q(actor: Any, prefix: str = "") -> Q:
         return scope.NOTHING
     ids = list(
         Area.objects.filter(kind=Area.Kind.DISTRICT)
-        .filter(_or(*[Q(path__startswith=p) for p in paths]))
+        .filter(any_of(*[Q(path__startswith=p) for p in paths]))
         .values_list("pk", flat=True)
     )
     return Q(**{f"{prefix}district_id__in": ids}) if ids else scope.NOTHING
@@ -108,7 +85,7 @@ def suggestion_q(actor: Any) -> Q:
     if posts.member_id is not None:
         parts.append(Q(member_id=posts.member_id))
     parts = [p for p in parts if p != scope.NOTHING]
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def suggestions_to_decide(*, actor: Any) -> QuerySet[Suggestion]:
@@ -175,21 +152,8 @@ def suggestion_list(
         qs = qs.filter(status=Suggestion.Status.ASSIGNED, due_on__lt=timezone.localdate())
     if accepted:
         qs = qs.filter(status__in=("accepted", "assigned", "replied", "closed"))
-    tz = timezone.get_current_timezone()
-    if start:
-        qs = qs.filter(submitted_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
-    if end:
-        qs = qs.filter(
-            submitted_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        )
-    if replied_start:
-        qs = qs.filter(replied_at__gte=dt.datetime.combine(replied_start, dt.time(), tzinfo=tz))
-    if replied_end:
-        qs = qs.filter(
-            replied_at__lt=dt.datetime.combine(
-                replied_end + dt.timedelta(days=1), dt.time(), tzinfo=tz
-            )
-        )
+    qs = qs.filter(moments_q("submitted_at", start, end))
+    qs = qs.filter(moments_q("replied_at", replied_start, replied_end))
     if replied_start or replied_end:
         qs = qs.filter(replied_at__isnull=False)
     if on_time:
@@ -197,9 +161,9 @@ def suggestion_list(
     if rating:
         qs = qs.filter(rating=rating)
     if consultation:
-        key = _uuid(consultation)
+        key = as_uuid(consultation)
         qs = qs.filter(consultation__public_id=key) if key else qs.none()
-    the_area, the_unit = _area_unit(actor, area, unit)
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     if the_area is not None:
         qs = qs.filter(
             Q(area__path__startswith=the_area.path) | Q(district__path__startswith=the_area.path)
@@ -214,17 +178,13 @@ def suggestion_list(
 
 
 def suggestion_get_for(actor: Any, public_id: Any) -> Suggestion:
-    key = _uuid(public_id)
-    found = (
-        Suggestion.objects.filter(suggestion_q(actor), public_id=key)
-        .select_related("category", "unit", "area", "member", "district", "merged_into")
-        .first()
-        if key
-        else None
+    return one(
+        Suggestion.objects.filter(suggestion_q(actor)).select_related(
+            "category", "unit", "area", "member", "district", "merged_into"
+        ),
+        _("意见建议不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("意见建议不存在或无权查看"))
-    return found
 
 
 def may_see_identity(actor: Any, suggestion: Suggestion) -> bool:
@@ -316,7 +276,7 @@ def past_assignments(*, district: Area, per_unit: int = 40) -> dict[int, list[st
 
 
 def photo_get_for(actor: Any, public_id: Any) -> Photo:
-    key = _uuid(public_id)
+    key = as_uuid(public_id)
     photo = Photo.objects.filter(public_id=key).first() if key else None
     if photo is not None:
         if (
@@ -349,14 +309,8 @@ def unit_rates(
     if paths is not None:
         if not paths:
             return []
-        qs = qs.filter(_or(*[Q(district__path__startswith=p) for p in paths]))
-    tz = timezone.get_current_timezone()
-    if start:
-        qs = qs.filter(submitted_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
-    if end:
-        qs = qs.filter(
-            submitted_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        )
+        qs = qs.filter(any_of(*[Q(district__path__startswith=p) for p in paths]))
+    qs = qs.filter(moments_q("submitted_at", start, end))
     rows = (
         qs.values("unit_id", "unit__name")
         .annotate(
@@ -396,7 +350,7 @@ def _organising_q(actor: Any, prefix: str = "", *, write: bool = False) -> Q:
     if posts.unit_ids:
         parts.append(Q(**{f"{prefix}unit_id__in": posts.unit_ids}))
     parts = [p for p in parts if p != scope.NOTHING]
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def _member_districts(actor: Any) -> list[str]:
@@ -423,7 +377,7 @@ def consultation_q(actor: Any) -> Q:
         if districts:
             parts.append(Q(form=Consultation.Form.ONLINE, district__path__in=districts))
     parts = [p for p in parts if p != scope.NOTHING]
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def consultations_for_write(*, actor: Any) -> QuerySet[Consultation]:
@@ -462,14 +416,8 @@ def consultation_list(
         qs = qs.filter(form=form)
     if status:
         qs = qs.filter(status=status)
-    tz = timezone.get_current_timezone()
-    if start:
-        qs = qs.filter(starts_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
-    if end:
-        qs = qs.filter(
-            starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        )
-    the_area, the_unit = _area_unit(actor, area, unit)
+    qs = qs.filter(moments_q("starts_at", start, end))
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     if the_area is not None:
         qs = qs.filter(district__path__startswith=scope.district_path(the_area.path))
     if the_unit is not None:
@@ -480,17 +428,11 @@ def consultation_list(
 
 
 def consultation_get_for(actor: Any, public_id: Any) -> Consultation:
-    key = _uuid(public_id)
-    found = (
-        Consultation.objects.filter(consultation_q(actor), public_id=key)
-        .select_related("unit", "district")
-        .first()
-        if key
-        else None
+    return one(
+        Consultation.objects.filter(consultation_q(actor)).select_related("unit", "district"),
+        _("协商活动不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("协商活动不存在或无权查看"))
-    return found
 
 
 def may_manage_consultation(actor: Any, consultation: Consultation) -> bool:
@@ -551,7 +493,7 @@ def studio_q(actor: Any) -> Q:
         parts.append(Q(members=member))
         if member.unit_id and member.unit:
             parts.append(Q(district__path__startswith=scope.district_path(member.unit.area.path)))
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def studios_for_write(*, actor: Any) -> QuerySet[Studio]:
@@ -562,7 +504,7 @@ def studios_for_write(*, actor: Any) -> QuerySet[Studio]:
     if posts.unit_ids:
         parts.append(Q(unit_id__in=posts.unit_ids))
     parts = [p for p in parts if p != scope.NOTHING]
-    return Studio.objects.filter(_or(*parts)) if parts else Studio.objects.none()
+    return Studio.objects.filter(any_of(*parts)) if parts else Studio.objects.none()
 
 
 def studio_list(
@@ -596,27 +538,20 @@ def studio_list(
 
 
 def studio_get_for(actor: Any, public_id: Any) -> Studio:
-    key = _uuid(public_id)
-    found = (
-        Studio.objects.filter(studio_q(actor), public_id=key)
+    return one(
+        Studio.objects.filter(studio_q(actor))
         .distinct()
-        .select_related("area", "unit", "district")
-        .first()
-        if key
-        else None
+        .select_related("area", "unit", "district"),
+        _("工作室或先锋岗不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("工作室或先锋岗不存在或无权查看"))
-    return found
 
 
 def studio_public(public_id: Any) -> Studio:
     """A studio or post reached from its QR code, by anyone (its name and place are public)."""
-    key = _uuid(public_id)
-    found = Studio.objects.filter(public_id=key).select_related("district").first() if key else None
-    if found is None:
-        raise NotFound(_("工作室或先锋岗不存在"))
-    return found
+    return one(
+        Studio.objects.select_related("district"), _("工作室或先锋岗不存在"), public_id=public_id
+    )
 
 
 def studio_shifts(*, studio: Studio) -> QuerySet[Shift]:
@@ -637,17 +572,13 @@ def duty_record_for(actor: Any, member_id: Any = None, *, year: Any = None) -> A
     if member_id in (None, ""):
         member = org_selectors.member_required(actor)
     else:
-        key = _uuid(member_id)
-        member = (
-            org_selectors.member_list(actor=actor, include_inactive=True)
-            .filter(public_id=key)
-            .select_related("unit", "party_org")
-            .first()
-            if key
-            else None
+        member = one(
+            org_selectors.member_list(actor=actor, include_inactive=True).select_related(
+                "unit", "party_org"
+            ),
+            _("党员不存在或无权查看"),
+            public_id=member_id,
         )
-        if member is None:
-            raise NotFound(_("党员不存在或无权查看"))
     return records.duty_record(member=member, year=year)
 
 
@@ -687,7 +618,7 @@ def unit_duty_list(*, actor: Any, q: str = "") -> QuerySet[Unit]:
     if paths is not None:
         if not paths:
             return qs.none()
-        qs = qs.filter(_or(*[Q(area__path__startswith=p) for p in paths]))
+        qs = qs.filter(any_of(*[Q(area__path__startswith=p) for p in paths]))
     if q:
         qs = qs.filter(search_q(q, "", raw=("name", "short_name"), exact=("code",)))
     return qs

@@ -49,7 +49,7 @@ from gongjian.consult.models import (
     UnitDuty,
 )
 from gongjian.core import crypto, files, photos
-from gongjian.core.access import not_own, one, user_of
+from gongjian.core.access import not_own, one, public_ids, user_of
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import ApplicationError, Conflict, PermissionDenied
 from gongjian.core.validation import (
@@ -74,34 +74,6 @@ MAX_WORKDAYS = 90
 class CheckinRefused(ApplicationError):
     code = "checkin_refused"
     status = 400
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
-
-
-def _store_photos(uploads: Sequence[tuple[str, bytes]], **owner: Any) -> list[Photo]:
-    if len(uploads) > MAX_PHOTOS:
-        raise invalid("photos", _("照片不能超过%(n)d张") % {"n": MAX_PHOTOS})
-    cleaned = [photos.clean(data, name=name) for name, data in uploads]
-    out = []
-    for c in cleaned:
-        photo = Photo(width=c.width, height=c.height, **owner)
-        photo.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(c.data), save=False)
-        photo.save()
-        out.append(photo)
-    return out
-
-
-def _check_photos(uploads: Sequence[tuple[str, bytes]]) -> None:
-    """Refuse too many photos or a file that is not one before anything is written."""
-    if len(uploads) > MAX_PHOTOS:
-        raise invalid("photos", _("照片不能超过%(n)d张") % {"n": MAX_PHOTOS})
-    for name, data in uploads:
-        photos.clean(data, name=name)
 
 
 def _district_of_member(member: Member) -> Area | None:
@@ -199,7 +171,7 @@ def suggestion_submit(
     member = org_selectors.member_required(actor)
     title, text = _suggestion_text(title, text)
     category = _category(category_id)
-    _check_photos(photo_files)
+    photos.clean_all(photo_files, most=MAX_PHOTOS)
     district = _district_of_member(member)
     if district is None:
         raise invalid("area", _("您的档案没有所在单位或社区，无法确定受理的区"))
@@ -210,7 +182,7 @@ def suggestion_submit(
         consultation = one(
             Consultation.objects.filter(selectors.consultation_q(actor)),
             _("协商活动不存在或无权查看"),
-            public_id=_uuid(consultation_id),
+            public_id=consultation_id,
         )
         source = Suggestion.Source.CONSULTATION
     s = Suggestion.objects.create(
@@ -225,7 +197,7 @@ def suggestion_submit(
         consultation=consultation,
         submitted_at=timezone.now(),
     )
-    _store_photos(photo_files, suggestion=s)
+    photos.store(Photo, photo_files, most=MAX_PHOTOS, suggestion=s)
     audit_record(
         action="create",
         obj=s,
@@ -327,7 +299,7 @@ def suggestion_submit_public(
     name = clean_text("name", name, _("姓名"), 50, required=False)
     title, text = _suggestion_text(title, text)
     category = _category(category_id)
-    _check_photos(photo_files)
+    photos.clean_all(photo_files, most=MAX_PHOTOS)
     studio = None
     if studio_id not in (None, ""):
         studio = selectors.studio_public(studio_id)
@@ -355,7 +327,7 @@ def suggestion_submit_public(
         studio=studio,
         submitted_at=timezone.now(),
     )
-    _store_photos(photo_files, suggestion=s)
+    photos.store(Photo, photo_files, most=MAX_PHOTOS, suggestion=s)
     audit_record(
         action="create",
         obj=s,
@@ -372,7 +344,7 @@ def _to_decide(actor: Any, suggestion_id: Any) -> Suggestion:
     s = one(
         selectors.suggestions_to_decide(actor=actor),
         _("意见建议不存在或无权受理"),
-        public_id=_uuid(suggestion_id),
+        public_id=suggestion_id,
         lock=True,
     )
     # Separation of duties: whoever put the suggestion forward does not accept, decline,
@@ -425,7 +397,7 @@ def suggestion_merge(*, actor: Any, suggestion_id: Any, into_id: Any) -> Suggest
     into = one(
         selectors.suggestions_to_decide(actor=actor).filter(district_id=s.district_id),
         _("要合并到的意见建议不存在或不在本区"),
-        public_id=_uuid(into_id),
+        public_id=into_id,
         lock=True,
     )
     if into.pk == s.pk:
@@ -474,7 +446,7 @@ def suggestion_propose(*, actor: Any, suggestion_id: Any) -> list[routing.Propos
     s = one(
         selectors.suggestions_to_decide(actor=actor),
         _("意见建议不存在或无权受理"),
-        public_id=_uuid(suggestion_id),
+        public_id=suggestion_id,
     )
     return routing.propose(s.title, s.text, unit_profiles(s.district))
 
@@ -545,7 +517,7 @@ def _to_handle(actor: Any, suggestion_id: Any) -> Suggestion:
     return one(
         selectors.suggestions_to_handle(actor=actor),
         _("意见建议不存在或未交办给您的单位"),
-        public_id=_uuid(suggestion_id),
+        public_id=suggestion_id,
         lock=True,
     )
 
@@ -626,7 +598,7 @@ def suggestion_rate(*, actor: Any, suggestion_id: Any, value: str, comment: str 
     s = one(
         Suggestion.objects.filter(member=member),
         _("意见建议不存在或不是您提出的"),
-        public_id=_uuid(suggestion_id),
+        public_id=suggestion_id,
         lock=True,
     )
     value = clean_choice("value", value, _("评价"), Rating.Value.choices)
@@ -732,18 +704,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
 def _organiser_district(actor: Any, unit: Unit | None, district_id: Any, message: str) -> Area:
     if unit is not None:
         return Area.objects.get(path=scope.district_path(unit.area.path))
-    paths = scope.committee_paths(actor)
-    qs = Area.objects.filter(kind=Area.Kind.DISTRICT)
-    if paths is not None:
-        if not paths:
-            raise PermissionDenied(message)
-        qs = qs.filter(path__in=paths)
-    if district_id in (None, ""):
-        found = list(qs[:2])
-        if len(found) != 1:
-            raise invalid("district", _("请选择所在区"))
-        return found[0]
-    return one(qs, _("区不存在或不在您的管辖范围"), pk=district_id)
+    return org_selectors.committee_district(actor, district_id, refused=message)
 
 
 def _datetime(field: str, value: Any, label: str, *, required: bool = True) -> dt.datetime | None:
@@ -834,7 +795,7 @@ def _to_manage(actor: Any, consultation_id: Any) -> Consultation:
     return one(
         selectors.consultations_for_write(actor=actor),
         _("协商活动不存在或无权管理"),
-        public_id=_uuid(consultation_id),
+        public_id=consultation_id,
         lock=True,
     )
 
@@ -852,7 +813,7 @@ def invitations_add(
     deputies). Inviting someone twice changes nothing. Returns how many were new."""
     c = _to_manage(actor, consultation_id)
     who = clean_choice("who", who, _("邀请对象"), [("all", ""), ("committee", ""), ("deputy", "")])
-    keys = {_uuid(i) for i in member_ids if str(i).strip()}
+    keys = public_ids(member_ids)
     unit_keys = {int(i) for i in unit_ids if str(i).strip().isdigit()}
     if not keys and not unit_keys:
         raise invalid("members", _("请选择邀请的人员或单位"))
@@ -909,7 +870,7 @@ def invitation_answer(*, actor: Any, consultation_id: Any, accept: bool) -> Invi
     inv = one(
         Invitation.objects.filter(member=member),
         _("您没有收到该协商活动的邀请"),
-        consultation__public_id=_uuid(consultation_id),
+        consultation__public_id=consultation_id,
         lock=True,
     )
     if inv.consultation.status != Consultation.Status.PLANNED:
@@ -928,7 +889,7 @@ def checkin_token(*, actor: Any, consultation_id: Any) -> str:
     c = one(
         selectors.consultations_for_write(actor=actor),
         _("协商活动不存在或无权管理"),
-        public_id=_uuid(consultation_id),
+        public_id=consultation_id,
     )
     return tokens.make(c.public_id, "in")
 
@@ -977,7 +938,7 @@ def attendance_mark(*, actor: Any, consultation_id: Any, member_id: Any) -> Atte
     inv = one(
         c.invitations.all(),
         _("该人员不在邀请名单中"),
-        member__public_id=_uuid(member_id),
+        member__public_id=member_id,
     )
     attendance, created = Attendance.objects.get_or_create(
         consultation=c,
@@ -1003,13 +964,13 @@ def contribution_add(
     images); the organiser records a speech or written contribution of a participant."""
     kind = clean_choice("kind", kind, _("类型"), Contribution.Kind.choices)
     text = clean_text("text", text, _("内容"), MAX_TEXT, multiline=True)
-    _check_photos(photo_files)
+    photos.clean_all(photo_files, most=MAX_PHOTOS)
     if kind == Contribution.Kind.OPINION:
         member = org_selectors.member_required(actor)
         c = one(
             Consultation.objects.filter(selectors.consultation_q(actor)),
             _("协商活动不存在或无权查看"),
-            public_id=_uuid(consultation_id),
+            public_id=consultation_id,
             lock=True,
         )
         if not c.is_online or c.online_until is None:
@@ -1023,10 +984,10 @@ def contribution_add(
                 Q(consult_invitations__consultation=c) | Q(consult_attendances__consultation=c)
             ).distinct(),
             _("发言人不在邀请或参加名单中"),
-            public_id=_uuid(member_id),
+            public_id=member_id,
         )
     contribution = Contribution.objects.create(consultation=c, member=member, kind=kind, text=text)
-    _store_photos(photo_files, contribution=contribution)
+    photos.store(Photo, photo_files, most=MAX_PHOTOS, contribution=contribution)
     audit_record(action="create", obj=contribution, changes={"kind": [None, kind]})
     return contribution
 
@@ -1041,7 +1002,7 @@ def contribution_curate(
             consultation__in=selectors.consultations_for_write(actor=actor)
         ),
         _("意见不存在或无权管理"),
-        public_id=_uuid(contribution_id),
+        public_id=contribution_id,
         lock=True,
     )
     changes: dict[str, Any] = {}
@@ -1052,7 +1013,7 @@ def contribution_curate(
         into = one(
             Contribution.objects.filter(consultation_id=contribution.consultation_id),
             _("要合并到的意见不存在"),
-            public_id=_uuid(into_id),
+            public_id=into_id,
         )
         if into.pk == contribution.pk:
             raise invalid("into", _("不能合并到自身"))
@@ -1117,7 +1078,7 @@ def studio_create(
         actor, unit, district_id, _("请以单位名义设立，或由机关工委设立")
     )
     area = _area_in(district, area_id)
-    keys = {_uuid(i) for i in member_ids if str(i).strip()}
+    keys = public_ids(member_ids)
     members = list(Member.objects.filter(public_id__in=keys)) if keys else []
     if len(members) != len(keys):
         raise invalid("members", _("成员中有不存在的人员"))
@@ -1139,12 +1100,10 @@ def shift_record(
     studio = one(
         selectors.studios_for_write(actor=actor),
         _("工作室或先锋岗不存在或无权管理"),
-        public_id=_uuid(studio_id),
+        public_id=studio_id,
         lock=True,
     )
-    member = one(
-        studio.members.all(), _("该人员不是本工作室/先锋岗成员"), public_id=_uuid(member_id)
-    )
+    member = one(studio.members.all(), _("该人员不是本工作室/先锋岗成员"), public_id=member_id)
     day = clean_date("on", on, _("日期"))
     if day > timezone.localdate():
         raise invalid("on", _("日期不能晚于今天"))

@@ -33,10 +33,6 @@ from gongjian.orgs import selectors as org_selectors
 from gongjian.service import tokens
 
 
-def _uploads(request: HttpRequest, name: str = "photos") -> list[tuple[str, bytes]]:
-    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in request.FILES.getlist(name)]
-
-
 def _flag(request: HttpRequest, name: str) -> bool:
     return request.POST.get(name, "") in ("1", "on", "true")
 
@@ -86,7 +82,7 @@ def suggestion_create(request: HttpRequest) -> HttpResponse:
         area_id=p.get("area", ""),
         share_identity=_flag(request, "share_identity"),
         consultation_id=p.get("consultation", ""),
-        photo_files=_uploads(request),
+        photo_files=photos.photo_files(request.FILES.getlist("photos")),
     )
     return done(
         request,
@@ -253,7 +249,7 @@ def public_submit(request: HttpRequest) -> HttpResponse:
         studio_id=p.get("studio", ""),
         area_id=p.get("area", ""),
         share_identity=_flag(request, "share_identity"),
-        photo_files=_uploads(request),
+        photo_files=photos.photo_files(request.FILES.getlist("photos")),
     )
     request.session.pop("consult_public_phone", None)
     return render(request, "consult/public_done.html", {})
@@ -354,7 +350,7 @@ def contribution_add(request: HttpRequest, public_id: str) -> HttpResponse:
         text=request.POST.get("text", ""),
         kind=request.POST.get("kind", "opinion"),
         member_id=request.POST.get("member", ""),
-        photo_files=_uploads(request),
+        photo_files=photos.photo_files(request.FILES.getlist("photos")),
     )
     return done(request, _("已发表"))
 

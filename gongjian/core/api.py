@@ -1,8 +1,14 @@
-"""Spreadsheet imports over the API: the same pipeline as the import page (check every row,
-then write all of them or none)."""
+"""What every app's API shares: the public id of an object, a detail
+endpoint from its `*_get_for` selector, a service called with a payload's fields; and
+spreadsheet imports over the API (the same pipeline as the import page: check every row, then
+write all of them or none)."""
 
 from __future__ import annotations
 
+import inspect
+import re
+import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +17,54 @@ from ninja.files import UploadedFile
 
 from gongjian.core import imports
 from gongjian.core.files import read_upload
+from gongjian.core.lists import caller_module
+
+
+class PublicOut(Schema):
+    """An object the API names by its public id (a UUID no one can guess), never its row id."""
+
+    id: uuid.UUID
+
+    @staticmethod
+    def resolve_id(obj: Any) -> uuid.UUID:
+        return obj.public_id  # type: ignore[no-any-return]
+
+
+def call(service: Callable[..., Any], request: HttpRequest, payload: Any = None, **ids: Any) -> Any:
+    """`service` called as the caller, with the ids of the route and the payload's fields as
+    its keywords (the payload's field names are the service's)."""
+    fields = payload.model_dump() if payload is not None else {}
+    return service(actor=request.user, **ids, **fields)
+
+
+def detail(
+    router: Router,
+    path: str,
+    response: Any,
+    get: Callable[[Any, Any], Any],
+    *,
+    name: str,
+    id_type: type = str,
+) -> Callable[..., Any]:
+    """A GET endpoint at `path` (one `{…_id}` in it) answering `get(caller, id)`: the object
+    through the caller's scope, or 404. `name` is the endpoint's name (its URL name and, with
+    the calling module, its OpenAPI operation id)."""
+    (param,) = re.findall(r"\{(\w+)\}", path)
+
+    def view(request: HttpRequest, **url: Any) -> Any:
+        return get(request.user, url[param])
+
+    view.__name__ = view.__qualname__ = name
+    view.__module__ = caller_module()
+    view.__annotations__ = {"request": HttpRequest, param: id_type, "return": Any}
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter(param, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=id_type),
+        ]
+    )
+    return router.get(path, response=response)(view)
+
 
 router = Router(tags=["imports"])
 

@@ -21,7 +21,10 @@ The page, its pagination, its Excel export and the API list all come from one `L
 
     activity_export = ACTIVITIES.export_view()   # in urls.py, no export view of its own
 
-    # api.py
+    # api.py: GET /activities, paginated, the same filters and scope as the page
+    ACTIVITIES.endpoint(router, "/activities", ActivityOut, name="activity_list")
+
+    # or, where the endpoint does more than list the rows:
     @router.get("/activities", response=list[ActivityOut])
     @paginated                                       # or @paginated(page_size=100)
     def activity_list(request, filters: Query[ACTIVITIES.Filters]):
@@ -35,6 +38,7 @@ keyword; `rows` resolves it through the caller's scope and raises `NotFound` oth
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,7 +54,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from django.utils.translation import gettext_lazy
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from gongjian.core.errors import ValidationFailed
@@ -193,6 +198,30 @@ class Filter:
         raise ValueError(f"unknown filter kind {self.kind!r}")
 
 
+# Labels of module-level lists, translated when shown (lazily); typed as the text they become:
+# `from gongjian.core.lists import lazy as _`.
+lazy = typing.cast(Callable[[str], str], gettext_lazy)
+
+
+def choice(name: str, label: Label, choices: Any, *, default: str = "") -> Filter:
+    """A filter of one of `choices`: a model's `….choices` or any pairs (value, label)."""
+    options = choices if callable(choices) else list(choices)
+    return Filter(name, label, kind="choice", choices=options, default=default)
+
+
+def days(start: Label = "", end: Label = "") -> tuple[Filter, Filter]:
+    """The `start` and `end` date filters of a list (the selector's `start`/`end`), labelled
+    开始日期/结束日期 unless the list names what they date."""
+    return (
+        Filter("start", start or lazy("开始日期"), kind="date"),
+        Filter("end", end or lazy("结束日期"), kind="date"),
+    )
+
+
+# A list narrowed to an area and a unit (ids), each resolved through the caller's scope.
+AREA_UNIT = (Filter("area", lazy("区域"), kind="int"), Filter("unit", lazy("单位"), kind="int"))
+
+
 @dataclass
 class Listing:
     """One page of a list, as a template renders it."""
@@ -230,6 +259,12 @@ class Pagination(PageNumberPagination):
 
 
 F = typing.TypeVar("F", bound=Callable[..., Any])
+
+
+def caller_module(depth: int = 2) -> str:
+    """The module that called the function calling this one: an endpoint made by a helper
+    keeps its app's module, so its OpenAPI operation id is the one it would have had."""
+    return str(sys._getframe(depth).f_globals.get("__name__", __name__))
 
 
 @typing.overload
@@ -291,6 +326,35 @@ class ListSpec:
         }
         model_name = "".join(p.title() for p in self.name.replace(".", "_").split("_"))
         return pydantic.create_model(f"{model_name}Filters", __base__=Schema, **fields)
+
+    def endpoint(
+        self,
+        router: Router,
+        path: str,
+        response: Any,
+        *,
+        name: str,
+        page_size: int = 50,
+        then: Callable[[Any], Any] | None = None,
+    ) -> Callable[..., Any]:
+        """The API list at `path` (GET, paginated by `Pagination`): the rows of the page, for
+        the same filters and scope. `then` adds to the rows' query what the API's schema
+        reads (`lambda rows: rows.prefetch_related("photos")`). `name` is the endpoint's name
+        (its URL name and, with the calling module, its OpenAPI operation id)."""
+
+        def view(request: HttpRequest, filters: Any) -> Any:
+            rows = self.rows_for(request.user, filters.model_dump())
+            return then(rows) if then else rows
+
+        view.__name__ = view.__qualname__ = name
+        view.__module__ = caller_module()
+        view.__annotations__ = {
+            "request": HttpRequest,
+            "filters": Query[self.Filters],  # type: ignore[misc,name-defined]
+            "return": Any,
+        }
+        listed = paginate(Pagination, page_size=page_size)(view)
+        return router.get(path, response=list[response])(listed)  # type: ignore[no-any-return]
 
     # Pages ---------------------------------------------------------------------------------
 

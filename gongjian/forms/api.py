@@ -10,19 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from gongjian.core.api import PublicOut, call, detail
 from gongjian.core.lists import Pagination
 from gongjian.forms import selectors, services
 from gongjian.forms.lists import FORMS, RETURNS
-from gongjian.forms.models import Form, Return, Round
+from gongjian.forms.models import Return, Round
 
 router = Router(tags=["forms"])
 
 
-class FormOut(Schema):
-    id: uuid.UUID
+class FormOut(PublicOut):
     title: str
     owner_id: int
     frequency: str
@@ -32,10 +32,6 @@ class FormOut(Schema):
     approval_levels: int
     version: int
     status: str
-
-    @staticmethod
-    def resolve_id(obj: Form) -> uuid.UUID:
-        return obj.public_id
 
 
 class FormIn(Schema):
@@ -154,8 +150,7 @@ class RoundOut(Schema):
         return obj.form.public_id
 
 
-class ReturnOut(Schema):
-    id: uuid.UUID
+class ReturnOut(PublicOut):
     round_id: int
     filler: str
     area_id: int | None
@@ -165,10 +160,6 @@ class ReturnOut(Schema):
     on_time: bool | None
     org_id: int | None
     reason: str
-
-    @staticmethod
-    def resolve_id(obj: Return) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_filler(obj: Return) -> str:
@@ -251,10 +242,7 @@ def _detail(request: HttpRequest, ret: Return) -> dict[str, Any]:
     return out
 
 
-@router.get("/forms", response=list[FormOut])
-@paginate(Pagination)
-def form_list(request: HttpRequest, filters: Query[FORMS.Filters]) -> Any:  # type: ignore[name-defined]
-    return FORMS.rows_for(request.user, filters.model_dump())
+FORMS.endpoint(router, "/forms", FormOut, name="form_list")
 
 
 @router.post("/forms", response={201: FormOut})
@@ -263,9 +251,7 @@ def form_create(request: HttpRequest, payload: FormIn) -> Any:
     return Status(201, form)
 
 
-@router.get("/forms/{form_id}", response=FormOut)
-def form_detail(request: HttpRequest, form_id: str) -> Any:
-    return selectors.form_get_for(request.user, form_id)
+detail(router, "/forms/{form_id}", FormOut, selectors.form_get_for, name="form_detail")
 
 
 @router.get("/forms/{form_id}/fields", response=list[FieldOut])
@@ -290,9 +276,7 @@ def field_edit(request: HttpRequest, form_id: str, code: str, payload: FormsFiel
 
 @router.post("/forms/{form_id}/fields/{code}/move", response=list[FieldOut])
 def field_move(request: HttpRequest, form_id: str, code: str, payload: FormsMoveIn) -> Any:
-    form = services.field_move(
-        actor=request.user, form_id=form_id, code=code, direction=payload.direction
-    )
+    form = call(services.field_move, request, payload, form_id=form_id, code=code)
     return selectors.fields_of(form)
 
 
@@ -347,12 +331,12 @@ def rule_add(request: HttpRequest, form_id: str, payload: FormsRuleIn) -> Any:
 
 @router.post("/forms/{form_id}/status", response=FormOut)
 def form_status(request: HttpRequest, form_id: str, payload: StatusIn) -> Any:
-    return services.form_set_status(actor=request.user, form_id=form_id, status=payload.status)
+    return call(services.form_set_status, request, payload, form_id=form_id)
 
 
 @router.post("/forms/{form_id}/rounds", response={201: RoundOut})
 def round_open(request: HttpRequest, form_id: str, payload: OpenIn) -> Any:
-    return Status(201, services.round_open(actor=request.user, form_id=form_id, day=payload.day))
+    return Status(201, call(services.round_open, request, payload, form_id=form_id))
 
 
 @router.get("/rounds/{round_id}/rollup", response=TallyOut)
@@ -404,10 +388,7 @@ def street_review(request: HttpRequest, round_id: int, payload: StreetIn) -> Any
     return {"area_id": approval.area_id, "status": approval.status}
 
 
-@router.get("/returns", response=list[ReturnOut])
-@paginate(Pagination)
-def return_list(request: HttpRequest, filters: Query[RETURNS.Filters]) -> Any:  # type: ignore[name-defined]
-    return RETURNS.rows_for(request.user, filters.model_dump())
+RETURNS.endpoint(router, "/returns", ReturnOut, name="return_list")
 
 
 @router.get("/returns/{return_id}", response=ReturnDetailOut)
@@ -417,13 +398,7 @@ def return_detail(request: HttpRequest, return_id: str) -> Any:
 
 @router.post("/returns/{return_id}", response=ReturnDetailOut)
 def return_save(request: HttpRequest, return_id: str, payload: ReturnIn) -> Any:
-    ret = services.return_save(
-        actor=request.user,
-        return_id=return_id,
-        values=payload.values,
-        reasons=payload.reasons,
-        submit=payload.submit,
-    )
+    ret = call(services.return_save, request, payload, return_id=return_id)
     return _detail(request, ret)
 
 
@@ -434,4 +409,4 @@ def return_approve(request: HttpRequest, return_id: str) -> Any:
 
 @router.post("/returns/{return_id}/send-back", response=ReturnOut)
 def return_send_back(request: HttpRequest, return_id: str, payload: FormsReasonIn) -> Any:
-    return services.return_send_back(actor=request.user, return_id=return_id, reason=payload.reason)
+    return call(services.return_send_back, request, payload, return_id=return_id)

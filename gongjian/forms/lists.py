@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, cast
-
-from django.utils.translation import gettext_lazy
+from typing import Any
 
 from gongjian.core.lists import (
+    AREA_UNIT,
     DATE,
     DATETIME,
     DECIMAL,
@@ -19,15 +18,12 @@ from gongjian.core.lists import (
     Column,
     Filter,
     ListSpec,
+    choice,
+    days,
 )
+from gongjian.core.lists import lazy as _
 from gongjian.forms import selectors
 from gongjian.forms.models import Field, Form, Return, Round
-
-_ = cast(Callable[[str], str], gettext_lazy)
-
-
-def _choices(pairs: Any) -> list[tuple[str, str]]:
-    return cast(list[tuple[str, str]], list(pairs))
 
 
 def _pct(value: Any) -> Any:
@@ -40,8 +36,8 @@ FORMS = ListSpec(
     rows=selectors.form_list,
     filters=(
         Filter("q", _("报表名称")),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Form.Status.choices)),
-        Filter("frequency", _("报送周期"), kind="choice", choices=_choices(Form.Frequency.choices)),
+        choice("status", _("状态"), Form.Status.choices),
+        choice("frequency", _("报送周期"), Form.Frequency.choices),
     ),
     columns=(
         Column(_("报表名称"), "title"),
@@ -60,16 +56,14 @@ RETURNS = ListSpec(
     rows=selectors.return_list,
     filters=(
         Filter("q", _("填报单位或报表")),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Return.Status.choices)),
+        choice("status", _("状态"), Return.Status.choices),
         Filter("form", _("报表")),
         Filter("round", _("报告期"), kind="int"),
         Filter("mine", _("我要填报"), kind="bool"),
         Filter("approving", _("待我审核"), kind="bool"),
         Filter("late", _("未按时报送"), kind="bool"),
-        Filter("area", _("区域"), kind="int"),
-        Filter("unit", _("单位"), kind="int"),
-        Filter("start", _("报告期截止不早于"), kind="date"),
-        Filter("end", _("报告期截止不晚于"), kind="date"),
+        *AREA_UNIT,
+        *days(_("报告期截止不早于"), _("报告期截止不晚于")),
     ),
     columns=(
         Column(_("报表"), "round.form.title"),

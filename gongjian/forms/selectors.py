@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core.access import one
 from gongjian.core.errors import NotFound
+from gongjian.core.queries import any_of, days_q
 from gongjian.core.search import search_q
 from gongjian.core.validation import public_key
 from gongjian.forms.models import Answer, Approval, Field, Form, Return, Round
@@ -45,15 +46,6 @@ from gongjian.orgs.models import Area, PartyOrg, Role, Unit
 FORM_NOT_FOUND = "报表不存在或无权查看"
 RETURN_NOT_FOUND = "填报不存在或无权查看"
 ROUND_NOT_FOUND = "报告期不存在或无权查看"
-
-
-def _or(*parts: Q) -> Q:
-    if any(not p for p in parts):
-        return Q()
-    out = parts[0]
-    for p in parts[1:]:
-        out = out | p
-    return out
 
 
 def return_q(actor: Any, prefix: str = "") -> Q:
@@ -71,7 +63,7 @@ def fill_q(actor: Any) -> Q:
         parts.append(Q(area__path__in=list(own)))
     if posts.unit_ids:
         parts.append(Q(unit__in=list(posts.unit_ids)))
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def approve_q(actor: Any, prefix: str = "") -> Q:
@@ -84,7 +76,7 @@ def approve_q(actor: Any, prefix: str = "") -> Q:
         Q(**{f"{prefix}path__startswith": p}) & ~Q(**{f"{prefix}path": p})
         for p in posts.paths(write=True)
     ]
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def return_approve_q(actor: Any) -> Q:
@@ -109,12 +101,12 @@ def design_q(actor: Any, prefix: str = "") -> Q:
         for p in posts.area_paths.get(role, ())
     ]
     parts = [Q(**{f"{prefix}owner__path__startswith": p}) for p in paths]
-    return _or(*parts) if parts else scope.NOTHING
+    return any_of(*parts) if parts else scope.NOTHING
 
 
 def form_q(actor: Any) -> Q:
     filling = Return.objects.filter(return_q(actor), round__form=OuterRef("pk"))
-    return _or(scope.scope_q(actor, area=("owner",)), Q(Exists(filling)))
+    return any_of(scope.scope_q(actor, area=("owner",)), Q(Exists(filling)))
 
 
 def may_design(actor: Any) -> bool:
@@ -149,8 +141,8 @@ def listable_fillers(*, actor: Any) -> tuple[QuerySet[Area], QuerySet[Unit]]:
     paths = list(design_areas(actor=actor).values_list("path", flat=True))
     if not paths:
         return Area.objects.none(), Unit.objects.none()
-    under = _or(*[Q(path__startswith=p) for p in paths])
-    units = _or(*[Q(area__path__startswith=p) for p in paths])
+    under = any_of(*[Q(path__startswith=p) for p in paths])
+    units = any_of(*[Q(area__path__startswith=p) for p in paths])
     return (
         Area.objects.filter(under, kind=Area.Kind.COMMUNITY).order_by("path"),
         Unit.objects.filter(units).order_by("code"),
@@ -258,10 +250,7 @@ def return_list(
         qs = qs.filter(path__startswith=org_selectors.area_get_for(actor, area).path)
     if unit:
         qs = qs.filter(unit=org_selectors.unit_get_for(actor, unit))
-    if start:
-        qs = qs.filter(round__end__gte=start)
-    if end:
-        qs = qs.filter(round__end__lte=end)
+    qs = qs.filter(days_q("round__end", start, end))
     if q:
         qs = qs.filter(
             search_q(

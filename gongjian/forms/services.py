@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -45,6 +45,9 @@ OPS = {
 
 
 # Design ---------------------------------------------------------------------------------------
+
+
+V = TypeVar("V", Field, Rule)
 
 
 @transaction.atomic
@@ -252,17 +255,18 @@ def _field_parts(
     }
 
 
-def _revise_rule(rule: Rule, version: int, **changes: Any) -> Rule:
-    """The rule as of `version`: changed in place while no round uses the version it was made
-    in, else ended there and continued by a copy (past rounds keep the old one)."""
-    if rule.since == version:
+def _revise(row: V, version: int, **changes: Any) -> V:
+    """A field or rule of the form as of `version`: changed in place while no round uses the
+    version it was made in, else ended there and continued by a copy (past rounds keep the
+    old one)."""
+    if row.since == version:
         for k, v in changes.items():
-            setattr(rule, k, v)
-        rule.save()
-        return rule
-    rule.until = version
-    rule.save(update_fields=["until", "updated_at"])
-    copy = Rule.objects.get(pk=rule.pk)
+            setattr(row, k, v)
+        row.save()
+        return row
+    row.until = version
+    row.save(update_fields=["until", "updated_at"])
+    copy = type(row).objects.get(pk=row.pk)
     copy.pk = None
     copy._state.adding = True
     for k, v in {**changes, "since": version, "until": None}.items():
@@ -280,23 +284,13 @@ def _retire_rule(rule: Rule, version: int) -> None:
 
 
 def _revise_field(field: Field, version: int, **changes: Any) -> Field:
-    """The field as of `version`, like `_revise_rule`; a copy carries the current rules and
+    """The field as of `version` (`_revise`); a copy carries the current rules and
     percentages that use the field over to it."""
-    if field.since == version:
-        for k, v in changes.items():
-            setattr(field, k, v)
-        field.save()
+    copy = _revise(field, version, **changes)
+    if copy is field:
         return field
-    field.until = version
-    field.save(update_fields=["until", "updated_at"])
-    copy = Field.objects.get(pk=field.pk)
-    copy.pk = None
-    copy._state.adding = True
-    for k, v in {**changes, "since": version, "until": None}.items():
-        setattr(copy, k, v)
-    copy.save()
     for rule in Rule.objects.filter(Q(left=field) | Q(right=field), until__isnull=True):
-        _revise_rule(
+        _revise(
             rule,
             version,
             left=copy if rule.left_id == field.pk else rule.left,
@@ -563,7 +557,7 @@ def rule_edit(
     if not changed:
         return rule
     version = _new_version(form)
-    rule = _revise_rule(rule, version, **changed)
+    rule = _revise(rule, version, **changed)
     audit_record(
         action="update",
         obj=form,

@@ -9,10 +9,9 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Field, Router, Schema, Status
 
-from gongjian.core.lists import Pagination
+from gongjian.core.api import PublicOut, call, detail
 from gongjian.core.masking import mask_id_number, mask_phone
 from gongjian.grid import selectors, services
 from gongjian.grid.lists import ASSIGNMENTS, COVERAGE, HOUSEHOLDS, ISSUES, VISITS
@@ -21,8 +20,7 @@ from gongjian.grid.models import Household, Issue, Visit
 router = Router(tags=["grid"])
 
 
-class HouseholdOut(Schema):
-    id: uuid.UUID
+class HouseholdOut(PublicOut):
     grid_id: int
     place: str
     building: str
@@ -38,10 +36,6 @@ class HouseholdOut(Schema):
     hardship: bool
     empty_nest: bool
     is_active: bool
-
-    @staticmethod
-    def resolve_id(obj: Household) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_head_phone(obj: Household) -> str:
@@ -126,8 +120,7 @@ class IssueIn(Schema):
     description: str = Field(max_length=4000)
 
 
-class IssueOut(Schema):
-    id: uuid.UUID
+class IssueOut(PublicOut):
     visit_id: uuid.UUID
     kind: str
     description: str
@@ -136,26 +129,17 @@ class IssueOut(Schema):
     passed_ref: str
 
     @staticmethod
-    def resolve_id(obj: Issue) -> uuid.UUID:
-        return obj.public_id
-
-    @staticmethod
     def resolve_visit_id(obj: Issue) -> uuid.UUID:
         return obj.visit.public_id
 
 
-class VisitOut(Schema):
-    id: uuid.UUID
+class VisitOut(PublicOut):
     household_id: uuid.UUID
     grid_id: int
     visitor_id: int | None
     visited_on: dt.date
     met: str
     notes: str
-
-    @staticmethod
-    def resolve_id(obj: Visit) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_household_id(obj: Visit) -> uuid.UUID:
@@ -201,10 +185,7 @@ class CoverageOut(Schema):
     rate: float
 
 
-@router.get("/households", response=list[HouseholdOut])
-@paginate(Pagination)
-def household_list(request: HttpRequest, filters: Query[HOUSEHOLDS.Filters]) -> Any:  # type: ignore[name-defined]
-    return HOUSEHOLDS.rows_for(request.user, filters.model_dump())
+HOUSEHOLDS.endpoint(router, "/households", HouseholdOut, name="household_list")
 
 
 @router.post("/households", response={201: HouseholdOut})
@@ -214,9 +195,13 @@ def household_create(request: HttpRequest, payload: HouseholdIn) -> Any:
     return Status(201, services.household_create(actor=request.user, grid_id=grid_id, **data))
 
 
-@router.get("/households/{household_id}", response=HouseholdOut)
-def household_detail(request: HttpRequest, household_id: str) -> Any:
-    return selectors.household_get_for(request.user, household_id)
+detail(
+    router,
+    "/households/{household_id}",
+    HouseholdOut,
+    selectors.household_get_for,
+    name="household_detail",
+)
 
 
 @router.put("/households/{household_id}", response=HouseholdOut)
@@ -243,36 +228,21 @@ def household_unmask(request: HttpRequest, household_id: str, payload: Household
     return {"value": value}
 
 
-@router.get("/assignments", response=list[AssignmentOut])
-@paginate(Pagination)
-def assignment_list(request: HttpRequest, filters: Query[ASSIGNMENTS.Filters]) -> Any:  # type: ignore[name-defined]
-    return ASSIGNMENTS.rows_for(request.user, filters.model_dump())
+ASSIGNMENTS.endpoint(router, "/assignments", AssignmentOut, name="assignment_list")
 
 
 @router.post("/assignments", response={201: AssignmentOut})
 def assignment_create(request: HttpRequest, payload: AssignmentIn) -> Any:
-    made = services.assignment_create(
-        actor=request.user,
-        grid_id=payload.grid_id,
-        member_id=payload.member_id,
-        role=payload.role,
-        starts_on=payload.starts_on,
-        ends_on=payload.ends_on,
-    )
+    made = call(services.assignment_create, request, payload)
     return Status(201, made)
 
 
 @router.post("/assignments/{assignment_id}/end", response=AssignmentOut)
 def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> Any:
-    return services.assignment_end(
-        actor=request.user, assignment_id=assignment_id, ends_on=payload.ends_on
-    )
+    return call(services.assignment_end, request, payload, assignment_id=assignment_id)
 
 
-@router.get("/visits", response=list[VisitOut])
-@paginate(Pagination)
-def visit_list(request: HttpRequest, filters: Query[VISITS.Filters]) -> Any:  # type: ignore[name-defined]
-    return VISITS.rows_for(request.user, filters.model_dump())
+VISITS.endpoint(router, "/visits", VisitOut, name="visit_list")
 
 
 @router.post("/visits", response={201: VisitOut})
@@ -290,22 +260,15 @@ def visit_log(request: HttpRequest, payload: VisitIn) -> Any:
     return Status(201, visit)
 
 
-@router.get("/visits/{visit_id}", response=VisitOut)
-def visit_detail(request: HttpRequest, visit_id: str) -> Any:
-    return selectors.visit_get_for(request.user, visit_id)
+detail(router, "/visits/{visit_id}", VisitOut, selectors.visit_get_for, name="visit_detail")
 
 
-@router.get("/issues", response=list[IssueOut])
-@paginate(Pagination)
-def issue_list(request: HttpRequest, filters: Query[ISSUES.Filters]) -> Any:  # type: ignore[name-defined]
-    return ISSUES.rows_for(request.user, filters.model_dump())
+ISSUES.endpoint(router, "/issues", IssueOut, name="issue_list")
 
 
 @router.post("/issues/{issue_id}/pass", response=IssueOut)
 def issue_pass(request: HttpRequest, issue_id: str, payload: PassIn) -> Any:
-    return services.issue_pass(
-        actor=request.user, issue_id=issue_id, to=payload.to, target_id=payload.target_id
-    )
+    return call(services.issue_pass, request, payload, issue_id=issue_id)
 
 
 @router.post("/issues/{issue_id}/resolve", response=IssueOut)
@@ -313,7 +276,4 @@ def issue_resolve(request: HttpRequest, issue_id: str) -> Any:
     return services.issue_resolve(actor=request.user, issue_id=issue_id)
 
 
-@router.get("/coverage", response=list[CoverageOut])
-@paginate(Pagination)
-def coverage(request: HttpRequest, filters: Query[COVERAGE.Filters]) -> Any:  # type: ignore[name-defined]
-    return COVERAGE.rows_for(request.user, filters.model_dump())
+COVERAGE.endpoint(router, "/coverage", CoverageOut, name="coverage")

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
-from django.utils.translation import gettext_lazy
-
 from gongjian.core.lists import (
     DATE,
     MASKED_ID,
@@ -16,16 +11,12 @@ from gongjian.core.lists import (
     Column,
     Filter,
     ListSpec,
+    choice,
+    days,
 )
+from gongjian.core.lists import lazy as _
 from gongjian.grid import selectors
 from gongjian.grid.models import Assignment, Issue
-
-_ = cast(Callable[[str], str], gettext_lazy)
-
-
-def _choices(pairs: Any) -> list[tuple[str, str]]:
-    return cast(list[tuple[str, str]], list(pairs))
-
 
 FLAG_CHOICES = [
     ("elderly_alone", _("独居老人")),
@@ -61,7 +52,7 @@ ASSIGNMENTS = ListSpec(
     rows=selectors.assignment_list,
     filters=(
         Filter("q", _("姓名或网格")),
-        Filter("role", _("职责"), kind="choice", choices=_choices(Assignment.Role.choices)),
+        choice("role", _("职责"), Assignment.Role.choices),
         Filter("area", _("区域"), kind="int"),
         Filter("unit", _("派出单位"), kind="int"),
         Filter("current", _("在岗"), kind="bool"),
@@ -84,8 +75,7 @@ VISITS = ListSpec(
     filters=(
         Filter("q", _("户主、走访人或情况")),
         Filter("area", _("区域"), kind="int"),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        *days(),
         Filter("mine", _("我的走访"), kind="bool"),
     ),
     columns=(
@@ -106,11 +96,10 @@ ISSUES = ListSpec(
     rows=selectors.issue_list,
     filters=(
         Filter("q", _("问题描述")),
-        Filter("kind", _("问题类型"), kind="choice", choices=_choices(Issue.Kind.choices)),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Issue.Status.choices)),
+        choice("kind", _("问题类型"), Issue.Kind.choices),
+        choice("status", _("状态"), Issue.Status.choices),
         Filter("area", _("区域"), kind="int"),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        *days(),
     ),
     columns=(
         Column(_("走访日期"), "visit.visited_on", kind=DATE),
@@ -128,8 +117,7 @@ COVERAGE = ListSpec(
     title=_("走访覆盖"),
     rows=selectors.coverage_rows,
     filters=(
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        *days(),
         Filter("flag", _("重点人群"), kind="choice", choices=FLAG_CHOICES),
         Filter("area", _("区域"), kind="int"),
         Filter("behind", _("只看落后网格"), kind="bool"),

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,20 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
+from gongjian.core.queries import as_uuid, days_q
 from gongjian.core.search import search_q
 from gongjian.core.validation import invalid
 from gongjian.grid.models import Assignment, Household, Issue, Visit
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _open_assignment_grids(actor: Any) -> QuerySet[Assignment] | None:
@@ -129,17 +123,13 @@ def household_list(
 
 def household_get_for(actor: Any, public_id: Any, *, write: bool = False) -> Household:
     """A household the caller sees (`write`: keeps — an area post over its grid)."""
-    key = _uuid(public_id)
-    found = (
-        Household.objects.filter(grid_q(actor, "grid__", write=write), public_id=key)
-        .select_related("grid__parent")
-        .first()
-        if key
-        else None
+    return one(
+        Household.objects.filter(grid_q(actor, "grid__", write=write)).select_related(
+            "grid__parent"
+        ),
+        _("住户不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("住户不存在或无权查看"))
-    return found
 
 
 def household_visits(*, household: Household) -> QuerySet[Visit]:
@@ -214,10 +204,7 @@ def visit_list(
         .annotate(issue_count=Count("issues"))
     )
     qs = _under(qs, actor, area)
-    if start:
-        qs = qs.filter(visited_on__gte=start)
-    if end:
-        qs = qs.filter(visited_on__lte=end)
+    qs = qs.filter(days_q("visited_on", start, end))
     if mine:
         member_id = scope.posts_of(actor).member_id
         qs = qs.filter(visitor_id=member_id) if member_id else qs.none()
@@ -235,17 +222,13 @@ def visit_list(
 
 
 def visit_get_for(actor: Any, public_id: Any) -> Visit:
-    key = _uuid(public_id)
-    found = (
-        Visit.objects.filter(grid_q(actor, "grid__"), public_id=key)
-        .select_related("household", "grid", "visitor")
-        .first()
-        if key
-        else None
+    return one(
+        Visit.objects.filter(grid_q(actor, "grid__")).select_related(
+            "household", "grid", "visitor"
+        ),
+        _("走访记录不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("走访记录不存在或无权查看"))
-    return found
 
 
 def issue_q(actor: Any, *, write: bool = False) -> Q:
@@ -267,10 +250,7 @@ def issue_list(
         "visit__household", "visit__grid", "visit__visitor"
     )
     qs = _under(qs, actor, area, "visit__grid")
-    if start:
-        qs = qs.filter(visit__visited_on__gte=start)
-    if end:
-        qs = qs.filter(visit__visited_on__lte=end)
+    qs = qs.filter(days_q("visit__visited_on", start, end))
     if kind:
         qs = qs.filter(kind=kind)
     if status:
@@ -281,17 +261,11 @@ def issue_list(
 
 
 def issue_get_for(actor: Any, public_id: Any) -> Issue:
-    key = _uuid(public_id)
-    found = (
-        Issue.objects.filter(issue_q(actor), public_id=key)
-        .select_related("visit__grid", "visit__household")
-        .first()
-        if key
-        else None
+    return one(
+        Issue.objects.filter(issue_q(actor)).select_related("visit__grid", "visit__household"),
+        _("走访问题不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("走访问题不存在或无权查看"))
-    return found
 
 
 # Coverage -------------------------------------------------------------------------------------
@@ -468,7 +442,7 @@ def _inspection_picks(*, actor: Any, q: str = "", value: str = "") -> list[org_s
     if q:
         qs = qs.filter(search_q(q, "", raw=("subject",)))
     if value:
-        key = _uuid(value)
+        key = as_uuid(value)
         qs = qs.filter(public_id=key) if key else qs.none()
     return [
         org_selectors.Pick(

@@ -16,7 +16,6 @@ audited.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core import crypto
-from gongjian.core.access import one, user_of
+from gongjian.core.access import key_of, one, user_of
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import Conflict, PermissionDenied
 from gongjian.core.validation import clean_choice, clean_date, clean_int, clean_text, invalid
@@ -38,13 +37,6 @@ from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member
 
 FLAGS = ("elderly_alone", "hardship", "empty_nest")
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
 
 
 def _truthy(value: Any) -> bool:
@@ -137,7 +129,7 @@ def household_flags_update(*, actor: Any, household_id: Any, **flags: Any) -> Ho
     household = one(
         Household.objects.filter(selectors.grid_q(actor, "grid__")),
         _("住户不存在或无权查看"),
-        public_id=_uuid(household_id),
+        public_id=household_id,
         lock=True,
     )
     before = household.flags
@@ -158,7 +150,7 @@ def _household_to_keep(actor: Any, household_id: Any) -> Household:
     return one(
         Household.objects.filter(selectors.grid_q(actor, "grid__", write=True)),
         _("住户不存在或不在您的管理范围"),
-        public_id=_uuid(household_id),
+        public_id=household_id,
         lock=True,
     )
 
@@ -302,7 +294,7 @@ def assignment_create(
         raise invalid("ends_on", _("结束日期不能早于开始日期"))
     posts = scope.posts_of(actor)
     managed = selectors.grids(actor=actor, write=True).filter(pk=_id(grid_id)).first()
-    key = _uuid(member_id)
+    key = key_of(member_id)
     if managed is not None:
         grid = managed
         member = (
@@ -432,7 +424,7 @@ def visit_log(
                 grid__in=selectors.grids_to_visit(actor=actor), is_active=True
             ),
             _("住户不存在或不在您走访的网格"),
-            public_id=_uuid(household_id),
+            public_id=household_id,
         )
     elif new_household is not None:
         household = household_create(actor=actor, grid_id=grid_id, **new_household)
@@ -516,7 +508,7 @@ def issue_pass(*, actor: Any, issue_id: Any, to: str, target_id: Any = None) -> 
     issue = one(
         Issue.objects.filter(selectors.issue_q(actor)).select_related("visit__grid"),
         _("走访问题不存在或无权查看"),
-        public_id=_uuid(issue_id),
+        public_id=issue_id,
         lock=True,
     )
     if issue.status != Issue.Status.OPEN:
@@ -540,7 +532,7 @@ def issue_resolve(*, actor: Any, issue_id: Any) -> Issue:
     issue = one(
         Issue.objects.filter(selectors.issue_q(actor)),
         _("走访问题不存在或无权查看"),
-        public_id=_uuid(issue_id),
+        public_id=issue_id,
         lock=True,
     )
     if issue.status == Issue.Status.RESOLVED:

@@ -10,31 +10,25 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
-from gongjian.core import photos
-from gongjian.core.lists import Pagination
+from gongjian.core.api import PublicOut, call, detail
+from gongjian.core.photos import photo_files
 from gongjian.inspection import selectors, services
 from gongjian.inspection.lists import CAMPAIGNS, FINDINGS, INSPECTIONS, TASKS
-from gongjian.inspection.models import Campaign, Finding, Inspection, Task
+from gongjian.inspection.models import Finding, Task
 
 router = Router(tags=["inspection"])
 
 
-class InspectionOut(Schema):
-    id: uuid.UUID
+class InspectionOut(PublicOut):
     kind: str
     subject: str
     led_by: str
     unit_id: int | None
     starts_on: dt.date
     ends_on: dt.date
-
-    @staticmethod
-    def resolve_id(obj: Inspection) -> uuid.UUID:
-        return obj.public_id
 
 
 class PlaceIn(Schema):
@@ -57,8 +51,7 @@ class InspectionIn(Schema):
     places: list[PlaceIn] = Field(default_factory=list, max_length=200)
 
 
-class FindingOut(Schema):
-    id: uuid.UUID
+class FindingOut(PublicOut):
     inspection_id: uuid.UUID
     description: str
     category: str
@@ -73,10 +66,6 @@ class FindingOut(Schema):
     closed_at: dt.datetime | None
     on_time: bool | None
     photos: int
-
-    @staticmethod
-    def resolve_id(obj: Finding) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_inspection_id(obj: Finding) -> uuid.UUID:
@@ -107,15 +96,10 @@ class InspectionReviewIn(Schema):
     workdays: int | None = Field(None, ge=1, le=1000)
 
 
-class InspectionCampaignOut(Schema):
-    id: uuid.UUID
+class InspectionCampaignOut(PublicOut):
     title: str
     unit_id: int | None
     due_on: dt.date
-
-    @staticmethod
-    def resolve_id(obj: Campaign) -> uuid.UUID:
-        return obj.public_id
 
 
 class InspectionCampaignIn(Schema):
@@ -133,8 +117,7 @@ class TasksIn(Schema):
     unit_ids: list[int] = Field(default_factory=list, max_length=2000)
 
 
-class TaskOut(Schema):
-    id: uuid.UUID
+class TaskOut(PublicOut):
     campaign_id: uuid.UUID
     title: str
     target: str
@@ -143,10 +126,6 @@ class TaskOut(Schema):
     due_on: dt.date
     progress: int
     status: str
-
-    @staticmethod
-    def resolve_id(obj: Task) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_campaign_id(obj: Task) -> uuid.UUID:
@@ -158,14 +137,7 @@ class InspectionReportIn(Schema):
     text: str = Field(max_length=4000)
 
 
-def _files(files: list[UploadedFile] | None) -> list[tuple[str, bytes]]:
-    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in files or []]
-
-
-@router.get("/inspections", response=list[InspectionOut])
-@paginate(Pagination)
-def inspection_list(request: HttpRequest, filters: Query[INSPECTIONS.Filters]) -> Any:  # type: ignore[name-defined]
-    return INSPECTIONS.rows_for(request.user, filters.model_dump())
+INSPECTIONS.endpoint(router, "/inspections", InspectionOut, name="inspection_list")
 
 
 @router.post("/inspections", response={201: InspectionOut})
@@ -186,9 +158,13 @@ def inspection_create(request: HttpRequest, payload: InspectionIn) -> Any:
     return Status(201, inspection)
 
 
-@router.get("/inspections/{inspection_id}", response=InspectionOut)
-def inspection_detail(request: HttpRequest, inspection_id: str) -> Any:
-    return selectors.inspection_get_for(request.user, inspection_id)
+detail(
+    router,
+    "/inspections/{inspection_id}",
+    InspectionOut,
+    selectors.inspection_get_for,
+    name="inspection_detail",
+)
 
 
 class InspectorsIn(Schema):
@@ -197,9 +173,7 @@ class InspectorsIn(Schema):
 
 @router.post("/inspections/{inspection_id}/inspectors", response=InspectionOut)
 def inspectors_add(request: HttpRequest, inspection_id: str, payload: InspectorsIn) -> Any:
-    return services.inspectors_add(
-        actor=request.user, inspection_id=inspection_id, member_ids=payload.member_ids
-    )
+    return call(services.inspectors_add, request, payload, inspection_id=inspection_id)
 
 
 @router.post("/inspections/{inspection_id}/findings", response={201: FindingOut})
@@ -209,30 +183,28 @@ def finding_record(
     payload: Form[FindingIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    finding = services.finding_record(
-        actor=request.user,
+    finding = call(
+        services.finding_record,
+        request,
+        payload,
         inspection_id=inspection_id,
-        description=payload.description,
-        category=payload.category,
-        severity=payload.severity,
-        workdays=payload.workdays,
-        responsible_unit_id=payload.responsible_unit_id,
-        responsible_area_id=payload.responsible_area_id,
-        place_id=payload.place_id,
-        photo_files=_files(photos),
+        photo_files=photo_files(photos),
     )
     return Status(201, finding)
 
 
-@router.get("/findings", response=list[FindingOut])
-@paginate(Pagination)
-def finding_list(request: HttpRequest, filters: Query[FINDINGS.Filters]) -> Any:  # type: ignore[name-defined]
-    return FINDINGS.rows_for(request.user, filters.model_dump()).prefetch_related("photos")
+FINDINGS.endpoint(
+    router,
+    "/findings",
+    FindingOut,
+    name="finding_list",
+    then=lambda rows: rows.prefetch_related("photos"),
+)
 
 
-@router.get("/findings/{finding_id}", response=FindingOut)
-def finding_detail(request: HttpRequest, finding_id: str) -> Any:
-    return selectors.finding_get_for(request.user, finding_id)
+detail(
+    router, "/findings/{finding_id}", FindingOut, selectors.finding_get_for, name="finding_detail"
+)
 
 
 @router.post("/findings/{finding_id}/rectify", response=FindingOut)
@@ -242,59 +214,37 @@ def rectify(
     payload: Form[RectifyIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    rect = services.rectification_submit(
-        actor=request.user, finding_id=finding_id, text=payload.text, photo_files=_files(photos)
+    rect = call(
+        services.rectification_submit,
+        request,
+        payload,
+        finding_id=finding_id,
+        photo_files=photo_files(photos),
     )
     return rect.finding
 
 
 @router.post("/findings/{finding_id}/review", response=FindingOut)
 def review(request: HttpRequest, finding_id: str, payload: InspectionReviewIn) -> Any:
-    return services.rectification_review(
-        actor=request.user,
-        finding_id=finding_id,
-        passed=payload.passed,
-        reason=payload.reason,
-        workdays=payload.workdays,
-    )
+    return call(services.rectification_review, request, payload, finding_id=finding_id)
 
 
-@router.get("/campaigns", response=list[InspectionCampaignOut])
-@paginate(Pagination)
-def campaign_list(request: HttpRequest, filters: Query[CAMPAIGNS.Filters]) -> Any:  # type: ignore[name-defined]
-    return CAMPAIGNS.rows_for(request.user, filters.model_dump())
+CAMPAIGNS.endpoint(router, "/campaigns", InspectionCampaignOut, name="campaign_list")
 
 
 @router.post("/campaigns", response={201: InspectionCampaignOut})
 def campaign_create(request: HttpRequest, payload: InspectionCampaignIn) -> Any:
-    campaign = services.campaign_create(
-        actor=request.user,
-        title=payload.title,
-        due_on=payload.due_on,
-        description=payload.description,
-        unit_id=payload.unit_id,
-    )
+    campaign = call(services.campaign_create, request, payload)
     return Status(201, campaign)
 
 
 @router.post("/campaigns/{campaign_id}/tasks", response={201: list[TaskOut]})
 def tasks_assign(request: HttpRequest, campaign_id: str, payload: TasksIn) -> Any:
-    tasks = services.tasks_assign(
-        actor=request.user,
-        campaign_id=campaign_id,
-        title=payload.title,
-        target=payload.target,
-        due_on=payload.due_on,
-        party_org_ids=payload.party_org_ids,
-        unit_ids=payload.unit_ids,
-    )
+    tasks = call(services.tasks_assign, request, payload, campaign_id=campaign_id)
     return Status(201, tasks)
 
 
-@router.get("/tasks", response=list[TaskOut])
-@paginate(Pagination)
-def task_list(request: HttpRequest, filters: Query[TASKS.Filters]) -> Any:  # type: ignore[name-defined]
-    return TASKS.rows_for(request.user, filters.model_dump())
+TASKS.endpoint(router, "/tasks", TaskOut, name="task_list")
 
 
 @router.post("/tasks/{task_id}/reports", response={201: TaskOut})
@@ -304,11 +254,7 @@ def task_report(
     payload: Form[InspectionReportIn],
     photos: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ) -> Any:
-    report = services.task_report(
-        actor=request.user,
-        task_id=task_id,
-        percent=payload.percent,
-        text=payload.text,
-        photo_files=_files(photos),
+    report = call(
+        services.task_report, request, payload, task_id=task_id, photo_files=photo_files(photos)
     )
     return Status(201, report.task)

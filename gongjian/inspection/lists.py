@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
-from django.utils.translation import gettext_lazy
-
-from gongjian.core.lists import DATE, DATETIME, NUMBER, Column, Filter, ListSpec
+from gongjian.core.lists import (
+    AREA_UNIT,
+    DATE,
+    DATETIME,
+    NUMBER,
+    Column,
+    Filter,
+    ListSpec,
+    choice,
+    days,
+)
+from gongjian.core.lists import lazy as _
 from gongjian.inspection import selectors
 from gongjian.inspection.models import Finding, Inspection, Place, Task
-
-# Labels are translated when shown (lazily); typed as the text they become.
-_ = cast(Callable[[str], str], gettext_lazy)
-
-
-def _choices(pairs: Any) -> list[tuple[str, str]]:
-    return cast(list[tuple[str, str]], list(pairs))
-
-
-AREA_UNIT = (Filter("area", _("区域"), kind="int"), Filter("unit", _("单位"), kind="int"))
 
 INSPECTIONS = ListSpec(
     name="inspection.inspections",
@@ -27,9 +23,8 @@ INSPECTIONS = ListSpec(
     rows=selectors.inspection_list,
     filters=(
         Filter("q", _("主题")),
-        Filter("kind", _("类型"), kind="choice", choices=_choices(Inspection.Kind.choices)),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        choice("kind", _("类型"), Inspection.Kind.choices),
+        *days(),
         *AREA_UNIT,
     ),
     columns=(
@@ -50,10 +45,9 @@ PLACES = ListSpec(
     rows=selectors.place_list,
     filters=(
         Filter("q", _("点位或地址")),
-        Filter("kind", _("点位类型"), kind="choice", choices=_choices(Place.Kind.choices)),
+        choice("kind", _("点位类型"), Place.Kind.choices),
         Filter("inspection", _("督导")),
-        Filter("start", _("到访开始日期"), kind="date"),
-        Filter("end", _("到访结束日期"), kind="date"),
+        *days(_("到访开始日期"), _("到访结束日期")),
         Filter("visited", _("已到访"), kind="bool"),
         *AREA_UNIT,
     ),
@@ -73,14 +67,11 @@ FINDINGS = ListSpec(
     rows=selectors.finding_list,
     filters=(
         Filter("q", _("问题或责任方")),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Finding.Status.choices)),
-        Filter(
-            "category", _("问题类别"), kind="choice", choices=_choices(Finding.Category.choices)
-        ),
+        choice("status", _("状态"), Finding.Status.choices),
+        choice("category", _("问题类别"), Finding.Category.choices),
         Filter("inspection", _("督导")),
         Filter("overdue", _("已逾期"), kind="bool"),
-        Filter("start", _("发现开始日期"), kind="date"),
-        Filter("end", _("发现结束日期"), kind="date"),
+        *days(_("发现开始日期"), _("发现结束日期")),
         Filter("closed_start", _("销号开始日期"), kind="date"),
         Filter("closed_end", _("销号结束日期"), kind="date"),
         Filter("on_time", _("按期整改"), kind="bool"),
@@ -109,10 +100,9 @@ TASKS = ListSpec(
     filters=(
         Filter("q", _("任务或承办方")),
         Filter("campaign", _("督办工作")),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Task.Status.choices)),
+        choice("status", _("状态"), Task.Status.choices),
         Filter("overdue", _("已逾期"), kind="bool"),
-        Filter("start", _("完成开始日期"), kind="date"),
-        Filter("end", _("完成结束日期"), kind="date"),
+        *days(_("完成开始日期"), _("完成结束日期")),
         *AREA_UNIT,
     ),
     columns=(

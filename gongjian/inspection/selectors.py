@@ -10,14 +10,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
+from gongjian.core.queries import any_of, as_uuid, days_q, moments_q
 from gongjian.core.search import search_q
 from gongjian.inspection.models import (
     Campaign,
@@ -30,24 +31,6 @@ from gongjian.inspection.models import (
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, PartyOrg, Unit
-
-
-def _or(*parts: Q) -> Q:
-    """Parts joined by OR, where an empty `Q()` (the platform: everything) stays everything
-    (Django drops an empty Q from an OR)."""
-    if any(not p for p in parts):
-        return Q()
-    out = parts[0]
-    for p in parts[1:]:
-        out = out | p
-    return out
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _inspecting_q(actor: Any, prefix: str = "", *, write: bool = False) -> Q:
@@ -77,7 +60,7 @@ def _responsible_q(actor: Any, prefix: str = "", *, write: bool = False) -> Q:
 
 def inspection_q(actor: Any) -> Q:
     responsible = Finding.objects.filter(_responsible_q(actor), inspection=OuterRef("pk"))
-    return _or(_inspecting_q(actor), _inspector_q(actor), Q(Exists(responsible)))
+    return any_of(_inspecting_q(actor), _inspector_q(actor), Q(Exists(responsible)))
 
 
 def inspections_for_write(*, actor: Any) -> QuerySet[Inspection]:
@@ -86,19 +69,12 @@ def inspections_for_write(*, actor: Any) -> QuerySet[Inspection]:
 
 def inspections_for_finding(*, actor: Any) -> QuerySet[Inspection]:
     """Where the caller may record findings: the inspecting side and the inspectors."""
-    return Inspection.objects.filter(_or(_inspecting_q(actor, write=True), _inspector_q(actor)))
+    return Inspection.objects.filter(any_of(_inspecting_q(actor, write=True), _inspector_q(actor)))
 
 
 def may_inspect(actor: Any) -> bool:
     posts = scope.posts_of(actor)
     return posts.superuser or bool(scope.committee_paths(actor)) or bool(posts.unit_ids)
-
-
-def _area_unit(actor: Any, area: int | None, unit: int | None) -> tuple[Area | None, Unit | None]:
-    return (
-        org_selectors.area_get_for(actor, area) if area else None,
-        org_selectors.unit_get_for(actor, unit) if unit else None,
-    )
 
 
 def inspection_list(
@@ -121,11 +97,8 @@ def inspection_list(
     )
     if kind:
         qs = qs.filter(kind=kind)
-    if start:
-        qs = qs.filter(starts_on__gte=start)
-    if end:
-        qs = qs.filter(starts_on__lte=end)
-    the_area, the_unit = _area_unit(actor, area, unit)
+    qs = qs.filter(days_q("starts_on", start, end))
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     if the_area is not None:
         visited = Place.objects.filter(
             inspection=OuterRef("pk"), area__path__startswith=the_area.path
@@ -139,32 +112,21 @@ def inspection_list(
 
 
 def inspection_get_for(actor: Any, public_id: Any, *, write: bool = False) -> Inspection:
-    key = _uuid(public_id)
     q = _inspecting_q(actor, write=True) if write else inspection_q(actor)
-    found = (
-        Inspection.objects.filter(q, public_id=key).select_related("unit", "district").first()
-        if key
-        else None
+    return one(
+        Inspection.objects.filter(q).select_related("unit", "district"),
+        _("督导不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("督导不存在或无权查看"))
-    return found
 
 
 def inspection_to_inspect(actor: Any, public_id: Any) -> Inspection:
     """An inspection the caller may record findings in."""
-    key = _uuid(public_id)
-    found = (
-        inspections_for_finding(actor=actor)
-        .filter(public_id=key)
-        .select_related("district")
-        .first()
-        if key
-        else None
+    return one(
+        inspections_for_finding(actor=actor).filter().select_related("district"),
+        _("督导不存在或您不是督导人员"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("督导不存在或您不是督导人员"))
-    return found
 
 
 def is_inspecting_side(actor: Any, inspection: Inspection) -> bool:
@@ -189,16 +151,13 @@ def place_list(
     ).select_related("inspection", "area")
     if visited or start or end:
         qs = qs.filter(visited_on__isnull=False)
-    if start:
-        qs = qs.filter(visited_on__gte=start)
-    if end:
-        qs = qs.filter(visited_on__lte=end)
+    qs = qs.filter(days_q("visited_on", start, end))
     if kind:
         qs = qs.filter(kind=kind)
     if inspection:
-        key = _uuid(inspection)
+        key = as_uuid(inspection)
         qs = qs.filter(inspection__public_id=key) if key else qs.none()
-    the_area, the_unit = _area_unit(actor, area, unit)
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     if the_area is not None:
         qs = qs.filter(area__path__startswith=the_area.path)
     if the_unit is not None:
@@ -212,7 +171,7 @@ def place_list(
 
 
 def finding_q(actor: Any) -> Q:
-    return _or(
+    return any_of(
         _inspecting_q(actor, "inspection__"),
         _inspector_q(actor, "inspection__"),
         _responsible_q(actor),
@@ -230,7 +189,9 @@ def findings_to_rectify(*, actor: Any) -> QuerySet[Finding]:
 
 def findings_to_review(*, actor: Any) -> QuerySet[Finding]:
     return Finding.objects.filter(
-        _or(_inspecting_q(actor, "inspection__", write=True), _inspector_q(actor, "inspection__"))
+        any_of(
+            _inspecting_q(actor, "inspection__", write=True), _inspector_q(actor, "inspection__")
+        )
     )
 
 
@@ -261,33 +222,20 @@ def finding_list(
     if category:
         qs = qs.filter(category=category)
     if inspection:
-        key = _uuid(inspection)
+        key = as_uuid(inspection)
         qs = qs.filter(inspection__public_id=key) if key else qs.none()
     if overdue:
         qs = qs.filter(
             status__in=(Finding.Status.OPEN, Finding.Status.RETURNED),
             due_on__lt=timezone.localdate(),
         )
-    tz = timezone.get_current_timezone()
-    if start:
-        qs = qs.filter(found_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
-    if end:
-        qs = qs.filter(
-            found_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        )
-    if closed_start:
-        qs = qs.filter(closed_at__gte=dt.datetime.combine(closed_start, dt.time(), tzinfo=tz))
-    if closed_end:
-        qs = qs.filter(
-            closed_at__lt=dt.datetime.combine(
-                closed_end + dt.timedelta(days=1), dt.time(), tzinfo=tz
-            )
-        )
+    qs = qs.filter(moments_q("found_at", start, end))
+    qs = qs.filter(moments_q("closed_at", closed_start, closed_end))
     if on_time:
         qs = qs.filter(on_time=True)
     if returned:
         qs = qs.filter(returns__gt=0)
-    the_area, the_unit = _area_unit(actor, area, unit)
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     if the_area is not None:
         qs = qs.filter(
             Q(responsible_area__path__startswith=the_area.path)
@@ -311,17 +259,13 @@ def finding_list(
 
 
 def finding_get_for(actor: Any, public_id: Any) -> Finding:
-    key = _uuid(public_id)
-    found = (
-        Finding.objects.filter(finding_q(actor), public_id=key)
-        .select_related("inspection__district", "place", "responsible_unit", "responsible_area")
-        .first()
-        if key
-        else None
+    return one(
+        Finding.objects.filter(finding_q(actor)).select_related(
+            "inspection__district", "place", "responsible_unit", "responsible_area"
+        ),
+        _("问题不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("问题不存在或无权查看"))
-    return found
 
 
 def finding_history(*, finding: Finding) -> list[Any]:
@@ -330,7 +274,7 @@ def finding_history(*, finding: Finding) -> list[Any]:
 
 def photo_get_for(actor: Any, public_id: Any) -> Photo:
     """A photo of a finding, a rectification or a task report the caller sees."""
-    key = _uuid(public_id)
+    key = as_uuid(public_id)
     photo = Photo.objects.filter(public_id=key).first() if key else None
     if photo is not None:
         visible = Finding.objects.filter(finding_q(actor))
@@ -360,12 +304,12 @@ def _assignee_q(actor: Any, prefix: str = "", *, write: bool = False) -> Q:
 
 
 def task_q(actor: Any) -> Q:
-    return _or(_inspecting_q(actor, "campaign__"), _assignee_q(actor))
+    return any_of(_inspecting_q(actor, "campaign__"), _assignee_q(actor))
 
 
 def campaign_q(actor: Any) -> Q:
     assigned = Task.objects.filter(_assignee_q(actor), campaign=OuterRef("pk"))
-    return _or(_inspecting_q(actor), Q(Exists(assigned)))
+    return any_of(_inspecting_q(actor), Q(Exists(assigned)))
 
 
 def campaigns_for_write(*, actor: Any) -> QuerySet[Campaign]:
@@ -391,17 +335,11 @@ def campaign_list(*, actor: Any, q: str = "") -> QuerySet[Campaign]:
 
 
 def campaign_get_for(actor: Any, public_id: Any) -> Campaign:
-    key = _uuid(public_id)
-    found = (
-        Campaign.objects.filter(campaign_q(actor), public_id=key)
-        .select_related("district", "unit")
-        .first()
-        if key
-        else None
+    return one(
+        Campaign.objects.filter(campaign_q(actor)).select_related("district", "unit"),
+        _("督办工作不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("督办工作不存在或无权查看"))
-    return found
 
 
 def task_list(
@@ -419,20 +357,14 @@ def task_list(
     """Tasks; `start`/`end`: completed then; `overdue`: open past the deadline."""
     qs = Task.objects.filter(task_q(actor)).select_related("campaign", "party_org__unit", "unit")
     if campaign:
-        key = _uuid(campaign)
+        key = as_uuid(campaign)
         qs = qs.filter(campaign__public_id=key) if key else qs.none()
     if status:
         qs = qs.filter(status=status)
     if overdue:
         qs = qs.filter(status=Task.Status.OPEN, due_on__lt=timezone.localdate())
-    tz = timezone.get_current_timezone()
-    if start:
-        qs = qs.filter(completed_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
-    if end:
-        qs = qs.filter(
-            completed_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        )
-    the_area, the_unit = _area_unit(actor, area, unit)
+    qs = qs.filter(moments_q("completed_at", start, end))
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     if the_area is not None:
         qs = qs.filter(
             Q(party_org__area__path__startswith=the_area.path)
@@ -449,17 +381,11 @@ def task_list(
 
 
 def task_get_for(actor: Any, public_id: Any) -> Task:
-    key = _uuid(public_id)
-    found = (
-        Task.objects.filter(task_q(actor), public_id=key)
-        .select_related("campaign", "party_org", "unit")
-        .first()
-        if key
-        else None
+    return one(
+        Task.objects.filter(task_q(actor)).select_related("campaign", "party_org", "unit"),
+        _("督办事项不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("督办事项不存在或无权查看"))
-    return found
 
 
 def may_report(actor: Any, task: Task) -> bool:

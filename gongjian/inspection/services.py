@@ -15,18 +15,16 @@ submitted …; every change is one audited transition on the finding's locked ro
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongjian.core import photos
-from gongjian.core.access import not_own, one
+from gongjian.core.access import not_own, one, public_ids
 from gongjian.core.audit import audit_record
 from gongjian.core.errors import Conflict, PermissionDenied
 from gongjian.core.validation import clean_choice, clean_date, clean_int, clean_text, invalid
@@ -47,26 +45,6 @@ from gongjian.orgs.models import Area, Member, PartyOrg, Role, RoleAssignment, U
 from gongjian.orgs.services import NoticeDraft, notices_send
 
 MAX_WORKDAYS = 60
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
-
-
-def _store_photos(uploads: Sequence[tuple[str, bytes]], **owner: Any) -> list[Photo]:
-    if len(uploads) > photos.MAX_PHOTOS:
-        raise invalid("photos", _("照片不能超过%(n)d张") % {"n": photos.MAX_PHOTOS})
-    cleaned = [photos.clean(data, name=name) for name, data in uploads]
-    out = []
-    for c in cleaned:
-        photo = Photo(width=c.width, height=c.height, size=len(c.data), **owner)
-        photo.image.save(f"{uuid.uuid4().hex}.jpg", ContentFile(c.data), save=False)
-        photo.save()
-        out.append(photo)
-    return out
 
 
 # Inspections ----------------------------------------------------------------------------------
@@ -108,19 +86,9 @@ def inspection_create(
         )
         district = Area.objects.get(path=scope.district_path(unit.area.path))
     else:
-        paths = scope.committee_paths(actor)
-        qs = Area.objects.filter(kind=Area.Kind.DISTRICT)
-        if paths is not None:
-            if not paths:
-                raise PermissionDenied(_("请以单位名义组织督导，或由机关工委组织"))
-            qs = qs.filter(path__in=paths)
-        if district_id in (None, ""):
-            found = list(qs[:2])
-            if len(found) != 1:
-                raise invalid("district", _("请选择所在区"))
-            district = found[0]
-        else:
-            district = one(qs, _("区不存在或不在您的管辖范围"), pk=district_id)
+        district = org_selectors.committee_district(
+            actor, district_id, refused=_("请以单位名义组织督导，或由机关工委组织")
+        )
     inspectors = _members(actor, inspector_ids, "inspectors")
     inspection = Inspection.objects.create(
         kind=kind,
@@ -145,7 +113,7 @@ def inspection_create(
 
 
 def _members(actor: Any, ids: Sequence[Any], field: str) -> list[Member]:
-    keys = {_uuid(i) for i in ids if str(i).strip()}
+    keys = public_ids(ids)
     if not keys:
         return []
     found = list(org_selectors.member_list(actor=actor).filter(public_id__in=keys).distinct())
@@ -181,7 +149,7 @@ def place_add(
     inspection = one(
         selectors.inspections_for_write(actor=actor),
         _("督导不存在或无权管理"),
-        public_id=_uuid(inspection_id),
+        public_id=inspection_id,
         lock=True,
     )
     return _place_make(actor, inspection, name, kind, area_id, address)
@@ -193,7 +161,7 @@ def inspectors_add(*, actor: Any, inspection_id: Any, member_ids: Sequence[Any])
     inspection = one(
         selectors.inspections_for_write(actor=actor),
         _("督导不存在或无权管理"),
-        public_id=_uuid(inspection_id),
+        public_id=inspection_id,
         lock=True,
     )
     members = _members(actor, member_ids, "inspectors")
@@ -252,7 +220,7 @@ def finding_record(
     inspection = one(
         selectors.inspections_for_finding(actor=actor),
         _("督导不存在或您不是督导人员"),
-        public_id=_uuid(inspection_id),
+        public_id=inspection_id,
         lock=True,
     )
     description = clean_text("description", description, _("问题描述"), 2000, multiline=True)
@@ -277,7 +245,7 @@ def finding_record(
         found_at=timezone.now(),
         found_by=actor,
     )
-    _store_photos(photo_files, finding=finding)
+    photos.store(Photo, photo_files, sized=True, finding=finding)
     if place is not None and place.visited_on is None:
         place.visited_on = today
         place.save(update_fields=["visited_on", "updated_at"])
@@ -341,7 +309,7 @@ def rectification_submit(
     finding = one(
         selectors.findings_to_rectify(actor=actor),
         _("问题不存在或不由您整改"),
-        public_id=_uuid(finding_id),
+        public_id=finding_id,
         lock=True,
     )
     text = clean_text("text", text, _("整改情况"), 2000, multiline=True)
@@ -352,7 +320,7 @@ def rectification_submit(
     rect = Rectification.objects.create(
         finding=finding, text=text, submitted_by=actor, due_on=finding.due_on
     )
-    _store_photos(photo_files, rectification=rect)
+    photos.store(Photo, photo_files, sized=True, rectification=rect)
     before = finding.status
     finding.status = Finding.Status.SUBMITTED
     finding.save(update_fields=["status", "updated_at"])
@@ -390,7 +358,7 @@ def rectification_review(
     finding = one(
         selectors.findings_to_review(actor=actor),
         _("问题不存在或不由您复核"),
-        public_id=_uuid(finding_id),
+        public_id=finding_id,
         lock=True,
     )
     if finding.status != Finding.Status.SUBMITTED:
@@ -498,16 +466,11 @@ def campaign_create(
         )
         district = Area.objects.get(path=scope.district_path(unit.area.path))
     else:
-        paths = scope.committee_paths(actor)
-        qs = Area.objects.filter(kind=Area.Kind.DISTRICT)
-        if paths is not None:
-            if not paths:
-                raise PermissionDenied(_("请以单位名义发起督办，或由机关工委发起"))
-            qs = qs.filter(path__in=paths)
-        found = list(qs[:2])
-        if len(found) != 1:
-            raise invalid("district", _("请选择牵头单位"))
-        district = found[0]
+        district = org_selectors.committee_district(
+            actor,
+            refused=_("请以单位名义发起督办，或由机关工委发起"),
+            choose=_("请选择牵头单位"),
+        )
     campaign = Campaign.objects.create(
         title=title,
         description=description,
@@ -535,7 +498,7 @@ def tasks_assign(
     campaign = one(
         selectors.campaigns_for_write(actor=actor),
         _("督办工作不存在或无权管理"),
-        public_id=_uuid(campaign_id),
+        public_id=campaign_id,
         lock=True,
     )
     title = clean_text("title", title, _("任务"), 100)
@@ -588,7 +551,7 @@ def task_report(
     task = one(
         selectors.tasks_to_report(actor=actor),
         _("督办事项不存在或不由您承办"),
-        public_id=_uuid(task_id),
+        public_id=task_id,
         lock=True,
     )
     value = clean_int("percent", percent, _("进度"), minimum=0, maximum=100)
@@ -599,7 +562,7 @@ def task_report(
     if value < task.progress:
         raise invalid("percent", _("进度不能低于上次报告的%(n)d%%") % {"n": task.progress})
     report = TaskReport.objects.create(task=task, percent=value, text=text, reported_by=actor)
-    _store_photos(photo_files, report=report)
+    photos.store(Photo, photo_files, sized=True, report=report)
     before = task.progress
     task.progress = value
     if value == 100:

@@ -16,11 +16,6 @@ from gongjian.inspection.lists import CAMPAIGNS, FINDINGS, INSPECTIONS, PLACES, 
 from gongjian.inspection.models import Finding, Inspection, Place
 from gongjian.orgs import selectors as org_selectors
 
-
-def _uploads(request: HttpRequest, name: str = "photos") -> list[tuple[str, bytes]]:
-    return [(f.name or "", f.read(photos.MAX_BYTES + 1)) for f in request.FILES.getlist(name)]
-
-
 # Inspections ----------------------------------------------------------------------------------
 
 
@@ -177,7 +172,7 @@ def finding_create(request: HttpRequest, public_id: str) -> HttpResponse:
         responsible_unit_id=p.get("responsible_unit", ""),
         responsible_area_id=p.get("responsible_area", ""),
         place_id=p.get("place", ""),
-        photo_files=_uploads(request),
+        photo_files=photos.photo_files(request.FILES.getlist("photos")),
     )
     return done(
         request,
@@ -225,7 +220,7 @@ def rectify(request: HttpRequest, public_id: str) -> HttpResponse:
         actor=request.user,
         finding_id=public_id,
         text=request.POST.get("text", ""),
-        photo_files=_uploads(request),
+        photo_files=photos.photo_files(request.FILES.getlist("photos")),
     )
     return done(request, _("整改情况已提交，等待复核"))
 
@@ -350,6 +345,6 @@ def task_report(request: HttpRequest, public_id: str) -> HttpResponse:
         task_id=public_id,
         percent=request.POST.get("percent", ""),
         text=request.POST.get("text", ""),
-        photo_files=_uploads(request),
+        photo_files=photos.photo_files(request.FILES.getlist("photos")),
     )
     return done(request, _("进展已报告"))

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
+from gongjian.core.api import PublicOut, call, detail
 from gongjian.core.lists import Pagination
 from gongjian.mobilise import selectors, services
 from gongjian.mobilise.lists import DISPATCHES, MOBILISATIONS
@@ -20,18 +21,13 @@ from gongjian.mobilise.models import Arrival, Dispatch, Group, Mobilisation
 router = Router(tags=["mobilise"])
 
 
-class MobilisationOut(Schema):
-    id: uuid.UUID
+class MobilisationOut(PublicOut):
     title: str
     district_id: int
     starts_at: dt.datetime
     status: str
     stood_down_at: dt.datetime | None
     contact: str  # the mobile number masked
-
-    @staticmethod
-    def resolve_id(obj: Mobilisation) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_contact(obj: Mobilisation) -> str:
@@ -62,17 +58,12 @@ class MobilisationIn(Schema):
     quotas: list[QuotaIn] = Field(max_length=20000)
 
 
-class DispatchOut(Schema):
-    id: uuid.UUID
+class DispatchOut(PublicOut):
     member_id: int
     unit_id: int
     place_id: int
     confirmed_at: dt.datetime | None
     arrived_at: dt.datetime | None
-
-    @staticmethod
-    def resolve_id(obj: Dispatch) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_arrived_at(obj: Dispatch) -> dt.datetime | None:
@@ -140,10 +131,7 @@ def _arrival(pair: tuple[Arrival, bool]) -> Any:
     return arrival
 
 
-@router.get("/mobilisations", response=list[MobilisationOut])
-@paginate(Pagination)
-def mobilisation_list(request: HttpRequest, filters: Query[MOBILISATIONS.Filters]) -> Any:  # type: ignore[name-defined]
-    return MOBILISATIONS.rows_for(request.user, filters.model_dump())
+MOBILISATIONS.endpoint(router, "/mobilisations", MobilisationOut, name="mobilisation_list")
 
 
 @router.post("/mobilisations", response={201: MobilisationOut})
@@ -161,9 +149,13 @@ def mobilisation_issue(request: HttpRequest, payload: MobilisationIn) -> Any:
     return Status(201, made)
 
 
-@router.get("/mobilisations/{mobilisation_id}", response=MobilisationOut)
-def mobilisation_detail(request: HttpRequest, mobilisation_id: str) -> Any:
-    return selectors.mobilisation_get_for(request.user, mobilisation_id)
+detail(
+    router,
+    "/mobilisations/{mobilisation_id}",
+    MobilisationOut,
+    selectors.mobilisation_get_for,
+    name="mobilisation_detail",
+)
 
 
 class MobiliseContactIn(Schema):
@@ -203,9 +195,7 @@ def dispatch_list(
 
 @router.post("/dispatches", response={201: list[DispatchOut]})
 def cadres_name(request: HttpRequest, payload: NameIn) -> Any:
-    made = services.cadres_name(
-        actor=request.user, quota_id=payload.quota_id, member_ids=payload.member_ids
-    )
+    made = call(services.cadres_name, request, payload)
     return Status(201, made)
 
 
@@ -221,42 +211,27 @@ def arrival_mark(request: HttpRequest, dispatch_id: str) -> Any:
 
 @router.post("/arrivals", response=ArrivalOut)
 def arrival_checkin(request: HttpRequest, payload: MobiliseCheckinIn) -> Any:
-    return _arrival(services.arrival_checkin(actor=request.user, place_id=payload.place_id))
+    return _arrival(call(services.arrival_checkin, request, payload))
 
 
 class LeaderIn(Schema):
     member_id: uuid.UUID
 
 
-class MobilisePlaceOut(Schema):
-    id: uuid.UUID
+class MobilisePlaceOut(PublicOut):
     name: str
     kind: str
     leader_id: int | None
 
-    @staticmethod
-    def resolve_id(obj: Any) -> uuid.UUID:
-        return obj.public_id  # type: ignore[no-any-return]
-
 
 @router.post("/places/{place_id}/leader", response=MobilisePlaceOut)
 def place_leader(request: HttpRequest, place_id: str, payload: LeaderIn) -> Any:
-    return services.place_leader_set(
-        actor=request.user, place_id=place_id, member_id=payload.member_id
-    )
+    return call(services.place_leader_set, request, payload, place_id=place_id)
 
 
 @router.post("/mobilisations/{mobilisation_id}/groups", response={201: GroupOut})
 def group_form(request: HttpRequest, mobilisation_id: str, payload: GroupIn) -> Any:
-    made: Group = services.group_form(
-        actor=request.user,
-        mobilisation_id=mobilisation_id,
-        kind=payload.kind,
-        name=payload.name,
-        place_id=payload.place_id,
-        leader_id=payload.leader_id,
-        member_ids=payload.member_ids,
-    )
+    made: Group = call(services.group_form, request, payload, mobilisation_id=mobilisation_id)
     return Status(201, made)
 
 

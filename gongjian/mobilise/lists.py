@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, cast
-
-from django.utils.translation import gettext_lazy
-
-from gongjian.core.lists import DATETIME, MASKED_PHONE, NUMBER, Column, Filter, ListSpec
+from gongjian.core.lists import (
+    AREA_UNIT,
+    DATETIME,
+    MASKED_PHONE,
+    NUMBER,
+    Column,
+    Filter,
+    ListSpec,
+    choice,
+    days,
+)
+from gongjian.core.lists import lazy as _
 from gongjian.mobilise import selectors
 from gongjian.mobilise.models import Group, Mobilisation, Place
-
-_ = cast(Callable[[str], str], gettext_lazy)
-
-
-def _choices(pairs: Any) -> list[tuple[str, str]]:
-    return cast(list[tuple[str, str]], list(pairs))
-
 
 MOBILISATIONS = ListSpec(
     name="mobilise.mobilisations",
@@ -24,11 +23,9 @@ MOBILISATIONS = ListSpec(
     rows=selectors.mobilisation_list,
     filters=(
         Filter("q", _("动员令")),
-        Filter("status", _("状态"), kind="choice", choices=_choices(Mobilisation.Status.choices)),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
-        Filter("area", _("区域"), kind="int"),
-        Filter("unit", _("单位"), kind="int"),
+        choice("status", _("状态"), Mobilisation.Status.choices),
+        *days(),
+        *AREA_UNIT,
     ),
     columns=(
         Column(_("到岗时间"), "starts_at", kind=DATETIME),
@@ -77,7 +74,7 @@ PLACES = ListSpec(
     rows=selectors.place_list,
     filters=(
         Filter("q", _("点位")),
-        Filter("kind", _("点位类型"), kind="choice", choices=_choices(Place.Kind.choices)),
+        choice("kind", _("点位类型"), Place.Kind.choices),
     ),
     columns=(
         Column(_("点位"), "name"),
@@ -94,7 +91,7 @@ GROUPS = ListSpec(
     rows=selectors.group_list,
     filters=(
         Filter("q", _("名称")),
-        Filter("kind", _("类别"), kind="choice", choices=_choices(Group.Kind.choices)),
+        choice("kind", _("类别"), Group.Kind.choices),
     ),
     columns=(
         Column(_("类别"), "get_kind_display"),

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +22,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongjian.core.errors import NotFound
+from gongjian.core.access import one
+from gongjian.core.queries import moments_q
 from gongjian.core.search import search_q
 from gongjian.mobilise.models import (
     Arrival,
@@ -38,13 +38,6 @@ from gongjian.mobilise.models import (
 from gongjian.orgs import scope
 from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Member
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def _count(qs: QuerySet[Any]) -> Any:
@@ -128,13 +121,7 @@ def mobilisation_list(
     )
     if status:
         qs = qs.filter(status=status)
-    tz = timezone.get_current_timezone()
-    if start:
-        qs = qs.filter(starts_at__gte=dt.datetime.combine(start, dt.time(), tzinfo=tz))
-    if end:
-        qs = qs.filter(
-            starts_at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
-        )
+    qs = qs.filter(moments_q("starts_at", start, end))
     if area:
         path = org_selectors.area_get_for(actor, area).path
         qs = qs.filter(
@@ -238,17 +225,11 @@ def duty_service(
 
 
 def mobilisation_get_for(actor: Any, public_id: Any) -> Mobilisation:
-    key = _uuid(public_id)
-    found = (
-        Mobilisation.objects.filter(mobilisation_q(actor), public_id=key)
-        .select_related("district")
-        .first()
-        if key
-        else None
+    return one(
+        Mobilisation.objects.filter(mobilisation_q(actor)).select_related("district"),
+        _("动员不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("动员不存在或无权查看"))
-    return found
 
 
 def mobilisations_to_run(*, actor: Any) -> QuerySet[Mobilisation]:
@@ -280,32 +261,21 @@ def place_list(
 
 def place_get(*, public_id: Any) -> Place:
     """A place by its QR code (the code is public: it is printed at the place)."""
-    key = _uuid(public_id)
-    found = (
-        Place.objects.filter(public_id=key).select_related("mobilisation", "leader").first()
-        if key
-        else None
+    return one(
+        Place.objects.select_related("mobilisation", "leader"),
+        _("支援点位不存在"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("支援点位不存在"))
-    return found
 
 
 def place_get_for(actor: Any, public_id: Any) -> Place:
-    key = _uuid(public_id)
-    found = (
+    return one(
         Place.objects.filter(
-            mobilisation__in=Mobilisation.objects.filter(mobilisation_q(actor)).values("pk"),
-            public_id=key,
-        )
-        .select_related("mobilisation__district", "leader", "area")
-        .first()
-        if key
-        else None
+            mobilisation__in=Mobilisation.objects.filter(mobilisation_q(actor)).values("pk")
+        ).select_related("mobilisation__district", "leader", "area"),
+        _("支援点位不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("支援点位不存在或无权查看"))
-    return found
 
 
 def places_led(*, actor: Any) -> QuerySet[Place]:
@@ -365,17 +335,11 @@ def dispatch_list(
 
 def dispatch_by_token(public_id: Any) -> Dispatch:
     """A cadre's dispatch by the link they were sent (the link is theirs: it cannot be guessed)."""
-    key = _uuid(public_id)
-    found = (
-        Dispatch.objects.filter(public_id=key)
-        .select_related("mobilisation", "place", "unit", "member")
-        .first()
-        if key
-        else None
+    return one(
+        Dispatch.objects.select_related("mobilisation", "place", "unit", "member"),
+        _("派员通知不存在"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("派员通知不存在"))
-    return found
 
 
 def my_dispatches(*, actor: Any) -> QuerySet[Dispatch]:
@@ -538,20 +502,13 @@ def shift_list(*, place: Place) -> QuerySet[Shift]:
 
 
 def shift_get_for(actor: Any, public_id: Any) -> Shift:
-    key = _uuid(public_id)
-    found = (
+    return one(
         Shift.objects.filter(
-            place__mobilisation__in=Mobilisation.objects.filter(mobilisation_q(actor)).values("pk"),
-            public_id=key,
-        )
-        .select_related("place__mobilisation")
-        .first()
-        if key
-        else None
+            place__mobilisation__in=Mobilisation.objects.filter(mobilisation_q(actor)).values("pk")
+        ).select_related("place__mobilisation"),
+        _("班次不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("班次不存在或无权查看"))
-    return found
 
 
 def my_duties(*, actor: Any) -> QuerySet[Duty]:

@@ -32,10 +32,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from gongjian.core.access import one, user_of
+from gongjian.core.access import key_of, one, public_ids, user_of
 from gongjian.core.audit import audit_append, audit_record
 from gongjian.core.contacts import contact_unmask, contact_values, split_contact
-from gongjian.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gongjian.core.errors import Conflict, NotFound, ValidationFailed
 from gongjian.core.validation import clean_choice, clean_int, clean_text, invalid
 from gongjian.mobilise import selectors
 from gongjian.mobilise.models import (
@@ -49,18 +49,12 @@ from gongjian.mobilise.models import (
     Shift,
 )
 from gongjian.orgs import scope
+from gongjian.orgs import selectors as org_selectors
 from gongjian.orgs.models import Area, Member, PartyOrg, Role, RoleAssignment, Unit
 from gongjian.orgs.services import NoticeDraft, notices_send
 
 MAX_PLACES = 2000
 MAX_QUOTAS = 20000
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
 
 
 def clean_moment(field: str, value: Any, label: str) -> dt.datetime:
@@ -101,19 +95,9 @@ def mobilisation_issue(
     reason = clean_text("reason", reason, _("事由"), 4000, required=False, multiline=True)
     contact_parts = split_contact("contact", contact, _("联系人及电话"), 100)
     start = clean_moment("starts_at", starts_at, _("到岗时间"))
-    paths = scope.committee_paths(actor)
-    districts = Area.objects.filter(kind=Area.Kind.DISTRICT)
-    if paths is not None:
-        if not paths:
-            raise PermissionDenied(_("只有机关工委可以发布动员令"))
-        districts = districts.filter(path__in=paths)
-    if district_id in (None, ""):
-        found = list(districts[:2])
-        if len(found) != 1:
-            raise invalid("district", _("请选择所在区"))
-        district = found[0]
-    else:
-        district = one(districts, _("区不存在或不在您的管辖范围"), pk=district_id)
+    district = org_selectors.committee_district(
+        actor, district_id, refused=_("只有机关工委可以发布动员令")
+    )
     place_rows = [(n, row) for n, row in enumerate(places, start=1) if not _blank(row)]
     quota_rows = [(n, row) for n, row in enumerate(quotas, start=1) if not _blank(row)]
     if not place_rows:
@@ -272,7 +256,7 @@ def _running(actor: Any, mobilisation_id: Any, *, lock: bool = False) -> Mobilis
     return one(
         selectors.mobilisations_to_run(actor=actor),
         _("动员不存在或无权管理"),
-        public_id=_uuid(mobilisation_id),
+        public_id=mobilisation_id,
         lock=lock,
     )
 
@@ -296,7 +280,7 @@ def quota_set(
     fewer than it has already named. The unit's administrators are told."""
     mobilisation = _running(actor, mobilisation_id, lock=True)
     _open(mobilisation)
-    place = one(mobilisation.places.all(), _("点位不存在"), public_id=_uuid(place_id))
+    place = one(mobilisation.places.all(), _("点位不存在"), public_id=place_id)
     unit = one(
         Unit.objects.filter(area__path__startswith=mobilisation.district.path),
         _("单位不存在或不在本区"),
@@ -333,10 +317,10 @@ def place_leader_set(*, actor: Any, place_id: Any, member_id: Any) -> Place:
     place = one(
         Place.objects.filter(mobilisation__in=selectors.mobilisations_to_run(actor=actor)),
         _("点位不存在或无权管理"),
-        public_id=_uuid(place_id),
+        public_id=place_id,
         lock=True,
     )
-    dispatch = Dispatch.objects.filter(place=place, member__public_id=_uuid(member_id)).first()
+    dispatch = Dispatch.objects.filter(place=place, member__public_id=key_of(member_id)).first()
     if dispatch is None:
         raise invalid("member", _("负责人须是派到该点位的下沉人员"))
     before = place.leader_id
@@ -359,7 +343,7 @@ def cadres_name(*, actor: Any, quota_id: Any, member_ids: Sequence[Any]) -> list
     quota = one(quotas, _("派员任务不存在或无权管理"), pk=quota_id, lock=True)
     mobilisation = quota.mobilisation
     _open(mobilisation)
-    keys = {_uuid(m) for m in member_ids if str(m).strip()}
+    keys = public_ids(member_ids)
     if not keys:
         raise invalid("members", _("请选择下沉人员"))
     members = list(
@@ -440,7 +424,7 @@ def dispatch_withdraw(*, actor: Any, dispatch_id: Any) -> None:
     dispatch = one(
         Dispatch.objects.filter(selectors.unit_or_committee_q(actor)),
         _("派员不存在或无权管理"),
-        public_id=_uuid(dispatch_id),
+        public_id=dispatch_id,
         lock=True,
     )
     if Arrival.objects.filter(dispatch=dispatch).exists():
@@ -540,7 +524,7 @@ def arrival_mark(*, actor: Any, dispatch_id: Any) -> tuple[Arrival, bool]:
             "place"
         ),
         _("派员不存在或您不是该点位负责人"),
-        public_id=_uuid(dispatch_id),
+        public_id=dispatch_id,
     )
     arrival, fresh = _arrive(dispatch, dispatch.place, Arrival.Method.MARKED, actor)
     if fresh:
@@ -558,7 +542,7 @@ def shift_create(
     place = one(
         selectors.places_led(actor=actor).select_related("mobilisation"),
         _("点位不存在或您不是该点位负责人"),
-        public_id=_uuid(place_id),
+        public_id=place_id,
     )
     _open(place.mobilisation)
     start = clean_moment("starts_at", starts_at, _("开始时间"))
@@ -592,13 +576,13 @@ def duty_assign(*, actor: Any, shift_id: Any, dispatch_id: Any) -> Duty:
     shift = one(
         Shift.objects.filter(place__in=selectors.places_led(actor=actor)),
         _("班次不存在或您不是该点位负责人"),
-        public_id=_uuid(shift_id),
+        public_id=shift_id,
         lock=True,
     )
     dispatch = one(
         Dispatch.objects.filter(place_id=shift.place_id, active=True),
         _("该人员不是本点位的下沉人员"),
-        public_id=_uuid(dispatch_id),
+        public_id=dispatch_id,
         lock=True,
     )
     if _overlapping(dispatch.member_id, shift):
@@ -708,8 +692,8 @@ def group_form(
         raise Conflict(_("名称“%(n)s”已使用") % {"n": name})
     place = None
     if place_id not in (None, ""):
-        place = one(mobilisation.places.all(), _("点位不存在"), public_id=_uuid(place_id))
-    keys = {_uuid(m) for m in member_ids if str(m).strip()}
+        place = one(mobilisation.places.all(), _("点位不存在"), public_id=place_id)
+    keys = public_ids(member_ids)
     dispatched = Member.objects.filter(
         public_id__in=keys, dispatches__mobilisation=mobilisation
     ).distinct()
@@ -718,7 +702,7 @@ def group_form(
         raise invalid("members", _("成员须是本次动员的下沉人员"))
     leader = None
     if leader_id not in (None, ""):
-        leader = next((m for m in members if m.public_id == _uuid(leader_id)), None)
+        leader = next((m for m in members if m.public_id == key_of(leader_id)), None)
         if leader is None:
             raise invalid("leader", _("书记或队长须是成员之一"))
     party_org = None

@@ -14,6 +14,7 @@ from gongjian.core.access import one
 from gongjian.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gongjian.core.masking import mask_phone
 from gongjian.core.search import search_q, text_matches
+from gongjian.core.validation import invalid
 from gongjian.core.validators import normalize_mobile, parse_id_number
 from gongjian.orgs import scope
 from gongjian.orgs.models import (
@@ -132,6 +133,37 @@ def unit_list(
 
 def unit_get_for(actor: Any, pk: Ref, *, write: bool = False, lock: bool = False) -> Unit:
     return one(unit_list(actor=actor, write=write), _("单位不存在或无权查看"), pk=pk, lock=lock)
+
+
+def area_unit_for(
+    actor: Any, area: Ref | None, unit: Ref | None
+) -> tuple[Area | None, Unit | None]:
+    """The area and the unit a list is narrowed to (either may be absent), each resolved
+    through the caller's scope: one the caller may not see is `NotFound`."""
+    return (
+        area_get_for(actor, area) if area else None,
+        unit_get_for(actor, unit) if unit else None,
+    )
+
+
+def committee_district(
+    actor: Any, district_id: Any = None, *, refused: str, choose: str = ""
+) -> Area:
+    """The district in which the caller, as a working committee, makes something new: the one
+    named (one of its own), else its only one (`choose`, default 请选择所在区, when it has
+    several). Not a working committee nor the platform's administrator: `refused`."""
+    paths = scope.committee_paths(actor)
+    districts = Area.objects.filter(kind=Area.Kind.DISTRICT)
+    if paths is not None:
+        if not paths:
+            raise PermissionDenied(refused)
+        districts = districts.filter(path__in=paths)
+    if district_id in (None, ""):
+        found = list(districts[:2])
+        if len(found) != 1:
+            raise invalid("district", choose or _("请选择所在区"))
+        return found[0]
+    return one(districts, _("区不存在或不在您的管辖范围"), pk=district_id)
 
 
 def unit_rows(*, actor: Any, q: str = "") -> QuerySet[Unit]:

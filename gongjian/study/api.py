@@ -10,10 +10,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from gongjian.core.api import PublicOut, call, detail
 from gongjian.core.lists import Pagination
 from gongjian.core.validation import clean_int
 from gongjian.study import selectors, services
@@ -23,8 +24,7 @@ from gongjian.study.models import Attendance, Audience, StudyRule, StudySession
 router = Router(tags=["study"])
 
 
-class StudySessionOut(Schema):
-    id: uuid.UUID
+class StudySessionOut(PublicOut):
     kind: str
     topic: str
     speaker: str
@@ -38,10 +38,6 @@ class StudySessionOut(Schema):
     invited_count: int
     present_count: int
     leave_count: int
-
-    @staticmethod
-    def resolve_id(obj: StudySession) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_party_org(obj: StudySession) -> str:
@@ -95,8 +91,7 @@ class StudyTokenIn(Schema):
     token: str = Field(max_length=200)
 
 
-class StudyAttendanceOut(Schema):
-    id: uuid.UUID
+class StudyAttendanceOut(PublicOut):
     session_id: uuid.UUID
     topic: str
     member_id: uuid.UUID
@@ -106,10 +101,6 @@ class StudyAttendanceOut(Schema):
     leave_reason: str
     makeup: str
     has_note: bool
-
-    @staticmethod
-    def resolve_id(obj: Attendance) -> uuid.UUID:
-        return obj.public_id
 
     @staticmethod
     def resolve_session_id(obj: Attendance) -> uuid.UUID:
@@ -205,48 +196,32 @@ class RuleIn(Schema):
     note: str = Field("", max_length=500)
 
 
-@router.get("/sessions", response=list[StudySessionOut])
-@paginate(Pagination)
-def session_list(request: HttpRequest, filters: Query[SESSIONS.Filters]) -> Any:  # type: ignore[name-defined]
-    return SESSIONS.rows_for(request.user, filters.model_dump())
+SESSIONS.endpoint(router, "/sessions", StudySessionOut, name="session_list")
 
 
 @router.post("/sessions", response={201: ScheduleOut})
 def session_schedule(request: HttpRequest, payload: SessionIn) -> Any:
-    made = services.session_schedule(
-        actor=request.user,
-        party_org_id=payload.party_org_id,
-        kind=payload.kind,
-        topic=payload.topic,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
-        speaker=payload.speaker,
-        description=payload.description,
-        place=payload.place,
-        audience=payload.audience,
-        member_ids=payload.member_ids,
-        repeat=payload.repeat,
-        occurrences=payload.occurrences,
-        links=payload.links,
-    )
+    made = call(services.session_schedule, request, payload)
     return Status(201, {"sessions": made.sessions, "moved": made.moved})
 
 
-@router.get("/sessions/{session_id}", response=StudySessionOut)
-def session_detail(request: HttpRequest, session_id: str) -> Any:
-    return selectors.session_get_for(request.user, session_id)
+detail(
+    router,
+    "/sessions/{session_id}",
+    StudySessionOut,
+    selectors.session_get_for,
+    name="session_detail",
+)
 
 
 @router.post("/sessions/{session_id}/cancel", response=StudySessionOut)
 def session_cancel(request: HttpRequest, session_id: str, payload: ReasonIn) -> Any:
-    return services.session_cancel(actor=request.user, session_id=session_id, reason=payload.reason)
+    return call(services.session_cancel, request, payload, session_id=session_id)
 
 
 @router.post("/sessions/{session_id}/record", response=StudySessionOut)
 def session_record(request: HttpRequest, session_id: str, payload: SummaryIn) -> Any:
-    return services.session_record(
-        actor=request.user, session_id=session_id, summary=payload.summary
-    )
+    return call(services.session_record, request, payload, session_id=session_id)
 
 
 @router.post("/sessions/{session_id}/materials", response={201: dict[str, Any]})
@@ -286,17 +261,12 @@ def session_attendances(request: HttpRequest, session_id: str) -> Any:
 
 @router.post("/sessions/{session_id}/attendances", response=StudyAttendanceOut)
 def attendance_mark(request: HttpRequest, session_id: str, payload: StudyMarkIn) -> Any:
-    return services.attendance_mark(
-        actor=request.user,
-        session_id=session_id,
-        member_id=payload.member_id,
-        status=payload.status,
-    )
+    return call(services.attendance_mark, request, payload, session_id=session_id)
 
 
 @router.post("/sessions/{session_id}/leave", response=StudyAttendanceOut)
 def leave(request: HttpRequest, session_id: str, payload: ReasonIn) -> Any:
-    return services.leave_request(actor=request.user, session_id=session_id, reason=payload.reason)
+    return call(services.leave_request, request, payload, session_id=session_id)
 
 
 @router.post("/sessions/{session_id}/note", response=StudyAttendanceOut)
@@ -311,10 +281,7 @@ def checkin(request: HttpRequest, payload: StudyTokenIn) -> Any:
     return {"changed": changed, "message": message, "status": attendance.status}
 
 
-@router.get("/attendances", response=list[StudyAttendanceOut])
-@paginate(Pagination)
-def attendance_list(request: HttpRequest, filters: Query[ATTENDANCES.Filters]) -> Any:  # type: ignore[name-defined]
-    return ATTENDANCES.rows_for(request.user, filters.model_dump())
+ATTENDANCES.endpoint(router, "/attendances", StudyAttendanceOut, name="attendance_list")
 
 
 @router.post("/makeups/{attendance_id}/confirm", response=StudyAttendanceOut)
@@ -324,9 +291,7 @@ def makeup_confirm(request: HttpRequest, attendance_id: str) -> Any:
 
 @router.post("/makeups/{attendance_id}/return", response=StudyAttendanceOut)
 def makeup_return(request: HttpRequest, attendance_id: str, payload: ReasonIn) -> Any:
-    return services.makeup_return(
-        actor=request.user, attendance_id=attendance_id, reason=payload.reason
-    )
+    return call(services.makeup_return, request, payload, attendance_id=attendance_id)
 
 
 @router.get("/me/record", response=RecordOut)
@@ -335,10 +300,7 @@ def my_record(request: HttpRequest, year: int | None = None) -> Any:
     return selectors.my_record(actor=request.user, year=year)
 
 
-@router.get("/compliance", response=list[ComplianceOut])
-@paginate(Pagination)
-def compliance(request: HttpRequest, filters: Query[COMPLIANCE.Filters]) -> Any:  # type: ignore[name-defined]
-    return COMPLIANCE.rows_for(request.user, filters.model_dump())
+COMPLIANCE.endpoint(router, "/compliance", ComplianceOut, name="compliance")
 
 
 @router.get("/rules", response=list[RuleOut])
@@ -352,12 +314,4 @@ def rule_list(request: HttpRequest) -> Any:
 
 @router.put("/rules", response=RuleOut)
 def rule_save(request: HttpRequest, payload: RuleIn) -> Any:
-    return services.rule_save(
-        actor=request.user,
-        kind=payload.kind,
-        period=payload.period,
-        minimum=payload.minimum,
-        is_active=payload.is_active,
-        district_id=payload.district_id,
-        note=payload.note,
-    )
+    return call(services.rule_save, request, payload)

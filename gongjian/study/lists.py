@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
-from django.utils.translation import gettext_lazy
-
-from gongjian.core.lists import DATE, DATETIME, NUMBER, PERCENT, Column, Filter, ListSpec
+from gongjian.core.lists import (
+    AREA_UNIT,
+    DATE,
+    DATETIME,
+    NUMBER,
+    PERCENT,
+    Column,
+    Filter,
+    ListSpec,
+    choice,
+    days,
+)
+from gongjian.core.lists import lazy as _
 from gongjian.study import selectors
 from gongjian.study.models import Attendance, Kind, StudySession
 
-# Labels are translated when shown (lazily); typed as the text they become.
-_ = cast(Callable[[str], str], gettext_lazy)
-
-
-def _choices(pairs: Any) -> list[tuple[str, str]]:
-    return cast(list[tuple[str, str]], list(pairs))
-
+MAKEUP_KINDS = [c for c in Attendance.MakeUp.choices if c[0]]
 
 QUARTERS = [(str(q), f"第{q}季度") for q in range(1, 5)]
 MONTHS = [(str(m), f"{m}月") for m in range(1, 13)]
@@ -29,14 +32,12 @@ SESSIONS = ListSpec(
     rows=selectors.session_list,
     filters=(
         Filter("q", _("关键词")),
-        Filter("kind", _("类型"), kind="choice", choices=_choices(Kind.choices)),
-        Filter("status", _("状态"), kind="choice", choices=_choices(StudySession.Status.choices)),
+        choice("kind", _("类型"), Kind.choices),
+        choice("status", _("状态"), StudySession.Status.choices),
         Filter("year", _("年度"), kind="year"),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
+        *days(),
         Filter("org", _("组织"), kind="int"),
-        Filter("area", _("区域"), kind="int"),
-        Filter("unit", _("单位"), kind="int"),
+        *AREA_UNIT,
         Filter("mine", _("我参加的"), kind="bool"),
     ),
     columns=(
@@ -61,18 +62,11 @@ ATTENDANCES = ListSpec(
     rows=selectors.attendance_list,
     filters=(
         Filter("q", _("姓名或主题")),
-        Filter("status", _("出席情况"), kind="choice", choices=_choices(Attendance.Status.choices)),
-        Filter(
-            "makeup",
-            _("补学"),
-            kind="choice",
-            choices=[c for c in _choices(Attendance.MakeUp.choices) if c[0]],
-        ),
+        choice("status", _("出席情况"), Attendance.Status.choices),
+        choice("makeup", _("补学"), MAKEUP_KINDS),
         Filter("session", _("学习活动")),
-        Filter("start", _("开始日期"), kind="date"),
-        Filter("end", _("结束日期"), kind="date"),
-        Filter("area", _("区域"), kind="int"),
-        Filter("unit", _("单位"), kind="int"),
+        *days(),
+        *AREA_UNIT,
         Filter("mine", _("我的"), kind="bool"),
     ),
     columns=(
@@ -97,11 +91,10 @@ MAKEUPS = dataclasses.replace(
     title=_("补学"),
     filters=(
         Filter("q", _("姓名或主题")),
-        Filter(
+        choice(
             "makeup",
             _("补学"),
-            kind="choice",
-            choices=[*[c for c in _choices(Attendance.MakeUp.choices) if c[0]], ("all", _("全部"))],
+            [*MAKEUP_KINDS, ("all", _("全部"))],
             default=Attendance.MakeUp.SUBMITTED,
         ),
         Filter("mine", _("我的"), kind="bool"),
@@ -144,11 +137,9 @@ COMPLIANCE_FILTERS = (
     Filter("year", _("年度"), kind="year"),
     Filter("quarter", _("季度"), kind="choice", choices=QUARTERS),
     Filter("month", _("月份"), kind="choice", choices=MONTHS),
-    Filter("start", _("开始日期"), kind="date"),
-    Filter("end", _("结束日期"), kind="date"),
+    *days(),
     Filter("q", _("支部名称")),
-    Filter("area", _("区域"), kind="int"),
-    Filter("unit", _("单位"), kind="int"),
+    *AREA_UNIT,
     Filter("behind", _("只看未达标"), kind="bool"),
 )
 

@@ -10,7 +10,6 @@ many of those periods reached the rule's minimum.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,8 +20,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gongjian.core.access import one
 from gongjian.core.errors import NotFound
 from gongjian.core.periods import Period, month_end
+from gongjian.core.queries import as_uuid, days_q
 from gongjian.core.search import search_q
 from gongjian.core.validation import object_id
 from gongjian.orgs import scope
@@ -40,13 +41,6 @@ from gongjian.study.models import (
 
 # The party organisations regular organisational life (三会一课) is asked of.
 BRANCH_KINDS = (PartyOrg.Kind.BRANCH, PartyOrg.Kind.JOINT_BRANCH)
-
-
-def _uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 def session_q(actor: Any, *, write: bool = False) -> Q:
@@ -79,13 +73,6 @@ def _place_q(prefix: str, *, area: Area | None, unit: Unit | None) -> Q:
     return q
 
 
-def _area_unit(actor: Any, area: int | None, unit: int | None) -> tuple[Area | None, Unit | None]:
-    return (
-        org_selectors.area_get_for(actor, area) if area else None,
-        org_selectors.unit_get_for(actor, unit) if unit else None,
-    )
-
-
 def session_list(
     *,
     actor: Any,
@@ -112,13 +99,10 @@ def session_list(
         qs = qs.filter(status=status)
     if year:
         qs = qs.filter(held_on__year=year)
-    if start:
-        qs = qs.filter(held_on__gte=start)
-    if end:
-        qs = qs.filter(held_on__lte=end)
+    qs = qs.filter(days_q("held_on", start, end))
     if org:
         qs = qs.filter(party_org_id=org)
-    the_area, the_unit = _area_unit(actor, area, unit)
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     qs = qs.filter(_place_q("party_org__", area=the_area, unit=the_unit))
     if q:
         qs = qs.filter(search_q(q, "", "party_org", raw=("topic", "party_org__name", "speaker")))
@@ -126,17 +110,13 @@ def session_list(
 
 
 def session_get_for(actor: Any, public_id: Any, *, write: bool = False) -> StudySession:
-    key = _uuid(public_id)
-    found = (
-        StudySession.objects.filter(session_q(actor, write=write), public_id=key)
-        .select_related("party_org__unit", "party_org__area", "plan")
-        .first()
-        if key
-        else None
+    return one(
+        StudySession.objects.filter(session_q(actor, write=write)).select_related(
+            "party_org__unit", "party_org__area", "plan"
+        ),
+        _("学习活动不存在或无权查看"),
+        public_id=public_id,
     )
-    if found is None:
-        raise NotFound(_("学习活动不存在或无权查看"))
-    return found
 
 
 def organisable_orgs(*, actor: Any, q: str = "") -> QuerySet[PartyOrg]:
@@ -226,15 +206,12 @@ def attendance_list(
     if makeups:
         qs = qs.exclude(makeup="")
     if session:
-        key = _uuid(session)
+        key = as_uuid(session)
         qs = qs.filter(session__public_id=key) if key else qs.none()
-    if start:
-        qs = qs.filter(session__held_on__gte=start)
-    if end:
-        qs = qs.filter(session__held_on__lte=end)
+    qs = qs.filter(days_q("session__held_on", start, end))
     if start or end:
         qs = qs.exclude(session__status=StudySession.Status.CANCELLED)
-    the_area, the_unit = _area_unit(actor, area, unit)
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     qs = qs.filter(_place_q("session__party_org__", area=the_area, unit=the_unit))
     if q:
         qs = qs.filter(
@@ -560,7 +537,7 @@ def _counts_by_mask(
 def compliance_branches(
     *, actor: Any, q: str = "", area: int | None = None, unit: int | None = None
 ) -> QuerySet[PartyOrg]:
-    the_area, the_unit = _area_unit(actor, area, unit)
+    the_area, the_unit = org_selectors.area_unit_for(actor, area, unit)
     qs = PartyOrg.objects.filter(scope.party_org_q(actor), kind__in=BRANCH_KINDS).filter(
         _place_q("", area=the_area, unit=the_unit)
     )

@@ -341,16 +341,9 @@ def _session_for_write(actor: Any, session_id: Any) -> StudySession:
     return one(
         selectors.organised_sessions(actor=actor),
         _("学习活动不存在或无权管理"),
-        public_id=_uuid(session_id),
+        public_id=session_id,
         lock=True,
     )
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return uuid.UUID(int=0)
 
 
 @transaction.atomic
@@ -463,7 +456,7 @@ def checkin_token(*, actor: Any, session_id: Any) -> str:
     session = one(
         selectors.organised_sessions(actor=actor),
         _("学习活动不存在或无权管理"),
-        public_id=_uuid(session_id),
+        public_id=session_id,
     )
     return tokens.make(session.public_id, "in")
 
@@ -592,7 +585,7 @@ def attendance_mark(*, actor: Any, session_id: Any, member_id: Any, status: str)
     attendance = one(
         Attendance.objects.filter(session=session),
         _("该党员不在本次学习的参加人员名单中"),
-        member__public_id=_uuid(member_id),
+        member__public_id=member_id,
         lock=True,
     )
     if attendance.status == status:
@@ -680,7 +673,7 @@ def _makeup_for_write(actor: Any, attendance_id: Any) -> Attendance:
     attendance = one(
         Attendance.objects.filter(session__in=selectors.organised_sessions(actor=actor)),
         _("补学记录不存在或无权管理"),
-        public_id=_uuid(attendance_id),
+        public_id=attendance_id,
         lock=True,
     )
     # Separation of duties: an organiser does not confirm or return their own make-up.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.utils import timezone
 
 from gongjian.forms import services
@@ -21,37 +23,14 @@ def monthly_form(c: Cast, *, levels: int = 2) -> Form:
         approval_levels=levels,
     )
     fid = form.public_id
-    add = services.field_add
+    add = functools.partial(services.field_add, actor=c.district_admin, form_id=fid)
+    for code, label, source, measure in (
+        ("received", "社区收到报到", "reporting.reports_received", "人"),
+        ("activities", "志愿服务活动", "service.activities", "场"),
+        ("person_times", "参与人次", "service.person_times", "人次"),
+    ):
+        add(code=code, label=label, kind="integer", source=source, measure=measure)
     add(
-        actor=c.district_admin,
-        form_id=fid,
-        code="received",
-        label="社区收到报到",
-        kind="integer",
-        source="reporting.reports_received",
-        measure="人",
-    )
-    add(
-        actor=c.district_admin,
-        form_id=fid,
-        code="activities",
-        label="志愿服务活动",
-        kind="integer",
-        source="service.activities",
-        measure="场",
-    )
-    add(
-        actor=c.district_admin,
-        form_id=fid,
-        code="person_times",
-        label="参与人次",
-        kind="integer",
-        source="service.person_times",
-        measure="人次",
-    )
-    add(
-        actor=c.district_admin,
-        form_id=fid,
         code="in_service",
         label="辖区在职党员",
         kind="integer",
@@ -59,10 +38,8 @@ def monthly_form(c: Cast, *, levels: int = 2) -> Form:
         minimum=0,
         measure="人",
     )
-    add(actor=c.district_admin, form_id=fid, code="note", label="工作亮点", kind="text")
+    add(code="note", label="工作亮点", kind="text")
     add(
-        actor=c.district_admin,
-        form_id=fid,
         code="rate",
         label="报到率",
         kind="percentage",
