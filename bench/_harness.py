@@ -28,6 +28,8 @@ import json
 import os
 import platform
 import re
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -301,6 +303,90 @@ def write_result(
     else:
         print("a short run: nothing written")
     return out
+
+
+# The app served by gunicorn ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int, threads: int) -> Iterator[int]:
+    """The app served by gunicorn with the project's server settings
+    (gongjian/config/gunicorn.py) on a free port of 127.0.0.1, ready: the port; stopped after."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        "python:gongjian.config.gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    try:
+        wait_ready(port)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+# Generating in SQL ---------------------------------------------------------------------------
+
+
+def execute_and_count(
+    statements: list[str], params: dict[str, Any], counts: dict[str, str]
+) -> dict[str, int]:
+    """Run the generating `statements` with `params`, then count the rows of each table:
+    `counts` maps a figure's name to its table."""
+    from django.db import connection
+
+    made: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, params)
+        for name, table in counts.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own table names
+            made[name] = cursor.fetchone()[0]
+    return made
+
+
+def scaled_arguments(default_url: str) -> Any:
+    """The arguments of a benchmark that generates a city in SQL: `--postgres URL`,
+    `--scale` (a fraction of the city) and `--keep` (keep the database at the end)."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", default=default_url)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("GONGJIAN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    return args
 
 
 class Bench:
