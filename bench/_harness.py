@@ -253,6 +253,32 @@ def run_per_database(script: str | Path, *args: str, postgres: str | None = None
     return result
 
 
+def per_database_main(
+    script: str | Path,
+    worker: Callable[[int], dict[str, Any]],
+    *,
+    doc: str | None,
+    size: str,
+    default: int,
+    help: str,
+) -> tuple[int, dict[str, Any] | None]:
+    """The command line of a benchmark measured by `run_per_database`: `--postgres URL`,
+    `--<size> N` and the worker's hidden `--worker`. In the worker: prints `worker(N)` as its
+    line of JSON and returns `(N, None)`; else returns N and what the workers measured."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n", 1)[0])
+    parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL db")
+    parser.add_argument(f"--{size}", type=int, default=default, help=help)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    n = int(getattr(args, size))
+    if args.worker:
+        print(json.dumps(worker(n)))
+        return n, None
+    return n, run_per_database(script, f"--{size}", str(n), postgres=args.postgres)
+
+
 def database_vendor_version() -> tuple[str, str]:
     """The database Django is connected to, and its version."""
     from django.db import connection
