@@ -254,6 +254,7 @@ def run_per_database(script: str | Path, *args: str, postgres: str | None = None
 
 
 def per_database_main(
+    name: str,
     script: str | Path,
     worker: Callable[[int], dict[str, Any]],
     *,
@@ -261,10 +262,13 @@ def per_database_main(
     size: str,
     default: int,
     help: str,
-) -> tuple[int, dict[str, Any] | None]:
-    """The command line of a benchmark measured by `run_per_database`: `--postgres URL`,
-    `--<size> N` and the worker's hidden `--worker`. In the worker: prints `worker(N)` as its
-    line of JSON and returns `(N, None)`; else returns N and what the workers measured."""
+    summary: Callable[[dict[str, Any]], str],
+    targets: dict[str, float],
+) -> None:
+    """The main of a benchmark measured by `run_per_database`: `--postgres URL`, `--<size> N`
+    and the worker's hidden `--worker`. In the worker: prints `worker(N)` as its line of JSON.
+    Else: a line `summary(run)` for each database, then the result `name` (written when N is
+    the `default` size; a smaller one is a short run)."""
     import argparse
 
     parser = argparse.ArgumentParser(description=(doc or "").split("\n", 1)[0])
@@ -275,8 +279,11 @@ def per_database_main(
     n = int(getattr(args, size))
     if args.worker:
         print(json.dumps(worker(n)))
-        return n, None
-    return n, run_per_database(script, f"--{size}", str(n), postgres=args.postgres)
+        return
+    result = run_per_database(script, f"--{size}", str(n), postgres=args.postgres)
+    for run in [result, *result.get("other_databases", [])]:
+        print(summary(run))
+    write_result(name, result, targets=targets, save=n == default)
 
 
 def database_vendor_version() -> tuple[str, str]:

@@ -42,24 +42,21 @@ TARGET_S = 5.0
 
 
 def main() -> None:
-    units, result = h.per_database_main(
+    h.per_database_main(
+        "evaluation",
         __file__,
         worker,
         doc=__doc__,
         size="units",
         default=UNITS,
         help="a smaller campaign: a short run, not written",
-    )
-    if result is None:
-        return
-    for run in [result, *result.get("other_databases", [])]:
-        print(
+        summary=lambda run: (
             f"{run['database']:<10} {run['units']} units: publish p50 {run['publish_s_p50']:.2f} s "
             f"(compute {run['compute_s_p50']:.2f} s, rank {run['rank_s_p50']:.2f} s), "
             f"{run['queries']} queries; world built in {run['world_s']:.1f} s"
-        )
-    targets = {"publish_s_p50": TARGET_S}
-    h.write_result("evaluation", result, targets=targets, save=units == UNITS)
+        ),
+        targets={"publish_s_p50": TARGET_S},
+    )
 
 
 # The worker ---------------------------------------------------------------------------------------

@@ -38,26 +38,23 @@ LIST_REQUESTS = 20
 
 
 def main() -> None:
-    rows, result = h.per_database_main(
+    h.per_database_main(
+        "import_members",
         __file__,
         worker,
         doc=__doc__,
         size="rows",
         default=ROWS,
         help="a smaller roster: a short run, not written",
-    )
-    if result is None:
-        return
-    for run in [result, *result.get("other_databases", [])]:
-        print(
+        summary=lambda run: (
             f"{run['database']:<10} import {run['rows']} rows: check {run['check_s']:.2f} s + "
             f"commit {run['commit_s']:.2f} s = {run['total_s']:.2f} s "
             f"(CPU {run['total_cpu_s']:.2f} s, load {run['load_average_1min']}); member list of "
             f"{run['member_list_members']} members: p50 {run['member_list_ms_p50']:.1f} ms, "
             f"{run['member_list_queries']} queries"
-        )
-    targets = {"total_s": 10.0, "member_list_ms_p50": 300.0}
-    h.write_result("import_members", result, targets=targets, save=rows == ROWS)
+        ),
+        targets={"total_s": 10.0, "member_list_ms_p50": 300.0},
+    )
 
 
 # The worker: a fresh database, the world, the measurements ---------------------------------------
