@@ -28,6 +28,8 @@ import json
 import os
 import platform
 import re
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -251,6 +253,39 @@ def run_per_database(script: str | Path, *args: str, postgres: str | None = None
     return result
 
 
+def per_database_main(
+    name: str,
+    script: str | Path,
+    worker: Callable[[int], dict[str, Any]],
+    *,
+    doc: str | None,
+    size: str,
+    default: int,
+    help: str,
+    summary: Callable[[dict[str, Any]], str],
+    targets: dict[str, float],
+) -> None:
+    """The main of a benchmark measured by `run_per_database`: `--postgres URL`, `--<size> N`
+    and the worker's hidden `--worker`. In the worker: prints `worker(N)` as its line of JSON.
+    Else: a line `summary(run)` for each database, then the result `name` (written when N is
+    the `default` size; a smaller one is a short run)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n", 1)[0])
+    parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL db")
+    parser.add_argument(f"--{size}", type=int, default=default, help=help)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    n = int(getattr(args, size))
+    if args.worker:
+        print(json.dumps(worker(n)))
+        return
+    result = run_per_database(script, f"--{size}", str(n), postgres=args.postgres)
+    for run in [result, *result.get("other_databases", [])]:
+        print(summary(run))
+    write_result(name, result, targets=targets, save=n == default)
+
+
 def database_vendor_version() -> tuple[str, str]:
     """The database Django is connected to, and its version."""
     from django.db import connection
@@ -301,6 +336,90 @@ def write_result(
     else:
         print("a short run: nothing written")
     return out
+
+
+# The app served by gunicorn ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start within 60 s")
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict[str, str], *, workers: int, threads: int) -> Iterator[int]:
+    """The app served by gunicorn with the project's server settings
+    (gongjian/config/gunicorn.py) on a free port of 127.0.0.1, ready: the port; stopped after."""
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")),
+        "-c",
+        "python:gongjian.config.gunicorn",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    try:
+        wait_ready(port)
+        yield port
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+# Generating in SQL ---------------------------------------------------------------------------
+
+
+def execute_and_count(
+    statements: list[str], params: dict[str, Any], counts: dict[str, str]
+) -> dict[str, int]:
+    """Run the generating `statements` with `params`, then count the rows of each table:
+    `counts` maps a figure's name to its table."""
+    from django.db import connection
+
+    made: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql, params)
+        for name, table in counts.items():
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our own table names
+            made[name] = cursor.fetchone()[0]
+    return made
+
+
+def scaled_arguments(default_url: str) -> Any:
+    """The arguments of a benchmark that generates a city in SQL: `--postgres URL`,
+    `--scale` (a fraction of the city) and `--keep` (keep the database at the end)."""
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--postgres", default=default_url)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    os.environ.setdefault("GONGJIAN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    return args
 
 
 class Bench:

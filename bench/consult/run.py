@@ -25,14 +25,12 @@ Results: bench/results/consult.json.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _harness import Bench, median_ms, once_ms
+from _harness import Bench, execute_and_count, median_ms, once_ms, scaled_arguments
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gj_consult_bench"
 DISTRICTS = 10
@@ -90,8 +88,6 @@ DUTIES = [
 
 
 def generate(scale: float) -> dict[str, int]:
-    from django.db import connection
-
     n = max(1000, round(SUGGESTIONS * scale))
     params = {
         "districts": DISTRICTS,
@@ -156,23 +152,13 @@ def generate(scale: float) -> dict[str, int]:
            FROM consult_suggestion s WHERE s.unit_id IS NOT NULL""",
         "ANALYZE",
     ]
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql, params)
-        cursor.execute("SELECT count(*) FROM consult_suggestion")
-        made = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM consult_assignment")
-        assignments = cursor.fetchone()[0]
-    return {"suggestions": made, "assignments": assignments}
+    counts = {"suggestions": "consult_suggestion", "assignments": "consult_assignment"}
+    made: dict[str, int] = execute_and_count(statements, params, counts)
+    return made
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", default=DEFAULT_URL)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    os.environ.setdefault("GONGJIAN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    args = scaled_arguments(DEFAULT_URL)
     bench = Bench("consult", targets={"unit_list_ms": 300, "chase_ms": 300, "proposal_ms": 200})
     with bench.database(args.postgres, keep=args.keep) as url:
         bench.django(url)

@@ -21,9 +21,7 @@ number of queries.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import random
 import statistics
 import sys
@@ -44,26 +42,21 @@ TARGET_S = 5.0
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n", 1)[0])
-    parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL db")
-    parser.add_argument(
-        "--units", type=int, default=UNITS, help="a smaller campaign: a short run, not written"
-    )
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.units)))
-        return
-    size = ("--units", str(args.units))
-    result = h.run_per_database(__file__, *size, postgres=args.postgres)
-    for run in [result, *result.get("other_databases", [])]:
-        print(
+    h.per_database_main(
+        "evaluation",
+        __file__,
+        worker,
+        doc=__doc__,
+        size="units",
+        default=UNITS,
+        help="a smaller campaign: a short run, not written",
+        summary=lambda run: (
             f"{run['database']:<10} {run['units']} units: publish p50 {run['publish_s_p50']:.2f} s "
             f"(compute {run['compute_s_p50']:.2f} s, rank {run['rank_s_p50']:.2f} s), "
             f"{run['queries']} queries; world built in {run['world_s']:.1f} s"
-        )
-    targets = {"publish_s_p50": TARGET_S}
-    h.write_result("evaluation", result, targets=targets, save=args.units == UNITS)
+        ),
+        targets={"publish_s_p50": TARGET_S},
+    )
 
 
 # The worker ---------------------------------------------------------------------------------------

@@ -23,9 +23,7 @@ Targets: `platform_ms` < 500, `prefill_ms` < 300. Results: bench/results/forms.j
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -80,8 +78,6 @@ def generate(scale: float) -> dict[str, int]:
 
 def fill(form_id: int) -> dict[str, int]:
     """Every round's returns, in every state, and their answers."""
-    from django.db import connection
-
     statements = [
         """INSERT INTO forms_return (created_at, updated_at, public_id, round_id, area_id,
                unit_id, path, status, submitted_at, on_time, approved_at, approved_by_id,
@@ -116,23 +112,13 @@ def fill(form_id: int) -> dict[str, int]:
         "VACUUM (ANALYZE) forms_return",
         "VACUUM (ANALYZE) forms_answer",
     ]
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql, {"form": form_id})
-        cursor.execute("SELECT count(*) FROM forms_return")
-        returns = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM forms_answer")
-        answers = cursor.fetchone()[0]
-    return {"returns": returns, "answers": answers}
+    counts = {"returns": "forms_return", "answers": "forms_answer"}
+    made: dict[str, int] = h.execute_and_count(statements, {"form": form_id}, counts)
+    return made
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", default=DEFAULT_URL)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    os.environ.setdefault("GONGJIAN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    args = h.scaled_arguments(DEFAULT_URL)
     bench = Bench("forms", targets={"platform_ms": 500, "prefill_ms": 300})
     with bench.database(args.postgres, keep=args.keep) as url:
         bench.django(url)

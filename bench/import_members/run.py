@@ -17,9 +17,7 @@ Django's test client, median and query count.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import json
 import os
 import random
 import statistics
@@ -40,29 +38,23 @@ LIST_REQUESTS = 20
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL db")
-    parser.add_argument(
-        "--rows", type=int, default=ROWS, help="a smaller roster: a short run, not written"
-    )
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.worker:
-        print(json.dumps(worker(args.rows)))
-        return
-
-    size = ("--rows", str(args.rows))
-    result = h.run_per_database(__file__, *size, postgres=args.postgres)
-    for run in [result, *result.get("other_databases", [])]:
-        print(
+    h.per_database_main(
+        "import_members",
+        __file__,
+        worker,
+        doc=__doc__,
+        size="rows",
+        default=ROWS,
+        help="a smaller roster: a short run, not written",
+        summary=lambda run: (
             f"{run['database']:<10} import {run['rows']} rows: check {run['check_s']:.2f} s + "
             f"commit {run['commit_s']:.2f} s = {run['total_s']:.2f} s "
             f"(CPU {run['total_cpu_s']:.2f} s, load {run['load_average_1min']}); member list of "
             f"{run['member_list_members']} members: p50 {run['member_list_ms_p50']:.1f} ms, "
             f"{run['member_list_queries']} queries"
-        )
-    targets = {"total_s": 10.0, "member_list_ms_p50": 300.0}
-    h.write_result("import_members", result, targets=targets, save=args.rows == ROWS)
+        ),
+        targets={"total_s": 10.0, "member_list_ms_p50": 300.0},
+    )
 
 
 # The worker: a fresh database, the world, the measurements ---------------------------------------

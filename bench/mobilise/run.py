@@ -39,9 +39,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -104,23 +101,6 @@ def main() -> None:
         f"{result['arrivals_in_database']}/{size['arrivals']} in {result['arrivals_s']} s"
     )
     h.write_result("mobilise_board", result, targets={"board_p95_ms": 200.0}, save=not args.short)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_ready(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start within 60 s")
 
 
 async def request(
@@ -188,25 +168,8 @@ def count_arrivals(url: str) -> tuple[int, int]:
 def measure(
     world: dict[str, Any], env: dict[str, str], url: str, size: dict[str, Any]
 ) -> dict[str, Any]:
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [
-        str(gunicorn),
-        "-c",
-        "python:gongjian.config.gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(THREADS),
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     load_before = h.load_average()
-    try:
-        wait_ready(port)
+    with h.gunicorn(env, workers=WORKERS, threads=THREADS) as port:
         log("warm-up")
 
         async def warm() -> None:
@@ -236,12 +199,6 @@ def measure(
             f"the rush: {size['arrivals']} arrivals in {size['seconds']} s, {READERS} board readers"
         )
         got = asyncio.run(rush(port, world, size["seconds"]))
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
     rows, distinct = count_arrivals(url)
     ms = got["board_ms"]
     statuses = got["statuses"]

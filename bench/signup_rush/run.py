@@ -39,10 +39,7 @@ import asyncio
 import datetime as dt
 import json
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -63,12 +60,6 @@ REQUEST_TIMEOUT_S = 30.0
 
 
 # The parent ---------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def log(message: str) -> None:
@@ -114,26 +105,9 @@ def main() -> None:
 def measure(
     world: dict[str, Any], env: dict[str, str], url: str, *, threads: int
 ) -> dict[str, Any]:
-    port = free_port()
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    command = [  # the project's server settings (gongjian/config/gunicorn.py), 2 workers
-        str(gunicorn),
-        "-c",
-        "python:gongjian.config.gunicorn",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(WORKERS),
-        "--threads",
-        str(threads),
-        "--log-level",
-        "warning",
-    ]
-    server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
     load_before = h.load_average()
     rounds: list[dict[str, Any]] = []
-    try:
-        wait_ready(port)
+    with h.gunicorn(env, workers=WORKERS, threads=threads) as port:
         tokens: list[str] = world["tokens"]
         ping = "/api/v1/service/ping"
         log("warm-up")
@@ -146,12 +120,6 @@ def measure(
             rounds.append(
                 one_round(rush, floor, confirmed=count_confirmed(url, world["activity_ids"][i]))
             )
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
     log("database floor")
     db_floor = database_floor(url, world["twin_id"], connections=WORKERS * threads)
 
@@ -202,17 +170,6 @@ def one_round(rush: dict[str, Any], floor: dict[str, Any], *, confirmed: int) ->
         "framework_floor_rps": round(floor["rps"], 1),
         "framework_floor_p99_ms": round(floor["p99_ms"], 1),
     }
-
-
-def wait_ready(port: int) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start within 60 s")
 
 
 async def one_request(port: int, method: str, path: str, token: str) -> tuple[int, bytes]:

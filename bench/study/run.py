@@ -19,9 +19,7 @@ Target: `city_ms` < 500. Results: bench/results/study.json.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -37,8 +35,6 @@ BRANCHES_PER_UNIT = 10
 
 
 def generate(year: int, scale: float) -> dict[str, int]:
-    from django.db import connection
-
     units = max(1, round(UNITS_PER_DISTRICT * scale))
     params = {"districts": DISTRICTS, "units": units, "branches": BRANCHES_PER_UNIT, "y": year}
     statements = [
@@ -74,23 +70,13 @@ def generate(year: int, scale: float) -> dict[str, int]:
              AND NOT (k.kind = 'committee_meeting' AND m = 5 AND o.id %% 10 = 0)""",
         "ANALYZE",
     ]
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql, params)
-        cursor.execute("SELECT count(*) FROM orgs_partyorg")
-        branches = cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM study_studysession")
-        sessions = cursor.fetchone()[0]
-    return {"branches": branches, "sessions": sessions}
+    counts = {"branches": "orgs_partyorg", "sessions": "study_studysession"}
+    made: dict[str, int] = h.execute_and_count(statements, params, counts)
+    return made
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--postgres", default=DEFAULT_URL)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--keep", action="store_true")
-    args = parser.parse_args()
-    os.environ.setdefault("GONGJIAN_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    args = h.scaled_arguments(DEFAULT_URL)
     bench = Bench("study", targets={"city_ms": 500})
     with bench.database(args.postgres, keep=args.keep) as url:
         bench.django(url)

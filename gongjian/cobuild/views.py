@@ -17,7 +17,7 @@ from gongjian.cobuild import forms, jobs, lists, selectors, services
 from gongjian.cobuild import importers as _importers  # noqa: F401 - registers the importers
 from gongjian.cobuild.models import Campaign, Match, Priority, Project
 from gongjian.core.files import read_upload
-from gongjian.core.web import action, done, form_data, job_done, ranked_choices, safe_next
+from gongjian.core.web import action, done, form_data, job_done, posted, ranked_choices, safe_next
 
 
 def _mine(name: str, campaign_id: int) -> str:
@@ -360,8 +360,7 @@ def match_decide(request: HttpRequest, match_id: int) -> HttpResponse:
     match = services.match_decide(
         actor=request.user,
         match=match_id,
-        action=request.POST.get("action", ""),
-        note=request.POST.get("note", ""),
+        **posted(request, "action", "note"),
     )
     board = reverse("cobuild:matching", args=[match.campaign_id])
     return done(request, _("已处理"), to=safe_next(request, board))
@@ -374,8 +373,7 @@ def pair_rule_create(request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign=campaign_id,
         demand=request.POST.get("demand"),
         resource=request.POST.get("resource"),
-        kind=request.POST.get("kind", ""),
-        note=request.POST.get("note", ""),
+        **posted(request, "kind", "note"),
     )
     return done(request, _("已保存，重新运行匹配后生效"))
 
@@ -409,8 +407,7 @@ def agreement_sign(request: HttpRequest, match_id: int) -> HttpResponse:
     services.agreement_sign(
         actor=request.user,
         match=match_id,
-        side=request.POST.get("side", ""),
-        project_name=request.POST.get("project_name", ""),
+        **posted(request, "side", "project_name"),
     )
     return done(request, _("已签约"))
 
@@ -502,7 +499,6 @@ def project_rate(request: HttpRequest, project_id: str) -> HttpResponse:
     services.project_rate(
         actor=request.user,
         project=project_id,
-        stars=request.POST.get("stars", ""),
-        comment=request.POST.get("comment", ""),
+        **posted(request, "stars", "comment"),
     )
     return done(request, _("已评价"))

@@ -408,8 +408,7 @@ def framework_copy(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         framework=pk,
         area=request.POST.get("area"),
-        code=request.POST.get("code", ""),
-        name=request.POST.get("name", ""),
+        **posted(request, "code", "name"),
     )
     return done(request, _("已复制，可修改副本"), to=_url("framework_detail", copy.pk))
 
@@ -525,8 +524,7 @@ def _case_submit(request: HttpRequest) -> HttpResponse:
     case = services.case_submit(
         actor=request.user,
         assessment=request.POST.get("assessment"),
-        title=request.POST.get("title", ""),
-        summary=request.POST.get("summary", ""),
+        **posted(request, "title", "summary"),
         files=_files(request),
     )
     return done(request, _("案例已提交"), to=_url("case_detail", case.public_id))

@@ -332,8 +332,7 @@ def member_leave(request: HttpRequest, member_id: str) -> HttpResponse:
     member = services.member_leave(
         actor=request.user,
         member_id=member_id,
-        reason=request.POST.get("reason", ""),
-        left_on=request.POST.get("left_on", ""),
+        **posted(request, "reason", "left_on"),
     )
     return done(
         request,

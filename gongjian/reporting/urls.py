@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from gongjian.core.routes import listed, verbs
 from gongjian.reporting import lists, views
 
 app_name = "reporting"
@@ -12,23 +13,17 @@ urlpatterns = [
     path("me/<uuid:report_id>/withdraw/", views.report_withdraw, name="report_withdraw"),
     path("notices/", views.notices, name="notices"),
     path("notices/<int:notice_id>/read/", views.notice_read, name="notice_read"),
-    path("reports/", views.report_list, name="report_list"),
-    path("reports/export/", lists.REPORTS.export_view(), name="report_export"),
+    *listed("reports/", views.report_list, lists.REPORTS.export_view()),
     path("reports/decide/", views.report_decide, name="report_decide"),
-    path("roster/", views.roster, name="roster"),
-    path("roster/export/", lists.ROSTER.export_view(), name="roster_export"),
-    path("residents/", views.residents, name="residents"),
-    path("residents/export/", lists.RESIDENTS.export_view(), name="residents_export"),
+    *listed("roster/", views.roster, lists.ROSTER.export_view()),
+    *listed("residents/", views.residents, lists.RESIDENTS.export_view()),
     path("poster/", views.poster, name="poster"),
     path("poster/<int:community_id>/qr.png", views.poster_png, name="poster_png"),
     path("poster/<int:community_id>/poster.pdf", views.poster_pdf, name="poster_pdf"),
-    path("unit/", views.unit_status, name="unit_status"),
-    path("unit/export/", lists.UNIT_MEMBERS.export_view(), name="unit_status_export"),
+    *listed("unit/", views.unit_status, lists.UNIT_MEMBERS.export_view()),
     path("unit/<int:unit_id>/remind/", views.remind, name="remind"),
-    path("rates/", views.rates, name="rates"),
-    path("rates/export/", lists.rates_export, name="rates_export"),
-    path("pairings/", views.pairing_list, name="pairing_list"),
-    path("pairings/export/", lists.PAIRINGS.export_view(), name="pairing_export"),
+    *listed("rates/", views.rates, lists.rates_export),
+    *listed("pairings/", views.pairing_list, lists.PAIRINGS.export_view()),
     path("pairings/new/", views.pairing_create, name="pairing_create"),
-    path("pairings/<int:pairing_id>/decide/", views.pairing_decide, name="pairing_decide"),
+    *verbs("pairings/<int:pairing_id>/", views, "pairing", "decide"),
 ]

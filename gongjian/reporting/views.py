@@ -129,8 +129,7 @@ def report_decide(request: HttpRequest) -> HttpResponse:
     n = services.member_reports_decide(
         actor=request.user,
         reports=request.POST.getlist("ids"),
-        action=request.POST.get("action", ""),
-        reason=request.POST.get("reason", ""),
+        **posted(request, "action", "reason"),
     )
     return done(request, _("已处理%(n)d条报到") % {"n": n})
 
@@ -288,7 +287,6 @@ def pairing_decide(request: HttpRequest, pairing_id: int) -> HttpResponse:
     services.org_report_decide(
         actor=request.user,
         org_report=pairing_id,
-        action=request.POST.get("action", ""),
-        reason=request.POST.get("reason", ""),
+        **posted(request, "action", "reason"),
     )
     return done(request, _("已处理"))

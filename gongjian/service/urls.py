@@ -2,25 +2,20 @@ from __future__ import annotations
 
 from django.urls import path
 
+from gongjian.core.routes import listed, verbs
 from gongjian.service import lists, views
 
 app_name = "service"
 urlpatterns = [
-    path("", views.activity_list, name="activity_list"),
-    path("export/", lists.ACTIVITIES.export_view(), name="activity_export"),
+    *listed("", views.activity_list, lists.ACTIVITIES.export_view()),
     path("new/", views.activity_create, name="activity_create"),
     path("a/<uuid:public_id>/", views.activity_detail, name="activity_detail"),
-    path("a/<uuid:public_id>/cancel/", views.activity_cancel, name="activity_cancel"),
+    *verbs("a/<uuid:public_id>/", views, "activity", "cancel"),
     path("a/<uuid:public_id>/signup/", views.signup, name="signup"),
-    path("a/<uuid:public_id>/signup/cancel/", views.signup_cancel, name="signup_cancel"),
-    path("a/<uuid:public_id>/qr/", views.activity_qr, name="activity_qr"),
-    path("a/<uuid:public_id>/qr/code/", views.activity_qr_code, name="activity_qr_code"),
-    path("a/<uuid:public_id>/attendance/", views.attendance, name="attendance"),
-    path(
-        "a/<uuid:public_id>/attendance/export/",
-        lists.ATTENDANCE.export_view(),
-        name="attendance_export",
-    ),
+    *verbs("a/<uuid:public_id>/signup/", views, "signup", "cancel"),
+    *verbs("a/<uuid:public_id>/", views, "activity", "qr"),
+    *verbs("a/<uuid:public_id>/qr/", views, "activity_qr", "code"),
+    *listed("a/<uuid:public_id>/attendance/", views.attendance, lists.ATTENDANCE.export_view()),
     path("a/<uuid:public_id>/outcome/", views.outcome, name="outcome"),
     path("checkin/<str:token>/", views.checkin, name="checkin"),
     path("me/", views.my_service, name="my_service"),
@@ -28,8 +23,7 @@ urlpatterns = [
     path("verify/", views.certificate_check, name="certificate_check"),
     path("verify/<str:number>/", views.certificate_verify, name="certificate_verify"),
     path("me/notices/read/", views.notices_read, name="notices_read"),
-    path("stats/", views.stats, name="stats"),
-    path("stats/export/", lists.stats_export, name="stats_export"),
+    *listed("stats/", views.stats, lists.stats_export),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<uuid:public_id>/", views.team_detail, name="team_detail"),
     path("categories/", views.category_list, name="category_list"),

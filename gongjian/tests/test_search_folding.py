@@ -76,79 +76,32 @@ def _pk(obj: models.Model, attr: str = "pk") -> Callable[[Any], bool]:
     return same
 
 
-def _orgs_area(c: Cast) -> Case:
-    return Case(_spec(orgs_lists.AREAS, "district_admin"), c.chenhui, "name", _pk(c.chenhui))
+def _made(
+    spec: ListSpec,
+    make: Callable[[Cast], Any],
+    field: str,
+    *,
+    shown: Callable[[Cast, Any], models.Model] | None = None,
+    url: Callable[[Any], dict[str, Any]] | None = None,
+) -> Callable[[Cast], Case]:
+    """The list `spec` as the district admin reads it (with the URL arguments `url(row)`),
+    and the row `make` makes; the text renamed is `field` of that row, or of `shown(c, row)`
+    (the row's unit, its community …)."""
+
+    def case(c: Cast) -> Case:
+        made = make(c)
+        rows = _spec(spec, "district_admin", **(url(made) if url else {}))
+        return Case(rows, shown(c, made) if shown else made, field, _pk(made))
+
+    return case
 
 
-def _orgs_unit(c: Cast) -> Case:
-    return Case(_spec(orgs_lists.UNITS, "district_admin"), c.tax, "name", _pk(c.tax))
+def _in_campaign(row: Any) -> dict[str, Any]:
+    return {"campaign": row.campaign_id}
 
 
-def _orgs_unit_short_name(c: Cast) -> Case:
-    return Case(_spec(orgs_lists.UNITS, "district_admin"), c.tax, "short_name", _pk(c.tax))
-
-
-def _orgs_party_org(c: Cast) -> Case:
-    org = c.tax_branch
-    return Case(_spec(orgs_lists.PARTY_ORGS, "district_admin"), org, "name", _pk(org))
-
-
-def _orgs_member(c: Cast) -> Case:
-    m = c.member_record
-    return Case(_spec(orgs_lists.MEMBERS, "district_admin"), m, "name", _pk(m))
-
-
-def _cobuild_campaign(c: Cast) -> Case:
-    w = cobuild_matrix._world(c)
-    return Case(
-        _spec(cobuild_lists.CAMPAIGNS, "district_admin"), w.campaign, "name", _pk(w.campaign)
-    )
-
-
-def _cobuild_resource(c: Cast) -> Case:
-    w = cobuild_matrix._world(c)
-    spec = _spec(cobuild_lists.RESOURCES, "district_admin", campaign=w.campaign.pk)
-    return Case(spec, w.tax_law, "title", _pk(w.tax_law))
-
-
-def _cobuild_resource_by_unit(c: Cast) -> Case:
-    w = cobuild_matrix._world(c)
-    spec = _spec(cobuild_lists.RESOURCES, "district_admin", campaign=w.campaign.pk)
-    return Case(spec, c.tax, "name", _pk(w.tax_law))
-
-
-def _cobuild_demand(c: Cast) -> Case:
-    w = cobuild_matrix._world(c)
-    spec = _spec(cobuild_lists.DEMANDS, "district_admin", campaign=w.campaign.pk)
-    return Case(spec, w.chenhui_law, "title", _pk(w.chenhui_law))
-
-
-def _cobuild_proposal(c: Cast) -> Case:
-    match = cobuild_matrix._proposal(c)
-    spec = _spec(cobuild_lists.PROPOSALS, "district_admin", campaign=match.campaign_id)
-    return Case(spec, match.demand, "title", _pk(match))
-
-
-def _cobuild_agreement(c: Cast) -> Case:
-    match = cobuild_matrix._confirmed(c)
-    return Case(
-        _spec(cobuild_lists.AGREEMENTS, "district_admin"), match.demand, "title", _pk(match)
-    )
-
-
-def _cobuild_project(c: Cast) -> Case:
-    project = cobuild_matrix._project(c)
-    return Case(_spec(cobuild_lists.PROJECTS, "district_admin"), project, "name", _pk(project))
-
-
-def _consult_suggestion(c: Cast) -> Case:
-    s = consult_matrix.submitted(c)
-    return Case(_spec(consult_lists.SUGGESTIONS, "district_admin"), s, "title", _pk(s))
-
-
-def _consult_consultation(c: Cast) -> Case:
-    con = consult_matrix.consultation(c)
-    return Case(_spec(consult_lists.CONSULTATIONS, "district_admin"), con, "topic", _pk(con))
+def _in_mobilisation(row: Any) -> dict[str, Any]:
+    return {"mobilisation": row.mobilisation.public_id}
 
 
 def _consult_attendance(c: Cast) -> Case:
@@ -168,32 +121,11 @@ def _consult_attendance(c: Cast) -> Case:
     )
 
 
-def _consult_studio(c: Cast) -> Case:
-    s = consult_matrix.studio(c)
-    return Case(_spec(consult_lists.STUDIOS, "district_admin"), s, "name", _pk(s))
-
-
 def _consult_unit_duties(c: Cast) -> Case:
     def rows(c: Cast, q: str) -> list[Any]:
         return list(consult_selectors.unit_duty_list(actor=c.district_admin, q=q))
 
     return Case(rows, c.tax, "name", _pk(c.tax))
-
-
-def _evaluation_framework(c: Cast) -> Case:
-    fw = evaluation_matrix._draft_framework(c)
-    return Case(_spec(evaluation_lists.FRAMEWORKS, "district_admin"), fw, "name", _pk(fw))
-
-
-def _evaluation_campaign(c: Cast) -> Case:
-    camp = evaluation_matrix._campaign(c)
-    return Case(_spec(evaluation_lists.CAMPAIGNS, "district_admin"), camp, "name", _pk(camp))
-
-
-def _evaluation_assessment(c: Cast) -> Case:
-    a = evaluation_matrix._tax(c)
-    spec = _spec(evaluation_lists.ASSESSMENTS, "district_admin", campaign=a.campaign_id)
-    return Case(spec, c.tax, "name", _pk(a))
 
 
 def _evaluation_result(c: Cast) -> Case:
@@ -202,125 +134,31 @@ def _evaluation_result(c: Cast) -> Case:
     return Case(spec, c.tax, "name", _pk(c.tax, "unit_id"))
 
 
-def _evaluation_brand(c: Cast) -> Case:
-    b = evaluation_matrix._brand(c)
-    return Case(_spec(evaluation_lists.BRANDS, "district_admin"), b, "name", _pk(b))
-
-
-def _evaluation_case(c: Cast) -> Case:
-    case = evaluation_matrix._case(c)
-    return Case(_spec(evaluation_lists.CASES, "district_admin"), case, "title", _pk(case))
-
-
-def _evaluation_award(c: Cast) -> Case:
+def _award(c: Cast) -> Any:
     camp = evaluation_matrix._published(c)
-    award = evaluation_services.award_create(actor=c.district_admin, campaign=camp, unit=c.tax)
-    return Case(_spec(evaluation_lists.AWARDS, "district_admin"), award, "title", _pk(award))
+    return evaluation_services.award_create(actor=c.district_admin, campaign=camp, unit=c.tax)
 
 
-def _forms_form(c: Cast) -> Case:
-    f = forms_matrix.form(c)
-    return Case(_spec(forms_lists.FORMS, "district_admin"), f, "title", _pk(f))
-
-
-def _forms_return(c: Cast) -> Case:
-    r = forms_matrix.ret(c)
-    return Case(_spec(forms_lists.RETURNS, "district_admin"), r.round.form, "title", _pk(r))
-
-
-def _forms_return_by_area(c: Cast) -> Case:
-    r = forms_matrix.ret(c)
-    return Case(_spec(forms_lists.RETURNS, "district_admin"), c.chenhui, "name", _pk(r))
-
-
-def _grid_household(c: Cast) -> Case:
-    h = grid_matrix.household(c)
-    return Case(_spec(grid_lists.HOUSEHOLDS, "district_admin"), h, "head_name", _pk(h))
-
-
-def _grid_assignment(c: Cast) -> Case:
-    a = grid_matrix.assignment(c)
-    return Case(_spec(grid_lists.ASSIGNMENTS, "district_admin"), a.grid, "name", _pk(a))
-
-
-def _grid_visit(c: Cast) -> Case:
-    v = grid_matrix.visit(c)
-    return Case(_spec(grid_lists.VISITS, "district_admin"), v, "notes", _pk(v))
-
-
-def _grid_visit_by_household(c: Cast) -> Case:
-    v = grid_matrix.visit(c)
-    return Case(_spec(grid_lists.VISITS, "district_admin"), v.household, "head_name", _pk(v))
-
-
-def _grid_issue(c: Cast) -> Case:
-    i = grid_matrix.issue(c)
-    return Case(_spec(grid_lists.ISSUES, "district_admin"), i, "description", _pk(i))
-
-
-def _inspection_inspection(c: Cast) -> Case:
-    i = inspection_helpers.inspection(c)
-    return Case(_spec(inspection_lists.INSPECTIONS, "district_admin"), i, "subject", _pk(i))
-
-
-def _inspection_place(c: Cast) -> Case:
+def _inspection_place(c: Cast) -> Any:
     place = inspection_helpers.inspection(c).places.first()
     assert place is not None
-    return Case(_spec(inspection_lists.PLACES, "district_admin"), place, "name", _pk(place))
+    return place
 
 
-def _inspection_finding(c: Cast) -> Case:
-    f = inspection_helpers.finding(c)
-    return Case(_spec(inspection_lists.FINDINGS, "district_admin"), f, "description", _pk(f))
+def _mobilise_place(c: Cast) -> Any:
+    return Place.objects.get(mobilisation=mobilise_matrix.mobilisation(c), name="矩阵村")
 
 
-def _inspection_finding_by_area(c: Cast) -> Case:
-    f = inspection_helpers.finding(c)
-    return Case(_spec(inspection_lists.FINDINGS, "district_admin"), c.chenhui, "name", _pk(f))
+def _mobilise_dispatch(c: Cast) -> Any:
+    mobilise_matrix.mobilisation(c)
+    return Dispatch.objects.get(member=c.member_record)
 
 
-def _inspection_task(c: Cast) -> Case:
-    _camp, tasks = inspection_helpers.campaign(c)
-    t = tasks[0]
-    return Case(_spec(inspection_lists.TASKS, "district_admin"), t, "title", _pk(t))
-
-
-def _inspection_campaign(c: Cast) -> Case:
-    camp, _tasks = inspection_helpers.campaign(c)
-    return Case(_spec(inspection_lists.CAMPAIGNS, "district_admin"), camp, "title", _pk(camp))
-
-
-def _mobilise_mobilisation(c: Cast) -> Case:
+def _mobilise_group(c: Cast) -> Any:
     m = mobilise_matrix.mobilisation(c)
-    return Case(_spec(mobilise_lists.MOBILISATIONS, "district_admin"), m, "title", _pk(m))
-
-
-def _mobilise_place(c: Cast) -> Case:
-    m = mobilise_matrix.mobilisation(c)
-    place = Place.objects.get(mobilisation=m, name="矩阵村")
-    spec = _spec(mobilise_lists.PLACES, "district_admin", mobilisation=m.public_id)
-    return Case(spec, place, "name", _pk(place))
-
-
-def _mobilise_dispatch(c: Cast) -> Case:
-    m = mobilise_matrix.mobilisation(c)
-    d = Dispatch.objects.get(member=c.member_record)
-    spec = _spec(mobilise_lists.DISPATCHES, "district_admin", mobilisation=m.public_id)
-    return Case(spec, d.place, "name", _pk(d))
-
-
-def _mobilise_group(c: Cast) -> Case:
-    m = mobilise_matrix.mobilisation(c)
-    g = mobilise_services.group_form(
+    return mobilise_services.group_form(
         actor=c.district_admin, mobilisation_id=m.public_id, kind="vanguard_team", name="先锋队"
     )
-    spec = _spec(mobilise_lists.GROUPS, "district_admin", mobilisation=m.public_id)
-    return Case(spec, g, "name", _pk(g))
-
-
-def _service_activity(c: Cast) -> Case:
-    a = service_matrix.activity(c)
-    return Case(_spec(service_lists.ACTIVITIES, "district_admin"), a, "title", _pk(a))
 
 
 def _service_team(c: Cast) -> Case:
@@ -332,34 +170,22 @@ def _service_team(c: Cast) -> Case:
     return Case(rows, team, "name", _pk(team))
 
 
-def _study_session(c: Cast) -> Case:
-    s = study_matrix.session(c)
-    return Case(_spec(study_lists.SESSIONS, "district_admin"), s, "topic", _pk(s))
-
-
-def _study_attendance(c: Cast) -> Case:
-    a = study_matrix.attendance(c)
-    return Case(_spec(study_lists.ATTENDANCES, "district_admin"), a.session, "topic", _pk(a))
-
-
 def _study_compliance(c: Cast) -> Case:
     org = c.tax_branch
     spec = _spec(study_lists.COMPLIANCE, "district_admin", {"year": "2026"})
     return Case(spec, org, "name", _pk(org, "org_id"))
 
 
-def _reporting_member_report(c: Cast) -> Case:
+def _member_report(c: Cast) -> Any:
     from gongjian.reporting.tests.scope_matrix import _pending
 
-    r = _pending(c)
-    return Case(_spec(reporting_lists.REPORTS, "district_admin"), c.chenhui, "name", _pk(r))
+    return _pending(c)
 
 
-def _reporting_pairing(c: Cast) -> Case:
+def _reporting_pairing(c: Cast) -> Any:
     from gongjian.reporting.tests.scope_matrix import _pairing
 
-    p = _pairing(c)
-    return Case(_spec(reporting_lists.PAIRINGS, "district_admin"), p.party_org, "name", _pk(p))
+    return _pairing(c)
 
 
 def _reporting_rates(c: Cast) -> Case:
@@ -374,57 +200,133 @@ def _orgs_account_rates(c: Cast) -> Case:
     return Case(rows, c.tax, "name", lambda r: r.name == Unit.objects.get(pk=c.tax.pk).name)
 
 
+def _tax_unit(c: Cast, _row: Any) -> models.Model:
+    return c.tax
+
+
+def _chenhui_area(c: Cast, _row: Any) -> models.Model:
+    return c.chenhui
+
+
 CASES: dict[str, Callable[[Cast], Case]] = {
-    "orgs.areas": _orgs_area,
-    "orgs.units": _orgs_unit,
-    "orgs.units (short name)": _orgs_unit_short_name,
-    "orgs.party_orgs": _orgs_party_org,
-    "orgs.members": _orgs_member,
+    "orgs.areas": _made(orgs_lists.AREAS, lambda c: c.chenhui, "name"),
+    "orgs.units": _made(orgs_lists.UNITS, lambda c: c.tax, "name"),
+    "orgs.units (short name)": _made(orgs_lists.UNITS, lambda c: c.tax, "short_name"),
+    "orgs.party_orgs": _made(orgs_lists.PARTY_ORGS, lambda c: c.tax_branch, "name"),
+    "orgs.members": _made(orgs_lists.MEMBERS, lambda c: c.member_record, "name"),
     "orgs.account_rates": _orgs_account_rates,
-    "cobuild.campaigns": _cobuild_campaign,
-    "cobuild.resources": _cobuild_resource,
-    "cobuild.resources (unit)": _cobuild_resource_by_unit,
-    "cobuild.demands": _cobuild_demand,
-    "cobuild.proposals": _cobuild_proposal,
-    "cobuild.agreements": _cobuild_agreement,
-    "cobuild.projects": _cobuild_project,
-    "consult.suggestions": _consult_suggestion,
-    "consult.consultations": _consult_consultation,
+    "cobuild.campaigns": _made(
+        cobuild_lists.CAMPAIGNS, lambda c: cobuild_matrix._world(c).campaign, "name"
+    ),
+    "cobuild.resources": _made(
+        cobuild_lists.RESOURCES,
+        lambda c: cobuild_matrix._world(c).tax_law,
+        "title",
+        url=_in_campaign,
+    ),
+    "cobuild.resources (unit)": _made(
+        cobuild_lists.RESOURCES,
+        lambda c: cobuild_matrix._world(c).tax_law,
+        "name",
+        shown=_tax_unit,
+        url=_in_campaign,
+    ),
+    "cobuild.demands": _made(
+        cobuild_lists.DEMANDS,
+        lambda c: cobuild_matrix._world(c).chenhui_law,
+        "title",
+        url=_in_campaign,
+    ),
+    "cobuild.proposals": _made(
+        cobuild_lists.PROPOSALS,
+        cobuild_matrix._proposal,
+        "title",
+        shown=lambda c, m: m.demand,
+        url=_in_campaign,
+    ),
+    "cobuild.agreements": _made(
+        cobuild_lists.AGREEMENTS, cobuild_matrix._confirmed, "title", shown=lambda c, m: m.demand
+    ),
+    "cobuild.projects": _made(cobuild_lists.PROJECTS, cobuild_matrix._project, "name"),
+    "consult.suggestions": _made(consult_lists.SUGGESTIONS, consult_matrix.submitted, "title"),
+    "consult.consultations": _made(
+        consult_lists.CONSULTATIONS, consult_matrix.consultation, "topic"
+    ),
     "consult.attendances": _consult_attendance,
-    "consult.studios": _consult_studio,
+    "consult.studios": _made(consult_lists.STUDIOS, consult_matrix.studio, "name"),
     "consult.unit_duties": _consult_unit_duties,
-    "evaluation.frameworks": _evaluation_framework,
-    "evaluation.campaigns": _evaluation_campaign,
-    "evaluation.assessments": _evaluation_assessment,
+    "evaluation.frameworks": _made(
+        evaluation_lists.FRAMEWORKS, evaluation_matrix._draft_framework, "name"
+    ),
+    "evaluation.campaigns": _made(evaluation_lists.CAMPAIGNS, evaluation_matrix._campaign, "name"),
+    "evaluation.assessments": _made(
+        evaluation_lists.ASSESSMENTS,
+        evaluation_matrix._tax,
+        "name",
+        shown=_tax_unit,
+        url=_in_campaign,
+    ),
     "evaluation.results": _evaluation_result,
-    "evaluation.brands": _evaluation_brand,
-    "evaluation.cases": _evaluation_case,
-    "evaluation.awards": _evaluation_award,
-    "forms.forms": _forms_form,
-    "forms.returns": _forms_return,
-    "forms.returns (area)": _forms_return_by_area,
-    "grid.households": _grid_household,
-    "grid.assignments": _grid_assignment,
-    "grid.visits": _grid_visit,
-    "grid.visits (household)": _grid_visit_by_household,
-    "grid.issues": _grid_issue,
-    "inspection.inspections": _inspection_inspection,
-    "inspection.places": _inspection_place,
-    "inspection.findings": _inspection_finding,
-    "inspection.findings (area)": _inspection_finding_by_area,
-    "inspection.tasks": _inspection_task,
-    "inspection.campaigns": _inspection_campaign,
-    "mobilise.mobilisations": _mobilise_mobilisation,
-    "mobilise.places": _mobilise_place,
-    "mobilise.dispatches": _mobilise_dispatch,
-    "mobilise.groups": _mobilise_group,
-    "service.activities": _service_activity,
+    "evaluation.brands": _made(evaluation_lists.BRANDS, evaluation_matrix._brand, "name"),
+    "evaluation.cases": _made(evaluation_lists.CASES, evaluation_matrix._case, "title"),
+    "evaluation.awards": _made(evaluation_lists.AWARDS, _award, "title"),
+    "forms.forms": _made(forms_lists.FORMS, forms_matrix.form, "title"),
+    "forms.returns": _made(
+        forms_lists.RETURNS, forms_matrix.ret, "title", shown=lambda c, r: r.round.form
+    ),
+    "forms.returns (area)": _made(
+        forms_lists.RETURNS, forms_matrix.ret, "name", shown=_chenhui_area
+    ),
+    "grid.households": _made(grid_lists.HOUSEHOLDS, grid_matrix.household, "head_name"),
+    "grid.assignments": _made(
+        grid_lists.ASSIGNMENTS, grid_matrix.assignment, "name", shown=lambda c, a: a.grid
+    ),
+    "grid.visits": _made(grid_lists.VISITS, grid_matrix.visit, "notes"),
+    "grid.visits (household)": _made(
+        grid_lists.VISITS, grid_matrix.visit, "head_name", shown=lambda c, v: v.household
+    ),
+    "grid.issues": _made(grid_lists.ISSUES, grid_matrix.issue, "description"),
+    "inspection.inspections": _made(
+        inspection_lists.INSPECTIONS, inspection_helpers.inspection, "subject"
+    ),
+    "inspection.places": _made(inspection_lists.PLACES, _inspection_place, "name"),
+    "inspection.findings": _made(
+        inspection_lists.FINDINGS, inspection_helpers.finding, "description"
+    ),
+    "inspection.findings (area)": _made(
+        inspection_lists.FINDINGS, inspection_helpers.finding, "name", shown=_chenhui_area
+    ),
+    "inspection.tasks": _made(
+        inspection_lists.TASKS, lambda c: inspection_helpers.campaign(c)[1][0], "title"
+    ),
+    "inspection.campaigns": _made(
+        inspection_lists.CAMPAIGNS, lambda c: inspection_helpers.campaign(c)[0], "title"
+    ),
+    "mobilise.mobilisations": _made(
+        mobilise_lists.MOBILISATIONS, mobilise_matrix.mobilisation, "title"
+    ),
+    "mobilise.places": _made(mobilise_lists.PLACES, _mobilise_place, "name", url=_in_mobilisation),
+    "mobilise.dispatches": _made(
+        mobilise_lists.DISPATCHES,
+        _mobilise_dispatch,
+        "name",
+        shown=lambda c, d: d.place,
+        url=_in_mobilisation,
+    ),
+    "mobilise.groups": _made(mobilise_lists.GROUPS, _mobilise_group, "name", url=_in_mobilisation),
+    "service.activities": _made(service_lists.ACTIVITIES, service_matrix.activity, "title"),
     "service.teams": _service_team,
-    "study.sessions": _study_session,
-    "study.attendances": _study_attendance,
+    "study.sessions": _made(study_lists.SESSIONS, study_matrix.session, "topic"),
+    "study.attendances": _made(
+        study_lists.ATTENDANCES, study_matrix.attendance, "topic", shown=lambda c, a: a.session
+    ),
     "study.compliance": _study_compliance,
-    "reporting.member_reports": _reporting_member_report,
-    "reporting.pairings": _reporting_pairing,
+    "reporting.member_reports": _made(
+        reporting_lists.REPORTS, _member_report, "name", shown=_chenhui_area
+    ),
+    "reporting.pairings": _made(
+        reporting_lists.PAIRINGS, _reporting_pairing, "name", shown=lambda c, p: p.party_org
+    ),
     "reporting.rates": _reporting_rates,
 }
 
