@@ -49,7 +49,7 @@ def links(node: figures.Node, f: Figures) -> dict[str, str]:
         "pending": reporting_figures.roster_url(where, f.as_of, "pending"),
         "reports_received": reporting_figures.roster_url(where, f.as_of, "received"),
         "reports_waiting": reporting_figures.roster_url(where, f.as_of, "awaiting"),
-        "pairings": _url("reporting:pairing_list"),
+        "pairings": reporting_figures.pairings_url(where, f.as_of),
         "activities": service_figures.activities_url(where, f.period, "held"),
         "planned": service_figures.activities_url(where, f.period, "planned"),
         "organised": service_figures.activities_url(where, f.period, "organised"),

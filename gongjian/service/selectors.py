@@ -649,6 +649,25 @@ def _year_days(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def stats_scope(actor: Any) -> dict[str, int]:
+    """The node the statistics of a caller count as the dashboard does: for the posts of one
+    unit only, that unit (its members' attendances, wherever they served — not the other
+    units' members at the activities it organised); for everyone else the caller's scope."""
+    posts = scope.posts_of(actor)
+    if posts.superuser or posts.area_paths or len(set(posts.unit_ids)) != 1:
+        return {}
+    return {"unit": posts.unit_ids[0]}
+
+
+def _stats_params(actor: Any, year: int | None) -> dict[str, Any]:
+    """The attendance list's filters for the statistics of the year (all years: none)."""
+    period: dict[str, Any] = {"start": "", "end": ""}
+    if year is not None:
+        first, last = _year_days(year)
+        period = {"start": first.isoformat(), "end": last.isoformat()}
+    return {**period, **stats_scope(actor)}
+
+
 def service_stats(
     *, actor: Any, by: str = "category", year: int | None = None
 ) -> list[dict[str, Any]]:
@@ -659,8 +678,9 @@ def service_stats(
         by = "category"
     field = STAT_DIMENSIONS[by][0]
     qs = stats_attendances(actor=actor, year=year)
+    params = _stats_params(actor, year)
     if by == "month":
-        return _stats_by_month(qs)
+        return _stats_by_month(qs, params)
     id_field, param = STAT_IDS[by]
     rows = (
         qs.values(id_field, field)
@@ -671,10 +691,6 @@ def service_stats(
         )
         .order_by("-person_times", id_field)
     )
-    period = {"start": "", "end": ""}
-    if year is not None:
-        first, last = _year_days(year)
-        period = {"start": first.isoformat(), "end": last.isoformat()}
     out = []
     for row in rows:
         key = row[field]
@@ -684,7 +700,7 @@ def service_stats(
                 "person_times": row["person_times"],
                 "hours": row["hours"] or Decimal("0"),
                 "activities": row["activities"],
-                "url": records_url(**period, **{param: row[id_field] or 0}),
+                "url": records_url(**params, **{param: row[id_field] or 0}),
             }
         )
     return out
@@ -697,7 +713,7 @@ def records_url(**params: Any) -> str:
     return list_url("service:records", **params)
 
 
-def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
+def _stats_by_month(qs: QuerySet[Attendance], params: dict[str, Any]) -> list[dict[str, Any]]:
     """By month: grouped by activity in the database (a few thousand rows), then folded into
     local months here — truncating each attendance's date in SQL is slow on SQLite."""
     months: dict[str, dict[str, Any]] = {}
@@ -716,7 +732,9 @@ def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
                 "person_times": 0,
                 "hours": Decimal("0"),
                 "activities": 0,
-                "url": records_url(start=first.isoformat(), end=last.isoformat()),
+                "url": records_url(
+                    **{**params, "start": first.isoformat(), "end": last.isoformat()}
+                ),
             },
         )
         month["person_times"] += row["person_times"]
@@ -726,10 +744,11 @@ def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
 
 
 def stats_attendances(*, actor: Any, year: int | None = None) -> QuerySet[Attendance]:
-    """The attendances the statistics count: in the caller's scope, at published activities
-    held (begun) in the year, as the dashboard counts them (docs/figures.md)."""
+    """The attendances the statistics count: in the caller's scope (a unit's posts: their
+    unit's members', `stats_scope`), at published activities held (begun) in the year, as
+    the dashboard counts them (docs/figures.md)."""
     start, end = _year_days(year) if year is not None else (None, None)
-    return attendance_records_list(actor=actor, start=start, end=end)
+    return attendance_records_list(actor=actor, start=start, end=end, **stats_scope(actor))
 
 
 def attendance_records_list(
@@ -800,11 +819,7 @@ def activity_figures(*, actor: Any, year: int | None = None) -> dict[str, Any]:
     or month each activity is in one row; by unit an activity attended by two units' members
     is in both) and the count line of their attendance list (`url`)."""
     out = records_summary(stats_attendances(actor=actor, year=year))
-    period = {"start": "", "end": ""}
-    if year is not None:
-        first, last = _year_days(year)
-        period = {"start": first.isoformat(), "end": last.isoformat()}
-    out["url"] = records_url(**period)
+    out["url"] = records_url(**_stats_params(actor, year))
     return out
 
 

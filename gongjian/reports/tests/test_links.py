@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from gongjian.orgs.models import Unit
 from gongjian.orgs.services import member_transfer, member_update
@@ -40,12 +42,11 @@ MEASURES = (
 # (the rate to the reported members), and are checked there through that count.
 NOT_COUNTS = ("报到率",)
 # Numbers whose lists are not yet filtered to the scope and period (the organisation's
-# registers, the pairings and co-building lists): their links are followed but not counted.
+# registers, the co-building lists): not counted here (docs/figures.md says so).
 NOT_YET = (
     "单位（个）",
     "党组织（个）",
     "党员（名）",
-    "结对（对）",
     "资源（",
     "需求（",
     "确认配对",
@@ -278,7 +279,7 @@ def test_each_number_of_the_statistics_page_is_the_count_of_its_list(world: Worl
     activities and hours; for a unit's post the card is its members' (as the dashboard's)."""
     c = world.cast
     year = timezone.localdate().year
-    for actor in (c.platform_admin, c.community_secretary):
+    for actor in (c.platform_admin, c.community_secretary, c.unit_admin):
         client = Client()
         client.force_login(actor)
         response = client.get(reverse("service:stats"), {"by": by, "year": str(year)})
@@ -299,3 +300,29 @@ def test_each_number_of_the_statistics_page_is_the_count_of_its_list(world: Worl
         if actor is c.platform_admin:
             assert rows
             assert card["person_times"] > 0
+
+
+def test_a_units_statistics_and_their_export_count_the_dashboards_person_times(
+    world: World,
+) -> None:
+    """区税务局's administrator: the statistics page and its Excel count the unit's members'
+    attendances, wherever they served, as the unit's dashboard does — not the attendances of
+    other people at the activities the unit organised (a resident at 六月助老)."""
+    c = world.cast
+    client = Client()
+    client.force_login(c.unit_admin)
+    year = timezone.localdate().year
+    board = client.get(reverse("reports:dashboard"), {"node": f"unit:{c.tax.pk}"})
+    person_times = board.context["f"].person_times
+    assert person_times > 0
+    outsiders = world.activities["jun_xg"].attendances.exclude(member__unit=c.tax)
+    assert outsiders.exists()  # the unit organised an activity others attended
+    for by in ("category", "month", "community"):
+        params = {"by": by, "year": str(year)}
+        page = client.get(reverse("service:stats"), params)
+        assert page.context["figures"]["person_times"] == person_times, by
+        export = client.get(reverse("service:stats_export"), params)
+        assert export.status_code == 200
+        rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].values)
+        column = list(rows[0]).index("人次")
+        assert sum(Decimal(str(r[column] or 0)) for r in rows[1:]) == person_times, by
