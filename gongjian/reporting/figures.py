@@ -128,15 +128,26 @@ def _pairings_held(moment: dt.datetime) -> QuerySet[OrgReport]:
     )
 
 
-def pairings_count(*, scope: Scope, moment: dt.datetime) -> int:
-    """Pairings that held at `moment`: of the unit's party organisations, or with the
-    communities in the scope's area."""
+def pairings_records(*, scope: Scope, moment: dt.datetime) -> QuerySet[OrgReport]:
+    """The pairings that held at `moment`: of the unit's party organisations, or with the
+    communities in the scope's area. Their count is `pairings`."""
     held = _pairings_held(moment)
     if scope.unit_id is not None:
-        return held.filter(party_org__unit_id=scope.unit_id).count()
+        return held.filter(party_org__unit_id=scope.unit_id)
     if scope.area_path:
         held = held.filter(community__path__startswith=scope.area_path)
-    return held.count()
+    return held
+
+
+def pairings_count(*, scope: Scope, moment: dt.datetime) -> int:
+    return pairings_records(scope=scope, moment=moment).count()
+
+
+def pairings_url(scope: Scope, day: dt.date) -> str:
+    """The pairing list behind `pairings`: the same scope, those that held on the day."""
+    return list_url(
+        "reporting:pairing_list", area=scope.area_id, unit=scope.unit_id, date=day.isoformat()
+    )
 
 
 def community_reports(*, scope: Scope, moment: dt.datetime) -> tuple[int, dict[int, int]]:
@@ -239,7 +250,7 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
             _("结对组织"),
             pairings_count(scope=scope, moment=moment),
             _("个"),
-            list_url("reporting:pairing_list"),
+            pairings_url(scope, day),
         ),
     ]
     if unit is None:

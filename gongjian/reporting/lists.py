@@ -159,6 +159,9 @@ PAIRINGS = ListSpec(
     filters=(
         Filter("q", _("党组织、单位或社区")),
         Filter("status", _("状态"), kind="choice", choices=_choices(OrgReport.Status.choices)),
+        Filter("area", _("区域"), kind="int"),
+        Filter("unit", _("单位"), kind="int"),
+        Filter("date", _("结对有效日期"), kind="date", to="on"),
     ),
     columns=(
         Column(_("党组织"), "party_org.name"),

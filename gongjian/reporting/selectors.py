@@ -363,11 +363,33 @@ def members_to_remind(*, unit: Unit) -> QuerySet[Member]:
 
 
 def org_report_list(
-    *, actor: Any, status: str = "", q: str = "", decidable: bool = False
+    *,
+    actor: Any,
+    status: str = "",
+    q: str = "",
+    decidable: bool = False,
+    area: int | None = None,
+    unit: int | None = None,
+    on: dt.date | None = None,
 ) -> QuerySet[OrgReport]:
+    """The pairings the caller sees; with a day `on` (and an `area` or a `unit`, which the
+    caller must see), those behind the figure 结对 of that scope on that day
+    (`figures.pairings_records`)."""
     qs = OrgReport.objects.filter(
         org_report_decide_q(actor) if decidable else org_report_q(actor)
     ).select_related("party_org__unit", "community__parent")
+    if on is not None or area is not None or unit is not None:
+        from gongjian.core.figures import Scope
+        from gongjian.reporting import figures
+
+        where = Scope()
+        if unit is not None:
+            where = Scope(unit_id=org_selectors.unit_get_for(actor, unit).pk)
+        elif area is not None:
+            found = org_selectors.area_get_for(actor, area)
+            where = Scope(area_id=found.pk, area_path=found.path, area_kind=found.kind)
+        moment = end_of_day(on or timezone.localdate())
+        qs = qs.filter(pk__in=figures.pairings_records(scope=where, moment=moment).values("pk"))
     if status:
         qs = qs.filter(status=status)
     if q:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from gongjian.core import jobs
 from gongjian.core.exports import file_response
+from gongjian.core.figures import Scope
 from gongjian.core.figures import list_url as _url
 from gongjian.core.replica import reads_from_replica
 from gongjian.core.web import action
@@ -38,7 +39,6 @@ def _selection(request: HttpRequest) -> tuple[figures.Node, Any, dict[str, str]]
 
 def links(node: figures.Node, f: Figures) -> dict[str, str]:
     unit = node.unit_id or ""
-    year = f.period.start.year
     where = figures.scope_of(node)
     return {
         "units": _url("orgs:unit_detail", unit) if unit else _url("orgs:unit_list"),
@@ -49,22 +49,67 @@ def links(node: figures.Node, f: Figures) -> dict[str, str]:
         "pending": reporting_figures.roster_url(where, f.as_of, "pending"),
         "reports_received": reporting_figures.roster_url(where, f.as_of, "received"),
         "reports_waiting": reporting_figures.roster_url(where, f.as_of, "awaiting"),
-        "pairings": _url("reporting:pairing_list"),
+        "pairings": reporting_figures.pairings_url(where, f.as_of),
         "activities": service_figures.activities_url(where, f.period, "held"),
         "planned": service_figures.activities_url(where, f.period, "planned"),
         "organised": service_figures.activities_url(where, f.period, "organised"),
-        "person_times": _url("service:stats", by="month", year=year),
-        "people": _url("service:stats", by="unit", year=year),
-        "hours": _url("service:stats", by="category", year=year),
-        "households": _url("service:activity_list", when="past"),
-        "categories": _url("service:stats", by="category", year=year),
-        "communities": _url("service:stats", by="community", year=year),
+        "person_times": service_figures.records_url(where, f.period),
+        "people": service_figures.records_url(where, f.period),
+        "hours": service_figures.records_url(where, f.period),
+        "hours_confirmed": service_figures.records_url(where, f.period),
+        "households": service_figures.activities_url(
+            where, f.period, "organised" if unit else "held"
+        ),
         "resources": _url("cobuild:resource_list"),
         "demands": _url("cobuild:demand_list"),
         "matched": _url("cobuild:match_list"),
         "signed": _url("cobuild:agreement_list"),
         "projects": _url("cobuild:project_list"),
         "unit_export": "",
+    }
+
+
+def row_links(node: figures.Node, f: Figures) -> dict[str, list[tuple[Any, dict[str, str]]]]:
+    """The rows of the board's tables with the lists behind their numbers: each service
+    category's activities (or, for a unit, its organised ones for the households) and
+    attendances, by category id; each ranked unit's roster on the period's end and its
+    members' attendances over the period."""
+    where = figures.scope_of(node)
+    ids = {c.code: c.id for c in service_figures.categories()}
+    organised = "organised" if node.is_unit else "held"
+    categories = []
+    for c in f.categories:
+        pk = ids.get(c.code)
+        categories.append(
+            (
+                c,
+                {
+                    "activities": service_figures.activities_url(
+                        where, f.period, "held", category=pk
+                    ),
+                    "records": service_figures.records_url(where, f.period, category=pk),
+                    "households": service_figures.activities_url(
+                        where, f.period, organised, category=pk
+                    ),
+                },
+            )
+        )
+
+    def unit_row(u: Any) -> tuple[Any, dict[str, str]]:
+        own = Scope(unit_id=u.id)
+        return (
+            u,
+            {
+                "in_service": reporting_figures.roster_url(own, f.as_of),
+                "reported": reporting_figures.roster_url(own, f.as_of, "confirmed"),
+                "records": service_figures.records_url(own, f.period),
+            },
+        )
+
+    return {
+        "categories": categories,
+        "top_units": [unit_row(u) for u in f.top_units()],
+        "bottom_units": [unit_row(u) for u in f.bottom_units()],
     }
 
 
@@ -96,6 +141,7 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         "raw": raw,
         "query": query,
         "links": links(node, f),
+        "row_links": row_links(node, f),
         "charts": chart_data(f),
         "options": figures.node_options(request.user),
         "period_kinds": [

@@ -21,6 +21,7 @@ from gongjian.service.models import QUOTA_MAX, QUOTA_MIN, Activity, Audience, Si
 
 router = Router(tags=["service"])
 ActivityFilters = lists.ACTIVITIES.Filters
+RecordFilters = lists.RECORDS.Filters
 
 
 class CategoryOut(Schema):
@@ -156,6 +157,44 @@ class StatRow(Schema):
     activities: int
     person_times: int
     hours: Decimal
+    url: str = ""
+
+
+class RecordOut(Schema):
+    """One attendance behind person-times, people and hours (参与记录)."""
+
+    member_id: uuid.UUID
+    member_name: str
+    unit: str | None
+    activity_id: uuid.UUID
+    activity: str
+    starts_at: dt.datetime
+    hours: Decimal
+    hours_confirmed: bool
+
+    @staticmethod
+    def resolve_member_id(obj: Any) -> uuid.UUID:
+        return obj.member.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_member_name(obj: Any) -> str:
+        return obj.member.name  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str | None:
+        return obj.member.unit.name if obj.member.unit_id else None
+
+    @staticmethod
+    def resolve_activity_id(obj: Any) -> uuid.UUID:
+        return obj.activity.public_id  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_activity(obj: Any) -> str:
+        return obj.activity.title  # type: ignore[no-any-return]
+
+    @staticmethod
+    def resolve_starts_at(obj: Any) -> dt.datetime:
+        return obj.activity.starts_at  # type: ignore[no-any-return]
 
 
 class PingOut(Schema):
@@ -270,3 +309,13 @@ def stats(request: HttpRequest, by: str = "category", year: int | None = None) -
     data = {"by": by, "year": "" if year is None else str(year)}
     rows = lists.stats_for(data).rows_for(request.user, data)
     return [{**r, "key": str(r["key"])} for r in rows]
+
+
+@router.get("/records", response=list[RecordOut])
+@paginate(Pagination)
+def records(
+    request: HttpRequest,
+    filters: Query[RecordFilters],  # type: ignore[valid-type]
+) -> Any:
+    """参与记录: the attendances behind person-times, people and hours, as the page lists."""
+    return lists.RECORDS.rows_for(request.user, filters.model_dump())  # type: ignore[attr-defined]

@@ -96,6 +96,22 @@ def activity_records(*, scope: Scope, lo: dt.datetime, hi: dt.datetime, kind: st
     return held.filter(_place(scope))
 
 
+def _attended(scope: Scope, ranges: Ranges) -> Q:
+    """Attendances at published activities that began within `ranges`: for a unit those of
+    its members, wherever they served; for an area those at activities that took place in it
+    (everything for an empty scope). The one definition of person-times, people and hours."""
+    on = "activity__"
+    who = Q(member__unit_id=scope.unit_id) if scope.unit_id is not None else _place(scope, on)
+    return _published(on) & _within(ranges, on) & who
+
+
+def attendance_records(*, scope: Scope, lo: dt.datetime, hi: dt.datetime) -> QuerySet[Attendance]:
+    """The attendances behind person-times (their count), people (their distinct members)
+    and service hours (their hours; duty shifts apart) of [lo, hi): at the activities held
+    (begun before now) in the scope's area, or for a unit its members' wherever they served."""
+    return Attendance.objects.filter(_attended(scope, held_ranges([(lo, hi)])))
+
+
 def organised(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> int:
     """Held activities the unit organised in [lo, hi) (before now)."""
     return Activity.objects.filter(
@@ -201,7 +217,7 @@ def unit_service(*, unit_id: int, lo: dt.datetime, hi: dt.datetime) -> UnitServi
     """The service of the unit's members at the activities held in [lo, hi) (begun before
     now), read raw (a unit's few attendances)."""
     window = _published("activity__") & _within(held_ranges([(lo, hi)]), "activity__")
-    att = Attendance.objects.filter(window, member__unit_id=unit_id)
+    att = attendance_records(scope=Scope(unit_id=unit_id), lo=lo, hi=hi)
     out = UnitService(
         activities=att.values("activity_id").distinct().count(),
         people=att.values("member_id").distinct().count(),
@@ -258,8 +274,7 @@ def area_service(*, scope: Scope, ranges: Ranges, name_edges: bool) -> AreaServi
     first and named, so the attendances are read through their (activity, member) index
     rather than by a scan of the whole table."""
     acts = Activity.objects.filter(_published() & _within(ranges) & _place(scope))
-    on = "activity__"
-    att = Attendance.objects.filter(_published(on) & _within(ranges, on) & _place(scope, on))
+    att = Attendance.objects.filter(_attended(scope, ranges))
     edge = _edges(acts) if name_edges else None
     if edge is not None:
         acts = Activity.objects.filter(pk__in=list(edge))
@@ -475,8 +490,9 @@ def person_times_of_party_org(*, party_org_id: int, lo: dt.datetime, hi: dt.date
 # The core contract ---------------------------------------------------------------------------
 
 
-def activities_url(scope: Scope, period: Period, when: str) -> str:
-    """The activity list behind a figure: the same scope and period (`activity_records`)."""
+def activities_url(scope: Scope, period: Period, when: str, **extra: Any) -> str:
+    """The activity list behind a figure: the same scope and period (`activity_records`);
+    `extra`: a category's row (`category=…`)."""
     return list_url(
         "service:activity_list",
         when=when,
@@ -484,6 +500,20 @@ def activities_url(scope: Scope, period: Period, when: str) -> str:
         unit=scope.unit_id,
         start=period.start.isoformat(),
         end=period.end.isoformat(),
+        **extra,
+    )
+
+
+def records_url(scope: Scope, period: Period, **extra: Any) -> str:
+    """The attendance list (参与记录) behind person-times, people and hours: the same scope
+    and period (`attendance_records`); `extra`: a category's row (`category=…`)."""
+    return list_url(
+        "service:records",
+        area=scope.area_id,
+        unit=scope.unit_id,
+        start=period.start.isoformat(),
+        end=period.end.isoformat(),
+        **extra,
     )
 
 
@@ -514,8 +544,8 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
     else:
         _duties, duty_hours = other_service(area_path=scope.area_path or "", lo=lo, hi=hi)
     hours += duty_hours
-    year = period.start.year
     past = activities_url(scope, period, "held")
+    records = records_url(scope, period)
     ahead, _first = planned(scope=scope, lo=lo, hi=hi)
     extra: list[tuple[str, str, Any, str, str]] = [
         (
@@ -530,7 +560,7 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
             _("已确认服务时长"),
             confirmed.quantize(Decimal("0.1")),
             _("小时"),
-            list_url("service:stats", by="category", year=year),
+            records,
         ),
         ("planned", _("计划开展活动"), ahead, _("场"), activities_url(scope, period, "planned")),
     ]
@@ -553,23 +583,29 @@ def figures(*, actor: Any, scope: Scope, period: Period) -> list[Figure]:
                 _("参与人次"),
                 person_times,
                 _("人次"),
-                list_url("service:stats", by="month", year=year),
+                records,
             ),
             (
                 "people",
                 _("参与党员"),
                 people,
                 _("人"),
-                list_url("service:stats", by="unit", year=year),
+                records,
             ),
             (
                 "hours",
                 _("服务时长"),
                 hours.quantize(Decimal("0.1")),
                 _("小时"),
-                list_url("service:stats", by="category", year=year),
+                records,  # the attendances' hours; the duty shifts' are `duty_hours`
             ),
-            ("households", _("入户走访"), households, _("户"), past),
+            (
+                "households",
+                _("入户走访"),
+                households,
+                _("户"),
+                activities_url(scope, period, "organised") if scope.unit_id is not None else past,
+            ),
             *extra,
         )
     ]

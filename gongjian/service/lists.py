@@ -90,6 +90,49 @@ ATTENDANCE = ListSpec(
     ),
 )
 
+
+def _confirmed(attendance: Attendance) -> str:
+    return str(_("已确认") if attendance.hours_confirmed else _("未确认"))
+
+
+def _records(*, actor: Any, **filters: Any) -> Any:
+    return (
+        selectors.attendance_records_list(actor=actor, **filters)
+        .select_related("member__unit", "activity__category", "activity__area")
+        .order_by("-activity__starts_at", "activity_id", "member__name", "id")
+    )
+
+
+# 参与记录: the attendances behind person-times, people and hours (the dashboard's and the
+# statistics page's), filtered to the same scope and period.
+RECORDS = ListSpec(
+    name="service.records",
+    title=_("志愿服务参与记录"),
+    rows=_records,
+    per_page=50,
+    filters=(
+        Filter("area", _("区域"), kind="int"),
+        Filter("unit", _("单位"), kind="int"),
+        Filter("start", _("开始日期"), kind="date"),
+        Filter("end", _("结束日期"), kind="date"),
+        Filter("category", _("服务类别"), kind="int"),
+        Filter("community", _("活动所在社区"), kind="int"),
+        Filter("team", _("服务队"), kind="int"),
+        Filter("member_unit", _("党员所在单位"), kind="int"),
+    ),
+    columns=(
+        Column(_("姓名"), "member.name"),
+        Column(_("工作单位"), "member.unit.name"),
+        Column(_("活动"), "activity.title"),
+        Column(_("服务类别"), "activity.category.name"),
+        Column(_("地点"), "activity.area.name"),
+        Column(_("活动开始时间"), "activity.starts_at", kind=DATETIME),
+        Column(_("服务时长"), "hours", kind=DECIMAL),
+        Column(_("时长确认"), _confirmed),
+    ),
+)
+
+
 BY = Filter(
     "by",
     _("统计维度"),

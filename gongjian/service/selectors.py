@@ -157,6 +157,13 @@ def activity_list(
 FIGURE_KINDS = ("held", "planned", "organised")
 
 
+def households_of(activities: Any) -> int:
+    """The households visited recorded in these activities' outcomes (入户走访: the figure's
+    sum over its activity list)."""
+    found = activities.order_by().aggregate(n=Sum("outcome__households_visited"))["n"]
+    return int(found or 0)
+
+
 def _figure_scope(actor: Any, *, area: Any, unit: Any) -> Any:
     from gongjian.core.figures import Scope
 
@@ -607,6 +614,13 @@ STAT_DIMENSIONS: dict[str, tuple[str, Any]] = {
     "team": ("activity__team__name", gettext_lazy("服务队")),
     "month": ("month", gettext_lazy("月份")),
 }
+# What a row groups by, and the filter of the attendance list that gives that row's records.
+STAT_IDS: dict[str, tuple[str, str]] = {
+    "category": ("activity__category_id", "category"),
+    "unit": ("member__unit_id", "member_unit"),
+    "community": ("activity__community_id", "community"),
+    "team": ("activity__team_id", "team"),
+}
 
 
 def attendance_scope_q(actor: Any) -> Q:
@@ -631,25 +645,51 @@ def _year_range(year: int) -> tuple[dt.datetime, dt.datetime]:
     )
 
 
+def _year_days(year: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def stats_scope(actor: Any) -> dict[str, int]:
+    """The node the statistics of a caller count as the dashboard does: for the posts of one
+    unit only, that unit (its members' attendances, wherever they served — not the other
+    units' members at the activities it organised); for everyone else the caller's scope."""
+    posts = scope.posts_of(actor)
+    if posts.superuser or posts.area_paths or len(set(posts.unit_ids)) != 1:
+        return {}
+    return {"unit": posts.unit_ids[0]}
+
+
+def _stats_params(actor: Any, year: int | None) -> dict[str, Any]:
+    """The attendance list's filters for the statistics of the year (all years: none)."""
+    period: dict[str, Any] = {"start": "", "end": ""}
+    if year is not None:
+        first, last = _year_days(year)
+        period = {"start": first.isoformat(), "end": last.isoformat()}
+    return {**period, **stats_scope(actor)}
+
+
 def service_stats(
     *, actor: Any, by: str = "category", year: int | None = None
 ) -> list[dict[str, Any]]:
     """Person-times (one member at one activity once), hours and activities, grouped by a
-    dimension, over the attendance in the caller's scope."""
+    dimension, over the attendance in the caller's scope. Each row names the attendance
+    list of its records (`url`): its count is the row's person-times."""
     if by not in STAT_DIMENSIONS:
         by = "category"
     field = STAT_DIMENSIONS[by][0]
     qs = stats_attendances(actor=actor, year=year)
+    params = _stats_params(actor, year)
     if by == "month":
-        return _stats_by_month(qs)
+        return _stats_by_month(qs, params)
+    id_field, param = STAT_IDS[by]
     rows = (
-        qs.values(field)
+        qs.values(id_field, field)
         .annotate(
             person_times=Count("id"),
             hours=Sum("hours"),
             activities=Count("activity", distinct=True),
         )
-        .order_by("-person_times")
+        .order_by("-person_times", id_field)
     )
     out = []
     for row in rows:
@@ -660,12 +700,20 @@ def service_stats(
                 "person_times": row["person_times"],
                 "hours": row["hours"] or Decimal("0"),
                 "activities": row["activities"],
+                "url": records_url(**params, **{param: row[id_field] or 0}),
             }
         )
     return out
 
 
-def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
+def records_url(**params: Any) -> str:
+    """The attendance list (参与记录) with these filters."""
+    from gongjian.core.figures import list_url
+
+    return list_url("service:records", **params)
+
+
+def _stats_by_month(qs: QuerySet[Attendance], params: dict[str, Any]) -> list[dict[str, Any]]:
     """By month: grouped by activity in the database (a few thousand rows), then folded into
     local months here — truncating each attendance's date in SQL is slow on SQLite."""
     months: dict[str, dict[str, Any]] = {}
@@ -673,9 +721,21 @@ def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
         person_times=Count("id"), hours=Sum("hours")
     )
     for row in rows.order_by():
-        key = timezone.localtime(row["activity__starts_at"]).strftime("%Y-%m")
+        local = timezone.localtime(row["activity__starts_at"])
+        key = local.strftime("%Y-%m")
+        first = local.date().replace(day=1)
+        last = (first + dt.timedelta(days=31)).replace(day=1) - dt.timedelta(days=1)
         month = months.setdefault(
-            key, {"key": key, "person_times": 0, "hours": Decimal("0"), "activities": 0}
+            key,
+            {
+                "key": key,
+                "person_times": 0,
+                "hours": Decimal("0"),
+                "activities": 0,
+                "url": records_url(
+                    **{**params, "start": first.isoformat(), "end": last.isoformat()}
+                ),
+            },
         )
         month["person_times"] += row["person_times"]
         month["hours"] += row["hours"] or Decimal("0")
@@ -684,32 +744,83 @@ def _stats_by_month(qs: QuerySet[Attendance]) -> list[dict[str, Any]]:
 
 
 def stats_attendances(*, actor: Any, year: int | None = None) -> QuerySet[Attendance]:
-    """The attendances the statistics count: in the caller's scope, at published activities
-    held (begun) in the year, as the dashboard counts them (docs/figures.md)."""
-    qs = Attendance.objects.filter(
-        attendance_scope_q(actor),
-        activity__status=Activity.Status.PUBLISHED,
-        activity__starts_at__lt=timezone.now(),
+    """The attendances the statistics count: in the caller's scope (a unit's posts: their
+    unit's members', `stats_scope`), at published activities held (begun) in the year, as
+    the dashboard counts them (docs/figures.md)."""
+    start, end = _year_days(year) if year is not None else (None, None)
+    return attendance_records_list(actor=actor, start=start, end=end, **stats_scope(actor))
+
+
+def attendance_records_list(
+    *,
+    actor: Any,
+    area: Area | int | str | None = None,
+    unit: Unit | int | str | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    category: int | None = None,
+    community: int | None = None,
+    team: int | None = None,
+    member_unit: int | None = None,
+) -> QuerySet[Attendance]:
+    """参与记录: the attendances behind the person-times, people and hours of a figure, in
+    the caller's scope — with an `area` or a `unit` (which the caller must see) those the
+    dashboard counts for it (`service.figures.attendance_records`), else all in the caller's
+    scope (the statistics page's); at activities held from `start` to `end` (all when none
+    is given). `category`, `community`, `team`, `member_unit`: one row of the statistics
+    page (0: the row of those without one)."""
+    from gongjian.service import figures as service_figures
+
+    if start is not None and end is not None and end < start:
+        raise invalid("end", _("结束日期不能早于开始日期"))
+    where = _figure_scope(actor, area=area, unit=unit)
+    lo = service_figures.local_midnight(start or dt.date(2000, 1, 1))
+    hi = service_figures.local_midnight((end or timezone.localdate()) + dt.timedelta(days=1))
+    qs = service_figures.attendance_records(scope=where, lo=lo, hi=hi).filter(
+        attendance_scope_q(actor)
     )
-    if year is not None:
-        qs = qs.filter(activity__starts_at__range=_year_range(year))
+    for value, lookup in (
+        (category, "activity__category_id"),
+        (community, "activity__community_id"),
+        (team, "activity__team_id"),
+        (member_unit, "member__unit_id"),
+    ):
+        if value is None:
+            continue
+        if value:
+            qs = qs.filter(**{lookup: value})
+        else:
+            qs = qs.filter(**{f"{lookup.removesuffix('_id')}__isnull": True})
     return qs
+
+
+def records_summary(records: Any) -> dict[str, Any]:
+    """The count line of the attendance list: person-times, people, activities, hours and
+    of those the confirmed hours."""
+    agg = records.order_by().aggregate(
+        n=Count("id"),
+        people_n=Count("member_id", distinct=True),
+        activities_n=Count("activity_id", distinct=True),
+        hours_sum=Sum("hours"),
+        confirmed_sum=Sum("hours", filter=Q(hours_confirmed=True)),
+    )
+    return {
+        "person_times": agg["n"] or 0,
+        "people": agg["people_n"] or 0,
+        "activities": agg["activities_n"] or 0,
+        "hours": agg["hours_sum"] or Decimal("0"),
+        "hours_confirmed": agg["confirmed_sum"] or Decimal("0"),
+    }
 
 
 def activity_figures(*, actor: Any, year: int | None = None) -> dict[str, Any]:
     """The statistics card: the held activities with attendance in the caller's scope, their
     person-times and hours — the totals of the rows below it (by category, community, team
     or month each activity is in one row; by unit an activity attended by two units' members
-    is in both)."""
-    att = stats_attendances(actor=actor, year=year)
-    agg = att.aggregate(
-        n=Count("id"), hours=Sum("hours"), activities=Count("activity_id", distinct=True)
-    )
-    return {
-        "activities": agg["activities"] or 0,
-        "person_times": agg["n"] or 0,
-        "hours": agg["hours"] or Decimal("0"),
-    }
+    is in both) and the count line of their attendance list (`url`)."""
+    out = records_summary(stats_attendances(actor=actor, year=year))
+    out["url"] = records_url(**_stats_params(actor, year))
+    return out
 
 
 # Teams and categories ------------------------------------------------------------------------

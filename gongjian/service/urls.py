@@ -24,6 +24,7 @@ urlpatterns = [
     path("verify/<str:number>/", views.certificate_verify, name="certificate_verify"),
     path("me/notices/read/", views.notices_read, name="notices_read"),
     *listed("stats/", views.stats, lists.stats_export),
+    *listed("records/", views.records, lists.RECORDS.export_view()),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<uuid:public_id>/", views.team_detail, name="team_detail"),
     path("categories/", views.category_list, name="category_list"),

@@ -39,11 +39,15 @@ def _year(request: HttpRequest) -> int | None:
 @login_required
 def activity_list(request: HttpRequest) -> HttpResponse:
     listing = lists.ACTIVITIES.page(request)
+    counted = listing.filters["when"] in selectors.FIGURE_KINDS
     return render(
         request,
         "service/activity_list.html",
         {
             **vars(listing),  # page, raw, filters, query
+            "households": (
+                selectors.households_of(listing.page.paginator.object_list) if counted else None
+            ),
             "categories": selectors.category_list(),
             "member": selectors.member_of(request.user),
             "is_organiser": selectors.may_organise(request.user),
@@ -334,6 +338,22 @@ def stats(request: HttpRequest) -> HttpResponse:
             "figures": selectors.activity_figures(actor=request.user, year=filters["year"]),
             "query": request.GET.urlencode(),
             "years": range(today.year, today.year - 4, -1),
+        },
+    )
+
+
+@login_required
+@reads_from_replica
+def records(request: HttpRequest) -> HttpResponse:
+    """参与记录: the attendances behind a number of person-times, people or hours."""
+    listing = lists.RECORDS.page(request)
+    return render(
+        request,
+        "service/records.html",
+        {
+            **vars(listing),  # page, raw, filters, query
+            "listing": listing,
+            "summary": selectors.records_summary(listing.page.paginator.object_list),
         },
     )
 

@@ -120,6 +120,8 @@ PAGE_MATRIX: dict[str, Entry] = {
     "service:notices_read": ("post", lambda c: reverse("service:notices_read"), everyone(302)),
     "service:stats": ("get", lambda c: reverse("service:stats"), everyone(200)),
     "service:stats_export": ("get", lambda c: reverse("service:stats_export"), everyone(200)),
+    "service:records": ("get", lambda c: reverse("service:records"), everyone(200)),
+    "service:records_export": ("get", lambda c: reverse("service:records_export"), everyone(200)),
     "service:team_list": ("get", lambda c: reverse("service:team_list"), everyone(200)),
     "service:team_detail": (
         "get",
@@ -153,4 +155,5 @@ API_MATRIX: set[tuple[str, str]] = {
     ("put", "/api/v1/service/activities/{activity_id}/outcome"),
     ("get", "/api/v1/service/me/summary"),
     ("get", "/api/v1/service/stats"),
+    ("get", "/api/v1/service/records"),
 }
