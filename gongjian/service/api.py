@@ -113,15 +113,11 @@ class MarkIn(Schema):
     hours: Decimal | None = None
 
 
-class AttendanceOut(Schema):
+class _OfMember(Schema):
+    """An attendance's member, by public id and name."""
+
     member_id: uuid.UUID
     member_name: str
-    checked_in_at: dt.datetime | None
-    checked_out_at: dt.datetime | None
-    method: str
-    hours: Decimal
-    points: Decimal
-    hours_confirmed: bool
 
     @staticmethod
     def resolve_member_id(obj: Any) -> uuid.UUID:
@@ -130,6 +126,15 @@ class AttendanceOut(Schema):
     @staticmethod
     def resolve_member_name(obj: Any) -> str:
         return obj.member.name  # type: ignore[no-any-return]
+
+
+class AttendanceOut(_OfMember):
+    checked_in_at: dt.datetime | None
+    checked_out_at: dt.datetime | None
+    method: str
+    hours: Decimal
+    points: Decimal
+    hours_confirmed: bool
 
 
 class OutcomeIn(Schema):
@@ -160,25 +165,15 @@ class StatRow(Schema):
     url: str = ""
 
 
-class RecordOut(Schema):
+class ServiceRecordOut(_OfMember):
     """One attendance behind person-times, people and hours (参与记录)."""
 
-    member_id: uuid.UUID
-    member_name: str
     unit: str | None
     activity_id: uuid.UUID
     activity: str
     starts_at: dt.datetime
     hours: Decimal
     hours_confirmed: bool
-
-    @staticmethod
-    def resolve_member_id(obj: Any) -> uuid.UUID:
-        return obj.member.public_id  # type: ignore[no-any-return]
-
-    @staticmethod
-    def resolve_member_name(obj: Any) -> str:
-        return obj.member.name  # type: ignore[no-any-return]
 
     @staticmethod
     def resolve_unit(obj: Any) -> str | None:
@@ -311,7 +306,7 @@ def stats(request: HttpRequest, by: str = "category", year: int | None = None) -
     return [{**r, "key": str(r["key"])} for r in rows]
 
 
-@router.get("/records", response=list[RecordOut])
+@router.get("/records", response=list[ServiceRecordOut])
 @paginate(Pagination)
 def records(
     request: HttpRequest,
